@@ -1,0 +1,30 @@
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: [
+    '<rootDir>/{packages,actions}/*/__tests__/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts'
+  ],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    // Type checking is done once by `npm run typecheck`; ts-jest only transpiles.
+    '^.+\\.ts$': [
+      'ts-jest',
+      { useESM: true, tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }
+    ]
+  },
+  collectCoverage: true,
+  collectCoverageFrom: [
+    '{packages,actions}/*/src/**/*.ts',
+    '!actions/*/src/index.ts',
+    '!actions/*/src/post.ts',
+    '!packages/sim/src/bin.ts'
+  ],
+  coverageReporters: ['text-summary', 'text', 'lcov'],
+  coverageThreshold: {
+    global: { branches: 90, functions: 90, lines: 90, statements: 90 }
+  },
+  testTimeout: 30000
+}

@@ -1,0 +1,109 @@
+import {
+  ConfigurationError,
+  errorMessage,
+  FakeClock,
+  formatDuration,
+  isConfigurationError,
+  MemoryLogger,
+  parseDuration,
+  requireDuration,
+  silentLogger,
+  systemClock
+} from '../src/index.js'
+
+describe('parseDuration', () => {
+  test.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['10m', 600_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['1.5s', 1500],
+    [' 2m ', 120_000]
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  test.each(['30', '', '10 minutes', '5d', 'm', '-5s', '1h 30m'])('%p is refused', text => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+
+  test('requireDuration names what was wrong and the accepted forms', () => {
+    expect(() => requireDuration("input 'timeout'", '30x')).toThrow(
+      "input 'timeout': '30x' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m."
+    )
+    expect(() => requireDuration('x', '30x')).toThrow(ConfigurationError)
+    expect(requireDuration('x', '2s')).toBe(2000)
+  })
+})
+
+describe('formatDuration', () => {
+  test.each([
+    [750, '750ms'],
+    [45_000, '45s'],
+    [150_000, '2m 30s'],
+    [3_900_000, '1h 5m'],
+    [3_600_000, '1h'],
+    [3_601_000, '1h'],
+    [-2000, '-2s'],
+    [Number.POSITIVE_INFINITY, 'Infinity']
+  ])('%d ms is %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
+})
+
+describe('FakeClock', () => {
+  test('time moves only by sleeping or advancing', async () => {
+    const clock = new FakeClock(1000)
+    expect(clock.now()).toBe(1000)
+    await clock.sleep(5000)
+    await clock.sleep(-10)
+    clock.advance(1)
+    expect(clock.now()).toBe(6001)
+    expect(clock.sleeps).toEqual([5000, 0])
+  })
+
+  test('the system clock sleeps for real', async () => {
+    const before = systemClock.now()
+    await systemClock.sleep(5)
+    expect(systemClock.now()).toBeGreaterThanOrEqual(before + 4)
+  })
+})
+
+describe('errors', () => {
+  test('errorMessage handles anything thrown', () => {
+    expect(errorMessage(new Error('boom'))).toBe('boom')
+    expect(errorMessage(new TypeError(''))).toBe('TypeError')
+    expect(errorMessage('plain')).toBe('plain')
+    expect(errorMessage({ code: 1 })).toBe('{"code":1}')
+    expect(errorMessage(undefined)).toBe('undefined')
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(errorMessage(circular)).toBe('[object Object]')
+  })
+
+  test('ConfigurationError is told apart', () => {
+    expect(isConfigurationError(new ConfigurationError('x'))).toBe(true)
+    expect(isConfigurationError(new Error('x'))).toBe(false)
+    expect(new ConfigurationError('x').name).toBe('ConfigurationError')
+  })
+})
+
+describe('loggers', () => {
+  test('MemoryLogger keeps every line in order', async () => {
+    const log = new MemoryLogger()
+    log.info('a')
+    log.warning('b')
+    log.debug('c')
+    expect(await log.group('g', () => Promise.resolve(42))).toBe(42)
+    expect(log.text()).toBe('a\nb\nc\ng')
+    expect(log.lines.map(l => l.level)).toEqual(['info', 'warning', 'debug', 'group'])
+  })
+
+  test('silentLogger runs groups and says nothing', async () => {
+    silentLogger.info('x')
+    silentLogger.warning('x')
+    silentLogger.debug('x')
+    expect(await silentLogger.group('g', () => Promise.resolve('ok'))).toBe('ok')
+  })
+})

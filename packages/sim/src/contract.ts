@@ -1,0 +1,277 @@
+/**
+ * The contract between the simulator's parts. The server (server.ts) decodes a wire request,
+ * calls one service module's `handle`, and encodes the result or the AwsError in that
+ * service's protocol. Service modules never see HTTP; they talk to each other only through
+ * the ports declared here, so each can be tested alone.
+ *
+ * Time: durations inside the sim are divided by the time scale (a 30 s health-check interval
+ * takes 1.5 s of real time at 20x), but every timestamp the sim reports is wall-clock time,
+ * so a client comparing a sim timestamp with its own Date.now() gets a sensible answer.
+ */
+
+/** An error in AWS's shape. The protocol layer turns it into `__type`, `Error.Code`, status. */
+export class AwsError extends Error {
+  constructor(
+    /** The wire code: `ServiceNotFoundException`, `TargetGroupNotFound`, `ThrottlingException`... */
+    readonly code: string,
+    message: string,
+    /** HTTP status; 400 for client errors, 500/503 for server faults. */
+    readonly status = 400,
+    /** Query protocol `Type`: `Sender` for client faults, `Receiver` for server faults. */
+    readonly fault: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender'
+  ) {
+    super(message)
+    this.name = code
+  }
+}
+
+/** Sim time. `sleep`/`setTimer` take sim milliseconds and wait `ms / scale` real ones. */
+export interface SimClock {
+  readonly scale: number
+  /** Wall-clock epoch milliseconds (what timestamps report). */
+  now(): number
+  /** Resolve after `simMs` sim milliseconds. */
+  sleep(simMs: number): Promise<void>
+  /** Call `fn` after `simMs` sim milliseconds; returns a cancel function. */
+  setTimer(fn: () => void, simMs: number): () => void
+  /** Call `fn` every `simMs` sim milliseconds until cancelled. */
+  setInterval(fn: () => void, simMs: number): () => void
+}
+
+export type AwsServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'sqs'
+
+/** What the server knows about the caller of one request. */
+export interface RequestContext {
+  service: AwsServiceName
+  operation: string
+  /** From the SigV4 credential scope of the Authorization header; `us-east-1` when absent. */
+  region: string
+  /** Always this fixed account. */
+  accountId: string
+  requestId: string
+}
+
+export const SIM_ACCOUNT_ID = '123456789012'
+
+/** One AWS service: decoded input in, plain JS result out (Dates allowed for timestamps). */
+export interface ServiceModule {
+  /** Throws AwsError for unknown operations and invalid input. */
+  handle(ctx: RequestContext, input: Record<string, unknown>): Promise<unknown>
+  /** Which operations change state (the call log marks them `mutating`). */
+  isMutating(operation: string): boolean
+  /** Forget all state and stop every server and timer the module started. */
+  reset(): Promise<void>
+  /** A JSON-serialisable view of the state, for `GET /_sim/state`. */
+  dump(): unknown
+}
+
+/** One entry of the call log (`GET /_sim/calls`). */
+export interface CallRecord {
+  seq: number
+  /** Wall-clock epoch milliseconds. */
+  time: number
+  service: AwsServiceName | 'github'
+  /** AWS operation name, or `METHOD /path` for GitHub. */
+  operation: string
+  params: unknown
+  mutating: boolean
+  /** HTTP status returned. */
+  status: number
+  /** Error code when the call failed. */
+  error?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports between modules
+// ---------------------------------------------------------------------------------------------
+
+export interface Target {
+  /** IP address (target type `ip`). Tasks listen on 127.0.0.1. */
+  id: string
+  port: number
+}
+
+export type TargetHealthState =
+  | 'initial'
+  | 'healthy'
+  | 'unhealthy'
+  | 'unused'
+  | 'draining'
+  | 'unavailable'
+
+export interface TargetHealthView {
+  state: TargetHealthState
+  reason?: string
+  description?: string
+}
+
+/** What ECS needs from ELBv2 (implemented in elbv2/). */
+export interface LoadBalancingPort {
+  targetGroupExists(targetGroupArn: string): boolean
+  /** Health-check settings ECS needs to act on failing targets. */
+  targetGroupInfo(targetGroupArn: string):
+    | {
+        arn: string
+        name: string
+        port: number
+        healthCheckPath: string
+        loadBalancerArns: string[]
+      }
+    | undefined
+  registerTargets(targetGroupArn: string, targets: Target[]): void
+  /** Starts draining; the target disappears after the deregistration delay (scaled). */
+  deregisterTargets(targetGroupArn: string, targets: Target[]): void
+  targetHealth(targetGroupArn: string, target: Target): TargetHealthView
+  /**
+   * Set the weights of the forward action that targets these groups, on the listener or rule
+   * given (ECS moves production traffic this way in BLUE_GREEN, CANARY and LINEAR).
+   */
+  setForwardWeights(
+    listenerOrRuleArn: string,
+    weights: { targetGroupArn: string; weight: number }[]
+  ): void
+  forwardWeights(listenerOrRuleArn: string): { targetGroupArn: string; weight: number }[]
+}
+
+/** What ECS and others need from CloudWatch (implemented in cloudwatch/). */
+export interface AlarmPort {
+  /** Undefined when no alarm of that name exists. */
+  alarmState(name: string): 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | undefined
+}
+
+/** How a container image behaves, decided from its tag or a scenario's declaration. */
+export interface ImageBehaviour {
+  /** Never starts: the task stops with CannotPullContainerError. */
+  pullError?: boolean
+  /** Exits this many sim ms after it starts running. */
+  exitAfterMs?: number
+  exitCode?: number
+  /** Container `reason` when it exits (`OutOfMemoryError: Container killed due to memory usage`). */
+  exitReason?: string
+  /** HTTP status its health path answers (503 for `-unhealthy`). */
+  healthStatus?: number
+  /** Sim ms after start before the health path answers 200 (`-slow`: 30 000). */
+  healthyAfterMs?: number
+  /** Fraction (0..1) of requests answered 500 (`-errors`: 0.2). */
+  errorRate?: number
+  /** Added to every response, in real ms (`-latency`: 400). */
+  latencyMs?: number
+}
+
+export interface ContainerExit {
+  exitCode: number
+  reason?: string
+}
+
+export interface RunningContainer {
+  /** Where the container's HTTP server listens (127.0.0.1 and an ephemeral port). */
+  host: string
+  port: number
+  /** sha256 digest reported as `imageDigest`: stable for the same image reference. */
+  imageDigest: string
+  /** Stop the server; resolves once the port is closed. */
+  stop(): Promise<void>
+  /** Called once if the container exits by itself (crash, OOM). */
+  onExit(listener: (exit: ContainerExit) => void): void
+}
+
+export interface ContainerStartSpec {
+  taskArn: string
+  containerName: string
+  image: string
+  /** Environment handed to the container (served back on `GET /env` without secret values). */
+  environment: Record<string, string>
+  /** Scenario-declared behaviours win over the tag's. */
+  behaviour?: ImageBehaviour
+}
+
+/** Starts real HTTP servers for task containers (implemented in tasks/). */
+export interface TaskRuntimePort {
+  /** Rejects with an Error whose message starts `CannotPullContainerError:` for pull errors. */
+  start(spec: ContainerStartSpec): Promise<RunningContainer>
+  /** The behaviour an image will have (tag rules merged with scenario declarations). */
+  behaviourOf(image: string): ImageBehaviour
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module factories: server.ts composes the world from these (each lives in its folder's index.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** ecs/index.ts: `export function createEcsModule(deps: EcsDeps): EcsModule` */
+export interface EcsDeps {
+  clock: SimClock
+  elb: LoadBalancingPort
+  alarms: AlarmPort
+  runtime: TaskRuntimePort
+}
+export type EcsModule = ServiceModule
+
+/** One listener as `GET /_sim/listeners` shows it: where "the internet" reaches a service. */
+export interface ListenerInfo {
+  listenerArn: string
+  loadBalancerArn: string
+  loadBalancerName: string
+  /** The port the listener was created with (80, 443 ...). */
+  port: number
+  /** The real loopback URL of the proxy serving it, e.g. `http://127.0.0.1:40123`. */
+  url: string
+}
+
+/** elbv2/index.ts: `export function createElbModule(deps: { clock: SimClock }): ElbModule` */
+export interface ElbModule extends ServiceModule, LoadBalancingPort {
+  listeners(): ListenerInfo[]
+}
+
+/** tasks/index.ts: `export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime` */
+export interface TaskRuntimeDeps {
+  clock: SimClock
+  /** Scenario-declared behaviours by exact image reference or by tag suffix (`-flaky`). */
+  behaviours?: Record<string, ImageBehaviour>
+}
+export interface TaskRuntime extends TaskRuntimePort {
+  /** Close every container server (used by reset and stop). */
+  stopAll(): Promise<void>
+}
+
+/** cloudwatch/index.ts: `export function createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule` */
+export interface CloudWatchModule extends ServiceModule, AlarmPort {
+  setAlarmState(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: string): void
+}
+
+/** sqs/index.ts: `export function createSqsModule(deps: { clock: SimClock }): ServiceModule` */
+
+/** A GitHub REST request, path relative to the `/github` prefix (`/repos/o/r/deployments`). */
+export interface GitHubRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  /** Parsed JSON body, or undefined. */
+  body: unknown
+  headers: Record<string, string | undefined>
+  /** Absolute URL of the GitHub prefix (`http://127.0.0.1:PORT/github`), for Link headers. */
+  baseUrl: string
+}
+
+export interface GitHubResponse {
+  status: number
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** github/index.ts: `export function createGitHubApi(deps: { clock: SimClock }): GitHubApi` */
+export interface GitHubApi {
+  handle(request: GitHubRequest): Promise<GitHubResponse>
+  /** Whether a request changes state (for the call log). */
+  isMutating(method: string, path: string): boolean
+  reset(): Promise<void>
+  dump(): unknown
+}
+
+/**
+ * protocols/query.ts (ELBv2's awsQuery):
+ *   decodeQueryRequest(body: string): { action: string; version: string; params: Record<string, unknown> }
+ *   encodeQueryResponse(action: string, result: unknown, requestId: string): string   // XML
+ *   encodeQueryError(error: AwsError, requestId: string): string                    // XML
+ * protocols/json.ts (ECS awsJson1_1; CloudWatch and SQS awsJson1_0 query-compatible) is the
+ * server's. Results may hold Date values: JSON encodes them as epoch seconds, XML as ISO 8601.
+ */
