@@ -10,10 +10,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     // Type checking is done once by `npm run typecheck`; ts-jest only transpiles.
-    '^.+\\.ts$': [
-      'ts-jest',
-      { useESM: true, tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }
-    ]
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }]
   },
   collectCoverage: true,
   collectCoverageFrom: [

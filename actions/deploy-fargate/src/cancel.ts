@@ -1,0 +1,65 @@
+import { ECSClient } from '@aws-sdk/client-ecs'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { systemClock } from '@fargate-promote/common'
+import { rollbackService } from '@fargate-promote/ecs'
+import { actionsLogger, Annotations, getState, runAction } from '@fargate-promote/runner'
+import { StateKey, type StartedDeployment } from './state.js'
+
+/**
+ * GitHub force-terminates a cancelled job 5 minutes after cancellation started; the rollback
+ * must be under way and observed well before that.
+ */
+const POST_TIMEOUT_MS = 4 * 60_000
+
+/**
+ * Post step: main saved phase `deploying` when ECS accepted the update and `finished` when it
+ * had a verdict. Anything else means the run was cancelled (or main crashed) mid-rollout, so
+ * put every service back on the revision that was live before.
+ */
+export async function runPost(): Promise<void> {
+  await runAction('deploy-fargate (post)', async () => {
+    if (getState(StateKey.Phase) !== 'deploying') return
+    const cluster = getState(StateKey.Cluster) ?? ''
+    const started = JSON.parse(getState(StateKey.Deployments) ?? '[]') as StartedDeployment[]
+    if (getState(StateKey.OnFailure) === 'none') {
+      actionsLogger.warning(
+        `The run stopped while deploying ${started.map(s => s.service).join(', ')}; on-failure is none, so nothing is rolled back.`
+      )
+      return
+    }
+    const pollIntervalMs = Number(getState(StateKey.PollIntervalMs) ?? '5000') || 5000
+    const ecs = new ECSClient({})
+    const elb = new ElasticLoadBalancingV2Client({})
+    const annotations = new Annotations()
+    const failures: string[] = []
+    const results = await Promise.all(
+      started.map(deployment =>
+        rollbackService(
+          {
+            cluster,
+            service: deployment.service,
+            taskDefinitionArn: deployment.previousTaskDefinitionArn,
+            reason: 'workflow run cancelled during the deployment',
+            timeoutMs: POST_TIMEOUT_MS,
+            pollIntervalMs,
+            waitForTargetHealth: 'auto',
+            stopInProgress: true
+          },
+          { ecs, elb, clock: systemClock, log: actionsLogger }
+        )
+      )
+    )
+    results.forEach((result, index) => {
+      const service = started[index]?.service ?? '?'
+      annotations.warning(
+        `Run cancelled mid-deployment: ${service} rolled back to ${result.toTaskDefinitionArn} (${result.status}).`,
+        { title: `Rollback of ${service}` }
+      )
+      if (result.status === 'failed')
+        failures.push(`${service}: ${result.reason ?? 'rollback failed'}`)
+    })
+    annotations.flush()
+    if (failures.length > 0)
+      throw new Error(`rollback after cancellation failed: ${failures.join('; ')}`)
+  })
+}

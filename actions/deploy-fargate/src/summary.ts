@@ -1,0 +1,136 @@
+import { formatDuration } from '@fargate-promote/common'
+import {
+  explainStoppedTask,
+  formatDiff,
+  type DeployResult,
+  type ServiceDeployResult
+} from '@fargate-promote/ecs'
+import { createSummary, link } from '@fargate-promote/runner'
+import type { DeploySettings } from './inputs.js'
+
+const HEADLINE: Record<DeployResult['status'], string> = {
+  succeeded: '✅ Deployment succeeded',
+  failed: '❌ Deployment failed',
+  'rolled-back': '↩️ Deployment rolled back',
+  'timed-out': '⏱️ Deployment timed out',
+  'dry-run': '📝 Dry run: nothing was changed'
+}
+
+function revision(arn: string | undefined): string {
+  return arn ? (arn.split('/').pop() ?? arn) : '—'
+}
+
+function consoleUrl(region: string, cluster: string, service: string): string {
+  const base = `https://${region}.console.aws.amazon.com/ecs/v2/clusters`
+  return `${base}/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/deployments?region=${region}`
+}
+
+function rolloutCounts(service: ServiceDeployResult): string {
+  const rollout = service.rollout
+  return rollout ? `${rollout.runningCount}/${rollout.desiredCount}` : '—'
+}
+
+function rollbackText(service: ServiceDeployResult): string {
+  if (service.rollback) {
+    return `${service.rollback.status} → ${revision(service.rollback.toTaskDefinitionArn)}`
+  }
+  if (service.rollout?.rollback) {
+    return `by ECS → ${revision(service.rollout.rollback.taskDefinitionArn)} (${service.rollout.rollback.outcome})`
+  }
+  return '—'
+}
+
+export async function writeDeploySummary(options: {
+  result: DeployResult
+  settings: DeploySettings
+  region: string
+  cancelled: boolean
+}): Promise<void> {
+  const { result, settings, region } = options
+  const summary = createSummary()
+  summary.heading(
+    `${HEADLINE[result.status]}: ${settings.cluster}/${settings.services.join(', ')}`,
+    2
+  )
+  if (options.cancelled) {
+    summary.paragraph(
+      'The run was cancelled while the deployment was in progress; the post step rolls it back.'
+    )
+  }
+  if (result.failureReason) summary.paragraph(`Reason: ${result.failureReason}`)
+  summary.table(
+    [
+      'Service',
+      'Status',
+      'Revision from → to',
+      'Running/desired',
+      'Deployment',
+      'Rollback',
+      'Console'
+    ],
+    result.services.map(service => [
+      service.service,
+      service.status,
+      `${revision(service.previousTaskDefinitionArn)} → ${revision(service.taskDefinitionArn)}`,
+      rolloutCounts(service),
+      service.deploymentId ?? '—',
+      rollbackText(service),
+      link('deployments', consoleUrl(region, settings.cluster, service.service))
+    ])
+  )
+  summary.paragraph(
+    `Version ${settings.version} · took ${formatDuration(result.finishedAt - result.startedAt)}`
+  )
+
+  for (const service of result.services) {
+    const images = Object.entries(service.images)
+    if (images.length > 0) {
+      summary.heading(`Images of ${service.service}`, 3)
+      summary.table(
+        ['Container', 'Image'],
+        images.map(([container, image]) => [container, image])
+      )
+    }
+    const diffLines = formatDiff(service.diff)
+    if (diffLines.length > 0) {
+      summary.details(
+        `Task definition changes of ${service.service} (names only, no values)`,
+        diffLines.join('\n')
+      )
+    }
+    const rollout = service.rollout
+    if (rollout && rollout.events.length > 0) {
+      summary.details(
+        `Timeline of ${service.service}: ${rollout.events.length} service events`,
+        rollout.events
+          .map(event => `${new Date(event.at).toISOString()}  ${event.message}`)
+          .join('\n')
+      )
+    }
+    if (rollout && rollout.stoppedTasks.length > 0) {
+      summary.details(
+        `Stopped tasks of ${service.service} (${rollout.stoppedTasks.length})`,
+        rollout.stoppedTasks.map(task => explainStoppedTask(task)).join('\n')
+      )
+    }
+    const unhealthy = rollout?.targets.filter(target => target.state !== 'healthy') ?? []
+    if (unhealthy.length > 0) {
+      summary.details(
+        `Targets not healthy for ${service.service} (${unhealthy.length})`,
+        unhealthy
+          .map(
+            t =>
+              `${t.id}:${t.port} ${t.state}${t.reason ? ` (${t.reason}: ${t.description ?? ''})` : ''}`
+          )
+          .join('\n')
+      )
+    }
+  }
+  if (result.prunedRevisions.length > 0) {
+    summary.details(
+      `Deregistered ${result.prunedRevisions.length} old revisions`,
+      result.prunedRevisions.join('\n')
+    )
+  }
+  await summary.write()
+}
