@@ -1,0 +1,62 @@
+/*
+ * Escaping for job-summary text. Untrusted text (ECS event messages, HTTP bodies, error
+ * messages) must render literally: no HTML, no broken table, no markdown link or heading.
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;'
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, char => HTML_ESCAPES[char] as string)
+}
+
+/**
+ * Escaped, with line breaks as <br>. Inside an HTML block a blank line would end the block and
+ * let the rest be read as markdown, so no raw newline may survive.
+ */
+export function escapeMultiline(text: string): string {
+  return escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>')
+}
+
+/** Safe in an HTML table cell and in a markdown table cell: `|` would end a markdown cell. */
+export function escapeTableCell(text: string): string {
+  return escapeMultiline(text).replace(/\|/g, '&#124;')
+}
+
+/** Markup that is trusted as it is; plain strings are always escaped. */
+export interface HtmlFragment {
+  readonly html: string
+}
+
+export function isHtmlFragment(value: unknown): value is HtmlFragment {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as HtmlFragment).html === 'string'
+  )
+}
+
+/** Marks a trusted fragment (built by this code, never from outside text) as markup. */
+export function trustedHtml(html: string): HtmlFragment {
+  return { html }
+}
+
+/** An http(s) URL, normalised, or undefined for anything else (javascript:, data:, junk). */
+export function safeUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A link when the URL is http or https; otherwise just the escaped text. */
+export function link(text: string, url: string): HtmlFragment {
+  const href = safeUrl(url)
+  const label = escapeTableCell(text)
+  return { html: href === undefined ? label : `<a href="${escapeHtml(href)}">${label}</a>` }
+}

@@ -1,0 +1,37 @@
+import * as core from '@actions/core'
+import { errorMessage, isConfigurationError } from '@fargate-promote/common'
+
+export const CONFIGURATION_ERROR_TITLE = 'Configuration error'
+
+/** An AWS or Node error's name says what went wrong (AccessDeniedException, TypeError). */
+function failureReason(error: unknown): string {
+  const message = errorMessage(error)
+  // Checked as a boolean: the type guard would narrow Error itself away (same shape).
+  const configuration: boolean = isConfigurationError(error)
+  if (!(error instanceof Error) || configuration) return message
+  const named = error.name !== 'Error' && !message.includes(error.name)
+  const reason = named ? `${error.name}: ${message}` : message
+  return error.cause === undefined ? reason : `${reason} (cause: ${errorMessage(error.cause)})`
+}
+
+/**
+ * The one catch of an action: awaits `fn`, and if anything is thrown (an Error or not) fails
+ * the step with `<name> failed: <reason>`. A ConfigurationError is annotated with its own
+ * title, so a bad input is told apart from a failed deployment at a glance. Never rethrows and
+ * never exits the process: post steps and pending output writes still happen.
+ */
+export async function runAction(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn()
+  } catch (error) {
+    const message = `${name} failed: ${failureReason(error)}`
+    if (isConfigurationError(error)) {
+      // setFailed cannot carry a title; this is setFailed with one.
+      process.exitCode = core.ExitCode.Failure
+      core.error(message, { title: CONFIGURATION_ERROR_TITLE })
+      return
+    }
+    if (error instanceof Error && error.stack) core.debug(error.stack)
+    core.setFailed(message)
+  }
+}
