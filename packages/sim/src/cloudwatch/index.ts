@@ -1,0 +1,192 @@
+import { AwsError, SIM_ACCOUNT_ID } from '../contract.js'
+import type { CloudWatchModule, RequestContext, SimClock } from '../contract.js'
+import { parseAlarmConfig } from './alarm-config.js'
+import type { AlarmConfig } from './alarm-config.js'
+import {
+  decodeToken,
+  encodeToken,
+  invalid,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  optionalStringList,
+  requiredString
+} from './params.js'
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+const STATE_VALUES: readonly AlarmStateValue[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA']
+const ALARM_TYPES = ['CompositeAlarm', 'MetricAlarm'] as const
+
+interface StoredAlarm {
+  config: AlarmConfig
+  arn: string
+  configUpdatedAt: number
+  state: AlarmStateValue
+  stateReason: string
+  stateReasonData?: string
+  stateUpdatedAt: number
+  stateTransitionedAt: number
+}
+
+const MUTATING = new Set(['PutMetricAlarm', 'SetAlarmState', 'DeleteAlarms'])
+
+/** CloudWatch metric alarms: created by PutMetricAlarm, moved only by SetAlarmState or the sim. */
+export function createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule {
+  const { clock } = deps
+  const alarms = new Map<string, StoredAlarm>()
+
+  const view = (alarm: StoredAlarm) => ({
+    ...alarm.config,
+    AlarmArn: alarm.arn,
+    AlarmConfigurationUpdatedTimestamp: new Date(alarm.configUpdatedAt),
+    StateValue: alarm.state,
+    StateReason: alarm.stateReason,
+    StateReasonData: alarm.stateReasonData,
+    StateUpdatedTimestamp: new Date(alarm.stateUpdatedAt),
+    StateTransitionedTimestamp: new Date(alarm.stateTransitionedAt)
+  })
+
+  const changeState = (
+    name: string,
+    state: AlarmStateValue,
+    reason: string,
+    reasonData?: string
+  ): void => {
+    const alarm = alarms.get(name)
+    if (!alarm) throw new AwsError('ResourceNotFound', `Alarm ${name} does not exist.`, 404)
+    const now = clock.now()
+    if (alarm.state !== state) alarm.stateTransitionedAt = now
+    alarm.state = state
+    alarm.stateReason = reason
+    alarm.stateReasonData = reasonData
+    alarm.stateUpdatedAt = now
+  }
+
+  const putMetricAlarm = (ctx: RequestContext, input: Record<string, unknown>) => {
+    const config = parseAlarmConfig(input)
+    const now = clock.now()
+    const existing = alarms.get(config.AlarmName)
+    if (existing) {
+      // An update replaces the configuration but leaves the state alone (AWS re-evaluates later).
+      existing.config = config
+      existing.configUpdatedAt = now
+      return {}
+    }
+    alarms.set(config.AlarmName, {
+      config,
+      arn: `arn:aws:cloudwatch:${ctx.region}:${SIM_ACCOUNT_ID}:alarm:${config.AlarmName}`,
+      configUpdatedAt: now,
+      state: 'INSUFFICIENT_DATA',
+      stateReason: 'Unchecked: Initial alarm creation',
+      stateUpdatedAt: now,
+      stateTransitionedAt: now
+    })
+    return {}
+  }
+
+  const describeAlarms = (input: Record<string, unknown>) => {
+    const names = optionalStringList(input, 'AlarmNames', 100)
+    const prefix = optionalString(input, 'AlarmNamePrefix', 255)
+    if (names !== undefined && prefix !== undefined) {
+      throw new AwsError(
+        'InvalidParameterCombination',
+        'AlarmNames and AlarmNamePrefix cannot both be specified.'
+      )
+    }
+    const stateValue = optionalEnum(input, 'StateValue', STATE_VALUES)
+    const types = optionalStringList(input, 'AlarmTypes')
+    for (const type of types ?? []) {
+      if (!(ALARM_TYPES as readonly string[]).includes(type)) {
+        throw invalid('AlarmTypes', type, `Must be one of: ${ALARM_TYPES.join(', ')}.`)
+      }
+    }
+    const actionPrefix = optionalString(input, 'ActionPrefix', 1024)
+    const children = optionalString(input, 'ChildrenOfAlarmName')
+    const parents = optionalString(input, 'ParentsOfAlarmName')
+    const maxRecords =
+      optionalNumber(input, 'MaxRecords', { min: 1, max: 100, integer: true }) ?? 50
+    const start = decodeToken(optionalString(input, 'NextToken'))
+
+    // Composite alarms do not exist here, so a filter that names or needs one matches nothing.
+    const wantsMetric = types === undefined || types.includes('MetricAlarm')
+    const matching = [...alarms.values()]
+      .filter(() => wantsMetric && children === undefined && parents === undefined)
+      .filter(a => names === undefined || names.includes(a.config.AlarmName))
+      .filter(a => prefix === undefined || a.config.AlarmName.startsWith(prefix))
+      .filter(a => stateValue === undefined || a.state === stateValue)
+      .filter(
+        a =>
+          actionPrefix === undefined ||
+          [
+            ...a.config.AlarmActions,
+            ...a.config.OKActions,
+            ...a.config.InsufficientDataActions
+          ].some(action => action.startsWith(actionPrefix))
+      )
+      .sort((a, b) => (a.config.AlarmName < b.config.AlarmName ? -1 : 1))
+    const page = matching.slice(start, start + maxRecords)
+    const next = start + maxRecords < matching.length ? encodeToken(start + maxRecords) : undefined
+    return { MetricAlarms: page.map(view), CompositeAlarms: [], NextToken: next }
+  }
+
+  const setAlarmStateOp = (input: Record<string, unknown>) => {
+    const name = requiredString(input, 'AlarmName', 255)
+    const state = optionalEnum(input, 'StateValue', STATE_VALUES)
+    if (state === undefined) throw invalid('StateValue', null, 'StateValue is required.')
+    const reason = requiredString(input, 'StateReason', 1023)
+    const reasonData = optionalString(input, 'StateReasonData', 4000)
+    if (reasonData !== undefined) {
+      try {
+        JSON.parse(reasonData)
+      } catch {
+        throw new AwsError('InvalidFormat', 'StateReasonData is not valid JSON.')
+      }
+    }
+    changeState(name, state, reason, reasonData)
+    return {}
+  }
+
+  const deleteAlarms = (input: Record<string, unknown>) => {
+    const names = optionalStringList(input, 'AlarmNames', 100) ?? []
+    const unknown = names.filter(name => !alarms.has(name))
+    // CloudWatch deletes nothing when one name is unknown.
+    if (unknown.length > 0) {
+      throw new AwsError('ResourceNotFound', `Alarms not found: ${unknown.join(', ')}`, 404)
+    }
+    for (const name of names) alarms.delete(name)
+    return {}
+  }
+
+  const dispatch = (ctx: RequestContext, input: Record<string, unknown>): unknown => {
+    switch (ctx.operation) {
+      case 'PutMetricAlarm':
+        return putMetricAlarm(ctx, input)
+      case 'DescribeAlarms':
+        return describeAlarms(input)
+      case 'SetAlarmState':
+        return setAlarmStateOp(input)
+      case 'DeleteAlarms':
+        return deleteAlarms(input)
+      default:
+        throw new AwsError(
+          'InvalidAction',
+          `The action ${ctx.operation} is not valid for this web service (not simulated).`
+        )
+    }
+  }
+
+  return {
+    // Validation throws synchronously; run it inside the promise so callers always get a rejection.
+    handle: (ctx, input) => Promise.resolve().then(() => dispatch(ctx, input)),
+    isMutating: operation => MUTATING.has(operation),
+    reset() {
+      alarms.clear()
+      return Promise.resolve()
+    },
+    dump: () => ({ alarms: [...alarms.values()].map(view) }),
+    alarmState: name => alarms.get(name)?.state,
+    setAlarmState(name, state, reason) {
+      changeState(name, state, reason)
+    }
+  }
+}

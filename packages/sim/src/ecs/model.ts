@@ -1,0 +1,229 @@
+import type { RunningContainer, Target } from '../contract.js'
+
+/** The sim's ECS state. Timestamps are Dates (wall clock); `*Sim` fields are sim milliseconds. */
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+export interface ClusterRec {
+  arn: string
+  name: string
+  region: string
+  tags: Tag[]
+  createdAt: Date
+}
+
+export interface ContainerDef {
+  name: string
+  image: string
+  essential: boolean
+  containerPorts: number[]
+  environment: Record<string, string>
+  hasHealthCheck: boolean
+}
+
+export interface TaskDefRec {
+  arn: string
+  family: string
+  revision: number
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS'
+  /** The registered members, echoed back by DescribeTaskDefinition. */
+  body: Record<string, unknown>
+  containers: ContainerDef[]
+  tags: Tag[]
+  registeredAt: Date
+  deregisteredAt?: Date
+}
+
+export interface LoadBalancerSpec {
+  targetGroupArn: string
+  containerName: string
+  containerPort: number
+  raw: Record<string, unknown>
+}
+
+export interface ServiceRevisionRec {
+  arn: string
+  serviceArn: string
+  clusterArn: string
+  taskDefinitionArn: string
+  launchType?: string
+  capacityProviderStrategy?: unknown
+  platformVersion?: string
+  loadBalancers: LoadBalancerSpec[]
+  networkConfiguration?: unknown
+  containerImages: { containerName: string; image: string; imageDigest?: string }[]
+  createdAt: Date
+}
+
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED'
+
+export interface ServiceDeploymentRec {
+  arn: string
+  service: ServiceRec
+  createdAt: Date
+  startedAt?: Date
+  finishedAt?: Date
+  stoppedAt?: Date
+  updatedAt: Date
+  sources: ServiceRevisionRec[]
+  target: ServiceRevisionRec
+  status: ServiceDeploymentStatus
+  statusReason?: string
+  deploymentConfiguration: DeploymentConfig
+  rollback?: { reason: string; serviceRevisionArn: string; startedAt: Date }
+  breakerStatus: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'
+  failureCount: number
+  threshold: number
+  alarmStatus: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'
+  triggeredAlarmNames: string[]
+}
+
+export interface DeploymentConfig {
+  minimumHealthyPercent: number
+  maximumPercent: number
+  deploymentCircuitBreaker: {
+    enable: boolean
+    rollback: boolean
+    resetOnHealthyTask?: boolean
+    thresholdConfiguration?: { type: string; value: number }
+  }
+  alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean }
+  strategy: 'ROLLING'
+}
+
+export interface DeploymentRec {
+  id: string
+  status: 'PRIMARY' | 'ACTIVE'
+  revision: ServiceRevisionRec
+  desiredCount: number
+  runningCount: number
+  pendingCount: number
+  failedTasks: number
+  createdAt: Date
+  updatedAt: Date
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'
+  rolloutStateReason: string
+  serviceDeployment: ServiceDeploymentRec
+  /** A rollback deployment: its failure is final and its success is the rollback's success. */
+  isRollback: boolean
+  /** Sim time the deployment first looked complete while alarms still bake. */
+  bakeStartedSim?: number
+  impairedEventSent: boolean
+}
+
+export interface ServiceEventRec {
+  id: string
+  createdAt: Date
+  message: string
+}
+
+export interface ServiceRec {
+  arn: string
+  name: string
+  cluster: ClusterRec
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
+  desiredCount: number
+  taskDefinitionArn: string
+  launchType?: string
+  capacityProviderStrategy?: unknown
+  platformVersion?: string
+  deploymentControllerType: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL'
+  deploymentConfiguration: DeploymentConfig
+  loadBalancers: LoadBalancerSpec[]
+  networkConfiguration?: unknown
+  healthCheckGracePeriodSeconds?: number
+  schedulingStrategy: string
+  propagateTags: string
+  enableECSManagedTags: boolean
+  enableExecuteCommand: boolean
+  createdAt: Date
+  events: ServiceEventRec[]
+  /** PRIMARY first. */
+  deployments: DeploymentRec[]
+  serviceDeployments: ServiceDeploymentRec[]
+  revisions: ServiceRevisionRec[]
+  lastCompletedRevision?: ServiceRevisionRec
+  lastCompletedDeploymentId?: string
+  tags: Tag[]
+  steady: boolean
+  /** Messages currently suppressed as duplicates (AWS repeats them only when the cause changes). */
+  quietMessages: Set<string>
+}
+
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED'
+
+export interface ContainerState {
+  def: ContainerDef
+  image: string
+  environment: Record<string, string>
+  command?: string[]
+  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED'
+  running?: RunningContainer
+  imageDigest?: string
+  exitCode?: number
+  reason?: string
+}
+
+export interface RegisteredTarget {
+  targetGroupArn: string
+  target: Target
+  containerPort: number
+}
+
+export interface TaskRec {
+  arn: string
+  id: string
+  cluster: ClusterRec
+  taskDef: TaskDefRec
+  service?: ServiceRec
+  deployment?: DeploymentRec
+  group: string
+  startedBy?: string
+  lastStatus: TaskStatus
+  desiredStatus: 'RUNNING' | 'STOPPED'
+  launchType: string
+  createdAt: Date
+  pullStartedAt?: Date
+  pullStoppedAt?: Date
+  connectivityAt?: Date
+  startedAt?: Date
+  stoppingAt?: Date
+  executionStoppedAt?: Date
+  stoppedAt?: Date
+  stopCode?: string
+  stoppedReason?: string
+  containers: ContainerState[]
+  overrides?: unknown
+  tags: Tag[]
+  /** Sim time the task entered lastStatus. */
+  phaseSinceSim: number
+  runningSinceSim?: number
+  /** Containers still starting (the runtime's start promise has not settled). */
+  starting: number
+  registered: RegisteredTarget[]
+  everHealthy: boolean
+  /** Sim time a one-off task given a command ends by itself (pre-deploy migrations). */
+  commandExitAtSim?: number
+  /** Whether a command override asks for a self-ending run. */
+  runsCommand: boolean
+}

@@ -1,0 +1,127 @@
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Target } from '../contract.js'
+
+/**
+ * A listener as a real reverse proxy on 127.0.0.1. The routing decision is the module's; this
+ * file only moves bytes and writes the ALB's own error pages (503 with no target, 502 when the
+ * target fails): https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
+ */
+
+export type RouteDecision =
+  | { kind: 'forward'; target: Target }
+  | { kind: 'fixed'; statusCode: number; contentType?: string; body?: string }
+  | { kind: 'unavailable' }
+
+export type Router = (request: { path: string; host: string }) => RouteDecision
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer'
+])
+
+function errorPage(res: ServerResponse, status: number, title: string): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const body = `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n</body>\r\n</html>\r\n`
+  res.writeHead(status, status === 503 ? 'Service Unavailable' : title, {
+    server: 'awselb/2.0',
+    'content-type': 'text/html',
+    'content-length': Buffer.byteLength(body)
+  })
+  res.end(body)
+}
+
+function forward(
+  agent: Agent,
+  listenerPort: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: Target
+): void {
+  const headers: OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value
+  }
+  const client = req.socket.remoteAddress ?? '127.0.0.1'
+  const prior = req.headers['x-forwarded-for']
+  headers['x-forwarded-for'] = prior === undefined ? client : `${String(prior)}, ${client}`
+  headers['x-forwarded-proto'] = 'http'
+  headers['x-forwarded-port'] = String(listenerPort)
+  const upstream = httpRequest(
+    { host: target.id, port: target.port, method: req.method, path: req.url, headers, agent },
+    upRes => {
+      const out: OutgoingHttpHeaders = {}
+      for (const [name, value] of Object.entries(upRes.headers)) {
+        if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out)
+      upRes.pipe(res)
+      upRes.on('error', () => res.destroy())
+    }
+  )
+  upstream.on('error', () => errorPage(res, 502, 'Bad Gateway'))
+  // A client that goes away mid-request must not leave the upstream request running.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy()
+  })
+  req.pipe(upstream)
+}
+
+export interface ListenerServer {
+  server: Server
+  url: string
+  close(): Promise<void>
+}
+
+export async function startListenerServer(
+  agent: Agent,
+  listenerPort: () => number,
+  route: Router
+): Promise<ListenerServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const decision = route({ path, host: req.headers.host ?? '' })
+    if (decision.kind === 'forward')
+      return forward(agent, listenerPort(), req, res, decision.target)
+    req.resume()
+    if (decision.kind === 'unavailable')
+      return errorPage(res, 503, 'Service Temporarily Unavailable')
+    const body = decision.body ?? ''
+    res.writeHead(decision.statusCode, {
+      server: 'awselb/2.0',
+      'content-type': decision.contentType ?? 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body)
+    })
+    res.end(body)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}

@@ -1,0 +1,6 @@
+export { startSim, type Sim, type SimOptions } from './server.js'
+export { createSimClock, type DisposableSimClock } from './clock.js'
+export { loadScenario, validateScenario, ScenarioError, type Scenario } from './scenario.js'
+export type { WorldFactories, World } from './world.js'
+export type { FaultRuleInput } from './faults.js'
+export * from './contract.js'

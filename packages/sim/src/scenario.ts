@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { parse, YAMLParseError } from 'yaml'
+import { SIM_ACCOUNT_ID, type AwsServiceName } from './contract.js'
+import { encodeQueryParams } from './protocols/query-codec.js'
+import {
+  ScenarioError,
+  validateScenario,
+  type Scenario,
+  type ScenarioService
+} from './scenario-schema.js'
+import type { World } from './world.js'
+
+export { ScenarioError, validateScenario, type Scenario } from './scenario-schema.js'
+
+/** Read (YAML file path) or take (parsed object) a scenario and validate it. */
+export async function loadScenario(source: string | object): Promise<Scenario> {
+  if (typeof source !== 'string') return validateScenario(source)
+  let text: string
+  try {
+    text = await readFile(source, 'utf8')
+  } catch (error) {
+    throw new ScenarioError('', `cannot read scenario file ${source}: ${(error as Error).message}`)
+  }
+  let parsed: unknown
+  try {
+    parsed = parse(text)
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message : String(error)
+    throw new ScenarioError('', `${source} is not valid YAML: ${detail}`)
+  }
+  try {
+    return validateScenario(parsed)
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new ScenarioError('', `${source}: ${error.message}`)
+    throw error
+  }
+}
+
+const ELB_VERSION = '2015-12-01'
+const SUBNETS = ['subnet-0sim0000000000a', 'subnet-0sim0000000000b']
+const SECURITY_GROUPS = ['sg-0sim00000000000a']
+
+export interface ApplyOptions {
+  /** Longest a `waitForSteady` service may take, in sim ms. */
+  steadyTimeoutMs?: number
+  /** Poll interval for `waitForSteady`, in sim ms. */
+  pollMs?: number
+}
+
+/**
+ * Build the scenario's world through the modules' own `handle()` — the code paths API clients
+ * use — so a scenario can never create a state the API could not.
+ */
+export async function applyScenario(
+  world: World,
+  scenario: Scenario,
+  options: ApplyOptions = {}
+): Promise<void> {
+  const call = async (
+    service: AwsServiceName,
+    operation: string,
+    input: Record<string, unknown>
+  ): Promise<Record<string, unknown>> => {
+    const ctx = {
+      service,
+      operation,
+      region: scenario.region,
+      accountId: SIM_ACCOUNT_ID,
+      requestId: randomUUID()
+    }
+    let params = JSON.parse(JSON.stringify(input)) as Record<string, unknown>
+    if (service === 'elbv2') {
+      params = world.queryCodec.decodeQueryRequest(
+        encodeQueryParams(operation, ELB_VERSION, input)
+      ).params
+    }
+    try {
+      return ((await world.aws[service].handle(ctx, params)) ?? {}) as Record<string, unknown>
+    } catch (error) {
+      throw new Error(`scenario: ${service} ${operation} failed: ${(error as Error).message}`, {
+        cause: error
+      })
+    }
+  }
+
+  for (const clusterName of scenario.clusters) await call('ecs', 'CreateCluster', { clusterName })
+
+  const groupArns = new Map<string, string>()
+  for (const tg of scenario.targetGroups) {
+    const result = await call('elbv2', 'CreateTargetGroup', {
+      Name: tg.name,
+      Protocol: tg.protocol,
+      Port: tg.port,
+      VpcId: 'vpc-0sim000000000000a',
+      TargetType: 'ip',
+      HealthCheckProtocol: tg.protocol,
+      HealthCheckPath: tg.healthCheckPath,
+      HealthCheckIntervalSeconds: tg.healthCheckIntervalSeconds,
+      HealthCheckTimeoutSeconds: tg.healthCheckTimeoutSeconds,
+      HealthyThresholdCount: tg.healthyThresholdCount,
+      UnhealthyThresholdCount: tg.unhealthyThresholdCount,
+      Matcher: tg.matcher === undefined ? undefined : { HttpCode: tg.matcher }
+    })
+    const arn = firstArn(result, 'TargetGroups', 'TargetGroupArn', `target group ${tg.name}`)
+    groupArns.set(tg.name, arn)
+    if (tg.deregistrationDelaySeconds !== undefined) {
+      await call('elbv2', 'ModifyTargetGroupAttributes', {
+        TargetGroupArn: arn,
+        Attributes: [
+          {
+            Key: 'deregistration_delay.timeout_seconds',
+            Value: String(tg.deregistrationDelaySeconds)
+          }
+        ]
+      })
+    }
+  }
+
+  for (const lb of scenario.loadBalancers) {
+    const result = await call('elbv2', 'CreateLoadBalancer', {
+      Name: lb.name,
+      Type: 'application',
+      Scheme: 'internet-facing',
+      IpAddressType: 'ipv4',
+      Subnets: SUBNETS,
+      SecurityGroups: SECURITY_GROUPS
+    })
+    const lbArn = firstArn(result, 'LoadBalancers', 'LoadBalancerArn', `load balancer ${lb.name}`)
+    for (const listener of lb.listeners) {
+      await call('elbv2', 'CreateListener', {
+        LoadBalancerArn: lbArn,
+        Protocol: 'HTTP',
+        Port: listener.port,
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: listener.targetGroups.map(t => ({
+                TargetGroupArn: groupArns.get(t.name),
+                Weight: t.weight
+              }))
+            }
+          }
+        ]
+      })
+    }
+  }
+
+  for (const taskDefinition of scenario.taskDefinitions) {
+    await call('ecs', 'RegisterTaskDefinition', taskDefinition)
+  }
+
+  for (const service of scenario.services) {
+    await call('ecs', 'CreateService', createServiceInput(service, groupArns))
+  }
+
+  for (const alarm of scenario.alarms) {
+    await call('cloudwatch', 'PutMetricAlarm', {
+      AlarmName: alarm.name,
+      MetricName: alarm.metricName,
+      Namespace: alarm.namespace,
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: alarm.threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching'
+    })
+    if (alarm.state !== undefined) {
+      await call('cloudwatch', 'SetAlarmState', {
+        AlarmName: alarm.name,
+        StateValue: alarm.state,
+        StateReason: alarm.reason ?? 'Set by the scenario'
+      })
+    }
+  }
+
+  for (const queue of scenario.queues) {
+    const attributes: Record<string, string> = {}
+    if (queue.deadLetterQueue !== undefined) {
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: `arn:aws:sqs:${scenario.region}:${SIM_ACCOUNT_ID}:${queue.deadLetterQueue}`,
+        maxReceiveCount: queue.maxReceiveCount
+      })
+    }
+    const result = await call('sqs', 'CreateQueue', {
+      QueueName: queue.name,
+      Attributes: attributes
+    })
+    const queueUrl = result.QueueUrl
+    if (typeof queueUrl !== 'string') {
+      throw new Error(`scenario: sqs CreateQueue for ${queue.name} returned no QueueUrl`)
+    }
+    for (let i = 1; i <= queue.messages; i++) {
+      await call('sqs', 'SendMessage', {
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ scenario: true, queue: queue.name, n: i })
+      })
+    }
+  }
+
+  const steady = scenario.services.filter(s => s.waitForSteady)
+  await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
+}
+
+function createServiceInput(
+  service: ScenarioService,
+  groupArns: Map<string, string>
+): Record<string, unknown> {
+  return {
+    cluster: service.cluster,
+    serviceName: service.name,
+    taskDefinition: service.taskDefinition,
+    desiredCount: service.desiredCount,
+    launchType: 'FARGATE',
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: SUBNETS,
+        securityGroups: SECURITY_GROUPS,
+        assignPublicIp: 'DISABLED'
+      }
+    },
+    loadBalancers:
+      service.targetGroup === undefined
+        ? undefined
+        : [
+            {
+              targetGroupArn: groupArns.get(service.targetGroup),
+              containerName: service.containerName,
+              containerPort: service.containerPort
+            }
+          ],
+    healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
+    deploymentConfiguration: service.deploymentConfiguration,
+    tags: service.tags
+  }
+}
+
+function firstArn(
+  result: Record<string, unknown>,
+  list: string,
+  key: string,
+  what: string
+): string {
+  const items = result[list]
+  const arn = Array.isArray(items)
+    ? (items[0] as Record<string, unknown> | undefined)?.[key]
+    : undefined
+  if (typeof arn !== 'string') throw new Error(`scenario: creating ${what} returned no ${key}`)
+  return arn
+}
+
+interface DescribedService {
+  desiredCount?: number
+  runningCount?: number
+  deployments?: { rolloutState?: string }[]
+}
+
+async function waitForSteady(
+  service: ScenarioService,
+  call: (
+    s: AwsServiceName,
+    op: string,
+    input: Record<string, unknown>
+  ) => Promise<Record<string, unknown>>,
+  world: World,
+  options: ApplyOptions
+): Promise<void> {
+  const timeout = options.steadyTimeoutMs ?? 15 * 60_000
+  const poll = options.pollMs ?? 1000
+  const deadline = world.clock.now() + timeout / world.clock.scale
+  for (;;) {
+    const result = await call('ecs', 'DescribeServices', {
+      cluster: service.cluster,
+      services: [service.name]
+    })
+    const described = (result.services as DescribedService[] | undefined)?.[0]
+    if (described !== undefined && isSteady(described)) return
+    if (world.clock.now() >= deadline) {
+      throw new Error(
+        `scenario: service '${service.name}' in cluster '${service.cluster}' did not reach a steady state ` +
+          `within ${timeout / 1000} sim seconds (running ${described?.runningCount ?? '?'} of ${described?.desiredCount ?? '?'})`
+      )
+    }
+    await world.clock.sleep(poll)
+  }
+}
+
+function isSteady(service: DescribedService): boolean {
+  const deployments = service.deployments ?? []
+  return (
+    deployments.length === 1 &&
+    (deployments[0]?.rolloutState === undefined || deployments[0].rolloutState === 'COMPLETED') &&
+    service.runningCount === service.desiredCount
+  )
+}

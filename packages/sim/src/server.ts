@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createCallLog } from './call-log.js'
+import { createSimClock } from './clock.js'
+import type { CallRecord, ImageBehaviour } from './contract.js'
+import { handleControl } from './control.js'
+import { createFaultInjector } from './faults.js'
+import {
+  MAX_BODY_BYTES,
+  routeAwsJson,
+  routeGitHub,
+  routeQuery,
+  type IncomingCall,
+  type RouteDeps,
+  type RouteResult
+} from './routes.js'
+import { applyScenario, loadScenario, type ApplyOptions, type Scenario } from './scenario.js'
+import { createWorld, loadDefaultFactories, type World, type WorldFactories } from './world.js'
+
+export interface SimOptions {
+  /** 0 or absent: an ephemeral port. The server binds 127.0.0.1 only. */
+  port?: number
+  /** Sim milliseconds per real millisecond (default 1). */
+  timeScale?: number
+  /** A YAML file path or an already-parsed scenario object. */
+  scenario?: string | object
+  /** Image behaviours by image reference or tag suffix; win over the scenario's. */
+  behaviours?: Record<string, ImageBehaviour>
+  /** Module factories; the real modules when absent (tests inject fakes). */
+  factories?: WorldFactories
+  /** Where internal errors are reported (default: stderr). */
+  log?: (message: string) => void
+  /** Tuning of the scenario's `waitForSteady`. */
+  steady?: ApplyOptions
+}
+
+export interface Sim {
+  /** `http://127.0.0.1:PORT`: the AWS endpoint; GitHub is under `/github`. */
+  url: string
+  port: number
+  world: World
+  stop(): Promise<void>
+  reset(): Promise<void>
+  calls(): CallRecord[]
+}
+
+const JSON_CONTENT = 'application/json; charset=utf-8'
+
+async function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boolean }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  // Keep draining past the limit so the client sees our 413 rather than a broken pipe.
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(req.headers)) {
+    headers[key] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return headers
+}
+
+function write(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) })
+  res.end(body)
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown) {
+  write(res, status, { 'content-type': JSON_CONTENT }, JSON.stringify(body))
+}
+
+export async function startSim(options: SimOptions = {}): Promise<Sim> {
+  const clock = createSimClock({ timeScale: options.timeScale ?? 1 })
+  const scenario: Scenario | undefined =
+    options.scenario === undefined ? undefined : await loadScenario(options.scenario)
+  const factories = options.factories ?? (await loadDefaultFactories())
+  const world = createWorld({
+    clock,
+    behaviours: { ...scenario?.behaviours, ...options.behaviours },
+    factories
+  })
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`))
+  const calls = createCallLog()
+  const faults = createFaultInjector()
+  let port = 0
+  const deps: RouteDeps = {
+    world,
+    calls,
+    faults,
+    log,
+    githubBaseUrl: () => `http://127.0.0.1:${port}/github`
+  }
+
+  const reset = async (): Promise<void> => {
+    await world.reset()
+    calls.clear()
+    faults.clear()
+    if (scenario !== undefined) {
+      await applyScenario(world, scenario, options.steady)
+      calls.clear()
+    }
+  }
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const method = req.method ?? 'GET'
+    const { body, tooLarge } = await readBody(req)
+    const headers = headersOf(req)
+    if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+      if (tooLarge) return writeJson(res, 413, { message: 'Request body too large' })
+      const answer = await handleControl(
+        { method, path: url.pathname.slice('/_sim'.length) || '/', query: url.searchParams, body },
+        { world, calls, faults, reset }
+      )
+      return writeJson(res, answer.status, answer.body)
+    }
+    const call: IncomingCall = {
+      method,
+      pathname: url.pathname,
+      query: url.searchParams,
+      headers,
+      body,
+      tooLarge
+    }
+    let result: RouteResult | undefined
+    if (url.pathname === '/github' || url.pathname.startsWith('/github/')) {
+      result = await routeGitHub(call, deps)
+    } else if (url.pathname === '/' && method === 'POST' && headers['x-amz-target'] !== undefined) {
+      result = await routeAwsJson(call, deps)
+    } else if (
+      url.pathname === '/' &&
+      method === 'POST' &&
+      (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    ) {
+      result = await routeQuery(call, deps)
+    }
+    if (result === undefined) {
+      return writeJson(res, 404, { message: `No route for ${method} ${url.pathname}` })
+    }
+    if (result.kind === 'reset') {
+      req.socket.destroy()
+      return
+    }
+    write(res, result.status, result.headers, result.body)
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      log(
+        `fargate-sim: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`
+      )
+      if (!res.headersSent) writeJson(res, 500, { message: 'Internal simulator error' })
+      else res.destroy()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  let stopped: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      const closed = new Promise<void>(resolve => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+      await world.reset()
+      clock.dispose()
+    })()
+    return stopped
+  }
+
+  if (scenario !== undefined) {
+    try {
+      await applyScenario(world, scenario, options.steady)
+    } catch (error) {
+      await stop()
+      throw error
+    }
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    world,
+    stop,
+    reset,
+    calls: () => calls.list()
+  }
+}

@@ -1,0 +1,43 @@
+import type { ImageBehaviour } from '../contract.js'
+
+/**
+ * How an image behaves is decided by its tag, so a scenario can deploy `app:v2-crash` and watch
+ * the pipeline react. Scenario declarations override the tag: first those keyed by a tag
+ * substring (`-flaky`), then the one keyed by the exact image reference.
+ */
+
+export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage'
+
+/** The tag of an image reference: after the last `:` of the last path part, digest ignored. */
+export function imageTag(image: string): string {
+  const withoutDigest = image.split('@')[0] ?? ''
+  const lastPart = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1)
+  const colon = lastPart.lastIndexOf(':')
+  return colon === -1 ? 'latest' : lastPart.slice(colon + 1)
+}
+
+const TAG_RULES: [string, ImageBehaviour][] = [
+  ['-crash', { exitAfterMs: 1_000, exitCode: 1 }],
+  ['-pullerror', { pullError: true }],
+  ['-oom', { exitAfterMs: 2_000, exitCode: 137, exitReason: OOM_REASON }],
+  ['-unhealthy', { healthStatus: 503 }],
+  ['-slow', { healthyAfterMs: 30_000 }],
+  ['-errors', { errorRate: 0.2 }],
+  ['-latency', { latencyMs: 400 }]
+]
+
+export function resolveBehaviour(
+  image: string,
+  declared: Record<string, ImageBehaviour> = {}
+): ImageBehaviour {
+  const tag = imageTag(image)
+  let merged: ImageBehaviour = {}
+  for (const [marker, behaviour] of TAG_RULES) {
+    if (tag.includes(marker)) merged = { ...merged, ...behaviour }
+  }
+  for (const [key, behaviour] of Object.entries(declared)) {
+    if (key.startsWith('-') && tag.includes(key)) merged = { ...merged, ...behaviour }
+  }
+  const exact = declared[image]
+  return exact === undefined ? merged : { ...merged, ...exact }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type {
+  ContainerExit,
+  ContainerStartSpec,
+  ImageBehaviour,
+  RunningContainer,
+  SimClock
+} from '../contract.js'
+import { imageTag } from './behaviour.js'
+
+/** Real ALBs send this user agent; their probes are not application traffic. */
+export const ELB_HEALTH_CHECKER_AGENT = 'ELB-HealthChecker/2.0'
+
+export function imageDigestOf(image: string): string {
+  return `sha256:${createHash('sha256').update(image).digest('hex')}`
+}
+
+/**
+ * One task container: a real HTTP server on 127.0.0.1 whose answers follow its behaviour.
+ * Every path except `/env` is the health endpoint, so whatever HealthCheckPath a target group
+ * uses gets the behaviour's health answer.
+ */
+export async function startContainer(
+  spec: ContainerStartSpec,
+  behaviour: ImageBehaviour,
+  clock: SimClock
+): Promise<RunningContainer> {
+  const taskId = spec.taskArn.slice(spec.taskArn.lastIndexOf('/') + 1)
+  const tag = imageTag(spec.image)
+  const cancels: (() => void)[] = []
+  const delays = new Set<NodeJS.Timeout>()
+  const exitListeners: ((exit: ContainerExit) => void)[] = []
+  let exit: ContainerExit | undefined
+  let stopped = false
+  let warmedUp = behaviour.healthyAfterMs === undefined || behaviour.healthyAfterMs <= 0
+  let appRequests = 0
+  // Deterministic errors: errorRate 0.2 fails every 5th application request.
+  const errorEvery =
+    behaviour.errorRate !== undefined && behaviour.errorRate > 0
+      ? Math.max(1, Math.round(1 / behaviour.errorRate))
+      : 0
+
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0]
+    const probe = req.headers['user-agent'] === ELB_HEALTH_CHECKER_AGENT
+    if (!probe) appRequests++
+    if (!probe && errorEvery > 0 && appRequests % errorEvery === 0) {
+      return send(res, 500, { status: 'error', message: 'injected failure', task: taskId })
+    }
+    if (path === '/env') return send(res, 200, Object.keys(spec.environment).sort())
+    const status = !warmedUp ? 503 : (behaviour.healthStatus ?? 200)
+    const healthy = status >= 200 && status < 400
+    send(res, status, {
+      status: healthy ? 'ok' : 'unhealthy',
+      checks: { database: healthy ? 'ok' : 'failing' },
+      image: spec.image,
+      task: taskId,
+      version: tag
+    })
+  }
+
+  const server = createServer((req, res) => {
+    req.resume()
+    const latency = behaviour.latencyMs ?? 0
+    if (latency <= 0) return answer(req, res)
+    const timer = setTimeout(() => {
+      delays.delete(timer)
+      answer(req, res)
+    }, latency)
+    timer.unref()
+    delays.add(timer)
+  })
+  server.keepAliveTimeout = 5_000
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+
+  const close = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    for (const cancel of cancels) cancel()
+    for (const timer of delays) clearTimeout(timer)
+    delays.clear()
+    await new Promise<void>(resolve => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+  }
+
+  if (!warmedUp) {
+    cancels.push(clock.setTimer(() => (warmedUp = true), behaviour.healthyAfterMs ?? 0))
+  }
+  if (behaviour.exitAfterMs !== undefined) {
+    cancels.push(
+      clock.setTimer(() => {
+        const happened: ContainerExit = { exitCode: behaviour.exitCode ?? 1 }
+        if (behaviour.exitReason !== undefined) happened.reason = behaviour.exitReason
+        exit = happened
+        void close().then(() => {
+          for (const listener of exitListeners.splice(0)) listener(happened)
+        })
+      }, behaviour.exitAfterMs)
+    )
+  }
+
+  return {
+    host: '127.0.0.1',
+    port,
+    imageDigest: imageDigestOf(spec.image),
+    stop: close,
+    onExit(listener) {
+      if (exit !== undefined && stopped) {
+        const happened = exit
+        queueMicrotask(() => listener(happened))
+      } else exitListeners.push(listener)
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text)
+  })
+  res.end(text)
+}
