@@ -88,7 +88,14 @@ describe('deployments', () => {
     expect(created.status).toBe(201)
     expect(created.headers['x-github-request-id']).toMatch(/^[0-9A-F:]+$/)
     expect(created.headers['x-ratelimit-remaining']).toBeDefined()
-    const d = created.data as { id: number; sha: string; node_id: string; url: string; statuses_url: string; created_at: string }
+    const d = created.data as {
+      id: number
+      sha: string
+      node_id: string
+      url: string
+      statuses_url: string
+      created_at: string
+    }
     expect(d).toMatchObject({
       ref: 'main',
       task: 'deploy',
@@ -137,9 +144,7 @@ describe('deployments', () => {
     expect((badRef.response?.data as { message: string }).message).toBe(
       'No ref found for: bad..ref'
     )
-    const noRef = await httpError(
-      raw('POST /repos/{owner}/{repo}/deployments', { owner, repo })
-    )
+    const noRef = await httpError(raw('POST /repos/{owner}/{repo}/deployments', { owner, repo }))
     expect(noRef.status).toBe(422)
     expect(noRef.response?.data).toMatchObject({
       message: 'Invalid request.\n\n"ref" wasn\'t supplied.',
@@ -792,7 +797,10 @@ describe('environments', () => {
       repo,
       per_page: 1
     })
-    expect((flattened as unknown as { name: string }[]).map(e => e.name)).toEqual(['review/pr-1', 'staging'])
+    expect((flattened as unknown as { name: string }[]).map(e => e.name)).toEqual([
+      'review/pr-1',
+      'staging'
+    ])
     await octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: 'staging' })
     const missing = await httpError(
       octokit.rest.repos.getEnvironment({ owner, repo, environment_name: 'staging' })
