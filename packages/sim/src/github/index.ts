@@ -80,17 +80,19 @@ export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
   }
 
   return {
-    handle(request) {
-      const headers = commonHeaders()
-      let response: GitHubResponse
-      try {
-        response = route(request)
-      } catch (error) {
-        if (!(error instanceof GitHubError)) return Promise.reject(error)
-        response = error.response
-      }
-      return Promise.resolve({ ...response, headers: { ...headers, ...response.headers } })
-    },
+    // Anything but a GitHubError is a sim bug: it rejects, so the server answers 500.
+    handle: request =>
+      Promise.resolve().then(() => {
+        const headers = commonHeaders()
+        let response: GitHubResponse
+        try {
+          response = route(request)
+        } catch (error) {
+          if (!(error instanceof GitHubError)) throw error
+          response = error.response
+        }
+        return { ...response, headers: { ...headers, ...response.headers } }
+      }),
     isMutating: method => isMutatingMethod(method.toUpperCase()),
     reset() {
       world.reset()
