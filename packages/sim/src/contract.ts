@@ -238,7 +238,10 @@ export interface CloudWatchModule extends ServiceModule, AlarmPort {
   setAlarmState(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: string): void
 }
 
-/** sqs/index.ts: `export function createSqsModule(deps: { clock: SimClock }): ServiceModule` */
+/**
+ * sqs/index.ts: `export function createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): ServiceModule`
+ * (`endpoint`: the server's URL; queue URLs point at it because SQS clients send requests there).
+ */
 
 /** A GitHub REST request, path relative to the `/github` prefix (`/repos/o/r/deployments`). */
 export interface GitHubRequest {

@@ -79,15 +79,17 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const scenario: Scenario | undefined =
     options.scenario === undefined ? undefined : await loadScenario(options.scenario)
   const factories = options.factories ?? (await loadDefaultFactories())
+  let port = 0
   const world = createWorld({
     clock,
     behaviours: { ...scenario?.behaviours, ...options.behaviours },
-    factories
+    factories,
+    // SQS clients send each request to the QueueUrl's host: it must be this server.
+    endpoint: () => `http://127.0.0.1:${port}`
   })
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`))
   const calls = createCallLog()
   const faults = createFaultInjector()
-  let port = 0
   const deps: RouteDeps = {
     world,
     calls,

@@ -19,7 +19,7 @@ export interface WorldFactories {
   createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime
   createElbModule(deps: { clock: SimClock }): ElbModule
   createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule
-  createSqsModule(deps: { clock: SimClock }): ServiceModule
+  createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): ServiceModule
   createEcsModule(deps: EcsDeps): EcsModule
   createGitHubApi(deps: { clock: SimClock }): GitHubApi
   /** ELBv2's awsQuery codec (protocols/query.ts). */
@@ -45,13 +45,15 @@ export interface WorldOptions {
   clock: DisposableSimClock
   behaviours?: Record<string, ImageBehaviour>
   factories: WorldFactories
+  /** The server's own URL, once it listens (SQS queue URLs point at it). */
+  endpoint?: () => string
 }
 
-export function createWorld({ clock, behaviours, factories }: WorldOptions): World {
+export function createWorld({ clock, behaviours, factories, endpoint }: WorldOptions): World {
   const runtime = factories.createTaskRuntime({ clock, behaviours })
   const elb = factories.createElbModule({ clock })
   const cloudwatch = factories.createCloudWatchModule({ clock })
-  const sqs = factories.createSqsModule({ clock })
+  const sqs = factories.createSqsModule({ clock, endpoint })
   const ecs = factories.createEcsModule({ clock, elb, alarms: cloudwatch, runtime })
   const github = factories.createGitHubApi({ clock })
   return {

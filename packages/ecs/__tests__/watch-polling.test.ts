@@ -1,0 +1,502 @@
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  type Service
+} from '@aws-sdk/client-ecs'
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { ConfigurationError, FakeClock } from '@fargate-promote/common'
+import { mockClient } from 'aws-sdk-client-mock'
+import 'aws-sdk-client-mock-jest'
+import { RolloutWatchError, watchRollout, type WatchOptions } from '../src/watch.js'
+import {
+  CLUSTER,
+  deployment,
+  describeServicesSequence,
+  event,
+  health,
+  infoLines,
+  LB,
+  NEW,
+  oldActive,
+  runningTask,
+  service,
+  T0,
+  TASK_A,
+  TASK_B,
+  taskArn,
+  TD_NEW,
+  TG,
+  watchDeps,
+  watchOptions
+} from './watch-fixtures.js'
+
+const ecsMock = mockClient(ECSClient)
+const elbMock = mockClient(ElasticLoadBalancingV2Client)
+
+beforeEach(() => {
+  ecsMock.reset()
+  elbMock.reset()
+})
+
+const named = (name: string, message: string) => Object.assign(new Error(message), { name })
+const inProgress = [
+  service({ deployments: [deployment({ id: NEW, runningCount: 1 }), oldActive(1)] })
+]
+const completed = [
+  service({ deployments: [deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' })] })
+]
+
+describe('watchRollout: polling and throttling', () => {
+  it('polls at the fixed interval, doubles the wait while ECS throttles, and returns to it after a success', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: inProgress })
+      .rejectsOnce(named('ThrottlingException', 'Rate exceeded'))
+      .rejectsOnce(named('ThrottlingException', 'Rate exceeded'))
+      .resolvesOnce({ services: inProgress })
+      .resolves({ services: completed })
+    const { clock, log, deps } = watchDeps()
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result?.outcome).toBe('succeeded')
+    expect(clock.sleeps).toEqual([5_000, 10_000, 20_000, 5_000])
+    expect(result?.awsCalls).toBe(5)
+    expect(log.lines.filter(line => line.level === 'warning').map(line => line.message)).toEqual([
+      'AWS is throttling DescribeServices (Rate exceeded); waiting 10s between polls until it recovers'
+    ])
+  })
+
+  it('backs off when ELBv2 throttles DescribeTargetHealth too', async () => {
+    describeServicesSequence(ecsMock, [
+      service({
+        ...completed[0],
+        loadBalancers: [LB],
+        deployments: [
+          deployment({ id: NEW, runningCount: 1, desiredCount: 1, rolloutState: 'COMPLETED' })
+        ]
+      })
+    ])
+    ecsMock
+      .on(ListTasksCommand)
+      .resolves({ taskArns: [taskArn(TASK_A)] })
+      .on(DescribeTasksCommand)
+      .resolves({ tasks: [runningTask(TASK_A, '10.0.1.5')] })
+    elbMock
+      .on(DescribeTargetHealthCommand)
+      .rejectsOnce(named('Throttling', 'Rate exceeded'))
+      .resolves({ TargetHealthDescriptions: [health('10.0.1.5', 'healthy')] })
+    const { clock, log, deps } = watchDeps()
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result?.outcome).toBe('succeeded')
+    expect(clock.sleeps).toEqual([10_000])
+    expect(log.text()).toContain('AWS is throttling DescribeTargetHealth (Rate exceeded)')
+  })
+
+  it('times out with what it knows when every poll is throttled', async () => {
+    ecsMock.on(DescribeServicesCommand).rejects(named('ThrottlingException', 'Rate exceeded'))
+    const { clock, deps } = watchDeps()
+    const [result] = await watchRollout(watchOptions({ timeoutMs: 120_000 }), deps)
+    expect(result?.outcome).toBe('timed-out')
+    expect(result?.reason).toBe('timed out after 2m: DescribeServices has not answered yet')
+    // 10 + 20 + 40 + 50 (cut at the deadline): the wait never overshoots the deadline.
+    expect(clock.sleeps).toEqual([10_000, 20_000, 40_000, 50_000])
+  })
+
+  it('says the deployment has not appeared when the only answer came at the deadline', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .rejectsOnce(named('ThrottlingException', 'Rate exceeded'))
+      .resolves({ services: [service({ deployments: [oldActive()] })] })
+    const { deps } = watchDeps()
+    const [result] = await watchRollout(watchOptions({ timeoutMs: 10_000 }), deps)
+    expect(result?.reason).toBe(
+      `timed out after 10s: deployment ${NEW} has not appeared among the service's deployments`
+    )
+  })
+
+  it('retries other AWS errors up to 3 polls in a row', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .rejectsOnce(named('ServerException', 'Service unavailable'))
+      .rejectsOnce(named('ServerException', 'Service unavailable'))
+      .rejectsOnce(named('ServerException', 'Service unavailable'))
+      .resolves({ services: completed })
+    const { clock, log, deps } = watchDeps()
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result?.outcome).toBe('succeeded')
+    expect(clock.sleeps).toEqual([5_000, 5_000, 5_000])
+    expect(log.lines.filter(line => line.level === 'warning').map(line => line.message)).toEqual([
+      'DescribeServices failed: Service unavailable; retrying (1/3)',
+      'DescribeServices failed: Service unavailable; retrying (2/3)',
+      'DescribeServices failed: Service unavailable; retrying (3/3)'
+    ])
+  })
+
+  it('fails with the error after the 4th failing poll in a row, keeping what it saw', async () => {
+    const failure = named('AccessDeniedException', 'not authorized to perform ecs:ListTasks')
+    describeServicesSequence(ecsMock, [
+      service({ deployments: [deployment({ id: NEW, failedTasks: 1 })] })
+    ])
+    ecsMock.on(ListTasksCommand).rejects(failure)
+    const { deps } = watchDeps()
+    const error: unknown = await watchRollout(watchOptions(), deps).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RolloutWatchError)
+    const watchError = error as RolloutWatchError
+    expect(watchError.message).toBe(
+      'could not watch the rollout: ListTasks failed: not authorized to perform ecs:ListTasks (4 polls in a row)'
+    )
+    expect(watchError.cause).toBe(failure)
+    expect(watchError.results[0]).toMatchObject({
+      outcome: 'timed-out',
+      reason: watchError.message,
+      failedTasks: 1,
+      polls: 4
+    })
+  })
+})
+
+describe('watchRollout: several services', () => {
+  const names = Array.from({ length: 12 }, (_, i) => `svc-${i}`)
+  const idOf = (name: string) => `ecs-svc/${100 + names.indexOf(name)}`
+  const options = (list: string[], fields: Partial<WatchOptions> = {}) =>
+    watchOptions({
+      targets: list.map(name => ({
+        service: name,
+        deploymentId: idOf(name),
+        taskDefinitionArn: TD_NEW
+      })),
+      ...fields
+    })
+
+  it('describes up to 10 services per call, only those without a verdict, and gives each its own result', async () => {
+    const clock = new FakeClock(T0)
+    // svc-3 is missing; svc-0..5 complete at the second poll, the rest at the third.
+    ecsMock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
+      const poll = (clock.now() - T0) / 5_000
+      return {
+        services: input.services
+          .filter(name => name !== 'svc-3')
+          .map(name => {
+            const done = poll >= (names.indexOf(name) <= 5 ? 1 : 2)
+            return service({
+              serviceName: name,
+              deployments: [
+                deployment({
+                  id: idOf(name),
+                  runningCount: done ? 2 : 1,
+                  rolloutState: done ? 'COMPLETED' : 'IN_PROGRESS'
+                })
+              ]
+            })
+          }),
+        failures: input.services.includes('svc-3')
+          ? [{ arn: `arn:aws:ecs:eu-west-1:1:service/${CLUSTER}/svc-3`, reason: 'MISSING' }]
+          : []
+      }
+    })
+    const { deps } = watchDeps({ clock })
+    const results = await watchRollout(options(names), deps)
+
+    expect(
+      ecsMock.commandCalls(DescribeServicesCommand).map(call => call.args[0].input.services)
+    ).toEqual([
+      names.slice(0, 10),
+      names.slice(10),
+      names.filter(name => name !== 'svc-3').slice(0, 10),
+      ['svc-11'],
+      names.slice(6)
+    ])
+    expect(results.map(result => result.service)).toEqual(names)
+    expect(results.map(result => result.outcome)).toEqual(
+      names.map(name => (name === 'svc-3' ? 'failed' : 'succeeded'))
+    )
+    expect(results[0]?.finishedAt).toBe(T0 + 5_000)
+    expect(results[11]?.finishedAt).toBe(T0 + 10_000)
+    expect(results.every(result => result.awsCalls === 5 && result.polls === 3)).toBe(true)
+  })
+
+  it('makes one DescribeServices call per poll for 5 services and prefixes their events', async () => {
+    const five = names.slice(0, 5)
+    const clock = new FakeClock(T0)
+    ecsMock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
+      const poll = (clock.now() - T0) / 5_000
+      return {
+        services: input.services.map(name =>
+          service({
+            serviceName: name,
+            events:
+              poll === 0
+                ? []
+                : [
+                    event(
+                      `${name}-1`,
+                      1,
+                      `(service ${name}) has started 2 tasks: (task ${TASK_A}).`
+                    )
+                  ],
+            deployments: [
+              deployment({
+                id: idOf(name),
+                runningCount: poll,
+                rolloutState: poll === 2 ? 'COMPLETED' : 'IN_PROGRESS'
+              })
+            ]
+          })
+        )
+      }
+    })
+    const { log, deps } = watchDeps({ clock })
+    const results = await watchRollout(options(five, { since: T0 - 60_000 }), deps)
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeServicesCommand, 3)
+    expect(results.map(result => result.outcome)).toEqual(Array(5).fill('succeeded'))
+    expect(infoLines(log)).toContain(
+      `svc-4: (service svc-4) has started 2 tasks: (task ${TASK_A}).`
+    )
+    expect(results[4]?.events).toEqual([
+      {
+        id: 'svc-4-1',
+        at: T0 + 1_000,
+        message: `(service svc-4) has started 2 tasks: (task ${TASK_A}).`
+      }
+    ])
+  })
+})
+
+describe('watchRollout: cancellation', () => {
+  it('makes no AWS call when cancelled before the first poll', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const { deps } = watchDeps({ signal: controller.signal })
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result).toMatchObject({
+      outcome: 'timed-out',
+      reason: 'cancelled',
+      polls: 0,
+      awsCalls: 0
+    })
+    expect(ecsMock).not.toHaveReceivedAnyCommand()
+  })
+
+  it('wakes up from a long sleep as soon as the signal aborts', async () => {
+    describeServicesSequence(ecsMock, inProgress)
+    const controller = new AbortController()
+    // A clock whose sleep never ends: only the abort can end the wait.
+    class StuckClock extends FakeClock {
+      override sleep(ms: number): Promise<void> {
+        this.sleeps.push(ms)
+        setImmediate(() => controller.abort())
+        return new Promise<void>(() => undefined)
+      }
+    }
+    const clock = new StuckClock(T0)
+    const { log, deps } = watchDeps({ clock, signal: controller.signal })
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result).toMatchObject({
+      outcome: 'timed-out',
+      reason: 'cancelled',
+      polls: 1,
+      runningCount: 1
+    })
+    expect(clock.sleeps).toEqual([5_000])
+    expect(log.text()).toContain('Rollout watch cancelled')
+  })
+
+  it('stops following a rollback when cancelled, keeping the rolled-back verdict', async () => {
+    const controller = new AbortController()
+    const rollingBack = [
+      service({
+        deployments: [
+          deployment({
+            id: 'ecs-svc/9',
+            taskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/web:41',
+            rolloutStateReason:
+              'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.'
+          }),
+          deployment({
+            id: NEW,
+            status: 'ACTIVE',
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.'
+          })
+        ]
+      })
+    ]
+    describeServicesSequence(ecsMock, rollingBack)
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
+    const clock = new FakeClock(T0)
+    const { deps } = watchDeps({ clock, signal: controller.signal })
+    const sleep = clock.sleep.bind(clock)
+    clock.sleep = (ms: number) => {
+      if (clock.sleeps.length === 1) controller.abort()
+      return sleep(ms)
+    }
+    const [result] = await watchRollout(watchOptions(), deps)
+    expect(result?.outcome).toBe('rolled-back')
+    expect(result?.rollback).toMatchObject({
+      deploymentId: 'ecs-svc/9',
+      outcome: 'timed-out',
+      reason: 'cancelled'
+    })
+    expect(result?.polls).toBe(2)
+  })
+})
+
+describe('watchRollout: call budget', () => {
+  /** A realistic rolling deployment behind an ALB: 2 tasks, about 2.5 minutes (aws-behaviour §2.3). */
+  function realistic(name: string, id: string, clock: FakeClock, offset: number): Service {
+    const t = (clock.now() - T0) / 1000 - offset
+    const events = [event(`${name}-0`, -600, `(service ${name}) has reached a steady state.`)]
+    if (t >= 5)
+      events.push(
+        event(
+          `${name}-1`,
+          offset + 5,
+          `(service ${name}) has started 2 tasks: (task ${TASK_A}) (task ${TASK_B}).`
+        )
+      )
+    if (t >= 45)
+      events.push(
+        event(
+          `${name}-2`,
+          offset + 45,
+          `(service ${name}) registered 2 targets in (target-group ${TG})`
+        )
+      )
+    if (t >= 95)
+      events.push(
+        event(
+          `${name}-3`,
+          offset + 95,
+          `(service ${name}) has stopped 2 running tasks: (task 9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4) (task 8e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4).`
+        )
+      )
+    if (t >= 105)
+      events.push(
+        event(
+          `${name}-4`,
+          offset + 105,
+          `(service ${name}) deregistered 2 targets in (target-group ${TG})`
+        )
+      )
+    if (t >= 150)
+      events.push(
+        event(
+          `${name}-5`,
+          offset + 150,
+          `(service ${name}) (deployment ${id}) deployment completed.`
+        )
+      )
+    const running = t >= 40 ? 2 : 0
+    const ours = deployment({
+      id,
+      runningCount: running,
+      pendingCount: 2 - running,
+      rolloutState: t >= 150 ? 'COMPLETED' : 'IN_PROGRESS'
+    })
+    return service({
+      serviceName: name,
+      loadBalancers: [LB],
+      events: events.reverse(),
+      deployments: t >= 150 ? [ours] : [ours, oldActive(t >= 95 ? 0 : 2)]
+    })
+  }
+
+  function mockHealthyTargets() {
+    const tasks = [runningTask(TASK_A, '10.0.1.5'), runningTask(TASK_B, '10.0.1.6')]
+    ecsMock
+      .on(ListTasksCommand)
+      .resolves({ taskArns: tasks.map(task => task.taskArn as string) })
+      .on(DescribeTasksCommand)
+      .resolves({ tasks })
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [health('10.0.1.5', 'healthy'), health('10.0.1.6', 'healthy')]
+    })
+  }
+
+  it.each([
+    [1, 15],
+    [5, 20]
+  ])(
+    'watching %i service(s) at a 5 s interval stays within %i AWS calls a minute',
+    async (count, budget) => {
+      const list = Array.from({ length: count }, (_, i) => `svc-${i}`)
+      const clock = new FakeClock(T0)
+      ecsMock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({
+        services: input.services.map(name =>
+          realistic(name, `ecs-svc/${name}`, clock, list.indexOf(name) * 5)
+        )
+      }))
+      mockHealthyTargets()
+      const { deps } = watchDeps({ clock })
+      const results = await watchRollout(
+        watchOptions({
+          targets: list.map(name => ({
+            service: name,
+            deploymentId: `ecs-svc/${name}`,
+            taskDefinitionArn: TD_NEW
+          }))
+        }),
+        deps
+      )
+      expect(results.map(result => result.outcome)).toEqual(Array(count).fill('succeeded'))
+      const result = results[0]!
+      const minutes = (Math.max(...results.map(r => r.finishedAt)) - result.startedAt) / 60_000
+      expect(minutes).toBeGreaterThan(2.4)
+      expect(result.awsCalls / minutes).toBeLessThanOrEqual(budget)
+      // Per service: one task listing and one target check, when the deployment completed.
+      expect(ecsMock).toHaveReceivedCommandTimes(ListTasksCommand, count)
+      expect(elbMock).toHaveReceivedCommandTimes(DescribeTargetHealthCommand, count)
+    }
+  )
+})
+
+describe('watchRollout: bad options', () => {
+  const target = { service: 'web', deploymentId: NEW, taskDefinitionArn: TD_NEW }
+  it.each([
+    [{ cluster: ' ' }, "cluster: ' ' is empty. Give the ECS cluster name or ARN."],
+    [
+      { targets: [] },
+      'targets: the list is empty. Give at least one service and deployment to watch.'
+    ],
+    [
+      { targets: [{ ...target, service: '' }] },
+      "targets[0].service: '' is empty. Give the ECS service name."
+    ],
+    [
+      { targets: [target, { ...target, deploymentId: '' }] },
+      "targets[1].deploymentId: '' is empty. Give the deployment id UpdateService returned (ecs-svc/…)."
+    ],
+    [
+      { targets: [target, target] },
+      "targets[1].service: 'web' is listed twice. Watch each service once."
+    ],
+    [
+      { timeoutMs: 0 },
+      "timeoutMs: '0' is not a positive duration. Give a number of milliseconds above 0."
+    ],
+    [
+      { pollIntervalMs: Number.NaN },
+      "pollIntervalMs: 'NaN' is not a positive duration. Give a number of milliseconds above 0."
+    ],
+    [
+      { waitForTargetHealth: 'yes' as never },
+      "waitForTargetHealth: 'yes' is not valid. Use true, false or 'auto'."
+    ],
+    [
+      { since: Number.POSITIVE_INFINITY },
+      "since: 'Infinity' is not a time. Give epoch milliseconds, or leave it out."
+    ]
+  ])('%p is refused before any AWS call', async (fields, message) => {
+    const { deps } = watchDeps()
+    const attempt = watchRollout(watchOptions(fields), deps)
+    await expect(attempt).rejects.toThrow(ConfigurationError)
+    await expect(attempt).rejects.toThrow(message)
+    expect(ecsMock).not.toHaveReceivedAnyCommand()
+    expect(elbMock).not.toHaveReceivedAnyCommand()
+  })
+})

@@ -1,0 +1,423 @@
+import { ConfigurationError, requireDuration } from '@fargate-promote/common'
+import { isMap, isSeq, parseDocument } from 'yaml'
+import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
+import { parseJsonPath } from './json-path.js'
+import {
+  CHECK_TYPES,
+  HTTP_METHODS,
+  type CheckSpec,
+  type CheckType,
+  type HttpCheckSpec,
+  type HttpMethod,
+  type JsonAssertion,
+  type StatusRange
+} from './types.js'
+
+export interface ParseChecksOptions {
+  /** Where the text came from, for messages: `input checks` or a file path. */
+  source: string
+}
+
+const FIELDS: Record<CheckType, readonly string[]> = {
+  http: [
+    'url',
+    'method',
+    'headers',
+    'body',
+    'expect-status',
+    'body-contains',
+    'json',
+    'max-latency',
+    'timeout',
+    'follow-redirects',
+    'allow-cross-host-redirects',
+    'insecure-tls'
+  ],
+  'ecs-service': ['cluster', 'service'],
+  'target-group': ['target-group', 'min-healthy-percent'],
+  'cloudwatch-alarm': ['alarms', 'prefix', 'fail-on-insufficient-data'],
+  'sqs-queue': ['queue', 'max-visible', 'max-age', 'dead-letter-empty']
+}
+
+const JSON_ASSERTION_FIELDS = ['path', 'equals', 'in', 'matches']
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 5000
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`
+  return JSON.stringify(value) ?? String(value)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Reads one check's fields, naming the check and field in every error. */
+class Fields {
+  constructor(
+    private readonly where: string,
+    private readonly values: Record<string, unknown>
+  ) {}
+
+  fail(field: string, problem: string): never {
+    throw new ConfigurationError(`${this.where} field '${field}': ${problem}`)
+  }
+
+  has(field: string): boolean {
+    return this.values[field] !== undefined && this.values[field] !== null
+  }
+
+  raw(field: string): unknown {
+    return this.values[field]
+  }
+
+  optionalString(field: string): string | undefined {
+    if (!this.has(field)) return undefined
+    const value = this.values[field]
+    if (typeof value === 'number') return String(value)
+    if (typeof value !== 'string' || value.trim() === '') {
+      this.fail(field, `${show(value)} is not a non-empty string.`)
+    }
+    return value
+  }
+
+  string(field: string, what: string): string {
+    const value = this.optionalString(field)
+    if (value === undefined) this.fail(field, `missing. Give ${what}.`)
+    return value
+  }
+
+  boolean(field: string, fallback: boolean): boolean {
+    if (!this.has(field)) return fallback
+    const value = this.values[field]
+    if (typeof value !== 'boolean') this.fail(field, `${show(value)} is not true or false.`)
+    return value
+  }
+
+  duration(field: string): number | undefined {
+    if (!this.has(field)) return undefined
+    const value = this.values[field]
+    // A bare number is refused by requireDuration too: it would be a guess at the unit.
+    const ms = requireDuration(`${this.where} field '${field}'`, String(value))
+    if (ms <= 0) this.fail(field, `${show(value)} must be longer than zero.`)
+    return ms
+  }
+
+  number(field: string, min: number, max: number, integer: boolean): number | undefined {
+    if (!this.has(field)) return undefined
+    const value = this.values[field]
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    ) {
+      const kind = integer ? 'a whole number' : 'a number'
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`
+      this.fail(field, `${show(value)} is not ${kind} ${range}.`)
+    }
+    return value
+  }
+}
+
+function parseUrl(fields: Fields, field: string, text: string): string {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    fields.fail(field, `${show(text)} is not a valid URL. Write it in full: https://host/path.`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fields.fail(field, `${show(text)} uses '${url.protocol}'; only http and https are supported.`)
+  }
+  return url.toString()
+}
+
+function parseExpectStatus(fields: Fields): StatusRange[] {
+  if (!fields.has('expect-status')) return DEFAULT_EXPECT_STATUS
+  const raw = fields.raw('expect-status')
+  const entries = Array.isArray(raw) ? raw : [raw]
+  if (entries.length === 0) fields.fail('expect-status', 'the list is empty. Leave it out for 2xx.')
+  return entries.map(entry => {
+    const parsed = parseStatusEntry(entry)
+    if (typeof parsed === 'string') fields.fail('expect-status', parsed)
+    return parsed
+  })
+}
+
+function parseRegex(fields: Fields, field: string, source: string): void {
+  try {
+    new RegExp(source)
+  } catch (error) {
+    fields.fail(field, `${show(source)} is not a valid regular expression (${String(error)}).`)
+  }
+}
+
+function parseJsonAssertions(fields: Fields): JsonAssertion[] {
+  if (!fields.has('json')) return []
+  const raw = fields.raw('json')
+  if (!Array.isArray(raw))
+    fields.fail('json', 'expected a list of { path, equals | in | matches }.')
+  return raw.map((item: unknown, index) => {
+    const field = `json[${index}]`
+    if (!isPlainObject(item)) fields.fail(field, `${show(item)} is not a mapping with a 'path'.`)
+    const unknown = Object.keys(item).find(key => !JSON_ASSERTION_FIELDS.includes(key))
+    if (unknown !== undefined) {
+      fields.fail(
+        field,
+        `unknown field '${unknown}'. Allowed: ${JSON_ASSERTION_FIELDS.join(', ')}.`
+      )
+    }
+    const path = item.path
+    if (typeof path !== 'string')
+      fields.fail(`${field}.path`, `missing. Give a path like $.status.`)
+    const segments = parseJsonPath(path)
+    if (typeof segments === 'string') {
+      fields.fail(`${field}.path`, `${show(path)} is not a supported JSON path: ${segments}.`)
+    }
+    const assertion: JsonAssertion = { path, segments }
+    if ('equals' in item) assertion.equals = item.equals
+    if ('in' in item) {
+      if (!Array.isArray(item.in)) fields.fail(`${field}.in`, `${show(item.in)} is not a list.`)
+      assertion.in = item.in as unknown[]
+    }
+    if ('matches' in item) {
+      if (typeof item.matches !== 'string') {
+        fields.fail(`${field}.matches`, `${show(item.matches)} is not a string.`)
+      }
+      parseRegex(fields, `${field}.matches`, item.matches)
+      assertion.matches = item.matches
+    }
+    return assertion
+  })
+}
+
+function parseHeaders(fields: Fields): Record<string, string> {
+  if (!fields.has('headers')) return {}
+  const raw = fields.raw('headers')
+  if (!isPlainObject(raw)) fields.fail('headers', 'expected a mapping of header name to value.')
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      fields.fail('headers', `${show(name)} is not a valid header name.`)
+    }
+    // The value is not quoted back: it may be a secret.
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      fields.fail('headers', `the value of '${name}' must be a string.`)
+    }
+    headers[name] = String(value)
+  }
+  return headers
+}
+
+function parseHttp(name: string, fields: Fields): HttpCheckSpec {
+  const url = parseUrl(fields, 'url', fields.string('url', 'the URL to request'))
+  const methodText = (fields.optionalString('method') ?? 'GET').toUpperCase()
+  if (!(HTTP_METHODS as readonly string[]).includes(methodText)) {
+    fields.fail(
+      'method',
+      `${show(methodText)} is not allowed. Use one of ${HTTP_METHODS.join(', ')}.`
+    )
+  }
+  const rawBody = fields.raw('body')
+  let body: string | undefined
+  let headers = parseHeaders(fields)
+  if (typeof rawBody === 'string') body = rawBody
+  else if (rawBody !== undefined && rawBody !== null) {
+    body = JSON.stringify(rawBody)
+    const hasType = Object.keys(headers).some(h => h.toLowerCase() === 'content-type')
+    if (!hasType) headers = { ...headers, 'content-type': 'application/json' }
+  }
+  const spec: HttpCheckSpec = {
+    type: 'http',
+    name,
+    url,
+    method: methodText as HttpMethod,
+    headers,
+    expectStatus: parseExpectStatus(fields),
+    json: parseJsonAssertions(fields),
+    timeoutMs: fields.duration('timeout') ?? DEFAULT_HTTP_TIMEOUT_MS,
+    followRedirects: fields.boolean('follow-redirects', true),
+    allowCrossHostRedirects: fields.boolean('allow-cross-host-redirects', false),
+    insecureTls: fields.boolean('insecure-tls', false)
+  }
+  if (body !== undefined) spec.body = body
+  const bodyContains = fields.optionalString('body-contains')
+  if (bodyContains !== undefined) spec.bodyContains = bodyContains
+  const maxLatencyMs = fields.duration('max-latency')
+  if (maxLatencyMs !== undefined) spec.maxLatencyMs = maxLatencyMs
+  return spec
+}
+
+function parseTyped(name: string, type: CheckType, fields: Fields): CheckSpec {
+  switch (type) {
+    case 'http':
+      return parseHttp(name, fields)
+    case 'ecs-service':
+      return {
+        type,
+        name,
+        cluster: fields.string('cluster', 'the ECS cluster name or ARN'),
+        service: fields.string('service', 'the ECS service name or ARN')
+      }
+    case 'target-group':
+      return {
+        type,
+        name,
+        targetGroup: fields.string('target-group', 'the target group ARN or name'),
+        minHealthyPercent: fields.number('min-healthy-percent', 0, 100, false) ?? 100
+      }
+    case 'cloudwatch-alarm': {
+      const failOnInsufficientData = fields.boolean('fail-on-insufficient-data', false)
+      const prefix = fields.optionalString('prefix')
+      if (fields.has('alarms') === (prefix !== undefined)) {
+        fields.fail(
+          'alarms',
+          "give either 'alarms' (a list of names) or 'prefix', not both or none."
+        )
+      }
+      if (prefix !== undefined) return { type, name, prefix, failOnInsufficientData }
+      const raw = fields.raw('alarms')
+      const alarms = Array.isArray(raw) ? raw : [raw]
+      if (alarms.length === 0) fields.fail('alarms', 'the list is empty. Name at least one alarm.')
+      for (const alarm of alarms) {
+        if (typeof alarm !== 'string' || alarm.trim() === '') {
+          fields.fail('alarms', `${show(alarm)} is not an alarm name.`)
+        }
+      }
+      return { type, name, alarms: alarms as string[], failOnInsufficientData }
+    }
+    case 'sqs-queue': {
+      const spec: CheckSpec = {
+        type,
+        name,
+        queue: fields.string('queue', 'the queue URL or name'),
+        deadLetterEmpty: fields.boolean('dead-letter-empty', true)
+      }
+      const maxVisible = fields.number('max-visible', 0, Number.MAX_SAFE_INTEGER, true)
+      if (maxVisible !== undefined) spec.maxVisible = maxVisible
+      const maxAgeMs = fields.duration('max-age')
+      if (maxAgeMs !== undefined) spec.maxAgeMs = maxAgeMs
+      return spec
+    }
+  }
+}
+
+function parseCheck(source: string, item: unknown, index: number, names: Map<string, number>) {
+  const position = `${source}: check #${index + 1}`
+  if (!isPlainObject(item)) {
+    throw new ConfigurationError(
+      `${position} is ${show(item)}, not a mapping. Write each check as '- name: …' followed by one type (${CHECK_TYPES.join(', ')}).`
+    )
+  }
+  const name = item.name
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ConfigurationError(
+      `${position} has no 'name'. Give every check a unique name, e.g. '- name: api'.`
+    )
+  }
+  const previous = names.get(name)
+  if (previous !== undefined) {
+    throw new ConfigurationError(
+      `${source}: check '${name}' is defined twice (#${previous} and #${index + 1}). Check names must be unique.`
+    )
+  }
+  names.set(name, index + 1)
+  const where = `${source}: check '${name}'`
+  const keys = Object.keys(item).filter(key => key !== 'name')
+  const unknown = keys.find(key => !(CHECK_TYPES as readonly string[]).includes(key))
+  if (unknown !== undefined) {
+    throw new ConfigurationError(
+      `${where}: unknown type '${unknown}'. Allowed types: ${CHECK_TYPES.join(', ')}.`
+    )
+  }
+  if (keys.length !== 1) {
+    const problem =
+      keys.length === 0 ? 'has no type' : `has ${keys.length} types (${keys.join(', ')})`
+    throw new ConfigurationError(
+      `${where} ${problem}. Give exactly one of: ${CHECK_TYPES.join(', ')}.`
+    )
+  }
+  const type = keys[0] as CheckType
+  const body = item[type]
+  const typedWhere = `${where} (${type})`
+  if (!isPlainObject(body)) {
+    throw new ConfigurationError(
+      `${typedWhere}: expected a mapping of fields under '${type}:', got ${show(body)}. Allowed fields: ${FIELDS[type].join(', ')}.`
+    )
+  }
+  const unknownField = Object.keys(body).find(key => !FIELDS[type].includes(key))
+  if (unknownField !== undefined) {
+    throw new ConfigurationError(
+      `${typedWhere}: unknown field '${unknownField}'. Allowed fields: ${FIELDS[type].join(', ')}.`
+    )
+  }
+  return parseTyped(name, type, new Fields(typedWhere, body))
+}
+
+/**
+ * Parses the `checks` YAML: a list of `{ name, <type>: { fields } }`. Every problem is a
+ * ConfigurationError naming the source, the check and the field, raised before any probe runs.
+ */
+export function parseChecks(text: string, options: ParseChecksOptions): CheckSpec[] {
+  const { source } = options
+  const document = parseDocument(text)
+  const error = document.errors[0]
+  if (error) {
+    const at = error.linePos?.[0]
+    const position = at ? ` at line ${at.line}, column ${at.col}` : ''
+    // The pretty message repeats the position and quotes the source; keep the first sentence.
+    const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '')
+    throw new ConfigurationError(`${source}: invalid YAML${position}: ${message}`)
+  }
+  if (document.contents === null) {
+    throw new ConfigurationError(`${source}: no checks defined. Give a YAML list of checks.`)
+  }
+  if (!isSeq(document.contents)) {
+    const got = isMap(document.contents) ? 'a mapping' : 'a single value'
+    throw new ConfigurationError(
+      `${source}: expected a YAML list of checks (each starting with '- name:'), got ${got}.`
+    )
+  }
+  const items = document.toJS() as unknown[]
+  if (items.length === 0) {
+    throw new ConfigurationError(`${source}: the list of checks is empty. Define at least one.`)
+  }
+  const names = new Map<string, number>()
+  return items.map((item, index) => parseCheck(source, item, index, names))
+}
+
+export interface HttpShorthandOptions {
+  url: string
+  /** Comma-separated codes, ranges and classes: `200`, `200-299,301`, `2xx`. Default 2xx. */
+  expectStatus?: string
+  bodyContains?: string
+  /** Default `http`. */
+  name?: string
+  /** Default `input url`. */
+  source?: string
+}
+
+/** The one-URL form of an http check, for actions that take a `url` input. */
+export function httpShorthand(options: HttpShorthandOptions): HttpCheckSpec {
+  const name = options.name ?? 'http'
+  const fields: Record<string, unknown> = { url: options.url }
+  if (options.expectStatus !== undefined && options.expectStatus.trim() !== '') {
+    fields['expect-status'] = options.expectStatus.split(',').map(entry => entry.trim())
+  }
+  if (options.bodyContains !== undefined && options.bodyContains !== '') {
+    fields['body-contains'] = options.bodyContains
+  }
+  return parseHttp(name, new Fields(options.source ?? 'input url', fields))
+}
+
+/** Every header value of every http check, so the adapter can mask them all. */
+export function secretHeaderValues(checks: CheckSpec[]): string[] {
+  const values = new Set<string>()
+  for (const check of checks) {
+    if (check.type !== 'http') continue
+    for (const value of Object.values(check.headers)) if (value !== '') values.add(value)
+  }
+  return [...values]
+}

@@ -1,0 +1,40 @@
+export * from './types.js'
+export {
+  parseChecks,
+  httpShorthand,
+  secretHeaderValues,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  type ParseChecksOptions,
+  type HttpShorthandOptions
+} from './config.js'
+export { parseJsonPath, lookupJsonPath } from './json-path.js'
+export {
+  probeHttp,
+  createHttpAgents,
+  destroyHttpAgents,
+  displayUrl,
+  MAX_BODY_BYTES,
+  MAX_REDIRECTS,
+  type HttpAgents,
+  type HttpProbeDeps
+} from './probes/http.js'
+export { probeEcsService, type EcsServiceProbeDeps } from './probes/ecs-service.js'
+export { probeTargetGroup, type TargetGroupProbeDeps } from './probes/target-group.js'
+export { probeAlarms, type AlarmProbeDeps } from './probes/alarm.js'
+export { probeSqsQueue, type SqsProbeDeps } from './probes/sqs.js'
+export { sampleLoad, type LoadOptions, type LoadDeps } from './load.js'
+export {
+  percentile,
+  summarizeLatency,
+  thresholdViolations,
+  sparkline,
+  formatRate,
+  type LatencyThresholds
+} from './analysis.js'
+export {
+  runHealthChecks,
+  checkTarget,
+  type RunHealthChecksOptions,
+  type RunHealthChecksDeps
+} from './run.js'
+export { reportToJson } from './report-json.js'

@@ -1,0 +1,56 @@
+import { ConfigurationError, type Clock } from '@fargate-promote/common'
+import { createHttpAgents, destroyHttpAgents, probeHttp, type HttpAgents } from './probes/http.js'
+import type { HttpCheckSpec, Sample } from './types.js'
+
+export interface LoadOptions {
+  /** Requests per round. */
+  requests: number
+  /** At most this many in flight, over as many keep-alive connections. */
+  concurrency: number
+}
+
+export interface LoadDeps {
+  clock: Clock
+  /** Agents with maxSockets = concurrency; made and closed here when absent. */
+  agents?: HttpAgents
+}
+
+export function validateLoad(load: LoadOptions): void {
+  for (const field of ['requests', 'concurrency'] as const) {
+    const value = load[field]
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ConfigurationError(
+        `load.${field}: '${value}' is not a whole number ≥ 1. Give how many ${field === 'requests' ? 'requests to send per round' : 'requests may be in flight at once'}.`
+      )
+    }
+  }
+}
+
+/**
+ * Fires `requests` requests with at most `concurrency` in flight: each worker takes the next
+ * request as soon as its previous one finished, so the server sees steady pressure rather than
+ * waves. Every request is one Sample, in completion order.
+ */
+export async function sampleLoad(
+  spec: HttpCheckSpec,
+  load: LoadOptions,
+  deps: LoadDeps
+): Promise<Sample[]> {
+  validateLoad(load)
+  const agents = deps.agents ?? createHttpAgents(spec, load.concurrency)
+  const samples: Sample[] = []
+  let issued = 0
+  const worker = async () => {
+    while (issued < load.requests) {
+      issued++
+      samples.push(await probeHttp(spec, { clock: deps.clock, agents }))
+    }
+  }
+  try {
+    const workers = Math.min(load.concurrency, load.requests)
+    await Promise.all(Array.from({ length: workers }, worker))
+  } finally {
+    if (deps.agents === undefined) destroyHttpAgents(agents)
+  }
+  return samples
+}

@@ -1,0 +1,273 @@
+import http from 'node:http'
+import https from 'node:https'
+import { performance } from 'node:perf_hooks'
+import { errorMessage, formatDuration, type Clock } from '@fargate-promote/common'
+import { describeStatusRanges, statusMatches } from '../expect-status.js'
+import { checkResponseBody } from '../http-assertions.js'
+import type { HttpCheckSpec, HttpMethod, Sample } from '../types.js'
+
+/** Assertions see at most this much of a body; the rest is never read. */
+export const MAX_BODY_BYTES = 1024 * 1024
+export const MAX_REDIRECTS = 5
+
+/** Keep-alive agents of one check, so a load batch reuses its connections. */
+export interface HttpAgents {
+  http: http.Agent
+  https: https.Agent
+}
+
+export function createHttpAgents(spec: HttpCheckSpec, maxSockets: number): HttpAgents {
+  return {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: !spec.insecureTls })
+  }
+}
+
+export function destroyHttpAgents(agents: HttpAgents): void {
+  agents.http.destroy()
+  agents.https.destroy()
+}
+
+export interface HttpProbeDeps {
+  clock: Clock
+  /** Without agents the probe makes its own and closes them afterwards. */
+  agents?: HttpAgents
+}
+
+/** `https://user:secret@host/` → `https://host/`: credentials in a URL are secrets too. */
+export function displayUrl(url: string | URL): string {
+  const copy = new URL(url.toString())
+  copy.username = ''
+  copy.password = ''
+  return copy.toString()
+}
+
+export function httpTarget(spec: HttpCheckSpec): string {
+  return `${spec.method} ${displayUrl(spec.url)}`
+}
+
+interface Response {
+  status: number
+  statusText: string
+  location: string | undefined
+  body: Buffer
+  truncated: boolean
+}
+
+class ProbeFailure extends Error {}
+
+/**
+ * The server closed an idle keep-alive connection just as we reused it (its keep-alive timeout
+ * and our interval are often both 5 s). Nothing reached the application, so one retry on a
+ * fresh connection is safe and keeps this race from showing up as a failed check.
+ */
+class StaleSocket extends Error {}
+
+function requestOnce(
+  url: URL,
+  method: HttpMethod,
+  headers: Record<string, string>,
+  body: string | undefined,
+  spec: HttpCheckSpec,
+  agents: HttpAgents,
+  signal: AbortSignal
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:'
+    const send = secure ? https.request : http.request
+    const outgoing = { ...headers }
+    if (
+      body !== undefined &&
+      !Object.keys(outgoing).some(h => h.toLowerCase() === 'content-length')
+    ) {
+      outgoing['content-length'] = String(Buffer.byteLength(body))
+    }
+    let settled = false
+    // Not `instanceof Error`: errors from node internals may come from another realm (jest vm).
+    const finish = (result: { response: Response } | { error: Error }) => {
+      if (settled) return
+      settled = true
+      if ('error' in result) reject(result.error)
+      else resolve(result.response)
+    }
+    const request = send(url, {
+      method,
+      headers: outgoing,
+      agent: secure ? agents.https : agents.http,
+      rejectUnauthorized: !spec.insecureTls,
+      signal
+    })
+    request.on('error', error => {
+      const code = (error as { code?: unknown }).code
+      const stale = request.reusedSocket && code === 'ECONNRESET' && !signal.aborted
+      finish({ error: stale ? new StaleSocket(error.message) : error })
+    })
+    request.on('response', response => {
+      const chunks: Buffer[] = []
+      let size = 0
+      const done = (truncated: boolean) =>
+        finish({
+          response: {
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            location: response.headers.location,
+            body: Buffer.concat(chunks, size),
+            truncated
+          }
+        })
+      response.on('data', (chunk: Buffer) => {
+        if (settled) return
+        const room = MAX_BODY_BYTES - size
+        if (chunk.length > room) {
+          chunks.push(chunk.subarray(0, room))
+          size += room
+          done(true)
+          // Stop reading: the rest of a huge body must not cost time or memory.
+          request.destroy()
+          return
+        }
+        chunks.push(chunk)
+        size += chunk.length
+      })
+      response.on('end', () => done(false))
+      response.on('error', error => finish({ error }))
+      response.on('close', () =>
+        finish({ error: new ProbeFailure('connection closed before the body ended') })
+      )
+    })
+    request.end(body)
+  })
+}
+
+function describeError(error: unknown, timedOut: boolean, spec: HttpCheckSpec): string {
+  if (timedOut) return `timed out after ${formatDuration(spec.timeoutMs)}`
+  if (error instanceof ProbeFailure) return error.message
+  const { code, message: raw } = (error ?? {}) as { code?: unknown; message?: unknown }
+  const message = typeof raw === 'string' && raw !== '' ? raw : errorMessage(error)
+  return typeof code === 'string' && !message.includes(code)
+    ? `request failed: ${code} ${message}`
+    : `request failed: ${message}`
+}
+
+interface Exchange {
+  response: Response
+  redirects: number
+}
+
+async function exchange(
+  spec: HttpCheckSpec,
+  agents: HttpAgents,
+  signal: AbortSignal
+): Promise<Exchange> {
+  const origin = new URL(spec.url)
+  let url = origin
+  let method = spec.method
+  let body = spec.body
+  let headers = spec.headers
+  for (let redirects = 0; ; redirects++) {
+    const send = () => requestOnce(url, method, headers, body, spec, agents, signal)
+    const response = await send().catch((error: unknown) => {
+      if (error instanceof StaleSocket) return send()
+      throw error
+    })
+    const isRedirect = [301, 302, 303, 307, 308].includes(response.status) && response.location
+    if (!spec.followRedirects || !isRedirect) return { response, redirects }
+    if (redirects === MAX_REDIRECTS) {
+      throw new ProbeFailure(
+        `more than ${MAX_REDIRECTS} redirects; the last went to ${displayUrl(url)}`
+      )
+    }
+    let next: URL
+    try {
+      next = new URL(response.location as string, url)
+    } catch {
+      throw new ProbeFailure(`redirect to an invalid Location '${response.location}'`)
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new ProbeFailure(`redirect to ${displayUrl(next)} refused: not http or https`)
+    }
+    if (next.hostname !== origin.hostname && !spec.allowCrossHostRedirects) {
+      throw new ProbeFailure(
+        `redirect to ${displayUrl(next)} refused: another host than ${origin.hostname} (set allow-cross-host-redirects: true to follow it)`
+      )
+    }
+    if (next.hostname !== origin.hostname) {
+      // Headers may carry credentials meant for the first host only.
+      headers = {}
+    }
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
+      method = 'GET'
+      body = undefined
+      headers = Object.fromEntries(
+        Object.entries(headers).filter(([name]) => !/^content-/i.test(name))
+      )
+    }
+    url = next
+  }
+}
+
+function responseFailure(
+  spec: HttpCheckSpec,
+  response: Response,
+  latencyMs: number
+): string | undefined {
+  if (!statusMatches(response.status, spec.expectStatus)) {
+    return `expected status ${describeStatusRanges(spec.expectStatus)}, got ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+  }
+  const bodyProblem = checkResponseBody(spec, response.body)
+  if (bodyProblem !== undefined) {
+    return response.truncated ? `${bodyProblem} (only the first 1 MiB was read)` : bodyProblem
+  }
+  if (spec.maxLatencyMs !== undefined && latencyMs > spec.maxLatencyMs) {
+    return `latency ${Math.round(latencyMs)} ms exceeds max-latency ${formatDuration(spec.maxLatencyMs)}`
+  }
+  return undefined
+}
+
+/**
+ * One request (following redirects) with a deadline over the whole exchange, connect to last
+ * byte. Never throws: every outcome is a Sample. Details never hold header values or bodies.
+ */
+export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promise<Sample> {
+  const agents = deps.agents ?? createHttpAgents(spec, 1)
+  const at = deps.clock.now()
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, spec.timeoutMs)
+  const started = performance.now()
+  try {
+    const { response, redirects } = await exchange(spec, agents, controller.signal)
+    const latencyMs = performance.now() - started
+    const failure = responseFailure(spec, response, latencyMs)
+    const via = redirects > 0 ? ` after ${redirects} redirect${redirects > 1 ? 's' : ''}` : ''
+    const truncated = response.truncated ? '; body truncated at 1 MiB' : ''
+    return {
+      check: spec.name,
+      type: 'http',
+      at,
+      ok: failure === undefined,
+      latencyMs,
+      status: response.status,
+      detail:
+        failure ??
+        `${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Math.round(latencyMs)} ms${via}${truncated}`
+    }
+  } catch (error) {
+    return {
+      check: spec.name,
+      type: 'http',
+      at,
+      ok: false,
+      detail: describeError(error, timedOut, spec)
+    }
+  } finally {
+    clearTimeout(timer)
+    if (deps.agents === undefined) destroyHttpAgents(agents)
+  }
+}

@@ -1,0 +1,141 @@
+export const CHECK_TYPES = [
+  'http',
+  'ecs-service',
+  'target-group',
+  'cloudwatch-alarm',
+  'sqs-queue'
+] as const
+
+export type CheckType = (typeof CHECK_TYPES)[number]
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+export type HttpMethod = (typeof HTTP_METHODS)[number]
+
+/** An inclusive range of status codes; `text` is how the user wrote it (`2xx`, `200-299`, `204`). */
+export interface StatusRange {
+  from: number
+  to: number
+  text: string
+}
+
+export type JsonPathSegment = string | number
+
+export interface JsonAssertion {
+  /** As written, for messages. */
+  path: string
+  segments: JsonPathSegment[]
+  equals?: unknown
+  in?: unknown[]
+  matches?: string
+}
+
+export interface HttpCheckSpec {
+  type: 'http'
+  name: string
+  url: string
+  method: HttpMethod
+  /** Values may be secrets: never put them in a detail, a log line or a report. */
+  headers: Record<string, string>
+  body?: string
+  expectStatus: StatusRange[]
+  bodyContains?: string
+  json: JsonAssertion[]
+  maxLatencyMs?: number
+  timeoutMs: number
+  followRedirects: boolean
+  allowCrossHostRedirects: boolean
+  insecureTls: boolean
+}
+
+export interface EcsServiceCheckSpec {
+  type: 'ecs-service'
+  name: string
+  cluster: string
+  service: string
+}
+
+export interface TargetGroupCheckSpec {
+  type: 'target-group'
+  name: string
+  /** An ARN, or a name resolved with DescribeTargetGroups. */
+  targetGroup: string
+  minHealthyPercent: number
+}
+
+export interface AlarmCheckSpec {
+  type: 'cloudwatch-alarm'
+  name: string
+  /** Exactly one of alarms and prefix is set. */
+  alarms?: string[]
+  prefix?: string
+  failOnInsufficientData: boolean
+}
+
+export interface SqsCheckSpec {
+  type: 'sqs-queue'
+  name: string
+  /** A queue URL, or a name resolved with GetQueueUrl. */
+  queue: string
+  /** No limit on visible messages unless set. */
+  maxVisible?: number
+  maxAgeMs?: number
+  deadLetterEmpty: boolean
+}
+
+export type CheckSpec =
+  HttpCheckSpec | EcsServiceCheckSpec | TargetGroupCheckSpec | AlarmCheckSpec | SqsCheckSpec
+
+/** One observation of one check: one HTTP request, or one round of AWS calls. */
+export interface Sample {
+  check: string
+  type: CheckType
+  /** Epoch ms from deps.clock. */
+  at: number
+  ok: boolean
+  latencyMs?: number
+  status?: number
+  /** One line a person understands. Never holds header values or response bodies. */
+  detail: string
+}
+
+export interface LatencySummary {
+  p50Ms: number | undefined
+  p95Ms: number | undefined
+  p99Ms: number | undefined
+  /** failed / total, 0..1; 0 when there are no samples. */
+  errorRate: number
+  count: number
+}
+
+export interface CheckResult {
+  name: string
+  type: CheckType
+  /** What the check looks at: `GET https://…`, `cluster/service`, a target group, alarms, a queue. */
+  target: string
+  ok: boolean
+  /** Rounds run: one probe, or one batch of `load.requests` requests. */
+  attempts: number
+  passes: number
+  failures: number
+  /** Passing rounds in a row at the end of the run. */
+  consecutive: number
+  p50Ms?: number
+  p95Ms?: number
+  lastDetail: string
+}
+
+export type HealthMode = 'verify' | 'monitor'
+
+export interface HealthReport {
+  healthy: boolean
+  mode: HealthMode
+  failedChecks: string[]
+  checks: CheckResult[]
+  samples: Sample[]
+  /** Over every HTTP sample; undefined when there are no HTTP checks. */
+  latency: LatencySummary | undefined
+  startedAt: number
+  finishedAt: number
+  /** Why the run is unhealthy, for a person; absent when healthy. */
+  reason?: string
+}
