@@ -52,18 +52,28 @@ function outputsOf(result: DeployResult, startedAt: number, githubDeploymentId?:
   }
 }
 
-/** Stop watching on SIGINT/SIGTERM (cancellation); the post step then rolls back. */
-function cancellationSignal(): AbortSignal {
+/**
+ * Stop watching on SIGINT/SIGTERM: the runner cancels a step with SIGINT, then SIGTERM 7.5 s
+ * later. Main reports and exits at once; the post step rolls back.
+ */
+function watchCancellation(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
   const abort = (): void => controller.abort()
-  process.once('SIGINT', abort)
-  process.once('SIGTERM', abort)
-  return controller.signal
+  process.on('SIGINT', abort)
+  process.on('SIGTERM', abort)
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', abort)
+      process.off('SIGTERM', abort)
+    }
+  }
 }
 
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   await runAction(ACTION, async () => {
+    saveState(StateKey.IsPost, 'true')
     const context = readRunContext()
     const settings = readDeploySettings(context)
     maskSecrets(settings)
@@ -73,7 +83,8 @@ export async function run(): Promise<void> {
     const log = actionsLogger
     const recorder = new GitHubRecorder(settings, context, log)
     const started: StartedDeployment[] = []
-    const signal = cancellationSignal()
+    const cancellation = watchCancellation()
+    const signal = cancellation.signal
 
     const result = await deploy(
       {
@@ -106,7 +117,7 @@ export async function run(): Promise<void> {
         }
       },
       { ecs, elb, clock: systemClock, log, signal }
-    )
+    ).finally(() => cancellation.dispose())
     const cancelled = signal.aborted
     if (!cancelled) saveState(StateKey.Phase, 'finished')
 
@@ -142,7 +153,7 @@ export async function run(): Promise<void> {
       throw new Error(
         'the run was cancelled while the deployment was in progress; the post step rolls it back.'
       )
-    if (result.status !== 'succeeded' && result.status !== 'dry-run') {
+    if (!['succeeded', 'dry-run', 'started'].includes(result.status)) {
       throw new Error(`${result.status}: ${result.failureReason ?? 'see the job summary'}`)
     }
   })

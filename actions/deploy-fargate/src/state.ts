@@ -1,5 +1,6 @@
 /** Names of the values main saves for the post step (GITHUB_STATE → STATE_<name>). */
 export enum StateKey {
+  IsPost = 'isPost',
   Phase = 'phase',
   Cluster = 'cluster',
   Deployments = 'deployments',

@@ -13,6 +13,7 @@ const HEADLINE: Record<DeployResult['status'], string> = {
   failed: '❌ Deployment failed',
   'rolled-back': '↩️ Deployment rolled back',
   'timed-out': '⏱️ Deployment timed out',
+  started: '🚀 Deployment started (not watched: wait is false)',
   'dry-run': '📝 Dry run: nothing was changed'
 }
 

@@ -1,0 +1,201 @@
+/**
+ * deploy-fargate's adapter run in-process against the simulator: real AWS SDK clients and
+ * Octokit over HTTP, real rollouts, real target health. Asserts what the action reported
+ * (outputs, summary, log) and the state AWS (the sim) ended in.
+ */
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
+import { startSim, type Sim } from '@fargate-promote/sim'
+import { actionEnv, pointAtSim, removeActionEnvFiles } from '../../../test/support/action-env.js'
+import { repoRoot } from '../../../test/e2e/run-action.js'
+
+let sim: Sim
+let ecs: ECSClient
+let run: () => Promise<void>
+let runPost: () => Promise<void>
+
+beforeAll(async () => {
+  sim = await startSim({ scenario: `${repoRoot}/test/fixtures/e2e.yml`, timeScale: 40 })
+  pointAtSim(sim.url)
+  ecs = new ECSClient({ endpoint: sim.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+  ;({ run } = await import('../src/main.js'))
+  ;({ runPost } = await import('../src/cancel.js'))
+}, 60_000)
+
+afterAll(async () => {
+  ecs.destroy()
+  await sim.stop()
+  removeActionEnvFiles()
+})
+
+beforeEach(async () => {
+  await sim.reset()
+})
+
+async function liveService(name: string) {
+  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'staging', services: [name] }))
+  const service = services?.[0]
+  if (!service) throw new Error(`no service ${name}`)
+  return service
+}
+
+async function imageOf(taskDefinitionArn: string): Promise<string | undefined> {
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+  return taskDefinition?.containerDefinitions?.[0]?.image
+}
+
+function mutatingCalls(): string[] {
+  return sim
+    .calls()
+    .filter(call => call.mutating)
+    .map(call => call.operation)
+}
+
+const base = { cluster: 'staging', 'poll-interval': '100ms', timeout: '2m' }
+
+describe('deploy-fargate', () => {
+  test('a healthy rollout succeeds only when observed, and is recorded on GitHub', async () => {
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      images: 'web=registry.example.com/shop/web:1.1.0',
+      'environment-variables': 'web.FEATURE_FLAG=on\nweb.API_TOKEN=s3cr3t-value',
+      environment: 'staging',
+      'environment-url': 'https://staging.example.com',
+      'github-token': 'ghs_simulatortoken'
+    })
+    try {
+      await run()
+      const outputs = env.outputs()
+      expect(env.exitCode()).toBeUndefined()
+      expect(outputs.status).toBe('succeeded')
+      expect(outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/)
+      expect(outputs['previous-task-definition-arn']).toMatch(/task-definition\/web:1$/)
+      expect(outputs['deployment-id']).toMatch(/^ecs-svc\/\d+$/)
+      expect(JSON.parse(outputs.images ?? '{}')).toEqual({ web: 'registry.example.com/shop/web:1.1.0' })
+      expect(outputs['github-deployment-id']).toMatch(/^\d+$/)
+
+      const service = await liveService('web')
+      expect(service.taskDefinition).toBe(outputs['task-definition-arn'])
+      expect(service.deployments).toHaveLength(1)
+      expect(service.runningCount).toBe(2)
+      expect(await imageOf(service.taskDefinition!)).toBe('registry.example.com/shop/web:1.1.0')
+
+      // Secrets never reach the log or the summary; the diff names variables only. (The
+      // runner removes the ::add-mask:: command itself from the log it shows.)
+      const log = env
+        .stdout()
+        .split('\n')
+        .filter(line => !line.startsWith('::add-mask::'))
+        .join('\n')
+      expect(env.stdout()).toContain('::add-mask::s3cr3t-value')
+      expect(log).not.toContain('s3cr3t-value')
+      expect(log).not.toContain('ghs_simulatortoken')
+      expect(env.summary()).not.toContain('s3cr3t-value')
+      expect(env.summary()).not.toContain('hunter2')
+      expect(env.summary()).toContain('Deployment succeeded')
+      expect(env.summary()).toContain('API_TOKEN')
+      expect(env.stdout()).toContain('has started')
+
+      const github = sim.world.github.dump() as { deployments: { id: number; environment: string }[]; statuses: { deploymentId?: number; deployment_id?: number; state: string }[] }
+      expect(JSON.stringify(github)).toContain('"environment":"staging"')
+      expect(JSON.stringify(github)).toContain('"state":"success"')
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
+
+  test('a crashing image is rolled back by the circuit breaker and reported as rolled-back, never green', async () => {
+    const env = actionEnv({ ...base, service: 'web', image: 'registry.example.com/shop/web:1.2.0-crash', container: 'web' })
+    try {
+      await run()
+      const outputs = env.outputs()
+      expect(env.exitCode()).toBe(1)
+      expect(outputs.status).toBe('rolled-back')
+      expect(outputs['failure-reason']).toMatch(/circuit breaker|Essential container in task exited/)
+      const service = await liveService('web')
+      expect(service.taskDefinition).toBe(outputs['previous-task-definition-arn'])
+      expect(await imageOf(service.taskDefinition!)).toBe('registry.example.com/shop/web:1.0.0')
+      expect(env.stdout()).toContain('deploy-fargate failed: rolled-back')
+    } finally {
+      env.restore()
+    }
+  }, 90_000)
+
+  test('a dry run prints the diff and changes nothing', async () => {
+    const env = actionEnv({ ...base, service: 'web', images: 'web=registry.example.com/shop/web:2.0.0', 'dry-run': 'true' })
+    try {
+      await run()
+      expect(env.outputs().status).toBe('dry-run')
+      expect(env.exitCode()).toBeUndefined()
+      expect(mutatingCalls()).toEqual([])
+      expect(env.summary()).toContain('registry.example.com/shop/web:2.0.0')
+    } finally {
+      env.restore()
+    }
+  }, 30_000)
+
+  test.each([
+    [{ service: 'web', images: 'nope=registry.example.com/x:1' }, /nope.*web/],
+    [{ service: 'web', images: 'web=Registry.example.com/UPPER:1' }, /image/i],
+    [{ service: 'missing' }, /missing/],
+    [{ service: 'web', 'desired-count': '-1' }, /desired-count/],
+    [{ service: 'web', timeout: '10 minutes' }, /timeout/],
+    [{ service: 'web', 'poll-interval': '5m', timeout: '1m' }, /poll-interval/],
+    [{ service: 'web', 'task-definition': 'test/fixtures/e2e.yml', 'task-definition-arn': 'web:1' }, /both/]
+  ])('bad input %p fails clearly and changes nothing', async (inputs, message) => {
+    const env = actionEnv({ ...base, ...inputs })
+    try {
+      await run()
+      expect(env.exitCode()).toBe(1)
+      expect(env.stdout()).toMatch(message)
+      expect(env.stdout()).toContain('deploy-fargate failed:')
+      expect(mutatingCalls()).toEqual([])
+    } finally {
+      env.restore()
+    }
+  }, 30_000)
+
+  test('several services are deployed and watched together', async () => {
+    const env = actionEnv({
+      ...base,
+      services: 'web\nworker',
+      images: 'web=registry.example.com/shop/web:1.3.0\nworker=registry.example.com/shop/worker:1.3.0'
+    })
+    try {
+      await run()
+      expect(env.outputs().status).toBe('succeeded')
+      const results = JSON.parse(env.outputs().services ?? '[]') as { service: string; status: string }[]
+      expect(results.map(r => [r.service, r.status])).toEqual([
+        ['web', 'succeeded'],
+        ['worker', 'succeeded']
+      ])
+      expect(await imageOf((await liveService('worker')).taskDefinition!)).toBe('registry.example.com/shop/worker:1.3.0')
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
+
+  test('the post step rolls back a deployment the cancelled run left in progress', async () => {
+    const before = (await liveService('web')).taskDefinition!
+    const deploying = actionEnv({ ...base, service: 'web', image: 'registry.example.com/shop/web:1.4.0-slow', container: 'web', wait: 'false' })
+    let state: Record<string, string>
+    try {
+      await run()
+      state = deploying.state()
+    } finally {
+      deploying.restore()
+    }
+    // Main finished with wait: false; pretend it was cancelled before its verdict.
+    state.phase = 'deploying'
+    const post = actionEnv({}, state)
+    try {
+      await runPost()
+      expect(post.exitCode()).toBeUndefined()
+      const service = await liveService('web')
+      expect(service.taskDefinition).toBe(before)
+      expect(post.stdout()).toContain('rolled back')
+    } finally {
+      post.restore()
+    }
+  }, 90_000)
+})

@@ -1,3 +1,0 @@
-import { runPost } from './cancel.js'
-
-await runPost()

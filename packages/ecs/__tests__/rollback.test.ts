@@ -1,0 +1,340 @@
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand
+} from '@aws-sdk/client-ecs'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { mockClient } from 'aws-sdk-client-mock'
+import 'aws-sdk-client-mock-jest'
+import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
+import { rollbackService, type RollbackOptions } from '../src/rollback.js'
+import { CLUSTER, deployment, service, tdArn } from './deploy-fixtures.js'
+
+const ecs = mockClient(ECSClient)
+const elb = mockClient(ElasticLoadBalancingV2Client)
+const SD_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/api/abc'
+const GOOD = tdArn('api', 7)
+const BAD = tdArn('api', 9)
+
+let clock: FakeClock
+let log: MemoryLogger
+
+function deps() {
+  return {
+    ecs: new ECSClient({ region: 'eu-west-1' }),
+    elb: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
+    clock,
+    log
+  }
+}
+
+function options(overrides: Partial<RollbackOptions> = {}): RollbackOptions {
+  return {
+    cluster: CLUSTER,
+    service: 'api',
+    taskDefinitionArn: GOOD,
+    reason: 'smoke test failed',
+    timeoutMs: 600_000,
+    pollIntervalMs: 5_000,
+    waitForTargetHealth: 'auto',
+    stopInProgress: true,
+    ...overrides
+  }
+}
+
+const steadyOn = (arn: string, id = 'ecs-svc/10') =>
+  service('api', { deployments: [deployment({ id, taskDefinition: arn })] })
+
+const rollingOut = (arn: string, id: string, from = BAD, fromId = 'ecs-svc/9') =>
+  service('api', {
+    deployments: [
+      deployment({ id, taskDefinition: arn, rolloutState: 'IN_PROGRESS', runningCount: 1 }),
+      deployment({ id: fromId, status: 'ACTIVE', taskDefinition: from })
+    ]
+  })
+
+beforeEach(() => {
+  ecs.reset()
+  elb.reset()
+  clock = new FakeClock()
+  log = new MemoryLogger()
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] })
+  ecs.on(DescribeTasksCommand).resolves({ tasks: [] })
+})
+
+describe('rollbackService', () => {
+  it('does nothing when the target is already live and steady', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(GOOD)] })
+    const result = await rollbackService(options(), deps())
+    expect(result).toEqual({
+      status: 'noop',
+      fromTaskDefinitionArn: GOOD,
+      toTaskDefinitionArn: GOOD,
+      reason: 'api already runs api:7'
+    })
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+    expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+  })
+
+  it('updates the service to the exact revision and watches it until it completes', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .resolvesOnce({ services: [rollingOut(GOOD, 'ecs-svc/10')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/10')] })
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/10') })
+
+    const result = await rollbackService(options(), deps())
+
+    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1)
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      cluster: CLUSTER,
+      service: 'api',
+      taskDefinition: GOOD
+    })
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      deploymentId: 'ecs-svc/10',
+      method: 'update-service',
+      rollout: { outcome: 'succeeded', deploymentId: 'ecs-svc/10', taskDefinitionArn: GOOD }
+    })
+    expect(log.text()).toContain('api: rolling back api:9 → api:7: smoke test failed')
+  })
+
+  it('stops the in-progress service deployment when the target is its source revision', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      // ECS has not created the rollback deployment yet on the first look.
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .resolvesOnce({ services: [rollingOut(GOOD, 'ecs-svc/11', BAD, 'ecs-svc/9')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/11')] })
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SD_ARN,
+          status: 'IN_PROGRESS',
+          sourceServiceRevisions: [{ arn: 'rev-a' }]
+        }
+      ]
+    })
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: GOOD }] })
+    ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN })
+
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), deps())
+
+    expect(ecs).toHaveReceivedCommandWith(DescribeServiceDeploymentsCommand, {
+      serviceDeploymentArns: [SD_ARN]
+    })
+    expect(ecs).toHaveReceivedCommandWith(DescribeServiceRevisionsCommand, {
+      serviceRevisionArns: ['rev-a']
+    })
+    expect(ecs).toHaveReceivedCommandWith(StopServiceDeploymentCommand, {
+      serviceDeploymentArn: SD_ARN,
+      stopType: 'ROLLBACK'
+    })
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      method: 'stop-service-deployment',
+      deploymentId: 'ecs-svc/11'
+    })
+  })
+
+  it.each([
+    [
+      'the target is not its source revision',
+      { serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: tdArn('api', 5) }] },
+      'IN_PROGRESS'
+    ],
+    [
+      'the service deployment already finished',
+      { serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: GOOD }] },
+      'SUCCESSFUL'
+    ]
+  ])(
+    'replaces the in-progress deployment with UpdateService when %s',
+    async (_why, revisions, status) => {
+      ecs
+        .on(DescribeServicesCommand)
+        .resolvesOnce({
+          services: [
+            {
+              ...rollingOut(BAD, 'ecs-svc/9', tdArn('api', 5), 'ecs-svc/8'),
+              currentServiceDeployment: SD_ARN
+            }
+          ]
+        })
+        .resolves({ services: [steadyOn(GOOD, 'ecs-svc/12')] })
+      ecs.on(DescribeServiceDeploymentsCommand).resolves({
+        serviceDeployments: [
+          {
+            serviceDeploymentArn: SD_ARN,
+            status: status as 'IN_PROGRESS',
+            sourceServiceRevisions: [{ arn: 'rev-a' }]
+          }
+        ]
+      })
+      ecs.on(DescribeServiceRevisionsCommand).resolves(revisions)
+      ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/12') })
+
+      const result = await rollbackService(options(), deps())
+
+      expect(ecs).toHaveReceivedCommandWith(DescribeServiceDeploymentsCommand, {
+        serviceDeploymentArns: [SD_ARN]
+      })
+      expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+      expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { taskDefinition: GOOD })
+      expect(result).toMatchObject({ status: 'rolled-back', method: 'update-service' })
+    }
+  )
+
+  it('falls back to UpdateService when the service-deployment API is unavailable', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/12')] })
+    ecs.on(DescribeServiceDeploymentsCommand).rejects(new Error('UnknownOperationException'))
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/12') })
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), deps())
+    expect(result.method).toBe('update-service')
+    expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+  })
+
+  it('watches a rollout already heading for the target instead of starting a second one', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(GOOD, 'ecs-svc/10')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/10')] })
+    const result = await rollbackService(options(), deps())
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      method: 'existing-deployment',
+      deploymentId: 'ecs-svc/10'
+    })
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+    expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+  })
+
+  it('waits for a deployment in progress to finish first when told not to stop it', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', tdArn('api', 8), 'ecs-svc/8')] })
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] }) // the watch of the in-progress one
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] }) // re-read after it
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/13')] })
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/13') })
+    const result = await rollbackService(options({ stopInProgress: false }), deps())
+    expect(log.text()).toContain(
+      'api: deployment ecs-svc/9 is in progress; waiting for it to finish before rolling back'
+    )
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      fromTaskDefinitionArn: BAD,
+      deploymentId: 'ecs-svc/13'
+    })
+    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1)
+  })
+
+  it('reports a rollback whose rollout fails, with the reason', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .resolves({
+        services: [
+          service('api', {
+            deploymentConfiguration: {
+              deploymentCircuitBreaker: { enable: false, rollback: false }
+            },
+            deployments: [
+              deployment({
+                id: 'ecs-svc/10',
+                taskDefinition: GOOD,
+                rolloutState: 'FAILED',
+                rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+                runningCount: 0,
+                failedTasks: 3
+              }),
+              deployment({ id: 'ecs-svc/9', status: 'ACTIVE', taskDefinition: BAD })
+            ]
+          })
+        ]
+      })
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/10') })
+    const result = await rollbackService(options(), deps())
+    expect(result.status).toBe('failed')
+    expect(result.reason).toContain(
+      'rollback to api:7 failed: deployment ecs-svc/10 (api:7) failed and ECS did not roll it back'
+    )
+    expect(result.rollout?.outcome).toBe('failed')
+  })
+
+  it('fails when no deployment of the target appears after UpdateService', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    ecs.on(UpdateServiceCommand).resolves({ service: steadyOn(BAD, 'ecs-svc/9') })
+    const result = await rollbackService(options(), deps())
+    expect(result).toEqual({
+      status: 'failed',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      method: 'update-service',
+      reason: 'no deployment of api:7 appeared on api after the rollback request (update-service)'
+    })
+  })
+
+  it('gives up waiting for the rollback deployment after StopServiceDeployment at the deadline', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SD_ARN,
+          status: 'PENDING',
+          sourceServiceRevisions: [{ arn: 'rev-a' }]
+        }
+      ]
+    })
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: GOOD }] })
+    ecs.on(StopServiceDeploymentCommand).resolves({})
+    const result = await rollbackService(
+      options({ serviceDeploymentArn: SD_ARN, timeoutMs: 20_000 }),
+      deps()
+    )
+    expect(result.status).toBe('failed')
+    expect(result.method).toBe('stop-service-deployment')
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000)
+  })
+
+  it.each([
+    [{ taskDefinitionArn: 'not an arn' }, "rollback: 'not an arn' is not a task-definition ARN"]
+  ])('refuses %j without calling AWS', async (overrides, message) => {
+    const error = await rollbackService(options(overrides), deps()).catch((e: unknown) => e)
+    expect(isConfigurationError(error)).toBe(true)
+    expect((error as Error).message).toContain(message)
+    expect(ecs.calls()).toHaveLength(0)
+  })
+
+  it('refuses an unknown service without changing anything', async () => {
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [],
+      failures: [{ arn: 'arn:aws:ecs:eu-west-1:1:service/prod/api', reason: 'MISSING' }]
+    })
+    const error = await rollbackService(options(), deps()).catch((e: unknown) => e)
+    expect(isConfigurationError(error)).toBe(true)
+    expect((error as Error).message).toContain("service: 'api' was not found in cluster 'prod'")
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+})

@@ -1,0 +1,345 @@
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeTaskDefinitionCommand,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  type DescribeTaskDefinitionCommandOutput,
+  type ECSClient,
+  type ServiceDeploymentBrief
+} from '@aws-sdk/client-ecs'
+import {
+  ConfigurationError,
+  errorMessage,
+  type Logger,
+  silentLogger
+} from '@fargate-promote/common'
+import { parseImageReference } from './image-reference.js'
+import { preflight } from './preflight.js'
+import { listRevisions } from './revisions.js'
+import { familyOf, parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
+import { renderTaskDefinition } from './task-definition.js'
+
+/** Tag deploy writes on every revision it registers: the ARN that was live before it. */
+export const PREVIOUS_TAG = 'fargate-promote:previous'
+/** Tag written by reinstateRevision on the copy of an INACTIVE revision. */
+export const REINSTATED_FROM_TAG = 'fargate-promote:reinstated-from'
+/** Tag key holding the released version (the caller of deploy passes it in `tags`). */
+export const VERSION_TAG = 'version'
+/** How many recent revisions a version lookup reads before giving up. */
+export const VERSION_SCAN_LIMIT = 50
+
+export type RollbackTo =
+  | { kind: 'previous' }
+  | { kind: 'version'; version: string }
+  | { kind: 'revision'; revision: number }
+  | { kind: 'arn'; arn: string }
+
+/** One GitHub deployment of this service, as the promotion package reads them. */
+export interface DeploymentHistoryEntry {
+  taskDefinitionArn: string
+  /** Epoch ms or an ISO date. */
+  createdAt: number | string
+  /** GitHub deployment state: success, inactive, failure, error, … */
+  state: string
+}
+
+export type RollbackTargetSource =
+  | 'service-deployments'
+  | 'task-definition-tags'
+  | 'github-deployments'
+  | 'version-tag'
+  | 'image-tag'
+  | 'revision'
+  | 'arn'
+
+export interface RollbackTarget {
+  taskDefinitionArn: string
+  source: RollbackTargetSource
+  /** INACTIVE revisions must be registered again (reinstateRevision) before deploying them. */
+  status: 'ACTIVE' | 'INACTIVE'
+  version?: string
+  /** The target is what the service runs now. */
+  isLive: boolean
+  liveTaskDefinitionArn: string
+}
+
+export interface ResolveRollbackTargetOptions {
+  cluster: string
+  service: string
+  to: RollbackTo
+}
+
+export interface ResolveRollbackTargetDeps {
+  ecs: ECSClient
+  history?: () => Promise<DeploymentHistoryEntry[]>
+  log?: Logger
+}
+
+type Described = DescribeTaskDefinitionCommandOutput
+
+async function describe(ecs: ECSClient, ref: string): Promise<Described | undefined> {
+  try {
+    const described = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] })
+    )
+    return described.taskDefinition ? described : undefined
+  } catch (error) {
+    // ECS answers ClientException "Unable to describe task definition." for unknown revisions.
+    if ((error as { name?: string }).name === 'ClientException') return undefined
+    throw error
+  }
+}
+
+function tagValue(described: Described, key: string): string | undefined {
+  return described.tags?.find(tag => tag.key === key)?.value
+}
+
+function epoch(value: number | string): number {
+  return typeof value === 'number' ? value : Date.parse(value)
+}
+
+/** ECS service-deployment history: the newest SUCCESSFUL deployment of another revision. */
+async function fromServiceDeployments(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+  live: string,
+  log: Logger
+): Promise<string | undefined> {
+  let briefs: ServiceDeploymentBrief[]
+  try {
+    const listed = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster, service, status: ['SUCCESSFUL'] })
+    )
+    briefs = (listed.serviceDeployments ?? []).filter(brief => brief.status === 'SUCCESSFUL')
+  } catch (error) {
+    // Older accounts/regions or restricted roles lack this API; other sources follow.
+    log.debug(`ListServiceDeployments unavailable: ${errorMessage(error)}`)
+    return undefined
+  }
+  briefs.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
+  const revisionArns: string[] = []
+  const withoutRevision = briefs
+    .filter(b => !b.targetServiceRevisionArn)
+    .map(b => b.serviceDeploymentArn ?? '')
+  const described = new Map<string, string>()
+  if (withoutRevision.length > 0) {
+    const details = await ecs.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: withoutRevision.slice(0, 20) })
+    )
+    for (const deployment of details.serviceDeployments ?? []) {
+      const arn = deployment.targetServiceRevision?.arn
+      if (deployment.serviceDeploymentArn && arn)
+        described.set(deployment.serviceDeploymentArn, arn)
+    }
+  }
+  for (const brief of briefs) {
+    const arn = brief.targetServiceRevisionArn ?? described.get(brief.serviceDeploymentArn ?? '')
+    if (arn && !revisionArns.includes(arn)) revisionArns.push(arn)
+  }
+  if (revisionArns.length === 0) return undefined
+  const revisions = await ecs.send(
+    new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(0, 20) })
+  )
+  const byArn = new Map(
+    (revisions.serviceRevisions ?? []).map(r => [r.serviceRevisionArn ?? '', r.taskDefinition])
+  )
+  for (const arn of revisionArns) {
+    const taskDefinition = byArn.get(arn)
+    if (taskDefinition && taskDefinition !== live) return taskDefinition
+  }
+  return undefined
+}
+
+async function fromGitHub(
+  history: () => Promise<DeploymentHistoryEntry[]>,
+  live: string,
+  family: string
+): Promise<string | undefined> {
+  const entries = await history()
+  const successful = entries
+    .filter(entry => ['success', 'inactive'].includes(entry.state.toLowerCase()))
+    .filter(entry => parseTaskDefinitionArn(entry.taskDefinitionArn)?.family === family)
+    .filter(entry => entry.taskDefinitionArn !== live)
+    .sort((a, b) => epoch(b.createdAt) - epoch(a.createdAt))
+  return successful[0]?.taskDefinitionArn
+}
+
+async function resolvePrevious(
+  options: ResolveRollbackTargetOptions,
+  deps: ResolveRollbackTargetDeps,
+  live: string,
+  liveDescribed: Described | undefined,
+  log: Logger
+): Promise<{ arn: string; source: RollbackTargetSource }> {
+  const { cluster, service } = options
+  const family = familyOf(live)
+  const fromEcs = await fromServiceDeployments(deps.ecs, cluster, service, live, log)
+  if (fromEcs) return { arn: fromEcs, source: 'service-deployments' }
+  const tagged = liveDescribed ? tagValue(liveDescribed, PREVIOUS_TAG) : undefined
+  if (tagged && tagged !== live) return { arn: tagged, source: 'task-definition-tags' }
+  if (deps.history) {
+    const fromHistory = await fromGitHub(deps.history, live, family)
+    if (fromHistory) return { arn: fromHistory, source: 'github-deployments' }
+  }
+  throw new ConfigurationError(
+    `rollback-to: no previous revision of service '${service}' could be found (ECS service-deployment history, the '${PREVIOUS_TAG}' tag on ${shortName(live)}${deps.history ? ', GitHub deployments' : ''}). Roll back to a version, a revision number or a task-definition ARN instead.`
+  )
+}
+
+async function resolveVersion(
+  ecs: ECSClient,
+  family: string,
+  version: string
+): Promise<{ described: Described; source: RollbackTargetSource }> {
+  if (version.trim() === '') {
+    throw new ConfigurationError(
+      'rollback-to: the version is empty. Give the version to roll back to.'
+    )
+  }
+  const revisions = [
+    ...(await listRevisions(family, 'ACTIVE', { ecs })),
+    ...(await listRevisions(family, 'INACTIVE', { ecs }))
+  ]
+    .sort((a, b) => b.revision - a.revision)
+    .slice(0, VERSION_SCAN_LIMIT)
+  let imageMatch: Described | undefined
+  for (const { arn } of revisions) {
+    const described = await describe(ecs, arn)
+    if (!described) continue
+    if (tagValue(described, VERSION_TAG) === version) return { described, source: 'version-tag' }
+    const tagged = (described.taskDefinition?.containerDefinitions ?? []).some(container => {
+      try {
+        return parseImageReference(container.image ?? '').tag === version
+      } catch {
+        return false
+      }
+    })
+    if (tagged && !imageMatch) imageMatch = described
+  }
+  if (imageMatch) return { described: imageMatch, source: 'image-tag' }
+  throw new ConfigurationError(
+    `rollback-to: no revision of task definition family '${family}' among the newest ${VERSION_SCAN_LIMIT} has the '${VERSION_TAG}' tag or an image tag '${version}'. Check the version, or roll back to a revision number or ARN.`
+  )
+}
+
+function statusOf(described: Described): 'ACTIVE' | 'INACTIVE' {
+  return described.taskDefinition?.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE'
+}
+
+/**
+ * Work out which task-definition revision "roll back to X" means for a service. Read-only.
+ * "previous" is the revision that ran before the live one — never "live revision minus one".
+ */
+export async function resolveRollbackTarget(
+  options: ResolveRollbackTargetOptions,
+  deps: ResolveRollbackTargetDeps
+): Promise<RollbackTarget> {
+  const log = deps.log ?? silentLogger
+  const { to } = options
+  const checked = await preflight({ cluster: options.cluster, services: [options.service] }, deps)
+  const live = (checked.services[0] as { liveTaskDefinitionArn: string }).liveTaskDefinitionArn
+  const family = familyOf(live)
+
+  let described: Described | undefined
+  let source: RollbackTargetSource
+  switch (to.kind) {
+    case 'previous': {
+      const liveDescribed = await describe(deps.ecs, live)
+      const found = await resolvePrevious(options, deps, live, liveDescribed, log)
+      source = found.source
+      described = await describe(deps.ecs, found.arn)
+      if (!described) {
+        throw new ConfigurationError(
+          `rollback-to: the previous revision ${found.arn} (from ${found.source}) no longer exists. Roll back to a version, revision number or ARN instead.`
+        )
+      }
+      break
+    }
+    case 'version': {
+      const found = await resolveVersion(deps.ecs, family, to.version)
+      described = found.described
+      source = found.source
+      break
+    }
+    case 'revision': {
+      if (!Number.isInteger(to.revision) || to.revision <= 0) {
+        throw new ConfigurationError(
+          `rollback-to: revision '${to.revision}' is not a positive whole number. Give a revision of family '${family}', e.g. 42.`
+        )
+      }
+      source = 'revision'
+      described = await describe(deps.ecs, `${family}:${to.revision}`)
+      if (!described) {
+        throw new ConfigurationError(
+          `rollback-to: revision ${to.revision} of task definition family '${family}' does not exist. List revisions with 'aws ecs list-task-definitions --family-prefix ${family}'.`
+        )
+      }
+      break
+    }
+    case 'arn': {
+      const parsed = parseTaskDefinitionArn(to.arn)
+      if (!parsed || parsed.revision === undefined) {
+        throw new ConfigurationError(
+          `rollback-to: '${to.arn}' is not a task-definition ARN with a revision (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>).`
+        )
+      }
+      if (parsed.family !== family) {
+        throw new ConfigurationError(
+          `rollback-to: '${to.arn}' belongs to family '${parsed.family}', but service '${options.service}' runs family '${family}'. Roll back to a revision of '${family}'.`
+        )
+      }
+      source = 'arn'
+      described = await describe(deps.ecs, to.arn)
+      if (!described) {
+        throw new ConfigurationError(
+          `rollback-to: task definition '${to.arn}' does not exist. Check the ARN.`
+        )
+      }
+      break
+    }
+  }
+  const arn = described.taskDefinition?.taskDefinitionArn as string
+  const version = tagValue(described, VERSION_TAG)
+  const target: RollbackTarget = {
+    taskDefinitionArn: arn,
+    source,
+    status: statusOf(described),
+    ...(version === undefined ? {} : { version }),
+    isLive: arn === live,
+    liveTaskDefinitionArn: live
+  }
+  log.info(
+    `Rollback target for ${options.service}: ${shortName(arn)} (${source}${version ? `, version ${version}` : ''}${target.status === 'INACTIVE' ? ', INACTIVE' : ''}${target.isLive ? ', already live' : ''})`
+  )
+  return target
+}
+
+/**
+ * Register an INACTIVE revision again with the same content, so a service can be moved to it
+ * (ECS does not start new deployments of INACTIVE revisions). Returns the new ARN.
+ */
+export async function reinstateRevision(
+  arn: string,
+  deps: { ecs: ECSClient; log: Logger }
+): Promise<string> {
+  const described = await describe(deps.ecs, arn)
+  if (!described) {
+    throw new ConfigurationError(
+      `rollback-to: task definition '${arn}' does not exist. Check the ARN.`
+    )
+  }
+  const rendered = renderTaskDefinition({
+    base: { taskDefinition: described.taskDefinition, tags: described.tags ?? [] },
+    images: {},
+    environment: {},
+    tags: { [REINSTATED_FROM_TAG]: arn },
+    source: arn
+  })
+  const registered = await deps.ecs.send(new RegisterTaskDefinitionCommand(rendered.input))
+  const newArn = registered.taskDefinition?.taskDefinitionArn
+  if (!newArn) throw new Error(`RegisterTaskDefinition returned no ARN when reinstating ${arn}`)
+  deps.log.info(`Registered ${shortName(arn)} again as ${shortName(newArn)} (it was INACTIVE)`)
+  return newArn
+}

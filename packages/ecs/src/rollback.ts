@@ -1,0 +1,204 @@
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type Deployment,
+  type ECSClient,
+  type Service
+} from '@aws-sdk/client-ecs'
+import { ConfigurationError, errorMessage, type Logger } from '@fargate-promote/common'
+import { isDeploymentInProgress, primaryDeployment } from './preflight.js'
+import { describeServices } from './services.js'
+import { parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
+import type { EcsDeps, RollbackMethod, RollbackResult } from './types.js'
+import type { RolloutResult } from './types-rollout.js'
+import { watchRollout } from './watch.js'
+
+export interface RollbackOptions {
+  cluster: string
+  service: string
+  /** The exact revision to go back to (an ACTIVE one: reinstate INACTIVE revisions first). */
+  taskDefinitionArn: string
+  /** Why, for the log. */
+  reason: string
+  timeoutMs: number
+  pollIntervalMs: number
+  waitForTargetHealth: boolean | 'auto'
+  /**
+   * A deployment in progress is stopped (ECS rolls it back) or replaced by the rollback.
+   * When false, the rollback waits for it to finish first.
+   */
+  stopInProgress: boolean
+  /** The in-progress service deployment, when the caller knows it (deploy does). */
+  serviceDeploymentArn?: string
+}
+
+const ONGOING = new Set(['PENDING', 'IN_PROGRESS'])
+
+function steady(service: Service, primary: Deployment): boolean {
+  return (
+    !isDeploymentInProgress(service) && (primary.runningCount ?? 0) === (primary.desiredCount ?? 0)
+  )
+}
+
+async function describeOne(
+  deps: { ecs: ECSClient },
+  cluster: string,
+  name: string
+): Promise<{ service: Service; primary: Deployment; id: string; arn: string }> {
+  const { services } = await describeServices(deps, cluster, [name])
+  const service = services[0]
+  const primary = service && primaryDeployment(service)
+  if (!service || !primary?.id || !primary.taskDefinition) {
+    throw new ConfigurationError(
+      `service: '${name}' was not found in cluster '${cluster}' or has no PRIMARY deployment. List the services with 'aws ecs list-services --cluster ${cluster}'.`
+    )
+  }
+  return { service, primary, id: primary.id, arn: primary.taskDefinition }
+}
+
+/**
+ * Is `target` a source revision of the ongoing service deployment? Then StopServiceDeployment
+ * (ROLLBACK) returns the service to exactly it. Any doubt (API missing, deployment already
+ * finished) answers no, and the caller uses UpdateService instead.
+ */
+async function stoppable(
+  deps: { ecs: ECSClient; log: Logger },
+  serviceDeploymentArn: string,
+  target: string
+): Promise<boolean> {
+  try {
+    const described = await deps.ecs.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+    )
+    const deployment = described.serviceDeployments?.[0]
+    if (!deployment || !ONGOING.has(deployment.status ?? '')) return false
+    const sources = (deployment.sourceServiceRevisions ?? []).map(r => r.arn ?? '').filter(Boolean)
+    if (sources.length === 0) return false
+    const revisions = await deps.ecs.send(
+      new DescribeServiceRevisionsCommand({ serviceRevisionArns: sources })
+    )
+    return (revisions.serviceRevisions ?? []).some(r => r.taskDefinition === target)
+  } catch (error) {
+    deps.log.debug(
+      `Service deployment ${serviceDeploymentArn} not usable for a rollback: ${errorMessage(error)}`
+    )
+    return false
+  }
+}
+
+/** After StopServiceDeployment, ECS creates the rollback deployment: find it. */
+async function awaitPrimaryOf(
+  deps: EcsDeps,
+  options: RollbackOptions,
+  deadline: number
+): Promise<Deployment | undefined> {
+  for (;;) {
+    const { primary } = await describeOne(deps, options.cluster, options.service)
+    if (primary.taskDefinition === options.taskDefinitionArn) return primary
+    const now = deps.clock.now()
+    if (now >= deadline) return undefined
+    await deps.clock.sleep(Math.min(options.pollIntervalMs, deadline - now))
+  }
+}
+
+/**
+ * Return a service to an exact task-definition revision and watch until it serves it.
+ * Never starts a second rollout next to one already heading for the target.
+ */
+export async function rollbackService(
+  options: RollbackOptions,
+  deps: EcsDeps
+): Promise<RollbackResult> {
+  const { cluster, service: name, taskDefinitionArn: target } = options
+  if (!parseTaskDefinitionArn(target)) {
+    throw new ConfigurationError(
+      `rollback: '${target}' is not a task-definition ARN. Give arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`
+    )
+  }
+  const { clock, log } = deps
+  const deadline = clock.now() + options.timeoutMs
+  let { service, primary, id, arn } = await describeOne(deps, cluster, name)
+  const from = arn
+  const base = { fromTaskDefinitionArn: from, toTaskDefinitionArn: target }
+  const remaining = () => Math.max(1, deadline - clock.now())
+  const watch = (deploymentId: string, taskDefinitionArn: string, followRollback: boolean) =>
+    watchRollout(
+      {
+        cluster,
+        targets: [{ service: name, deploymentId, taskDefinitionArn }],
+        timeoutMs: remaining(),
+        pollIntervalMs: options.pollIntervalMs,
+        waitForTargetHealth: options.waitForTargetHealth,
+        followRollback
+      },
+      deps
+    )
+
+  if (arn !== target && isDeploymentInProgress(service) && !options.stopInProgress) {
+    log.info(
+      `${name}: deployment ${id} is in progress; waiting for it to finish before rolling back`
+    )
+    await watch(id, arn, true)
+    ;({ service, primary, id, arn } = await describeOne(deps, cluster, name))
+  }
+
+  if (arn === target && steady(service, primary)) {
+    log.info(`${name}: already runs ${shortName(target)}; nothing to roll back`)
+    return { ...base, status: 'noop', reason: `${name} already runs ${shortName(target)}` }
+  }
+
+  log.info(`${name}: rolling back ${shortName(from)} → ${shortName(target)}: ${options.reason}`)
+  let deploymentId: string | undefined
+  let method: RollbackMethod
+  if (arn === target) {
+    // ECS (circuit breaker) or an earlier request is already taking the service there.
+    method = 'existing-deployment'
+    deploymentId = id
+    log.info(`${name}: deployment ${id} is already rolling out ${shortName(target)}; watching it`)
+  } else {
+    const serviceDeploymentArn = options.serviceDeploymentArn ?? service.currentServiceDeployment
+    if (
+      isDeploymentInProgress(service) &&
+      serviceDeploymentArn &&
+      (await stoppable(deps, serviceDeploymentArn, target))
+    ) {
+      method = 'stop-service-deployment'
+      await deps.ecs.send(
+        new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })
+      )
+      log.info(
+        `${name}: stopped service deployment ${serviceDeploymentArn}; ECS is rolling it back`
+      )
+      deploymentId = (await awaitPrimaryOf(deps, options, deadline))?.id
+    } else {
+      method = 'update-service'
+      const updated = await deps.ecs.send(
+        new UpdateServiceCommand({ cluster, service: name, taskDefinition: target })
+      )
+      deploymentId = updated.service?.deployments?.find(
+        d => d.status === 'PRIMARY' && d.taskDefinition === target
+      )?.id
+    }
+  }
+  if (deploymentId === undefined) {
+    const reason = `no deployment of ${shortName(target)} appeared on ${name} after the rollback request (${method})`
+    log.warning(`${name}: rollback failed: ${reason}`)
+    return { ...base, status: 'failed', method, reason }
+  }
+
+  // one target watched, so one result
+  const rollout = (await watch(deploymentId, target, false))[0] as RolloutResult
+  if (rollout.outcome === 'succeeded') {
+    return { ...base, status: 'rolled-back', deploymentId, method, rollout }
+  }
+  return {
+    ...base,
+    status: 'failed',
+    deploymentId,
+    method,
+    rollout,
+    reason: `rollback to ${shortName(target)} ${rollout.outcome}: ${rollout.reason ?? 'no reason given'}`
+  }
+}
