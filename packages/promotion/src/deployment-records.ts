@@ -120,6 +120,8 @@ export interface DeploymentHistoryEntry {
   payload: DeploymentPayload | undefined
   /** The newest status, or undefined when none was posted. */
   state: DeploymentState | undefined
+  /** When the newest status was posted (ISO 8601). */
+  stateAt?: string
 }
 
 interface RawDeployment {
@@ -131,22 +133,40 @@ interface RawDeployment {
 
 interface RawStatus {
   state: DeploymentState
+  created_at?: string
+}
+
+export interface HistoryOptions extends RepositoryRef {
+  environment: string
+  /** GitHub filters on the full SHA only. */
+  sha?: string
+  /**
+   * Keep deployments whose SHA starts with this (an abbreviated SHA); filtered here among the
+   * 100 newest, before any status is read.
+   */
+  shaPrefix?: string
+  limit?: number
 }
 
 /** The environment's deployments, newest first, with their latest state (at most `limit`). */
 export async function listDeploymentHistory(
-  options: RepositoryRef & { environment: string; sha?: string; limit?: number },
+  options: HistoryOptions,
   deps: { github: GitHubClient }
 ): Promise<DeploymentHistoryEntry[]> {
   const limit = options.limit ?? 20
+  const prefix = options.shaPrefix?.toLowerCase()
   const listed = await deps.github.request('GET /repos/{owner}/{repo}/deployments', {
     owner: options.owner,
     repo: options.repo,
     environment: options.environment,
     sha: options.sha,
-    per_page: Math.min(100, limit)
+    per_page: prefix === undefined ? Math.min(100, limit) : 100
   })
-  const deployments = (listed.data as RawDeployment[]).slice(0, limit)
+  // GitHub does not document the order; sort so "newest first" holds whatever it sends.
+  const deployments = [...(listed.data as RawDeployment[])]
+    .filter(deployment => prefix === undefined || deployment.sha.toLowerCase().startsWith(prefix))
+    .sort((a, b) => b.id - a.id)
+    .slice(0, limit)
   const history: DeploymentHistoryEntry[] = []
   for (const deployment of deployments) {
     const statuses = await deps.github.request(
@@ -159,7 +179,8 @@ export async function listDeploymentHistory(
       sha: deployment.sha,
       createdAt: deployment.created_at,
       payload: parsePayload(deployment.payload),
-      state: newest?.state
+      state: newest?.state,
+      stateAt: newest?.created_at
     })
   }
   return history

@@ -1,0 +1,55 @@
+import { runHealthChecks } from '@fargate-promote/health'
+import type { GateCheck, GateDeps, GateOptions } from './types.js'
+import {
+  ALARMS_CHECK,
+  ALARM_PREFIX_CHECK,
+  DEFAULT_CHECKS_TIMEOUT_MS,
+  alarmChecks
+} from './validate.js'
+
+/** Rounds of a failing check within the timeout; a passing one is done after its first round. */
+const MAX_INTERVAL_MS = 10_000
+
+export type HealthCheckResult = Omit<GateCheck, 'blocking'> & { nextStep: string }
+
+/**
+ * The user's health checks and the staging alarms, each needing one passing round within
+ * checksTimeoutMs: the gate asks "is staging healthy now", it does not watch it for long.
+ */
+export async function runGateHealth(
+  options: GateOptions,
+  deps: GateDeps
+): Promise<HealthCheckResult[]> {
+  const checks = [...options.checks, ...alarmChecks(options.alarms)]
+  if (checks.length === 0) return []
+  const timeoutMs = options.checksTimeoutMs ?? DEFAULT_CHECKS_TIMEOUT_MS
+  const report = await runHealthChecks(
+    {
+      checks,
+      mode: 'verify',
+      timeoutMs,
+      intervalMs: Math.min(MAX_INTERVAL_MS, timeoutMs),
+      consecutiveSuccesses: 1
+    },
+    {
+      clock: deps.clock,
+      log: deps.log,
+      ecs: deps.ecs,
+      elb: deps.elb,
+      ...(deps.cloudwatch && { cloudwatch: deps.cloudwatch }),
+      ...(deps.sqs && { sqs: deps.sqs })
+    }
+  )
+  return report.checks.map((result): HealthCheckResult => {
+    const alarm = result.name === ALARMS_CHECK || result.name === ALARM_PREFIX_CHECK
+    return {
+      name: alarm ? result.name : `health: ${result.name}`,
+      kind: alarm ? 'alarms' : 'health',
+      ok: result.ok,
+      detail: result.lastDetail,
+      nextStep: alarm
+        ? `Resolve the staging alarms (${result.target}) before promoting: ${result.lastDetail}`
+        : `Make health check ${result.name} (${result.target}) pass on staging: ${result.lastDetail}`
+    }
+  })
+}

@@ -1,0 +1,112 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { Clock, Logger } from '@fargate-promote/common'
+import type { CheckSpec } from '@fargate-promote/health'
+import type { GitHubClient, RepositoryRef } from '../github-client.js'
+
+/** The release asking to go to production. At least one field is set. */
+export interface GateCandidate {
+  /** Compared with the task definition's `version` tag. */
+  version?: string
+  /** Full or abbreviated (≥ 7 hex) commit SHA, compared with the `commit` tag. */
+  sha?: string
+  /** Compared with the containers' images: the same reference, tag or digest. */
+  image?: string
+}
+
+export interface GateEmergency {
+  enabled: boolean
+  reason?: string
+  actor?: string
+  /** When non-empty, only these actors may bypass the gate. */
+  allowedActors?: string[]
+}
+
+export interface GateOptions {
+  cluster: string
+  /** The staging services that must all run the candidate. */
+  services: string[]
+  candidate: GateCandidate
+  /** How long the candidate must have been live on staging. */
+  minSoakMs: number
+  /** Health checks in the health package's format; may be empty. */
+  checks: CheckSpec[]
+  alarms: { names?: string[]; prefix?: string }
+  /** Time the health checks and alarms get to pass once. Default 60 s. */
+  checksTimeoutMs?: number
+  requireGitHubDeployment: boolean
+  repository?: RepositoryRef
+  /** The GitHub environment staging deploys record. Default `staging`. */
+  environment?: string
+  emergency: GateEmergency
+}
+
+export interface GateDeps {
+  ecs: ECSClient
+  elb: ElasticLoadBalancingV2Client
+  cloudwatch?: CloudWatchClient
+  sqs?: SQSClient
+  github?: GitHubClient
+  clock: Clock
+  log: Logger
+}
+
+export type GateCheckKind = 'identity' | 'stability' | 'soak' | 'health' | 'alarms' | 'github'
+
+export interface GateCheck {
+  name: string
+  kind: GateCheckKind
+  /** The staging service the check looked at, for per-service checks. */
+  service?: string
+  ok: boolean
+  /** This check's failure stops the release: false when it passed and under an emergency bypass. */
+  blocking: boolean
+  /** One line a person can act on. */
+  detail: string
+}
+
+export type GateMode = 'approved' | 'blocked' | 'emergency'
+
+/** What the gate saw on one staging service. */
+export interface GateServiceEvidence {
+  service: string
+  taskDefinitionArn?: string
+  deploymentId?: string
+  /** Container name → `repository@sha256:…`. */
+  images: Record<string, string>
+  version?: string
+  commit?: string
+  runningTasks: number
+  /** The identity check found the candidate here. */
+  isCandidate?: boolean
+  /** Epoch ms since when this revision has been live, when known. */
+  liveSince?: number
+  liveSinceSource?: 'ecs-service-deployment' | 'ecs-primary-deployment' | 'github-deployment'
+}
+
+export interface GateVerdict {
+  approved: boolean
+  mode: GateMode
+  checks: GateCheck[]
+  /**
+   * The exact bits production must deploy: container name → `repository@sha256:…`. With more
+   * than one staging service the keys are `service/container`.
+   */
+  images: Record<string, string>
+  /** The first service's task definition; every service's is in `services`. */
+  taskDefinitionArn: string | undefined
+  version?: string
+  sha?: string
+  /** The shortest soak over the services; 0 when unknown. */
+  soakedForMs: number
+  remainingSoakMs: number
+  minSoakMs: number
+  emergency?: { reason: string; actor?: string }
+  /** What to do about each failed check (under a bypass: what to follow up). */
+  nextSteps: string[]
+  services: GateServiceEvidence[]
+  /** Epoch ms. */
+  evaluatedAt: number
+}
