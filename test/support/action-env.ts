@@ -41,7 +41,10 @@ const files = mkdtempSync(join(tmpdir(), 'action-env-'))
 // @actions/core remembers the summary file of its first write: keep one path per process.
 const summaryFile = join(files, 'summary')
 
-export function actionEnv(inputs: Record<string, string>, state: Record<string, string> = {}): ActionEnv {
+export function actionEnv(
+  inputs: Record<string, string>,
+  state: Record<string, string> = {}
+): ActionEnv {
   const outputFile = join(files, 'output')
   const stateFile = join(files, 'state')
   for (const file of [outputFile, stateFile, summaryFile]) writeFileSync(file, '')
@@ -61,7 +64,7 @@ export function actionEnv(inputs: Record<string, string>, state: Record<string, 
     stdout += text
     if (process.env.ACTION_LOG === '1') write(text)
     return true
-  }) as typeof process.stdout.write
+  })
   process.exitCode = undefined
   return {
     outputs: () => parseFileCommands(readFileSync(outputFile, 'utf8')),

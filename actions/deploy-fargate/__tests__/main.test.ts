@@ -3,7 +3,12 @@
  * Octokit over HTTP, real rollouts, real target health. Asserts what the action reported
  * (outputs, summary, log) and the state AWS (the sim) ended in.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs'
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  UpdateServiceCommand
+} from '@aws-sdk/client-ecs'
 import { startSim, type Sim } from '@fargate-promote/sim'
 import { actionEnv, pointAtSim, removeActionEnvFiles } from '../../../test/support/action-env.js'
 import { repoRoot } from '../../../test/e2e/run-action.js'
@@ -16,7 +21,11 @@ let runPost: () => Promise<void>
 beforeAll(async () => {
   sim = await startSim({ scenario: `${repoRoot}/test/fixtures/e2e.yml`, timeScale: 40 })
   pointAtSim(sim.url)
-  ecs = new ECSClient({ endpoint: sim.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } })
+  ecs = new ECSClient({
+    endpoint: sim.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' }
+  })
   ;({ run } = await import('../src/main.js'))
   ;({ runPost } = await import('../src/cancel.js'))
 }, 60_000)
@@ -32,14 +41,18 @@ beforeEach(async () => {
 })
 
 async function liveService(name: string) {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'staging', services: [name] }))
+  const { services } = await ecs.send(
+    new DescribeServicesCommand({ cluster: 'staging', services: [name] })
+  )
   const service = services?.[0]
   if (!service) throw new Error(`no service ${name}`)
   return service
 }
 
 async function imageOf(taskDefinitionArn: string): Promise<string | undefined> {
-  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+  const { taskDefinition } = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn })
+  )
   return taskDefinition?.containerDefinitions?.[0]?.image
 }
 
@@ -71,7 +84,9 @@ describe('deploy-fargate', () => {
       expect(outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/)
       expect(outputs['previous-task-definition-arn']).toMatch(/task-definition\/web:1$/)
       expect(outputs['deployment-id']).toMatch(/^ecs-svc\/\d+$/)
-      expect(JSON.parse(outputs.images ?? '{}')).toEqual({ web: 'registry.example.com/shop/web:1.1.0' })
+      expect(JSON.parse(outputs.images ?? '{}')).toEqual({
+        web: 'registry.example.com/shop/web:1.1.0'
+      })
       expect(outputs['github-deployment-id']).toMatch(/^\d+$/)
 
       const service = await liveService('web')
@@ -96,7 +111,10 @@ describe('deploy-fargate', () => {
       expect(env.summary()).toContain('API_TOKEN')
       expect(env.stdout()).toContain('has started')
 
-      const github = sim.world.github.dump() as { deployments: { id: number; environment: string }[]; statuses: { deploymentId?: number; deployment_id?: number; state: string }[] }
+      const github = sim.world.github.dump() as {
+        deployments: { id: number; environment: string }[]
+        statuses: { deploymentId?: number; deployment_id?: number; state: string }[]
+      }
       expect(JSON.stringify(github)).toContain('"environment":"staging"')
       expect(JSON.stringify(github)).toContain('"state":"success"')
     } finally {
@@ -105,13 +123,20 @@ describe('deploy-fargate', () => {
   }, 60_000)
 
   test('a crashing image is rolled back by the circuit breaker and reported as rolled-back, never green', async () => {
-    const env = actionEnv({ ...base, service: 'web', image: 'registry.example.com/shop/web:1.2.0-crash', container: 'web' })
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      image: 'registry.example.com/shop/web:1.2.0-crash',
+      container: 'web'
+    })
     try {
       await run()
       const outputs = env.outputs()
       expect(env.exitCode()).toBe(1)
       expect(outputs.status).toBe('rolled-back')
-      expect(outputs['failure-reason']).toMatch(/circuit breaker|Essential container in task exited/)
+      expect(outputs['failure-reason']).toMatch(
+        /circuit breaker|Essential container in task exited/
+      )
       const service = await liveService('web')
       expect(service.taskDefinition).toBe(outputs['previous-task-definition-arn'])
       expect(await imageOf(service.taskDefinition!)).toBe('registry.example.com/shop/web:1.0.0')
@@ -122,7 +147,12 @@ describe('deploy-fargate', () => {
   }, 90_000)
 
   test('a dry run prints the diff and changes nothing', async () => {
-    const env = actionEnv({ ...base, service: 'web', images: 'web=registry.example.com/shop/web:2.0.0', 'dry-run': 'true' })
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      images: 'web=registry.example.com/shop/web:2.0.0',
+      'dry-run': 'true'
+    })
     try {
       await run()
       expect(env.outputs().status).toBe('dry-run')
@@ -141,43 +171,214 @@ describe('deploy-fargate', () => {
     [{ service: 'web', 'desired-count': '-1' }, /desired-count/],
     [{ service: 'web', timeout: '10 minutes' }, /timeout/],
     [{ service: 'web', 'poll-interval': '5m', timeout: '1m' }, /poll-interval/],
-    [{ service: 'web', 'task-definition': 'test/fixtures/e2e.yml', 'task-definition-arn': 'web:1' }, /both/]
-  ])('bad input %p fails clearly and changes nothing', async (inputs, message) => {
-    const env = actionEnv({ ...base, ...inputs })
-    try {
-      await run()
-      expect(env.exitCode()).toBe(1)
-      expect(env.stdout()).toMatch(message)
-      expect(env.stdout()).toContain('deploy-fargate failed:')
-      expect(mutatingCalls()).toEqual([])
-    } finally {
-      env.restore()
-    }
-  }, 30_000)
+    [
+      {
+        service: 'web',
+        'task-definition': 'test/fixtures/e2e.yml',
+        'task-definition-arn': 'web:1'
+      },
+      /both/
+    ]
+  ])(
+    'bad input %p fails clearly and changes nothing',
+    async (inputs, message) => {
+      const env = actionEnv({ ...base, ...inputs })
+      try {
+        await run()
+        expect(env.exitCode()).toBe(1)
+        expect(env.stdout()).toMatch(message)
+        expect(env.stdout()).toContain('deploy-fargate failed:')
+        expect(mutatingCalls()).toEqual([])
+      } finally {
+        env.restore()
+      }
+    },
+    30_000
+  )
 
   test('several services are deployed and watched together', async () => {
     const env = actionEnv({
       ...base,
       services: 'web\nworker',
-      images: 'web=registry.example.com/shop/web:1.3.0\nworker=registry.example.com/shop/worker:1.3.0'
+      images:
+        'web=registry.example.com/shop/web:1.3.0\nworker=registry.example.com/shop/worker:1.3.0'
     })
     try {
       await run()
       expect(env.outputs().status).toBe('succeeded')
-      const results = JSON.parse(env.outputs().services ?? '[]') as { service: string; status: string }[]
+      const results = JSON.parse(env.outputs().services ?? '[]') as {
+        service: string
+        status: string
+      }[]
       expect(results.map(r => [r.service, r.status])).toEqual([
         ['web', 'succeeded'],
         ['worker', 'succeeded']
       ])
-      expect(await imageOf((await liveService('worker')).taskDefinition!)).toBe('registry.example.com/shop/worker:1.3.0')
+      expect(await imageOf((await liveService('worker')).taskDefinition!)).toBe(
+        'registry.example.com/shop/worker:1.3.0'
+      )
     } finally {
       env.restore()
     }
   }, 60_000)
 
+  test('targets that never get healthy time out and we roll back to the exact previous revision', async () => {
+    // Without the ECS circuit breaker nothing stops the rollout but our deadline.
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'staging',
+        service: 'web',
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: false, rollback: false }
+        }
+      })
+    )
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      images: 'web=registry.example.com/shop/web:1.5.0-unhealthy',
+      'circuit-breaker': 'false',
+      timeout: '4s',
+      'github-token': 'ghs_simulatortoken'
+    })
+    try {
+      await run()
+      const outputs = env.outputs()
+      expect(env.exitCode()).toBe(1)
+      expect(outputs.status).toBe('timed-out')
+      expect(outputs['failure-reason']).toMatch(/unhealthy|not healthy|timed out/)
+      const service = await liveService('web')
+      expect(service.taskDefinition).toBe(outputs['previous-task-definition-arn'])
+      expect(JSON.parse(outputs.services ?? '[]')[0].rollback).toBe('rolled-back')
+      // A token without an environment records nothing, and says so.
+      expect(env.stdout()).toContain("'github-token' was given without 'environment'")
+      expect(env.stdout()).toMatch(/::warning title=Rollback of web::/)
+    } finally {
+      env.restore()
+    }
+  }, 90_000)
+
+  test('old revisions beyond keep-revisions are deregistered after a success', async () => {
+    for (const tag of ['1.6.0', '1.6.1']) {
+      const env = actionEnv({
+        ...base,
+        service: 'worker',
+        images: `worker=registry.example.com/shop/worker:${tag}`,
+        'keep-revisions': '1'
+      })
+      try {
+        await run()
+        expect(env.outputs().status).toBe('succeeded')
+        if (tag === '1.6.1') expect(env.summary()).toContain('Deregistered')
+      } finally {
+        env.restore()
+      }
+    }
+    const deregistered = sim
+      .calls()
+      .filter(call => call.operation === 'DeregisterTaskDefinition')
+      .map(call => (call.params as { taskDefinition: string }).taskDefinition)
+    // worker:1 was the previous of the second deploy, so only... the older one goes.
+    expect(deregistered.length).toBeGreaterThanOrEqual(1)
+    expect(deregistered.every(arn => !arn.endsWith(':3'))).toBe(true)
+  }, 90_000)
+
+  test('a GitHub outage is a warning: the deployment decides the result', async () => {
+    await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service: 'github', status: 500, count: 10 })
+    })
+    const env = actionEnv({
+      ...base,
+      service: 'worker',
+      images: 'worker=registry.example.com/shop/worker:1.7.0',
+      environment: 'staging',
+      'github-token': 'ghs_simulatortoken'
+    })
+    try {
+      await run()
+      expect(env.outputs().status).toBe('succeeded')
+      expect(env.exitCode()).toBeUndefined()
+      expect(env.stdout()).toContain('Could not record the GitHub deployment')
+    } finally {
+      env.restore()
+      await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' })
+    }
+  }, 60_000)
+
+  test('cancellation (SIGINT) stops the watch at once; main reports it and leaves the rollback to post', async () => {
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      images: 'web=registry.example.com/shop/web:1.8.0-slow'
+    })
+    try {
+      const running = run()
+      for (let i = 0; i < 200 && !env.state().phase; i++)
+        await new Promise(resolve => setTimeout(resolve, 20))
+      expect(env.state().phase).toBe('deploying')
+      process.emit('SIGINT')
+      await running
+      expect(env.exitCode()).toBe(1)
+      expect(env.stdout()).toContain('the run was cancelled while the deployment was in progress')
+      expect(env.summary()).toContain('the post step rolls it back')
+      expect(env.state().phase).toBe('deploying')
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
+
+  test('with on-failure none the post step of a cancelled run leaves the service alone', async () => {
+    const post = actionEnv(
+      {},
+      {
+        isPost: 'true',
+        phase: 'deploying',
+        cluster: 'staging',
+        'on-failure': 'none',
+        deployments: JSON.stringify([
+          {
+            service: 'web',
+            deploymentId: 'ecs-svc/1',
+            taskDefinitionArn: 'x',
+            previousTaskDefinitionArn: 'y'
+          }
+        ])
+      }
+    )
+    try {
+      await runPost()
+      expect(post.exitCode()).toBeUndefined()
+      expect(post.stdout()).toContain('on-failure is none, so nothing is rolled back')
+      expect(mutatingCalls()).toEqual([])
+    } finally {
+      post.restore()
+    }
+  })
+
+  test('the post step does nothing after a finished run', async () => {
+    const post = actionEnv({}, { isPost: 'true', phase: 'finished' })
+    try {
+      await runPost()
+      expect(post.exitCode()).toBeUndefined()
+      expect(sim.calls()).toEqual([])
+    } finally {
+      post.restore()
+    }
+  })
+
   test('the post step rolls back a deployment the cancelled run left in progress', async () => {
     const before = (await liveService('web')).taskDefinition!
-    const deploying = actionEnv({ ...base, service: 'web', image: 'registry.example.com/shop/web:1.4.0-slow', container: 'web', wait: 'false' })
+    const deploying = actionEnv({
+      ...base,
+      service: 'web',
+      image: 'registry.example.com/shop/web:1.4.0-slow',
+      container: 'web',
+      wait: 'false'
+    })
     let state: Record<string, string>
     try {
       await run()

@@ -176,7 +176,7 @@ function readPreDeploy(): DeploySettings['preDeploy'] {
       `Input 'pre-deploy-command' starts with '[' but is not a JSON array of strings: '${text}'. Give ["npm","run","migrate"] or a plain command line.`
     )
   }
-  return { command: parsed as string[], container }
+  return { command: parsed, container }
 }
 
 function readWaitForTargetHealth(): boolean | 'auto' {

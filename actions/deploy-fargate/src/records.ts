@@ -14,7 +14,7 @@ import type { StartedDeployment } from './state.js'
 /** Loaded only when a token is given: Octokit is a large share of the bundle's start-up time. */
 async function octokit(token: string): Promise<GitHubClient> {
   const { getOctokit } = await import('@actions/github')
-  return getOctokit(token) as unknown as GitHubClient
+  return getOctokit(token)
 }
 
 /**

@@ -200,9 +200,14 @@ function scale(
     stopForScaling(store, service, toStop)
     changed = true
   }
-  const moving = tasks.some(
-    t => isPendingStatus(t) || (t.lastStatus !== 'RUNNING' && t.lastStatus !== 'STOPPED')
-  )
+  // New tasks that run but are not healthy yet (initial health checks) are progress too: ECS
+  // only reports being stuck when neither bound lets it move and nothing is on its way.
+  const waitingForHealth = primaryLive.some(t => t.lastStatus === 'RUNNING' && !isHealthy(store, t))
+  const moving =
+    waitingForHealth ||
+    tasks.some(
+      t => isPendingStatus(t) || (t.lastStatus !== 'RUNNING' && t.lastStatus !== 'STOPPED')
+    )
   const unfinished = primaryLive.length < desired || old.length > 0
   if (!changed && !moving && unfinished) {
     addEvent(store, service, unableMessage(service), true)
