@@ -1,5 +1,5 @@
 /**
- * How library code talks to a person. The runner package implements it with @actions/core;
+ * How library code talks to a person. The runner package implements it with the runner's log commands;
  * tests use MemoryLogger. Library code never writes to stdout directly.
  */
 export interface Logger {

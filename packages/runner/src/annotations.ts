@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 

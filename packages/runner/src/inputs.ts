@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 import { ConfigurationError } from '@fargate-promote/common'
 import {
   parseBooleanText,

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 import type { Logger } from '@fargate-promote/common'
 
 /** common's Logger on the runner log: warnings become warning annotations, debug needs ACTIONS_STEP_DEBUG. */
