@@ -326,6 +326,11 @@ describe('failed deployments roll back (time scale 50)', () => {
     )
     expect(crashed.tasks?.[0]?.stopCode).toBe('EssentialContainerExited')
     expect(crashed.tasks?.[0]?.containers?.[0]?.exitCode).toBe(1)
+    // The container ran before it crashed: the task reached RUNNING, then stopped.
+    expect(crashed.tasks?.[0]?.startedAt).toBeInstanceOf(Date)
+    expect(crashed.tasks![0]!.stoppedAt!.getTime()).toBeGreaterThanOrEqual(
+      crashed.tasks![0]!.startedAt!.getTime()
+    )
 
     const list = await ecs.send(
       new ListServiceDeploymentsCommand({ cluster: 'shop', service: 'web' })

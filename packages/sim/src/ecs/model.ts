@@ -1,4 +1,4 @@
-import type { RunningContainer, Target } from '../contract.js'
+import type { ContainerExit, RunningContainer, Target } from '../contract.js'
 
 /** The sim's ECS state. Timestamps are Dates (wall clock); `*Sim` fields are sim milliseconds. */
 
@@ -37,10 +37,19 @@ export interface TaskDefRec {
   deregisteredAt?: Date
 }
 
+/** `loadBalancers[].advancedConfiguration`: what ECS needs to shift traffic itself. */
+export interface AdvancedLbConfig {
+  alternateTargetGroupArn: string
+  productionListenerRule: string
+  testListenerRule?: string
+  roleArn: string
+}
+
 export interface LoadBalancerSpec {
   targetGroupArn: string
   containerName: string
   containerPort: number
+  advanced?: AdvancedLbConfig
   raw: Record<string, unknown>
 }
 
@@ -88,6 +97,48 @@ export interface ServiceDeploymentRec {
   threshold: number
   alarmStatus: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'
   triggeredAlarmNames: string[]
+  /** BLUE_GREEN, CANARY and LINEAR only (SDK enum ServiceDeploymentLifecycleStage). */
+  lifecycleStage?: LifecycleStage
+}
+
+export type LifecycleStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRE_PRODUCTION_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
+  | 'BAKE_TIME'
+  | 'CLEAN_UP'
+
+export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'CANARY' | 'LINEAR'
+
+/** One load balancer of a traffic-shifting deployment: where production (blue) is and green goes. */
+export interface ShiftLb {
+  /** The service's `targetGroupArn` (the key tasks register under). */
+  targetGroupArn: string
+  alternateTargetGroupArn: string
+  productionListenerRule: string
+  testListenerRule?: string
+  blueGroup: string
+  greenGroup: string
+}
+
+/** The progress of a BLUE_GREEN, CANARY or LINEAR deployment (strategies.ts). */
+export interface ShiftState {
+  active: boolean
+  lbs: ShiftLb[]
+  /** The deployment serving production when this one started; kept running until CLEAN_UP. */
+  blue?: DeploymentRec
+  /** Production percentages sent to green, in order (BLUE_GREEN: [100]). */
+  steps: number[]
+  stepIndex: number
+  stepBakeMs: number
+  bakeMs: number
+  stageSinceSim: number
 }
 
 export interface DeploymentConfig {
@@ -100,7 +151,12 @@ export interface DeploymentConfig {
     thresholdConfiguration?: { type: string; value: number }
   }
   alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean }
-  strategy: 'ROLLING'
+  strategy: DeploymentStrategy
+  bakeTimeInMinutes?: number
+  /** Recorded and echoed; the sim runs no hook (README, strategies). */
+  lifecycleHooks?: Record<string, unknown>[]
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number }
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number }
 }
 
 export interface DeploymentRec {
@@ -121,6 +177,10 @@ export interface DeploymentRec {
   /** Sim time the deployment first looked complete while alarms still bake. */
   bakeStartedSim?: number
   impairedEventSent: boolean
+  /** Target group each task registers in, by the service's `targetGroupArn` (blue/green). */
+  targetGroups?: Record<string, string>
+  /** Set for BLUE_GREEN, CANARY and LINEAR deployments. */
+  shift?: ShiftState
 }
 
 export interface ServiceEventRec {
@@ -182,6 +242,11 @@ export interface ContainerState {
   imageDigest?: string
   exitCode?: number
   reason?: string
+  /**
+   * An exit the runtime reported before the task reached RUNNING. The container process only
+   * runs from RUNNING on, so the exit is applied `exitAfterMs` after RUNNING instead.
+   */
+  deferredExit?: ContainerExit
 }
 
 export interface RegisteredTarget {

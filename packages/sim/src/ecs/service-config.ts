@@ -12,6 +12,7 @@ import {
 } from './input.js'
 import type { DeploymentConfig, LoadBalancerSpec, TaskDefRec } from './model.js'
 import type { EcsStore } from './store.js'
+import { readAdvancedConfiguration, readStrategyMembers } from './strategy-config.js'
 
 const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'CANARY', 'LINEAR'] as const
 const THRESHOLD_TYPES = ['BOUNDED_PERCENT', 'UNBOUNDED_PERCENT', 'COUNT'] as const
@@ -33,12 +34,8 @@ export function readDeploymentConfiguration(
 ): DeploymentConfig {
   if (input === undefined) return base
   const strategy = optionalEnum(input, 'strategy', STRATEGIES)
-  if (strategy !== undefined && strategy !== 'ROLLING') {
-    throw invalid(
-      `The fargate-promote simulator does not support deployment strategy ${strategy}; use ROLLING.`
-    )
-  }
   const result: DeploymentConfig = structuredClone(base)
+  readStrategyMembers(input, strategy, result)
   result.minimumHealthyPercent =
     optionalInteger(input, 'minimumHealthyPercent', 0, 100) ?? base.minimumHealthyPercent
   result.maximumPercent = optionalInteger(input, 'maximumPercent', 100, 200) ?? base.maximumPercent
@@ -87,9 +84,6 @@ export function readLoadBalancers(
     if (targetGroupArn === undefined) {
       throw invalid('The fargate-promote simulator only supports targetGroupArn load balancers.')
     }
-    if (optionalObject(item, 'advancedConfiguration') !== undefined) {
-      throw invalid('The fargate-promote simulator does not support advancedConfiguration.')
-    }
     const containerName = requireString(item, 'containerName')
     const containerPort = optionalInteger(item, 'containerPort', 0, 65535)
     if (containerPort === undefined) {
@@ -115,7 +109,8 @@ export function readLoadBalancers(
         `The container ${containerName} does not have a container port ${containerPort} defined.`
       )
     }
-    return { targetGroupArn, containerName, containerPort, raw: item }
+    const advanced = readAdvancedConfiguration(store, item, targetGroupArn)
+    return { targetGroupArn, containerName, containerPort, advanced, raw: item }
   })
 }
 

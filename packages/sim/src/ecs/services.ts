@@ -22,6 +22,7 @@ import {
   readLoadBalancers,
   requireUsableTaskDefinition
 } from './service-config.js'
+import { checkStrategy } from './strategy-config.js'
 import { findService, now, requireActiveService, resolveCluster, type EcsStore } from './store.js'
 import { findTaskDefinition } from './task-definitions.js'
 import { isLive, isPendingStatus } from './tasks.js'
@@ -31,7 +32,7 @@ const CONTROLLERS = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] as const
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const
 
 function configView(config: DeploymentConfig): Record<string, unknown> {
-  return { ...structuredClone(config), strategy: 'ROLLING' }
+  return structuredClone(config)
 }
 
 function deploymentView(service: ServiceRec, d: DeploymentRec): Record<string, unknown> {
@@ -132,6 +133,7 @@ export function createService(store: EcsStore, ctx: RequestContext, input: Input
     defaultDeploymentConfiguration()
   )
   const loadBalancers = readLoadBalancers(store, objectList(input, 'loadBalancers'), taskDef)
+  checkStrategy(deploymentConfiguration, loadBalancers, controllerType)
   const service: ServiceRec = {
     arn: ecsArn(cluster.region, `service/${cluster.name}/${name}`),
     name,
@@ -207,6 +209,7 @@ export function updateService(store: EcsStore, ctx: RequestContext, input: Input
       ? service.loadBalancers
       : readLoadBalancers(store, loadBalancerInput, nextTaskDef)
   const grace = optionalInteger(input, 'healthCheckGracePeriodSeconds', 0, 2_147_483_647)
+  checkStrategy(config, loadBalancers, controller)
 
   service.deploymentConfiguration = config
   service.loadBalancers = loadBalancers

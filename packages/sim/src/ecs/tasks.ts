@@ -149,6 +149,10 @@ function onContainerExit(
   generation: number
 ): void {
   if (generation !== store.generation || container.lastStatus === 'STOPPED') return
+  if (task.lastStatus !== 'RUNNING') {
+    container.deferredExit = exit
+    return
+  }
   container.lastStatus = 'STOPPED'
   container.exitCode = exit.exitCode
   container.reason = exit.reason
@@ -278,6 +282,15 @@ export function advanceTask(store: EcsStore, task: TaskRec): void {
       }
       return
     case 'RUNNING':
+      for (const container of task.containers) {
+        const exit = container.deferredExit
+        const after = store.deps.runtime.behaviourOf(container.image).exitAfterMs ?? 0
+        if (exit && store.simNow - (task.runningSinceSim ?? store.simNow) >= after) {
+          container.deferredExit = undefined
+          onContainerExit(store, task, container, exit, store.generation)
+          if (task.lastStatus !== 'RUNNING') return
+        }
+      }
       if (task.commandExitAtSim !== undefined && store.simNow >= task.commandExitAtSim) {
         for (const container of task.containers) {
           if (container.lastStatus !== 'STOPPED') {
