@@ -469,21 +469,26 @@ describe('evaluateGate: identity', () => {
   })
 
   it.each([
-    {
-      name: 'the service does not exist',
-      answer: { services: [], failures: [{ arn: 'web', reason: 'MISSING' }] },
-      detail: 'service web not found in cluster staging'
-    },
-    {
-      name: 'the service has no primary deployment',
-      answer: { services: [service('web', [])] },
-      detail: 'service web has no PRIMARY deployment'
-    }
-  ])('blocks every service check when $name', async ({ answer, detail }) => {
+    ['does not exist', { services: [], failures: [{ arn: 'web', reason: 'MISSING' }] }, 'MISSING'],
+    [
+      'is INACTIVE',
+      { services: [{ ...service('web', [primary()]), status: 'INACTIVE' }] },
+      'INACTIVE'
+    ]
+  ])('refuses a staging service that %s, even in an emergency', async (_name, answer, status) => {
     stage()
     ecsMock.on(DescribeServicesCommand).resolves(answer)
+    const emergency = { enabled: true, reason: 'hotfix', actor: 'octocat' }
+    await expect(evaluateGate(options({ emergency }), deps())).rejects.toThrow(
+      `services: 'web' is not an active service of cluster 'staging' (ECS says ${status})`
+    )
+  })
+
+  it('blocks every service check when the service has no primary deployment', async () => {
+    stage()
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service('web', [])] })
     const verdict = await evaluateGate(options(), deps())
-    expect(check(verdict, 'identity (web)').detail).toBe(detail)
+    expect(check(verdict, 'identity (web)').detail).toBe('service web has no PRIMARY deployment')
     expect(check(verdict, 'stability (web)').ok).toBe(false)
     expect(check(verdict, 'soak (web)').ok).toBe(false)
   })
@@ -886,18 +891,6 @@ describe('evaluateGate: reading staging', () => {
     const verdict = await evaluateGate(options(), deps())
     expect(check(verdict, 'identity (web)').detail).toContain('2 tasks of web:42')
     expect(verdict.approved).toBe(true)
-  })
-
-  it('treats an INACTIVE service as missing and reports it in the JSON', async () => {
-    stage()
-    ecsMock
-      .on(DescribeServicesCommand)
-      .resolves({ services: [{ ...service('web', [primary()]), status: 'INACTIVE' }] })
-    const verdict = await evaluateGate(options(), deps())
-    expect(check(verdict, 'identity (web)').detail).toBe('service web not found in cluster staging')
-    const json = JSON.parse(verdictToJson(verdict))
-    expect(json.services).toEqual([{ service: 'web', images: {}, runningTasks: 0 }])
-    expect(json.taskDefinitionArn).toBeUndefined()
   })
 
   it('does not match a candidate image against an image it cannot parse', async () => {

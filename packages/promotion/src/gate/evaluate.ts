@@ -1,4 +1,4 @@
-import { errorMessage, formatDuration } from '@fargate-promote/common'
+import { errorMessage, formatDuration, isConfigurationError } from '@fargate-promote/common'
 import { VERSION_TAG } from '@fargate-promote/ecs'
 import type { DeploymentHistoryEntry } from '../deployment-records.js'
 import { judgeGitHubDeployment, newestDeploymentOf } from './github-deployment.js'
@@ -165,6 +165,7 @@ export async function evaluateGate(options: GateOptions, deps: GateDeps): Promis
       identity: checkIdentity(observation, options.candidate, options.cluster)
     }))
   } catch (error) {
+    if (isConfigurationError(error)) throw error
     for (const service of options.services) {
       outcomes.push(...unobservable(service, errorMessage(error), options.minSoakMs))
       services.push({ service, images: {}, runningTasks: 0 })

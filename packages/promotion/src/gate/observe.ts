@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@fargate-promote/common'
 import {
   DescribeTaskDefinitionCommand,
   ListTasksCommand,
@@ -50,8 +51,11 @@ export async function observeServices(
   for (const name of names) {
     const service = findService(services, name)
     if (service === undefined || service.status === 'INACTIVE') {
-      observations.push({ name, tags: {}, runningTasks: [] })
-      continue
+      // Not a check that can fail (and be bypassed in an emergency): a gate on a service that
+      // does not exist would approve nothing at all.
+      throw new ConfigurationError(
+        `services: '${name}' is not an active service of cluster '${cluster}' (ECS says ${service?.status ?? 'MISSING'}). Name the staging service that runs the candidate.`
+      )
     }
     const primary = service.deployments?.find(deployment => deployment.status === 'PRIMARY')
     const observation: ServiceObservation = { name, service, tags: {}, runningTasks: [] }

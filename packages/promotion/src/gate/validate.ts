@@ -95,7 +95,12 @@ function validateEmergency(emergency: GateOptions['emergency']): void {
     )
   }
   const allowed = emergency.allowedActors ?? []
-  if (allowed.length > 0 && (emergency.actor === undefined || !allowed.includes(emergency.actor))) {
+  // GitHub logins are case-insensitive.
+  const actor = emergency.actor?.toLowerCase()
+  if (
+    allowed.length > 0 &&
+    (actor === undefined || !allowed.some(a => a.toLowerCase() === actor))
+  ) {
     fail(
       'emergency.actor',
       emergency.actor ?? '',
