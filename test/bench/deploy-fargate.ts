@@ -140,6 +140,7 @@ async function callsPerMinute(
 function benchScenario(count: number): object {
   const names = Array.from({ length: count }, (_, i) => `svc${i + 1}`)
   return {
+    region: 'eu-west-1',
     clusters: ['bench'],
     taskDefinitions: names.map(name => ({
       family: name,
