@@ -5,10 +5,9 @@
  * Run: npx tsx test/bench/health-latency-accuracy.ts [requests, default 1000]
  */
 import { createRequire } from 'node:module'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { systemClock } from '@fargate-promote/common'
 import { httpShorthand, sampleLoad, summarizeLatency } from '@fargate-promote/health'
+import { startBenchServer } from './health-bench-server.js'
 
 interface AutocannonResult {
   latency: { p50: number; p99: number; average: number }
@@ -29,14 +28,8 @@ const REQUESTS = Number(process.argv[2] ?? 1_000)
 const CONNECTIONS = 10
 const TOLERANCE_MS = 5
 
-const server = createServer((_req, res) => {
-  setTimeout(() => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 })
-    res.end('ok')
-  }, DELAY_MS)
-})
-await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`
+const server = await startBenchServer(DELAY_MS)
+const url = server.url
 const spec = httpShorthand({ url })
 
 async function ours(): Promise<number> {
@@ -65,7 +58,7 @@ const our1 = await ours()
 const their1 = await theirs()
 const our2 = await ours()
 const their2 = await theirs()
-await new Promise(resolve => server.close(resolve))
+await server.stop()
 
 const ourP50 = (our1 + our2) / 2
 const theirP50 = (their1 + their2) / 2

@@ -164,24 +164,27 @@ describe('deploy-fargate', () => {
     }
   }, 30_000)
 
+  // Inputs the parser refuses never reach AWS; the rest are found by reading AWS, and then
+  // the outputs say what happened too (for an `if: failure()` step).
   test.each([
-    [{ service: 'web', images: 'nope=registry.example.com/x:1' }, /nope.*web/],
-    [{ service: 'web', images: 'web=Registry.example.com/UPPER:1' }, /image/i],
-    [{ service: 'missing' }, /missing/],
-    [{ service: 'web', 'desired-count': '-1' }, /desired-count/],
-    [{ service: 'web', timeout: '10 minutes' }, /timeout/],
-    [{ service: 'web', 'poll-interval': '5m', timeout: '1m' }, /poll-interval/],
+    [{ service: 'web', images: 'nope=registry.example.com/x:1' }, /nope.*web/, true],
+    [{ service: 'web', images: 'web=Registry.example.com/UPPER:1' }, /image/i, true],
+    [{ service: 'missing' }, /missing/, true],
+    [{ service: 'web', 'desired-count': '-1' }, /desired-count/, false],
+    [{ service: 'web', timeout: '10 minutes' }, /timeout/, false],
+    [{ service: 'web', 'poll-interval': '5m', timeout: '1m' }, /poll-interval/, false],
     [
       {
         service: 'web',
         'task-definition': 'test/fixtures/e2e.yml',
         'task-definition-arn': 'web:1'
       },
-      /both/
+      /both/,
+      false
     ]
   ])(
     'bad input %p fails clearly and changes nothing',
-    async (inputs, message) => {
+    async (inputs, message, readsAws) => {
       const env = actionEnv({ ...base, ...inputs })
       try {
         await run()
@@ -189,6 +192,9 @@ describe('deploy-fargate', () => {
         expect(env.stdout()).toMatch(message)
         expect(env.stdout()).toContain('deploy-fargate failed:')
         expect(mutatingCalls()).toEqual([])
+        expect(sim.calls().length > 0).toBe(readsAws)
+        expect(env.outputs().status).toBe(readsAws ? 'failed' : undefined)
+        if (readsAws) expect(env.outputs()['failure-reason']).toMatch(message)
       } finally {
         env.restore()
       }

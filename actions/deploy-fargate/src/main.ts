@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { systemClock } from '@fargate-promote/common'
+import { errorMessage, systemClock } from '@fargate-promote/common'
 import { deploy, type DeployResult } from '@fargate-promote/ecs'
 import {
   actionsLogger,
@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
     const cancellation = watchCancellation()
     const signal = cancellation.signal
 
-    const result = await deploy(
+    const result = await deployOrReport(
       {
         cluster: settings.cluster,
         services: settings.services,
@@ -157,6 +157,19 @@ export async function run(): Promise<void> {
       throw new Error(`${result.status}: ${result.failureReason ?? 'see the job summary'}`)
     }
   })
+}
+
+/**
+ * Outputs are set on every failure, so an `if: failure()` step knows what happened even when
+ * the deploy stopped before it had a result (bad input found by AWS, an AWS error).
+ */
+async function deployOrReport(...args: Parameters<typeof deploy>): Promise<DeployResult> {
+  try {
+    return await deploy(...args)
+  } catch (error) {
+    setOutputs({ status: 'failed', 'failure-reason': errorMessage(error) })
+    throw error
+  }
 }
 
 /** Tags every revision carries so a release can be traced and rolled back by version. */

@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { ECSClient } from '@aws-sdk/client-ecs'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { formatDuration, systemClock } from '@fargate-promote/common'
+import {
+  checkTarget,
+  reportToJson,
+  runHealthChecks,
+  secretHeaderValues,
+  type CheckSpec,
+  type HealthReport,
+  type RunHealthChecksDeps
+} from '@fargate-promote/health'
+import {
+  actionsLogger,
+  Annotations,
+  maskSecret,
+  readRunContext,
+  runAction,
+  setOutputs
+} from '@fargate-promote/runner'
+import { readHealthSettings, type HealthSettings } from './inputs.js'
+import { reasonOf, writeHealthSummary } from './summary.js'
+
+const ACTION = 'health-verify'
+
+type AwsClients = Pick<RunHealthChecksDeps, 'ecs' | 'elb' | 'cloudwatch' | 'sqs'>
+
+/** Header values and URL passwords, registered with the runner before anything is logged. */
+function maskSecrets(checks: CheckSpec[]): void {
+  for (const value of secretHeaderValues(checks)) maskSecret(value)
+  for (const check of checks) {
+    if (check.type !== 'http') continue
+    const password = new URL(check.url).password
+    if (password !== '') maskSecret(decodeURIComponent(password))
+  }
+}
+
+/**
+ * Only the clients the checks need; the region and endpoint come from the environment
+ * (AWS_REGION, AWS_ENDPOINT_URL), as every AWS SDK reads them.
+ */
+function createClients(checks: CheckSpec[]): AwsClients {
+  const has = (type: CheckSpec['type']) => checks.some(check => check.type === type)
+  const needsCloudWatch =
+    has('cloudwatch-alarm') ||
+    checks.some(check => check.type === 'sqs-queue' && check.maxAgeMs !== undefined)
+  const clients: AwsClients = {}
+  if (has('ecs-service')) clients.ecs = new ECSClient({})
+  if (has('target-group')) clients.elb = new ElasticLoadBalancingV2Client({})
+  if (needsCloudWatch) clients.cloudwatch = new CloudWatchClient({})
+  if (has('sqs-queue')) clients.sqs = new SQSClient({})
+  return clients
+}
+
+function destroyClients(clients: AwsClients): void {
+  for (const client of Object.values(clients)) client.destroy()
+}
+
+/** Under RUNNER_TEMP (emptied after every job) when the runner gives one. */
+function writeReport(report: HealthReport): string {
+  const base = process.env['RUNNER_TEMP'] || tmpdir()
+  const path = join(mkdtempSync(join(base, `${ACTION}-`)), 'report.json')
+  writeFileSync(path, reportToJson(report))
+  return path
+}
+
+function round(value: number | undefined, digits: number): number | undefined {
+  if (value === undefined) return undefined
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}
+
+function outputsOf(report: HealthReport, reportPath: string) {
+  const latency = report.latency
+  return {
+    healthy: report.healthy,
+    'failed-checks': report.failedChecks,
+    report: reportPath,
+    'p50-ms': round(latency?.p50Ms, 1),
+    'p95-ms': round(latency?.p95Ms, 1),
+    'p99-ms': round(latency?.p99Ms, 1),
+    'error-rate': round(latency?.errorRate, 4)
+  }
+}
+
+function announce(settings: HealthSettings): void {
+  const { checks, mode } = settings
+  const span =
+    mode === 'verify'
+      ? `until each passes ${settings.consecutiveSuccesses} rounds in a row, at most ${formatDuration(settings.timeoutMs)}`
+      : `for ${formatDuration(settings.durationMs)}, failure limit ${settings.failureLimit}`
+  actionsLogger.info(
+    `${mode}: ${checks.length} checks from ${settings.source}, every ${formatDuration(settings.intervalMs)}, ${span}`
+  )
+  for (const check of checks)
+    actionsLogger.info(`  ${check.name} (${check.type}) ${checkTarget(check)}`)
+}
+
+function annotate(report: HealthReport, settings: HealthSettings): void {
+  const annotations = new Annotations()
+  for (const check of report.checks.filter(c => !c.ok)) {
+    const message = `${check.type} ${check.target}: ${check.failures} of ${check.attempts} rounds failed; last: ${check.lastDetail}`
+    const title = `Health check ${check.name} failed`
+    if (settings.failOnUnhealthy) annotations.error(message, { title })
+    else annotations.warning(message, { title })
+  }
+  if (!report.healthy && !settings.failOnUnhealthy) {
+    annotations.warning(
+      `UNHEALTHY, but fail-on-unhealthy is false so the step succeeds: ${reasonOf(report)}`,
+      { title: 'Service unhealthy' }
+    )
+  }
+  annotations.flush()
+}
+
+export async function run(): Promise<void> {
+  await runAction(ACTION, async () => {
+    const context = readRunContext()
+    const settings = readHealthSettings(context)
+    maskSecrets(settings.checks)
+    announce(settings)
+
+    const clients = createClients(settings.checks)
+    let report: HealthReport
+    try {
+      const options: Parameters<typeof runHealthChecks>[0] = {
+        checks: settings.checks,
+        mode: settings.mode,
+        // In monitor mode the duration bounds the run; the library still wants a timeout.
+        timeoutMs: settings.mode === 'verify' ? settings.timeoutMs : settings.durationMs,
+        durationMs: settings.durationMs,
+        intervalMs: settings.intervalMs,
+        consecutiveSuccesses: settings.consecutiveSuccesses,
+        failureLimit: settings.failureLimit,
+        thresholds: settings.thresholds
+      }
+      if (settings.load !== undefined) options.load = settings.load
+      report = await runHealthChecks(options, {
+        clock: systemClock,
+        log: actionsLogger,
+        ...clients
+      })
+    } finally {
+      destroyClients(clients)
+    }
+
+    const reportPath = writeReport(report)
+    setOutputs(outputsOf(report, reportPath))
+    actionsLogger.info(
+      report.healthy
+        ? `HEALTHY: all ${report.checks.length} checks passed. Report: ${reportPath}`
+        : `UNHEALTHY: ${reasonOf(report)}. Report: ${reportPath}`
+    )
+    await writeHealthSummary({ report, settings, reportPath })
+    annotate(report, settings)
+    if (!report.healthy && settings.failOnUnhealthy) {
+      throw new Error(`UNHEALTHY: ${reasonOf(report)}`)
+    }
+  })
+}
