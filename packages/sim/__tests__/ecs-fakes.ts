@@ -62,11 +62,28 @@ export class FakeElb implements LoadBalancingPort {
       : { state: this.health }
   }
   weights = new Map<string, { targetGroupArn: string; weight: number }[]>()
+  /** Every setForwardWeights call, in order. */
+  weightCalls: { arn: string; weights: { targetGroupArn: string; weight: number }[] }[] = []
+  /** Listener rules that do not exist (forwardWeights throws, as the real module does). */
+  missingRules = new Set<string>()
   setForwardWeights(arn: string, weights: { targetGroupArn: string; weight: number }[]): void {
+    if (this.missingRules.has(arn)) throw new Error(`'${arn}' has no forward action`)
+    this.weightCalls.push({ arn, weights })
     this.weights.set(arn, weights)
   }
   forwardWeights(arn: string) {
+    if (this.missingRules.has(arn)) throw new Error(`'${arn}' has no forward action`)
     return this.weights.get(arn) ?? []
+  }
+  /** The green share (weight of `group` / total) of each call on `arn`, in percent. */
+  greenShares(arn: string, group: string): number[] {
+    return this.weightCalls
+      .filter(c => c.arn === arn)
+      .map(c => {
+        const total = c.weights.reduce((sum, w) => sum + w.weight, 0)
+        const green = c.weights.find(w => w.targetGroupArn === group)?.weight ?? 0
+        return Math.round((green * 1000) / total) / 10
+      })
   }
 }
 

@@ -92,12 +92,7 @@ export interface Target {
 }
 
 export type TargetHealthState =
-  | 'initial'
-  | 'healthy'
-  | 'unhealthy'
-  | 'unused'
-  | 'draining'
-  | 'unavailable'
+  'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable'
 
 export interface TargetHealthView {
   state: TargetHealthState

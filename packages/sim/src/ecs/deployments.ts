@@ -8,6 +8,7 @@ import type {
   TaskDefRec
 } from './model.js'
 import { addEvent, now, type EcsStore } from './store.js'
+import { blueGroups, initShift, rollBackShift } from './traffic-shift.js'
 
 /** The circuit-breaker threshold (ECS-API ServiceDeploymentCircuitBreaker, ThresholdConfiguration). */
 export function breakerThreshold(config: DeploymentConfig, desired: number): number {
@@ -120,7 +121,9 @@ export function startDeployment(
     triggeredAlarmNames: []
   }
   service.serviceDeployments.unshift(sd)
-  return makeDeployment(store, service, revision, sd, false)
+  const deployment = makeDeployment(store, service, revision, sd, false)
+  initShift(store, service, deployment)
+  return deployment
 }
 
 /** Fails the PRIMARY deployment and, when asked and possible, rolls back to `target`. */
@@ -166,6 +169,9 @@ export function rollBack(
   toId: string,
   reason: string
 ): DeploymentRec {
+  // BLUE_GREEN, CANARY and LINEAR roll back by pointing traffic at the blue tasks again.
+  const promoted = rollBackShift(store, service, failed, reason)
+  if (promoted !== undefined) return promoted
   const sd = failed.serviceDeployment
   const at = now(store)
   sd.status = 'ROLLBACK_REQUESTED'
@@ -180,6 +186,7 @@ export function rollBack(
     true,
     `ECS deployment circuit breaker: rolling back to deploymentId ${toId}.`
   )
+  if (failed.shift !== undefined) rollback.targetGroups = blueGroups(failed.shift)
   addEvent(store, service, `(service ${service.name}) rolling back to deployment ${toId}.`)
   return rollback
 }

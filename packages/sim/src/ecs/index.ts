@@ -121,6 +121,12 @@ export function createEcsModule(deps: EcsDeps): EcsModule {
             rolloutStateReason: d.rolloutStateReason,
             failedTasks: d.failedTasks
           })),
+          serviceDeployments: s.serviceDeployments.map(sd => ({
+            arn: sd.arn,
+            status: sd.status,
+            lifecycleStage: sd.lifecycleStage,
+            lifecycleHistory: sd.lifecycleHistory
+          })),
           events: s.events.slice(0, 20).map(e => e.message)
         })),
         tasks: [...store.tasks.values()].map(t => {

@@ -99,6 +99,8 @@ export interface ServiceDeploymentRec {
   triggeredAlarmNames: string[]
   /** BLUE_GREEN, CANARY and LINEAR only (SDK enum ServiceDeploymentLifecycleStage). */
   lifecycleStage?: LifecycleStage
+  /** Every stage entered, in order (sim only: shown by `GET /_sim/state`). */
+  lifecycleHistory?: LifecycleStage[]
 }
 
 export type LifecycleStage =

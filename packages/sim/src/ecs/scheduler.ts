@@ -1,6 +1,7 @@
 import { completeDeployment, failDeployment } from './deployments.js'
 import type { DeploymentRec, ServiceRec, TaskRec } from './model.js'
 import { addEvent, clearQuiet, now, serviceTasks, type EcsStore } from './store.js'
+import { isShifting, reconcileShift } from './strategies.js'
 import { createTask, isHealthy, isLive, isPendingStatus, stopTask } from './tasks.js'
 
 /**
@@ -235,6 +236,8 @@ function settle(store: EcsStore, service: ServiceRec, tasks: TaskRec[]): void {
     return
   }
   if (primary.rolloutState === 'IN_PROGRESS') {
+    // BLUE_GREEN, CANARY and LINEAR deployments complete at CLEAN_UP (strategies.ts).
+    if (isShifting(primary)) return
     if (service.deploymentConfiguration.alarms?.enable === true && !primary.isRollback) {
       primary.bakeStartedSim ??= store.simNow
       if (store.simNow - primary.bakeStartedSim < ALARM_BAKE_MS) return
@@ -298,7 +301,8 @@ export function reconcileService(store: EcsStore, service: ServiceRec): void {
   }
   const current = service.deployments[0] ?? primary
   // A failed deployment without rollback launches nothing more (ECS-API rolloutState FAILED).
-  if (current.rolloutState !== 'FAILED')
+  if (isShifting(current)) reconcileShift(store, service, current)
+  else if (current.rolloutState !== 'FAILED')
     scale(store, service, current, serviceTasks(store, service))
   const after = serviceTasks(store, service)
   settle(store, service, after)

@@ -55,6 +55,7 @@ function serviceDeploymentView(sd: ServiceDeploymentRec): unknown {
     targetServiceRevision: revisionSummary(sd, sd.target),
     status: sd.status,
     statusReason: sd.statusReason,
+    lifecycleStage: sd.lifecycleStage,
     deploymentConfiguration: { ...structuredClone(sd.deploymentConfiguration) },
     rollback: sd.rollback,
     deploymentCircuitBreaker: {

@@ -32,7 +32,7 @@ const CONTROLLERS = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] as const
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] as const
 
 function configView(config: DeploymentConfig): Record<string, unknown> {
-  return structuredClone(config)
+  return { ...structuredClone(config) }
 }
 
 function deploymentView(service: ServiceRec, d: DeploymentRec): Record<string, unknown> {

@@ -38,7 +38,8 @@ const MAX_BAKE_MINUTES = 1440
 function percent(input: Input, name: string, min: number): number | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${name} must be a number.`)
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw invalid(`${name} must be a number.`)
   const tenths = value * 10
   if (value < min || value > 100 || Math.abs(tenths - Math.round(tenths)) > 1e-6) {
     throw invalid(`${name} must be a multiple of 0.1 between ${min} and 100.0, got ${value}.`)
@@ -178,7 +179,9 @@ export function checkStrategy(
   if (strategy === 'ROLLING') {
     // GUESS: hooks and advancedConfiguration belong to the traffic-shifting strategies.
     if ((config.lifecycleHooks ?? []).length > 0) {
-      throw invalid('lifecycleHooks are only supported with the BLUE_GREEN, CANARY and LINEAR strategies.')
+      throw invalid(
+        'lifecycleHooks are only supported with the BLUE_GREEN, CANARY and LINEAR strategies.'
+      )
     }
     if (loadBalancers.some(lb => lb.advanced !== undefined)) {
       throw invalid(

@@ -235,16 +235,18 @@ function registerTargets(store: EcsStore, task: TaskRec): void {
     const container = task.containers.find(c => c.def.name === lb.containerName)
     if (container?.running === undefined) continue
     const target = { id: '127.0.0.1', port: container.running.port }
-    store.deps.elb.registerTargets(lb.targetGroupArn, [target])
+    // Blue/green deployments register in the group chosen for them (traffic-shift.ts).
+    const targetGroupArn = task.deployment?.targetGroups?.[lb.targetGroupArn] ?? lb.targetGroupArn
+    store.deps.elb.registerTargets(targetGroupArn, [target])
     task.registered.push({
-      targetGroupArn: lb.targetGroupArn,
+      targetGroupArn,
       target,
       containerPort: lb.containerPort
     })
     addEvent(
       store,
       service,
-      `(service ${service.name}) registered 1 targets in (target-group ${lb.targetGroupArn})`
+      `(service ${service.name}) registered 1 targets in (target-group ${targetGroupArn})`
     )
   }
 }
