@@ -16,7 +16,7 @@ export default {
   collectCoverageFrom: [
     '{packages,actions}/*/src/**/*.ts',
     '!actions/*/src/index.ts',
-    
+
     '!packages/sim/src/bin.ts'
   ],
   coverageReporters: ['text-summary', 'text', 'lcov'],

@@ -59,12 +59,12 @@ export function actionEnv(
   let stdout = ''
   const write = process.stdout.write.bind(process.stdout)
   // The action's log is kept for assertions; ACTION_LOG=1 also shows it.
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
     stdout += text
     if (process.env.ACTION_LOG === '1') write(text)
     return true
-  })
+  }
   process.exitCode = undefined
   return {
     outputs: () => parseFileCommands(readFileSync(outputFile, 'utf8')),
