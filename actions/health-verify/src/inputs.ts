@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { errorMessage, formatDuration } from '@fargate-promote/common'
+import { formatDuration } from '@fargate-promote/common'
 import {
   httpShorthand,
-  parseChecks,
+  loadChecks,
   type CheckSpec,
   type HealthMode,
   type LatencyThresholds,
@@ -16,7 +14,6 @@ import {
   getDuration,
   getInteger,
   getOptionalString,
-  parseStructuredText,
   type RunContext
 } from '@fargate-promote/runner'
 
@@ -39,38 +36,6 @@ export interface HealthSettings {
 }
 
 const HOUR = 3_600_000
-/** A `checks` value that is one line ending in one of these names a file. */
-const CHECKS_FILE = /^[^\r\n]*\.(ya?ml|json)$/i
-
-/** The `checks` input: inline YAML, or the path of a .yml/.yaml/.json file in the workspace. */
-function readChecksInput(text: string, workspace: string): { checks: CheckSpec[]; source: string } {
-  const value = text.trim()
-  if (!CHECKS_FILE.test(value)) {
-    return { checks: parseChecks(text, { source: "Input 'checks'" }), source: "input 'checks'" }
-  }
-  const fullPath = resolve(workspace, value)
-  let content: string
-  try {
-    content = readFileSync(fullPath, 'utf8')
-  } catch (error) {
-    // Node's own errors come from another realm under jest: read the message by shape.
-    const reason = (error as NodeJS.ErrnoException).message
-    throw new ConfigurationError(
-      `Input 'checks': cannot read the checks file '${value}': ${reason}. Give a path relative to the workspace, or the checks as inline YAML.`
-    )
-  }
-  const source = `Input 'checks' file '${value}'`
-  // JSON is YAML too, but JSON.parse reports JSON mistakes in JSON terms (line and column).
-  if (/\.json$/i.test(value)) {
-    try {
-      parseStructuredText(content, { fileName: value })
-    } catch (error) {
-      throw new ConfigurationError(`Input 'checks': ${errorMessage(error)}`)
-    }
-  }
-  return { checks: parseChecks(content, { source }), source: `file ${value}` }
-}
-
 function readChecks(workspace: string): { checks: CheckSpec[]; source: string } {
   const checksText = getOptionalString('checks')
   const url = getOptionalString('url')
@@ -93,7 +58,8 @@ function readChecks(workspace: string): { checks: CheckSpec[]; source: string } 
       }
     }
   }
-  if (checksText !== undefined) return readChecksInput(checksText, workspace)
+  if (checksText !== undefined)
+    return loadChecks({ text: checksText, baseDir: workspace, what: "Input 'checks'" })
   if (url !== undefined) {
     const options: Parameters<typeof httpShorthand>[0] = { url, source: "Input 'url'" }
     if (expectStatus !== undefined) options.expectStatus = expectStatus

@@ -10,7 +10,7 @@ import {
   checkTarget,
   reportToJson,
   runHealthChecks,
-  secretHeaderValues,
+  secretValues,
   type CheckSpec,
   type HealthReport,
   type RunHealthChecksDeps
@@ -32,12 +32,7 @@ type AwsClients = Pick<RunHealthChecksDeps, 'ecs' | 'elb' | 'cloudwatch' | 'sqs'
 
 /** Header values and URL passwords, registered with the runner before anything is logged. */
 function maskSecrets(checks: CheckSpec[]): void {
-  for (const value of secretHeaderValues(checks)) maskSecret(value)
-  for (const check of checks) {
-    if (check.type !== 'http') continue
-    const password = new URL(check.url).password
-    if (password !== '') maskSecret(decodeURIComponent(password))
-  }
+  for (const value of secretValues(checks)) maskSecret(value)
 }
 
 /**

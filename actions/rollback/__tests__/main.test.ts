@@ -136,6 +136,15 @@ function mutatingEcsCalls(): string[] {
     .map(call => call.operation)
 }
 
+/** The action's AWS calls before its UpdateService, in order. */
+function callsBeforeUpdate(): string[] {
+  const calls = sim
+    .calls()
+    .filter(call => call.seq > actionStart && call.service !== 'github')
+    .map(call => call.operation)
+  return calls.slice(0, calls.indexOf('UpdateService'))
+}
+
 async function addFault(rule: Record<string, unknown>): Promise<void> {
   const answer = await fetch(`${sim.url}/_sim/faults`, {
     method: 'POST',
@@ -240,6 +249,16 @@ describe('rollback', () => {
 
     // The library chose UpdateService; nothing else was changed apart from the tags.
     expect(mutatingEcsCalls()).toEqual(['UpdateService', 'TagResource'])
+    // Its own overhead: DescribeServices next to ListServiceDeployments, then the revision and
+    // the target's task definition (status, version). No DescribeClusters, no second describe.
+    const before = callsBeforeUpdate()
+    expect([...before].sort()).toEqual([
+      'DescribeServiceRevisions',
+      'DescribeServices',
+      'DescribeTaskDefinition',
+      'ListServiceDeployments'
+    ])
+    expect(before.slice(2)).toEqual(['DescribeServiceRevisions', 'DescribeTaskDefinition'])
     const tags = await tagsOf(service.taskDefinition!)
     expect(tags['fargate-promote:rolled-back-at']).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/)
     expect(tags['fargate-promote:rollback-reason']).toBe(
@@ -447,10 +466,10 @@ describe('rollback', () => {
   test('an AWS failure before any change fails the step with the AWS error', async () => {
     await addFault({
       service: 'ecs',
-      operation: 'DescribeClusters',
+      operation: 'DescribeServices',
       status: 400,
       error: 'AccessDeniedException',
-      message: 'not allowed: ecs:DescribeClusters'
+      message: 'not allowed: ecs:DescribeServices'
     })
     const env = await runWith({})
     expect(env.exitCode()).toBe(1)

@@ -228,7 +228,9 @@ async function rollbackWith(
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
       waitForTargetHealth: 'auto',
-      stopInProgress: settings.stopInProgress
+      stopInProgress: settings.stopInProgress,
+      // Described while resolving the target, and nothing has changed the service since.
+      describedService: target.liveService
     },
     { ecs, elb, clock: systemClock, log, signal: controller.signal }
   )

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { errorMessage } from '@fargate-promote/common'
 import { parseImageReference } from '@fargate-promote/ecs'
-import { parseChecks, type CheckSpec } from '@fargate-promote/health'
+import { loadChecks, type CheckSpec } from '@fargate-promote/health'
 import { parseRepository, type GateCandidate, type RepositoryRef } from '@fargate-promote/promotion'
 import {
   ConfigurationError,
@@ -37,8 +34,6 @@ export interface GateSettings {
 const MAX_SERVICES = 10
 const DAY = 24 * 3_600_000
 const SHA = /^[0-9a-f]{7,40}$/i
-/** A `checks` value that is one line ending in one of these names a file. */
-const CHECKS_FILE = /^[^\r\n]*\.(ya?ml|json)$/i
 
 function readServices(): string[] {
   const single = getOptionalString('service')
@@ -103,17 +98,7 @@ function readCandidate(context: RunContext): Pick<GateSettings, 'candidate' | 'c
 function readChecks(workspace: string): CheckSpec[] {
   const text = getOptionalString('checks')
   if (text === undefined) return []
-  if (!CHECKS_FILE.test(text)) return parseChecks(text, { source: "Input 'checks'" })
-  const fullPath = resolve(workspace, text)
-  let content: string
-  try {
-    content = readFileSync(fullPath, 'utf8')
-  } catch (error) {
-    throw new ConfigurationError(
-      `Input 'checks': cannot read the checks file '${text}' (${fullPath}): ${errorMessage(error)}. Give a path relative to the workspace, or the checks as inline YAML.`
-    )
-  }
-  return parseChecks(content, { source: `Input 'checks' file '${text}'` })
+  return loadChecks({ text, baseDir: workspace, what: "Input 'checks'" }).checks
 }
 
 function readRequireGitHubDeployment(token: string | undefined): boolean {

@@ -7,7 +7,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { ConfigurationError, systemClock } from '@fargate-promote/common'
 import { describeServices } from '@fargate-promote/ecs'
-import { secretHeaderValues } from '@fargate-promote/health'
+import { secretValues } from '@fargate-promote/health'
 import {
   evaluateGate,
   validateGateOptions,
@@ -140,7 +140,7 @@ export async function run(): Promise<void> {
     const context = readRunContext()
     const settings = readGateSettings(context)
     if (settings.githubToken !== undefined) maskSecret(settings.githubToken)
-    for (const secret of secretHeaderValues(settings.checks)) maskSecret(secret)
+    for (const secret of secretValues(settings.checks)) maskSecret(secret)
     const log = actionsLogger
     log.info(`Candidate: ${settings.candidateSource}.`)
 

@@ -3,6 +3,7 @@ import {
   DescribeClustersCommand,
   DescribeServicesCommand,
   ECSClient,
+  ECSServiceException,
   type Service
 } from '@aws-sdk/client-ecs'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -125,6 +126,37 @@ describe('preflight', () => {
       expect(ecs).not.toHaveReceivedCommand(DescribeServicesCommand)
     }
   )
+
+  it('with checkCluster: false, skips DescribeClusters and reports an unknown cluster the same way', async () => {
+    ecs.on(DescribeServicesCommand).resolvesOnce({ services: [service('api')] })
+    const checked = await preflight(
+      { cluster: CLUSTER, services: ['api'], checkCluster: false },
+      { ecs: client }
+    )
+    expect(checked.cluster).toEqual({ clusterName: CLUSTER, clusterArn: service('api').clusterArn })
+    expect(checked.services[0]?.name).toBe('api')
+    expect(ecs).not.toHaveReceivedCommand(DescribeClustersCommand)
+
+    ecs.on(DescribeServicesCommand).rejects(
+      new ECSServiceException({
+        name: 'ClusterNotFoundException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Cluster not found.'
+      })
+    )
+    const text = await configError(
+      preflight({ cluster: CLUSTER, services: ['api'], checkCluster: false }, { ecs: client })
+    )
+    expect(text).toBe(
+      `cluster: '${CLUSTER}' was not found in this account and region. List the clusters with 'aws ecs list-clusters' and check the region.`
+    )
+    ecs.on(DescribeServicesCommand).rejects(new Error('ThrottlingException'))
+    await expect(
+      preflight({ cluster: CLUSTER, services: ['api'], checkCluster: false }, { ecs: client })
+    ).rejects.toThrow('ThrottlingException')
+    expect(ecs).not.toHaveReceivedCommand(DescribeClustersCommand)
+  })
 
   it('refuses an unknown service, naming it and the cluster', async () => {
     ecs.on(DescribeServicesCommand).resolves({

@@ -89,6 +89,11 @@ async function resolve(
   )
 }
 
+/** The commands sent, in order. */
+function sent(): string[] {
+  return ecs.calls().map(call => (call.args[0] as object).constructor.name)
+}
+
 async function configError(promise: Promise<unknown>): Promise<string> {
   const error = await promise.catch((e: unknown) => e)
   expect(isConfigurationError(error)).toBe(true)
@@ -134,7 +139,20 @@ describe('resolveRollbackTarget: previous', () => {
       status: 'ACTIVE',
       version: '1.8.0',
       isLive: false,
-      liveTaskDefinitionArn: LIVE
+      liveTaskDefinitionArn: LIVE,
+      liveService: expect.objectContaining({ serviceName: 'api' })
+    })
+    // ECS history answered: the live revision is not described, nor the cluster.
+    expect(sent()).toEqual([
+      'ListServiceDeploymentsCommand',
+      'DescribeServicesCommand',
+      'DescribeServiceDeploymentsCommand',
+      'DescribeServiceRevisionsCommand',
+      'DescribeTaskDefinitionCommand'
+    ])
+    expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
+      taskDefinition: tdArn('api', 9),
+      include: ['TAGS']
     })
     expect(ecs).toHaveReceivedCommandWith(ListServiceDeploymentsCommand, {
       cluster: CLUSTER,
@@ -161,6 +179,26 @@ describe('resolveRollbackTarget: previous', () => {
       status: 'INACTIVE',
       isLive: false
     })
+    expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
+      taskDefinition: LIVE,
+      include: ['TAGS']
+    })
+  })
+
+  it('reports an unknown cluster as preflight does, without DescribeClusters', async () => {
+    ecs.on(DescribeServicesCommand).rejects(
+      new ECSServiceException({
+        name: 'ClusterNotFoundException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Cluster not found.'
+      })
+    )
+    ecs.on(ListServiceDeploymentsCommand).rejects(new Error('ClusterNotFoundException'))
+    expect(await configError(resolve({ kind: 'previous' }))).toContain(
+      `cluster: '${CLUSTER}' was not found in this account and region`
+    )
+    expect(ecs).not.toHaveReceivedCommand(DescribeClustersCommand)
   })
 
   it('falls back to GitHub deployments: newest successful of the same family that is not live', async () => {
@@ -281,6 +319,7 @@ describe('resolveRollbackTarget: version, revision, arn', () => {
       source: 'revision',
       isLive: false
     })
+    expect(sent()).toEqual(['DescribeServicesCommand', 'DescribeTaskDefinitionCommand'])
     expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
       taskDefinition: 'api:4',
       include: ['TAGS']
@@ -304,6 +343,7 @@ describe('resolveRollbackTarget: version, revision, arn', () => {
       { ecs: client }
     )
     expect(target).toMatchObject({ taskDefinitionArn: LIVE, source: 'arn', isLive: true })
+    expect(sent()).toEqual(['DescribeServicesCommand', 'DescribeTaskDefinitionCommand'])
   })
 
   it.each([

@@ -109,6 +109,26 @@ describe('rollbackService', () => {
     expect(log.text()).toContain('api: rolling back api:9 → api:7: smoke test failed')
   })
 
+  it('uses the service the caller already described: UpdateService is its first AWS call', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(GOOD, 'ecs-svc/10')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/10')] })
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/10') })
+
+    const result = await rollbackService(
+      options({ describedService: steadyOn(BAD, 'ecs-svc/9') }),
+      deps()
+    )
+
+    expect(ecs.calls()[0]?.args[0]).toBeInstanceOf(UpdateServiceCommand)
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      fromTaskDefinitionArn: BAD,
+      method: 'update-service'
+    })
+  })
+
   it('stops the in-progress service deployment when the target is its source revision', async () => {
     ecs
       .on(DescribeServicesCommand)

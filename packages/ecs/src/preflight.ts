@@ -3,6 +3,7 @@ import {
   DescribeServicesCommand,
   type Cluster,
   type Deployment,
+  type DescribeServicesCommandOutput,
   type ECSClient,
   type Service
 } from '@aws-sdk/client-ecs'
@@ -13,6 +14,12 @@ export const MAX_SERVICES = 10
 export interface PreflightOptions {
   cluster: string
   services: string[]
+  /**
+   * Describe the cluster first (DescribeClusters). Default true. When false, one round trip is
+   * saved: an unknown cluster is still reported, from DescribeServices' ClusterNotFoundException,
+   * with the same message; `cluster` in the result then only holds the name and ARN.
+   */
+  checkCluster?: boolean
 }
 
 export interface PreflightService {
@@ -29,6 +36,7 @@ export interface PreflightService {
 }
 
 export interface PreflightResult {
+  /** As described; with `checkCluster: false`, only the name given and the ARN ECS answered. */
   cluster: Cluster
   services: PreflightService[]
 }
@@ -90,6 +98,19 @@ function checkService(cluster: string, name: string, service: Service): Prefligh
   }
 }
 
+function clusterError(cluster: string, status: string | undefined): ConfigurationError {
+  return new ConfigurationError(
+    `cluster: '${cluster}' ${status ? `is ${status}` : 'was not found'} in this account and region. List the clusters with 'aws ecs list-clusters' and check the region.`
+  )
+}
+
+async function describeCluster(cluster: string, deps: { ecs: ECSClient }): Promise<Cluster> {
+  const clusters = await deps.ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))
+  const found = clusters.clusters?.find(c => c.status === 'ACTIVE')
+  if (!found) throw clusterError(cluster, clusters.clusters?.[0]?.status)
+  return found
+}
+
 /**
  * Check that the cluster and every service exist and can be deployed by this action, and
  * describe them. Read-only: a ConfigurationError here means nothing was changed.
@@ -119,16 +140,16 @@ export async function preflight(
     )
   }
 
-  const clusters = await deps.ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))
-  const found = clusters.clusters?.find(c => c.status === 'ACTIVE')
-  if (!found) {
-    const status = clusters.clusters?.[0]?.status
-    throw new ConfigurationError(
-      `cluster: '${cluster}' ${status ? `is ${status}` : 'was not found'} in this account and region. List the clusters with 'aws ecs list-clusters' and check the region.`
-    )
+  const found = options.checkCluster === false ? undefined : await describeCluster(cluster, deps)
+  let described: DescribeServicesCommandOutput
+  try {
+    described = await deps.ecs.send(new DescribeServicesCommand({ cluster, services }))
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ClusterNotFoundException') {
+      throw clusterError(cluster, undefined)
+    }
+    throw error
   }
-
-  const described = await deps.ecs.send(new DescribeServicesCommand({ cluster, services }))
   const result: PreflightService[] = []
   for (const name of services) {
     const service = described.services?.find(s => s.serviceName === name || s.serviceArn === name)
@@ -140,5 +161,8 @@ export async function preflight(
     }
     result.push(checkService(cluster, name, service))
   }
-  return { cluster: found, services: result }
+  return {
+    cluster: found ?? { clusterName: cluster, clusterArn: result[0]?.service.clusterArn },
+    services: result
+  }
 }

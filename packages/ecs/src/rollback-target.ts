@@ -6,6 +6,7 @@ import {
   RegisterTaskDefinitionCommand,
   type DescribeTaskDefinitionCommandOutput,
   type ECSClient,
+  type Service,
   type ServiceDeploymentBrief
 } from '@aws-sdk/client-ecs'
 import {
@@ -62,6 +63,8 @@ export interface RollbackTarget {
   /** The target is what the service runs now. */
   isLive: boolean
   liveTaskDefinitionArn: string
+  /** The service as described while resolving: pass it on to rollbackService (describedService). */
+  liveService?: Service
 }
 
 export interface ResolveRollbackTargetOptions {
@@ -99,25 +102,41 @@ function epoch(value: number | string): number {
   return typeof value === 'number' ? value : Date.parse(value)
 }
 
-/** ECS service-deployment history: the newest SUCCESSFUL deployment of another revision. */
-async function fromServiceDeployments(
+/**
+ * The service's SUCCESSFUL service deployments, or undefined when the API is not available.
+ * Never rejects, so it can run next to preflight.
+ */
+async function listSuccessful(
   ecs: ECSClient,
   cluster: string,
   service: string,
-  live: string,
   log: Logger
-): Promise<string | undefined> {
-  let briefs: ServiceDeploymentBrief[]
+): Promise<ServiceDeploymentBrief[] | undefined> {
   try {
     const listed = await ecs.send(
       new ListServiceDeploymentsCommand({ cluster, service, status: ['SUCCESSFUL'] })
     )
-    briefs = (listed.serviceDeployments ?? []).filter(brief => brief.status === 'SUCCESSFUL')
+    return (listed.serviceDeployments ?? []).filter(brief => brief.status === 'SUCCESSFUL')
   } catch (error) {
     // Older accounts/regions or restricted roles lack this API; other sources follow.
     log.debug(`ListServiceDeployments unavailable: ${errorMessage(error)}`)
     return undefined
   }
+}
+
+/**
+ * ECS service-deployment history: the newest SUCCESSFUL deployment of another revision.
+ * A brief names only its service revision (an opaque ARN, no task definition): neither
+ * ListServiceDeployments nor DescribeServiceDeployments gives the task definition, so one
+ * DescribeServiceRevisions call is always needed to turn revisions into task definitions.
+ */
+async function fromServiceDeployments(
+  ecs: ECSClient,
+  listed: ServiceDeploymentBrief[] | undefined,
+  live: string
+): Promise<string | undefined> {
+  if (!listed) return undefined
+  const briefs = [...listed]
   briefs.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
   const revisionArns: string[] = []
   const withoutRevision = briefs
@@ -170,13 +189,14 @@ async function resolvePrevious(
   options: ResolveRollbackTargetOptions,
   deps: ResolveRollbackTargetDeps,
   live: string,
-  liveDescribed: Described | undefined,
-  log: Logger
+  listed: ServiceDeploymentBrief[] | undefined
 ): Promise<{ arn: string; source: RollbackTargetSource }> {
-  const { cluster, service } = options
+  const { service } = options
   const family = familyOf(live)
-  const fromEcs = await fromServiceDeployments(deps.ecs, cluster, service, live, log)
+  const fromEcs = await fromServiceDeployments(deps.ecs, listed, live)
   if (fromEcs) return { arn: fromEcs, source: 'service-deployments' }
+  // Only now is the live revision read: its tag is the fallback when ECS history has no answer.
+  const liveDescribed = await describe(deps.ecs, live)
   const tagged = liveDescribed ? tagValue(liveDescribed, PREVIOUS_TAG) : undefined
   if (tagged && tagged !== live) return { arn: tagged, source: 'task-definition-tags' }
   if (deps.history) {
@@ -238,16 +258,27 @@ export async function resolveRollbackTarget(
 ): Promise<RollbackTarget> {
   const log = deps.log ?? silentLogger
   const { to } = options
-  const checked = await preflight({ cluster: options.cluster, services: [options.service] }, deps)
-  const live = (checked.services[0] as { liveTaskDefinitionArn: string }).liveTaskDefinitionArn
+  // For "previous", ECS history is read next to preflight (both read-only): one round trip less
+  // of waiting. An unknown cluster still fails in preflight, from DescribeServices.
+  const listing =
+    to.kind === 'previous'
+      ? listSuccessful(deps.ecs, options.cluster, options.service, log)
+      : undefined
+  const checked = await preflight(
+    { cluster: options.cluster, services: [options.service], checkCluster: false },
+    deps
+  )
+  const { liveTaskDefinitionArn: live, service: liveService } = checked.services[0] as {
+    liveTaskDefinitionArn: string
+    service: Service
+  }
   const family = familyOf(live)
 
   let described: Described | undefined
   let source: RollbackTargetSource
   switch (to.kind) {
     case 'previous': {
-      const liveDescribed = await describe(deps.ecs, live)
-      const found = await resolvePrevious(options, deps, live, liveDescribed, log)
+      const found = await resolvePrevious(options, deps, live, await listing)
       source = found.source
       described = await describe(deps.ecs, found.arn)
       if (!described) {
@@ -308,7 +339,8 @@ export async function resolveRollbackTarget(
     status: statusOf(described),
     ...(version === undefined ? {} : { version }),
     isLive: arn === live,
-    liveTaskDefinitionArn: live
+    liveTaskDefinitionArn: live,
+    liveService
   }
   log.info(
     `Rollback target for ${options.service}: ${shortName(arn)} (${source}${version ? `, version ${version}` : ''}${target.status === 'INACTIVE' ? ', INACTIVE' : ''}${target.isLive ? ', already live' : ''})`

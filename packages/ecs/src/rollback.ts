@@ -32,6 +32,11 @@ export interface RollbackOptions {
   stopInProgress: boolean
   /** The in-progress service deployment, when the caller knows it (deploy does). */
   serviceDeploymentArn?: string
+  /**
+   * The service as the caller just described it (preflight, resolveRollbackTarget): saves the
+   * DescribeServices round trip before the rollback request. Later reads still describe again.
+   */
+  describedService?: Service
 }
 
 const ONGOING = new Set(['PENDING', 'IN_PROGRESS'])
@@ -45,10 +50,10 @@ function steady(service: Service, primary: Deployment): boolean {
 async function describeOne(
   deps: { ecs: ECSClient },
   cluster: string,
-  name: string
+  name: string,
+  known?: Service
 ): Promise<{ service: Service; primary: Deployment; id: string; arn: string }> {
-  const { services } = await describeServices(deps, cluster, [name])
-  const service = services[0]
+  const service = known ?? (await describeServices(deps, cluster, [name])).services[0]
   const primary = service && primaryDeployment(service)
   if (!service || !primary?.id || !primary.taskDefinition) {
     throw new ConfigurationError(
@@ -119,7 +124,12 @@ export async function rollbackService(
   }
   const { clock, log } = deps
   const deadline = clock.now() + options.timeoutMs
-  let { service, primary, id, arn } = await describeOne(deps, cluster, name)
+  let { service, primary, id, arn } = await describeOne(
+    deps,
+    cluster,
+    name,
+    options.describedService
+  )
   const from = arn
   const base = { fromTaskDefinitionArn: from, toTaskDefinitionArn: target }
   const remaining = () => Math.max(1, deadline - clock.now())

@@ -121,15 +121,21 @@ class Fields {
   }
 }
 
+/** A URL as error messages may show it: without the user and password it may carry. */
+function withoutCredentials(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1')
+}
+
 function parseUrl(fields: Fields, field: string, text: string): string {
   let url: URL
+  const shown = show(withoutCredentials(text))
   try {
     url = new URL(text)
   } catch {
-    fields.fail(field, `${show(text)} is not a valid URL. Write it in full: https://host/path.`)
+    fields.fail(field, `${shown} is not a valid URL. Write it in full: https://host/path.`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fields.fail(field, `${show(text)} uses '${url.protocol}'; only http and https are supported.`)
+    fields.fail(field, `${shown} uses '${url.protocol}'; only http and https are supported.`)
   }
   return url.toString()
 }
@@ -418,6 +424,20 @@ export function secretHeaderValues(checks: CheckSpec[]): string[] {
   for (const check of checks) {
     if (check.type !== 'http') continue
     for (const value of Object.values(check.headers)) if (value !== '') values.add(value)
+  }
+  return [...values]
+}
+
+/**
+ * Everything in the checks that must be masked before anything is logged: header values
+ * (often tokens from secrets) and passwords written into URLs.
+ */
+export function secretValues(checks: CheckSpec[]): string[] {
+  const values = new Set(secretHeaderValues(checks))
+  for (const check of checks) {
+    if (check.type !== 'http') continue
+    const password = new URL(check.url).password
+    if (password !== '') values.add(decodeURIComponent(password))
   }
   return [...values]
 }

@@ -3,6 +3,7 @@ export {
   parseChecks,
   httpShorthand,
   secretHeaderValues,
+  secretValues,
   DEFAULT_HTTP_TIMEOUT_MS,
   type ParseChecksOptions,
   type HttpShorthandOptions
@@ -38,3 +39,4 @@ export {
   type RunHealthChecksDeps
 } from './run.js'
 export { reportToJson } from './report-json.js'
+export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
