@@ -383,12 +383,21 @@ describe('deploy-fargate', () => {
       service: 'web',
       image: 'registry.example.com/shop/web:1.4.0-slow',
       container: 'web',
-      wait: 'false'
+      wait: 'false',
+      environment: 'staging',
+      'github-token': 'ghs_simulatortoken'
     })
     let state: Record<string, string>
     try {
       await run()
       state = deploying.state()
+      expect(deploying.outputs().status).toBe('started')
+      // Not watched, so no outcome is claimed: the GitHub deployment stays in_progress.
+      const dump = sim.world.github.dump() as {
+        repositories: { deployments: { statuses: { state: string }[] }[] }[]
+      }
+      const statuses = dump.repositories[0]?.deployments.at(-1)?.statuses.map(s => s.state)
+      expect(statuses).toEqual(['in_progress'])
     } finally {
       deploying.restore()
     }

@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { systemClock } from '@fargate-promote/common'
+import { errorMessage, systemClock } from '@fargate-promote/common'
 import { rollbackService } from '@fargate-promote/ecs'
 import { actionsLogger, Annotations, getState, runAction } from '@fargate-promote/runner'
 import { StateKey, type StartedDeployment } from './state.js'
@@ -32,7 +32,9 @@ export async function runPost(): Promise<void> {
     const elb = new ElasticLoadBalancingV2Client({})
     const annotations = new Annotations()
     const failures: string[] = []
-    const results = await Promise.all(
+    // Every service is put back even when one of them cannot be: one failure must not hide
+    // (or stop) the others.
+    const results = await Promise.allSettled(
       started.map(deployment =>
         rollbackService(
           {
@@ -49,14 +51,20 @@ export async function runPost(): Promise<void> {
         )
       )
     )
-    results.forEach((result, index) => {
-      const service = started[index]?.service ?? '?'
+    results.forEach((settled, index) => {
+      const deployment = started[index] as StartedDeployment
+      if (settled.status === 'rejected') {
+        failures.push(`${deployment.service}: ${errorMessage(settled.reason)}`)
+        return
+      }
+      const result = settled.value
       annotations.warning(
-        `Run cancelled mid-deployment: ${service} rolled back to ${result.toTaskDefinitionArn} (${result.status}).`,
-        { title: `Rollback of ${service}` }
+        `Run cancelled mid-deployment: ${deployment.service} rolled back to ${result.toTaskDefinitionArn} (${result.status}).`,
+        { title: `Rollback of ${deployment.service}` }
       )
-      if (result.status === 'failed')
-        failures.push(`${service}: ${result.reason ?? 'rollback failed'}`)
+      if (result.status === 'failed') {
+        failures.push(`${deployment.service}: ${result.reason ?? 'rollback failed'}`)
+      }
     })
     annotations.flush()
     if (failures.length > 0)

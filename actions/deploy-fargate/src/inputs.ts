@@ -173,7 +173,7 @@ function readPreDeploy(): DeploySettings['preDeploy'] {
     !parsed.every(part => typeof part === 'string')
   ) {
     throw new ConfigurationError(
-      `Input 'pre-deploy-command' starts with '[' but is not a JSON array of strings: '${text}'. Give ["npm","run","migrate"] or a plain command line.`
+      `Input 'pre-deploy-command' starts with '[' but is not a JSON array of strings (the command is not shown: it may carry credentials). Give ["npm","run","migrate"] or a plain command line.`
     )
   }
   return { command: parsed, container }

@@ -85,6 +85,8 @@ export class GitHubRecorder {
   async finished(result: DeployResult): Promise<number | undefined> {
     const record = await this.record
     if (!record) return undefined
+    // wait: false observed nothing: the record stays in_progress rather than claim an outcome.
+    if (result.status === 'started') return record.id
     const success = result.status === 'succeeded'
     try {
       const github = await octokit(this.settings.githubToken as string)

@@ -522,10 +522,20 @@ describe('rollback', () => {
 
   test('with wait false the rollback is requested and not watched', async () => {
     await deploy(await registerWeb('1.1.0'))
-    const env = await runWith({ wait: 'false', reason: 'quick' })
+    const env = await runWith({
+      wait: 'false',
+      reason: 'quick',
+      environment: 'staging',
+      'github-token': 'ghs_simulatortoken'
+    })
     expect(env.exitCode()).toBeUndefined()
     expect(env.outputs().status).toBe('started')
     expect(env.summary()).toContain('Rollback started')
+    // Nothing was observed: the record stays in_progress and the revision is not tagged.
+    const record = dumpedDeployments().at(-1)
+    expect(record?.payload.reason).toBe('quick')
+    expect(record?.statuses.map(status => status.state)).toEqual(['in_progress'])
+    expect(sim.calls().some(call => call.operation === 'TagResource')).toBe(false)
     await until('web back on web:1', async () => {
       const service = await liveService()
       return service.deployments?.length === 1 && /web:1$/.test(service.taskDefinition ?? '')

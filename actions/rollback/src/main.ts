@@ -9,7 +9,7 @@ import {
   type RollbackResult,
   type RollbackTarget
 } from '@fargate-promote/ecs'
-import { runHealthChecks, secretHeaderValues, type HealthReport } from '@fargate-promote/health'
+import { runHealthChecks, secretValues, type HealthReport } from '@fargate-promote/health'
 import {
   actionsLogger,
   Annotations,
@@ -240,13 +240,16 @@ async function rollbackWith(
     settings.checks.length > 0 && status !== 'failed'
       ? await runChecks(settings, { ecs, elb, log })
       : undefined
+  // Only a rollback that was seen to complete is recorded and tagged as one; with wait: false
+  // the GitHub deployment stays in_progress and the revision untagged.
   const tagged =
-    status === 'rolled-back' || status === 'started'
+    status === 'rolled-back'
       ? await tagRolledBack(toArn, settings.reason, new Date(), { ecs, log })
       : false
-  const success = status !== 'failed' && health?.healthy !== false
+  const success = (status === 'rolled-back' || status === 'noop') && health?.healthy !== false
   const records = await recorder.finished({
     success,
+    observed: status !== 'started',
     description: success
       ? `Rolled back to ${shortName(toArn)}: ${settings.reason}`
       : `Rollback ${status}: ${explain(result.reason ?? health?.reason)}`
@@ -279,7 +282,7 @@ export async function run(): Promise<void> {
       const context = readRunContext()
       const settings = readRollbackSettings(context)
       if (settings.githubToken) maskSecret(settings.githubToken)
-      for (const value of secretHeaderValues(settings.checks)) maskSecret(value)
+      for (const value of secretValues(settings.checks)) maskSecret(value)
 
       const report = await rollback(settings, context, startedAt)
       setOutputs(outputsOf(report))

@@ -42,6 +42,8 @@ export interface StartedRollback {
 
 export interface FinishedRollback {
   success: boolean
+  /** False with wait: false: nothing was observed, so the record stays in_progress. */
+  observed: boolean
   description: string
 }
 
@@ -166,6 +168,7 @@ export class RollbackRecorder {
     const record = await this.record
     if (!record) return {}
     const report: RecordReport = { deploymentId: record.id }
+    if (!outcome.observed) return report
     try {
       const github = await this.github()
       const replaced = this.snapshot[0]

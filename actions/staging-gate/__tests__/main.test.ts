@@ -444,6 +444,8 @@ describe('staging-gate', () => {
       await run()
       expect(env.exitCode()).toBe(1)
       expect(env.outputs().emergency).toBe('true')
+      // An unrecorded bypass approves nothing.
+      expect(env.outputs().approved).toBe('false')
       expect(env.stdout()).toContain(
         'staging-gate failed: the emergency bypass could not be recorded'
       )

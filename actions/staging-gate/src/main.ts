@@ -176,14 +176,17 @@ export async function run(): Promise<void> {
     } else if (deps.github !== undefined) {
       checkRun = { problem: `GITHUB_REPOSITORY ('${context.repository ?? ''}') is not owner/repo` }
     }
-    setOutputs(outputsOf(verdict, reportPath, checkRun))
+    // A bypass that could not be recorded is no approval: a later step must not read one.
+    const unaudited = verdict.mode === 'emergency' && checkRun?.problem !== undefined
+    const outputs = outputsOf(verdict, reportPath, checkRun)
+    setOutputs(unaudited ? { ...outputs, approved: 'false' } : outputs)
     await writeGateSummary({ verdict, settings, reportPath, checkRun })
     annotate(verdict, checkRun)
 
     // A token is required under emergency, so checkRun is set: written, or with its problem.
-    if (verdict.mode === 'emergency' && checkRun?.problem !== undefined) {
+    if (unaudited) {
       throw new Error(
-        `the emergency bypass could not be recorded on the commit: ${checkRun.problem}. A bypass must leave an audit trail; give a token with checks: write.`
+        `the emergency bypass could not be recorded on the commit: ${checkRun?.problem ?? 'unknown'}. A bypass must leave an audit trail; give a token with checks: write.`
       )
     }
     if (!verdict.approved) throw new Error(blockedMessage(verdict))
