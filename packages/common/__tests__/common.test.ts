@@ -68,6 +68,44 @@ describe('FakeClock', () => {
     await systemClock.sleep(5)
     expect(systemClock.now()).toBeGreaterThanOrEqual(before + 4)
   })
+
+  test('the system clock wakes up early and clears its timer when the signal aborts', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter(r => r === 'Timeout').length
+    const idle = timers()
+    const controller = new AbortController()
+    const before = systemClock.now()
+    const sleeping = systemClock.sleep(60_000, controller.signal)
+    expect(timers()).toBe(idle + 1)
+    setTimeout(() => controller.abort(), 5)
+    await sleeping
+    expect(systemClock.now() - before).toBeLessThan(5_000)
+    expect(timers()).toBe(idle)
+  })
+
+  test('the system clock does not sleep at all on an aborted signal', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const before = systemClock.now()
+    await systemClock.sleep(60_000, controller.signal)
+    expect(systemClock.now() - before).toBeLessThan(5_000)
+  })
+
+  test('the system clock sleeps its full time when the signal does not abort', async () => {
+    const controller = new AbortController()
+    const before = systemClock.now()
+    await systemClock.sleep(5, controller.signal)
+    expect(systemClock.now()).toBeGreaterThanOrEqual(before + 4)
+    controller.abort()
+  })
+
+  test('FakeClock ignores the signal and records its sleeps as before', async () => {
+    const clock = new FakeClock(0)
+    const controller = new AbortController()
+    controller.abort()
+    await clock.sleep(5_000, controller.signal)
+    expect(clock.sleeps).toEqual([5_000])
+    expect(clock.now()).toBe(5_000)
+  })
 })
 
 describe('errors', () => {

@@ -2,12 +2,31 @@
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number
-  sleep(ms: number): Promise<void>
+  /**
+   * Wait `ms` milliseconds. When `signal` aborts, the wait ends early and no timer is left
+   * pending (a clock that does not wait for real, like FakeClock, may ignore it).
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+  sleep: (ms, signal) =>
+    new Promise<void>(resolve => {
+      if (signal?.aborted) {
+        resolve()
+        return
+      }
+      const onAbort = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
 }
 
 /**
@@ -27,7 +46,8 @@ export class FakeClock implements Clock {
     return this.current
   }
 
-  sleep(ms: number): Promise<void> {
+  /** The signal is ignored: a fake sleep never waits, so there is nothing to cut short. */
+  sleep(ms: number, _signal?: AbortSignal): Promise<void> {
     const step = Math.max(0, ms)
     this.sleeps.push(step)
     this.current += step

@@ -854,12 +854,120 @@ describe('deploy: failures and rollback', () => {
       .on(UpdateServiceCommand, { service: 'worker' })
       .rejects(new Error('AccessDeniedException: not allowed'))
     script('api', steady(LIVE, 'ecs-svc/1'), steady(NEW, 'ecs-svc/2'))
+    ecs.on(UpdateServiceCommand, { service: 'api', taskDefinition: LIVE }).callsFake(() => {
+      answers.api = [steady(LIVE, 'ecs-svc/4')]
+      return { service: rolling(LIVE, 'ecs-svc/4', NEW, 'ecs-svc/2') }
+    })
     const result = await deploy(options({ services: ['api', 'worker'] }), deps())
     expect(result.status).toBe('failed')
     expect(result.services.map(s => s.status)).toEqual(['succeeded', 'failed'])
     expect(result.failureReason).toBe(
       'worker: UpdateService failed: AccessDeniedException: not allowed'
     )
+    // api is not left on the new revision while the deploy reports failure
+    expect(result.services[0]!.rollback).toMatchObject({
+      status: 'rolled-back',
+      fromTaskDefinitionArn: NEW,
+      toTaskDefinitionArn: LIVE
+    })
+    expect(result.services[1]!.rollback).toBeUndefined()
+  })
+
+  it('rolls back every service it deployed when another one fails its rollout', async () => {
+    const W3 = tdArn('worker', 3)
+    const W20 = tdArn('worker', 20)
+    answers.worker = [steady(W3, 'ecs-svc/7', 'worker')]
+    script('api', steady(LIVE, 'ecs-svc/1'), steady(NEW, 'ecs-svc/2'))
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: W3 }).resolves({
+      taskDefinition: taskDefinition('worker', 3, {
+        containerDefinitions: [{ name: 'worker', image: `${ECR}/worker:1` }]
+      })
+    })
+    ecs.on(UpdateServiceCommand, { service: 'worker', taskDefinition: W20 }).callsFake(() => {
+      answers.worker = [
+        service('worker', {
+          deployments: [
+            deployment({
+              id: 'ecs-svc/8',
+              taskDefinition: W20,
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+              runningCount: 0,
+              failedTasks: 2
+            }),
+            deployment({ id: 'ecs-svc/7', status: 'ACTIVE', taskDefinition: W3 })
+          ]
+        })
+      ]
+      return { service: rolling(W20, 'ecs-svc/8', W3, 'ecs-svc/7', 'worker') }
+    })
+    ecs.on(UpdateServiceCommand, { service: 'worker', taskDefinition: W3 }).callsFake(() => {
+      answers.worker = [steady(W3, 'ecs-svc/9', 'worker')]
+      return { service: rolling(W3, 'ecs-svc/9', W20, 'ecs-svc/8', 'worker') }
+    })
+    ecs.on(UpdateServiceCommand, { service: 'api', taskDefinition: LIVE }).callsFake(() => {
+      answers.api = [steady(LIVE, 'ecs-svc/4')]
+      return { service: rolling(LIVE, 'ecs-svc/4', NEW, 'ecs-svc/2') }
+    })
+
+    const result = await deploy(
+      options({
+        services: ['api', 'worker'],
+        images: { web: IMAGE, worker: `${ECR}/worker:2` },
+        circuitBreaker: false
+      }),
+      deps()
+    )
+
+    expect(result.status).toBe('failed')
+    expect(result.services.map(s => [s.service, s.status])).toEqual([
+      ['api', 'succeeded'],
+      ['worker', 'failed']
+    ])
+    expect(result.services.map(s => [s.rollback?.status, s.rollback?.toTaskDefinitionArn])).toEqual(
+      [
+        ['rolled-back', LIVE],
+        ['rolled-back', W3]
+      ]
+    )
+    expect(
+      ecs.commandCalls(UpdateServiceCommand).map(call => call.args[0].input.taskDefinition)
+    ).toEqual([NEW, W20, LIVE, W3])
+  })
+
+  it('without waiting, rolls back the services already updated when a later UpdateService fails', async () => {
+    answers.worker = [steady(tdArn('worker', 3), 'ecs-svc/7', 'worker')]
+    script('api', steady(LIVE, 'ecs-svc/1'), rolling(NEW, 'ecs-svc/2', LIVE, 'ecs-svc/1'))
+    ecs
+      .on(UpdateServiceCommand, { service: 'worker' })
+      .rejects(new Error('AccessDeniedException: not allowed'))
+    ecs.on(UpdateServiceCommand, { service: 'api', taskDefinition: LIVE }).callsFake(() => {
+      answers.api = [steady(LIVE, 'ecs-svc/4')]
+      return { service: rolling(LIVE, 'ecs-svc/4', NEW, 'ecs-svc/2') }
+    })
+    const result = await deploy(options({ services: ['api', 'worker'], wait: false }), deps())
+    expect(result.status).toBe('failed')
+    expect(result.services.map(s => s.status)).toEqual(['started', 'failed'])
+    expect(result.services[0]!.rollout).toBeUndefined()
+    expect(result.services[0]!.rollback).toMatchObject({
+      status: 'rolled-back',
+      method: 'update-service',
+      toTaskDefinitionArn: LIVE
+    })
+  })
+
+  it('gives a rollback after a timeout what is left of the deadline, but at least a minute', async () => {
+    const rollingBack = rolling(LIVE, 'ecs-svc/4', NEW, 'ecs-svc/2')
+    script('api', steady(LIVE, 'ecs-svc/1'), rolling(NEW, 'ecs-svc/2', LIVE, 'ecs-svc/1'))
+    ecs.on(UpdateServiceCommand, { taskDefinition: LIVE }).callsFake(() => {
+      // the rollback takes 45 s: longer than the deploy's whole 30 s timeout
+      answers.api = [...Array.from({ length: 9 }, () => rollingBack), steady(LIVE, 'ecs-svc/4')]
+      return { service: rollingBack }
+    })
+    const result = await deploy(options({ timeoutMs: 30_000 }), deps())
+    expect(result.status).toBe('timed-out')
+    expect(log.text()).toContain('Watching api (ecs-svc/4) in cluster prod: every 5s, for up to 1m')
+    expect(result.services[0]!.rollback).toMatchObject({ status: 'rolled-back' })
   })
 
   it('fails when UpdateService does not make our revision PRIMARY', async () => {
@@ -931,6 +1039,68 @@ describe('deploy: deployment in progress and pre-deploy', () => {
     expect(result.status).toBe('timed-out')
     expect(result.failureReason).toContain(
       'the deployment already in progress did not finish within 20s; nothing was deployed'
+    )
+    expectNothingMutated()
+  })
+
+  it('deploys nothing when the deployment in progress ends failed: its revision is no rollback target', async () => {
+    const other = tdArn('api', 6)
+    script(
+      'api',
+      rolling(other, 'ecs-svc/9', LIVE, 'ecs-svc/1'),
+      service('api', {
+        deployments: [
+          deployment({
+            id: 'ecs-svc/9',
+            taskDefinition: other,
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+            runningCount: 0,
+            failedTasks: 2
+          }),
+          deployment({ id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: LIVE })
+        ]
+      })
+    )
+    const result = await deploy(options(), deps())
+    expect(result.status).toBe('failed')
+    expect(result.failureReason).toContain(
+      'the deployment already in progress on api (ecs-svc/9) failed: '
+    )
+    expect(result.failureReason).toContain('nothing was deployed. Fix or roll back api first.')
+    expectNothingMutated()
+  })
+
+  it.each([
+    ['before anything else', [] as Service[]],
+    [
+      'after waiting for a deployment in progress',
+      [
+        rolling(tdArn('api', 6), 'ecs-svc/9', LIVE, 'ecs-svc/1'),
+        steady(tdArn('api', 6), 'ecs-svc/9')
+      ]
+    ]
+  ])('refuses a service whose last deployment failed, %s', async (_, before) => {
+    answers.worker = [steady(LIVE, 'ecs-svc/7', 'worker')]
+    script(
+      'api',
+      ...before,
+      service('api', {
+        deployments: [
+          deployment({
+            id: 'ecs-svc/9',
+            taskDefinition: tdArn('api', 6),
+            rolloutState: 'FAILED',
+            rolloutStateReason: 'ECS deployment ecs-svc/9 failed.',
+            runningCount: 0
+          })
+        ]
+      })
+    )
+    const result = await deploy(options({ services: ['api', 'worker'] }), deps())
+    expect(result.status).toBe('failed')
+    expect(result.failureReason).toBe(
+      'api: the last deployment on api (ecs-svc/9) failed: ECS deployment ecs-svc/9 failed.; nothing was deployed. Fix or roll back api first.; worker: nothing was deployed: fix or roll back api first'
     )
     expectNothingMutated()
   })

@@ -94,6 +94,44 @@ describe('runPreDeployTask', () => {
     )
   })
 
+  it('never logs the command nor repeats it in an error: it may carry credentials', async () => {
+    const secret = 'DATABASE_URL=postgres://u:pw@db.internal/app migrate'
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        stopped({
+          stoppedReason: `CannotStartContainerError: exec: "${secret}": not found`,
+          containers: [
+            {
+              name: 'web',
+              exitCode: 127,
+              reason: `sh -c ${secret}: command not found`
+            }
+          ]
+        })
+      ]
+    })
+    const error = await runPreDeployTask(options({ command: ['sh', '-c', secret] }), {
+      ecs: client,
+      clock,
+      log
+    }).then(
+      () => {
+        throw new Error('expected a failure')
+      },
+      (e: unknown) => e as PreDeployError
+    )
+    expect(log.text()).toContain(
+      "Running pre-deploy task from api:8 in container 'web' (command of 3 arguments)"
+    )
+    expect(error).toBeInstanceOf(PreDeployError)
+    expect(error.message).toContain("container 'web' exited with code 127")
+    for (const text of [log.text(), error.message]) {
+      expect(text).not.toContain('pw@')
+      expect(text).not.toContain('postgres://')
+    }
+    expect(error.message).toContain('[command]')
+  })
+
   it("uses the service's capacity provider strategy and given containers, without describing the revision", async () => {
     ecs.on(DescribeTasksCommand).resolves({ tasks: [stopped()] })
     const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]

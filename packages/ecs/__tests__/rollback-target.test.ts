@@ -240,6 +240,26 @@ describe('resolveRollbackTarget: previous', () => {
     expect(message).toContain("the 'fargate-promote:previous' tag on api:12, GitHub deployments")
   })
 
+  it('treats an unreadable GitHub history as no history: a warning, then the clear error', async () => {
+    knownRevisions([{ revision: 12 }])
+    const log = new MemoryLogger()
+    const error = await resolveRollbackTarget(
+      { cluster: CLUSTER, service: 'api', to: { kind: 'previous' } },
+      {
+        ecs: client,
+        log,
+        history: () => Promise.reject(new Error('Resource not accessible by integration'))
+      }
+    ).catch((e: unknown) => e)
+    expect(isConfigurationError(error)).toBe(true)
+    expect((error as Error).message).toContain(
+      "no previous revision of service 'api' could be found"
+    )
+    expect(log.text()).toContain(
+      'Could not read the GitHub deployment history: Resource not accessible by integration'
+    )
+  })
+
   it('refuses a previous revision that no longer exists', async () => {
     knownRevisions([{ revision: 12, tags: { [PREVIOUS_TAG]: tdArn('api', 3) } }])
     expect(await configError(resolve({ kind: 'previous' }))).toContain(

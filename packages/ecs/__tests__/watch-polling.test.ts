@@ -10,7 +10,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { ConfigurationError, FakeClock } from '@fargate-promote/common'
+import { ConfigurationError, FakeClock, systemClock } from '@fargate-promote/common'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { RolloutWatchError, watchRollout, type WatchOptions } from '../src/watch.js'
@@ -304,6 +304,36 @@ describe('watchRollout: cancellation', () => {
     })
     expect(clock.sleeps).toEqual([5_000])
     expect(log.text()).toContain('Rollout watch cancelled')
+  })
+
+  it('leaves no timer pending after a cancellation with the system clock', async () => {
+    describeServicesSequence(ecsMock, inProgress)
+    const controller = new AbortController()
+    // The system clock, counting the sleeps that have not ended yet.
+    let pending = 0
+    const clock = {
+      now: () => systemClock.now(),
+      sleep: async (ms: number, signal?: AbortSignal) => {
+        pending += 1
+        try {
+          await systemClock.sleep(ms, signal)
+        } finally {
+          pending -= 1
+        }
+      }
+    }
+    const { deps } = watchDeps({ clock, signal: controller.signal })
+    const started = systemClock.now()
+    const watching = watchRollout(
+      watchOptions({ pollIntervalMs: 60_000, timeoutMs: 600_000 }),
+      deps
+    )
+    setTimeout(() => controller.abort(), 20)
+    const [result] = await watching
+    await new Promise(resolve => setImmediate(resolve))
+    expect(result).toMatchObject({ outcome: 'timed-out', reason: 'cancelled', polls: 1 })
+    expect(systemClock.now() - started).toBeLessThan(5_000)
+    expect(pending).toBe(0)
   })
 
   it('stops following a rollback when cancelled, keeping the rolled-back verdict', async () => {

@@ -79,7 +79,20 @@ function withPrevious(
 /**
  * Deploy a new task-definition revision to 1..10 Fargate services and, unless told not to
  * wait, watch until each serves it — or fails, with the reason. Everything is validated before
- * the first change; on failure the services go back to the exact revisions they ran before.
+ * the first change. A service whose last deployment failed (PRIMARY rolloutState FAILED), or
+ * whose deployment already in progress ends failed or timed out, stops the deploy before any
+ * change: its live revision must not become the rollback target.
+ *
+ * Rollback (`onFailure: 'rollback'`, not cancelled): when the deploy as a whole did not
+ * succeed (status failed, timed-out or rolled-back; never for succeeded, started or dry-run),
+ * EVERY service whose deployment we started goes back to its own previousTaskDefinitionArn
+ * via rollbackService — also the services whose own rollout succeeded, so that no service is
+ * left half-deployed — except a service ECS already rolled back to that revision with a rollback
+ * that succeeded. Each service's result records its rollback (`rollback`); its `status` stays
+ * what its own rollout did. With `wait: false`, a partial UpdateService failure rolls back the
+ * services already updated (rollbackService watches only its own rollback). The rollbacks get
+ * what is left of the deadline, but at least max(2 × pollIntervalMs, 60 s), so a deploy that
+ * timed out can still be put back.
  */
 export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<DeployResult> {
   const { clock, log } = deps
@@ -124,6 +137,33 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
     }
   })
 
+  // A failed deployment must not become "previous": refuse before anything is changed.
+  const refuse = (
+    failed: { service: string; deploymentId: string; reason: string }[],
+    what: string
+  ) => {
+    const names = failed.map(f => f.service).join(', ')
+    const working = plans.map(plan => initial(plan, 'failed'))
+    for (const w of working) {
+      const own = failed.find(f => f.service === w.plan.checked.name)
+      w.result.failureReason = own
+        ? `${what} on ${own.service} (${own.deploymentId}) failed: ${own.reason}; nothing was deployed. Fix or roll back ${own.service} first.`
+        : `nothing was deployed: fix or roll back ${names} first`
+    }
+    log.warning(`Not deploying: the last deployment of ${names} failed`)
+    return finish(working)
+  }
+  const failedPrimaries = (candidates: ServicePlan[]) =>
+    candidates
+      .filter(plan => plan.checked.primary.rolloutState === 'FAILED')
+      .map(plan => ({
+        service: plan.checked.name,
+        deploymentId: plan.checked.primaryDeploymentId,
+        reason: plan.checked.primary.rolloutStateReason ?? 'its rollout state is FAILED'
+      }))
+  const failedBefore = failedPrimaries(plans.filter(plan => !plan.checked.deploymentInProgress))
+  if (failedBefore.length > 0) return refuse(failedBefore, 'the last deployment')
+
   if (options.dryRun) {
     log.info('Dry run: nothing was registered or deployed')
     return finish(plans.map(plan => initial(plan, 'dry-run')))
@@ -159,9 +199,26 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
       }
       return finish(working)
     }
+    const broken = waited.filter(
+      r =>
+        r.outcome === 'failed' ||
+        (r.outcome === 'rolled-back' && r.rollback?.outcome !== 'succeeded')
+    )
+    if (broken.length > 0) {
+      return refuse(
+        broken.map(r => ({
+          service: r.service,
+          deploymentId: r.deploymentId,
+          reason: r.reason ?? r.outcome
+        })),
+        'the deployment already in progress'
+      )
+    }
     // What is live now is what a rollback must return to; re-plan against it.
     checked = await preflight({ cluster, services: options.services }, deps)
     plans = await planDeployment(options, checked.services, deps)
+    const failedAfter = failedPrimaries(plans)
+    if (failedAfter.length > 0) return refuse(failedAfter, 'the last deployment')
   }
 
   const working = plans.map(plan => initial(plan, 'failed'))
@@ -298,9 +355,20 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
       if (rollout.outcome !== 'succeeded')
         w.result.failureReason = rollout.reason ?? rollout.outcome
     }
-    if (options.onFailure === 'rollback' && !deps.signal?.aborted) {
-      await Promise.all(started.map(w => rollBack(w, options, deps)))
-    }
+  }
+
+  const overall = worstStatus(working.map(w => w.result.status))
+  if (options.onFailure === 'rollback' && !deps.signal?.aborted && ROLL_BACK_ON.includes(overall)) {
+    // What is left of the deadline, but enough to put back a deploy that timed out.
+    const rollbackTimeoutMs = Math.max(
+      deadline - clock.now(),
+      2 * options.pollIntervalMs,
+      MIN_ROLLBACK_TIMEOUT_MS
+    )
+    const why = failureReasonOf(working.map(w => w.result)) ?? overall
+    await Promise.all(
+      started.filter(needsRollback).map(w => rollBack(w, options, rollbackTimeoutMs, why, deps))
+    )
   }
 
   let prunedRevisions: string[] = []
@@ -323,10 +391,32 @@ async function watchQuietly(
   }
 }
 
-/** Our rollback, for a failed or timed-out rollout that ECS is not already rolling back. */
-async function rollBack(w: Working, options: DeployOptions, deps: EcsDeps): Promise<void> {
+/** The overall statuses after which every service we deployed goes back. */
+const ROLL_BACK_ON: DeployStatus[] = ['failed', 'timed-out', 'rolled-back']
+
+/** A rollback after a deploy that ran out of time still gets at least this long. */
+export const MIN_ROLLBACK_TIMEOUT_MS = 60_000
+
+/** Every service we deployed, except one ECS already put back on its previous revision. */
+function needsRollback(w: Working): boolean {
   const { result } = w
-  if (result.status !== 'failed' && result.status !== 'timed-out') return
+  const ecsRollback = result.rollout?.rollback
+  const alreadyBack =
+    result.status === 'rolled-back' &&
+    ecsRollback?.outcome === 'succeeded' &&
+    ecsRollback.taskDefinitionArn === result.previousTaskDefinitionArn
+  return !alreadyBack
+}
+
+/** Our rollback of one service we deployed, because the deploy as a whole did not succeed. */
+async function rollBack(
+  w: Working,
+  options: DeployOptions,
+  timeoutMs: number,
+  why: string,
+  deps: EcsDeps
+): Promise<void> {
+  const { result } = w
   const name = w.plan.checked.name
   try {
     result.rollback = await rollbackService(
@@ -334,8 +424,8 @@ async function rollBack(w: Working, options: DeployOptions, deps: EcsDeps): Prom
         cluster: options.cluster,
         service: name,
         taskDefinitionArn: result.previousTaskDefinitionArn,
-        reason: result.failureReason as string,
-        timeoutMs: options.timeoutMs,
+        reason: result.failureReason ?? `the deploy did not succeed (${why})`,
+        timeoutMs,
         pollIntervalMs: options.pollIntervalMs,
         waitForTargetHealth: options.waitForTargetHealth,
         stopInProgress: true,

@@ -86,9 +86,20 @@ function taskId(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1)
 }
 
+/**
+ * ECS may echo the command in a reason (`exec: "…": executable file not found`): hide the whole
+ * command and every argument long enough to be a secret, so an error never repeats it.
+ */
+export function redact(text: string, command: string[]): string {
+  const parts = [command.join(' '), ...command]
+    .filter(part => part.length >= 6)
+    .sort((a, b) => b.length - a.length)
+  return parts.reduce((out, part) => out.split(part).join('[command]'), text)
+}
+
 /** Why a STOPPED task counts as failed, or undefined when every essential container exited 0. */
-function failureOf(task: Task, essential: Set<string>): string | undefined {
-  const stopped = `task stopped: ${task.stoppedReason ?? 'no reason given'}${task.stopCode ? ` (${task.stopCode})` : ''}`
+function failureOf(task: Task, essential: Set<string>, command: string[]): string | undefined {
+  const stopped = `task stopped: ${redact(task.stoppedReason ?? 'no reason given', command)}${task.stopCode ? ` (${task.stopCode})` : ''}`
   const problems: string[] = []
   const containers = task.containers ?? []
   for (const container of containers) {
@@ -99,7 +110,7 @@ function failureOf(task: Task, essential: Set<string>): string | undefined {
         ? 'did not exit normally (no exit code)'
         : `exited with code ${container.exitCode}`
     problems.push(
-      `container '${container.name}' ${code}${container.reason ? ` (${container.reason})` : ''}`
+      `container '${container.name}' ${code}${container.reason ? ` (${redact(container.reason, command)})` : ''}`
     )
   }
   const reported = new Set(containers.map(nameOf))
@@ -144,8 +155,10 @@ export async function runPreDeployTask(
     overrides: { containerOverrides: [{ name: container, command }] }
   }
   const startedAt = deps.clock.now()
+  // The command may carry credentials (sh -c "DATABASE_URL=postgres://u:pw@… migrate"): it is
+  // never logged nor put in an error, only the number of its arguments.
   deps.log.info(
-    `Running pre-deploy task from ${shortName(taskDefinitionArn)} in container '${container}': ${command.join(' ')}`
+    `Running pre-deploy task from ${shortName(taskDefinitionArn)} in container '${container}' (command of ${command.length} argument${command.length === 1 ? '' : 's'})`
   )
   const run = await deps.ecs.send(new RunTaskCommand(input))
   const failure = run.failures?.[0]
@@ -162,7 +175,7 @@ export async function runPreDeployTask(
     const described = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
     const task = described.tasks?.find(t => t.taskArn === taskArn)
     if (task?.lastStatus === 'STOPPED') {
-      const problem = failureOf(task, essential)
+      const problem = failureOf(task, essential, command)
       if (problem) {
         throw new PreDeployError(`pre-deploy task ${taskId(taskArn)} failed: ${problem}`, taskArn)
       }

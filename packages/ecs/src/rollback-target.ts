@@ -174,9 +174,17 @@ async function fromServiceDeployments(
 async function fromGitHub(
   history: () => Promise<DeploymentHistoryEntry[]>,
   live: string,
-  family: string
+  family: string,
+  log: Logger
 ): Promise<string | undefined> {
-  const entries = await history()
+  let entries: DeploymentHistoryEntry[]
+  try {
+    entries = await history()
+  } catch (error) {
+    // e.g. a token without deployments read access: no history, not a failed rollback
+    log.warning(`Could not read the GitHub deployment history: ${errorMessage(error)}`)
+    return undefined
+  }
   const successful = entries
     .filter(entry => ['success', 'inactive'].includes(entry.state.toLowerCase()))
     .filter(entry => parseTaskDefinitionArn(entry.taskDefinitionArn)?.family === family)
@@ -189,7 +197,8 @@ async function resolvePrevious(
   options: ResolveRollbackTargetOptions,
   deps: ResolveRollbackTargetDeps,
   live: string,
-  listed: ServiceDeploymentBrief[] | undefined
+  listed: ServiceDeploymentBrief[] | undefined,
+  log: Logger
 ): Promise<{ arn: string; source: RollbackTargetSource }> {
   const { service } = options
   const family = familyOf(live)
@@ -200,7 +209,7 @@ async function resolvePrevious(
   const tagged = liveDescribed ? tagValue(liveDescribed, PREVIOUS_TAG) : undefined
   if (tagged && tagged !== live) return { arn: tagged, source: 'task-definition-tags' }
   if (deps.history) {
-    const fromHistory = await fromGitHub(deps.history, live, family)
+    const fromHistory = await fromGitHub(deps.history, live, family, log)
     if (fromHistory) return { arn: fromHistory, source: 'github-deployments' }
   }
   throw new ConfigurationError(
@@ -278,7 +287,7 @@ export async function resolveRollbackTarget(
   let source: RollbackTargetSource
   switch (to.kind) {
     case 'previous': {
-      const found = await resolvePrevious(options, deps, live, await listing)
+      const found = await resolvePrevious(options, deps, live, await listing, log)
       source = found.source
       described = await describe(deps.ecs, found.arn)
       if (!described) {

@@ -109,7 +109,11 @@ function validate(options: WatchOptions): void {
   }
 }
 
-/** Sleep, but wake up as soon as the signal aborts. */
+/**
+ * Sleep, but wake up as soon as the signal aborts. The signal goes to the clock, so a real
+ * clock clears its timer (nothing stays pending after a cancellation); the race covers clocks
+ * that ignore it.
+ */
 async function pause(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return clock.sleep(ms)
   if (signal.aborted) return
@@ -119,7 +123,7 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal | undefined):
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
-    await Promise.race([clock.sleep(ms), aborted])
+    await Promise.race([clock.sleep(ms, signal), aborted])
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort)
   }
