@@ -17558,7 +17558,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1105:
+/***/ 3486:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -17699,7 +17699,7 @@ module.exports = { FileLike, isFileLike }
 const { isUSVString, bufferToLowerCasedHeaderName } = __webpack_require__(9500)
 const { utf8DecodeBytes } = __webpack_require__(1204)
 const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __webpack_require__(192)
-const { isFileLike } = __webpack_require__(1105)
+const { isFileLike } = __webpack_require__(3486)
 const { makeEntry } = __webpack_require__(3818)
 const assert = __webpack_require__(4589)
 const { File: NodeFile } = __webpack_require__(4573)
@@ -18180,7 +18180,7 @@ module.exports = {
 const { isBlobLike, iteratorMixin } = __webpack_require__(1204)
 const { kState } = __webpack_require__(3175)
 const { kEnumerableProperty } = __webpack_require__(9500)
-const { FileLike, isFileLike } = __webpack_require__(1105)
+const { FileLike, isFileLike } = __webpack_require__(3486)
 const { webidl } = __webpack_require__(4625)
 const { File: NativeFile } = __webpack_require__(4573)
 const nodeUtil = __webpack_require__(7975)
