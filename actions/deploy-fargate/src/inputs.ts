@@ -2,7 +2,7 @@ import {
   ConfigurationError,
   getBoolean,
   getChoice,
-  getDuration,
+  getPolling,
   getInteger,
   getKeyValueMap,
   getList,
@@ -187,17 +187,12 @@ function readWaitForTargetHealth(): boolean | 'auto' {
 export function readDeploySettings(context: RunContext): DeploySettings {
   const cluster = getRequiredString('cluster')
   const services = readServices()
-  const timeoutMs = getDuration('timeout', { defaultValue: '30m', min: 1000, max: 6 * 3_600_000 })
-  const pollIntervalMs = getDuration('poll-interval', {
-    defaultValue: '5s',
-    min: 100,
-    max: 300_000
+  const { timeoutMs, intervalMs: pollIntervalMs } = getPolling({
+    timeout: 'timeout',
+    interval: 'poll-interval',
+    timeoutDefault: '30m',
+    intervalDefault: '5s'
   })
-  if (pollIntervalMs > timeoutMs) {
-    throw new ConfigurationError(
-      `Input 'poll-interval' (${getOptionalString('poll-interval')}) is longer than 'timeout' (${getOptionalString('timeout') ?? '30m'}). Poll more often than the deadline.`
-    )
-  }
   const desiredCountText = getOptionalString('desired-count')
   const keepText = getOptionalString('keep-revisions')
   return {

@@ -4,18 +4,11 @@ import {
   parseRepository,
   setDeploymentState,
   startDeploymentRecord,
-  type DeploymentRecord,
-  type GitHubClient
+  type DeploymentRecord
 } from '@fargate-promote/promotion'
-import type { RunContext } from '@fargate-promote/runner'
+import { githubClient, type RunContext } from '@fargate-promote/runner'
 import type { DeploySettings } from './inputs.js'
 import type { StartedDeployment } from './state.js'
-
-/** Loaded only when a token is given: Octokit is a large share of the bundle's start-up time. */
-async function octokit(token: string): Promise<GitHubClient> {
-  const { getOctokit } = await import('@actions/github')
-  return getOctokit(token)
-}
 
 /**
  * The GitHub deployment of this run: created in_progress when ECS accepted the update, then
@@ -49,7 +42,7 @@ export class GitHubRecorder {
   private async create(info: StartedDeployment): Promise<DeploymentRecord | undefined> {
     const repository = parseRepository(this.context.repository)
     try {
-      const github = await octokit(this.settings.githubToken as string)
+      const github = await githubClient(this.settings.githubToken as string)
       const record = await startDeploymentRecord(
         {
           owner: repository?.owner ?? '',
@@ -89,7 +82,7 @@ export class GitHubRecorder {
     if (result.status === 'started') return record.id
     const success = result.status === 'succeeded'
     try {
-      const github = await octokit(this.settings.githubToken as string)
+      const github = await githubClient(this.settings.githubToken as string)
       await setDeploymentState(
         record,
         {

@@ -577,7 +577,7 @@ describe('rollback', () => {
     [{ 'poll-interval': '5m', timeout: '1m' }, /Input 'poll-interval'/],
     [{ 'checks-interval': '5m', 'checks-timeout': '1m' }, /Input 'checks-interval'/],
     [{ checks: 'missing/checks.yml' }, /Input 'checks': cannot read the checks file/],
-    [{ checks: '- name: x\n  http: { url: "ftp://x" }' }, /input 'checks'.*ftp/],
+    [{ checks: '- name: x\n  http: { url: "ftp://x" }' }, /Input 'checks'.*ftp/],
     [
       { checks: '- name: x\n  ecs-service: { cluster: a, service: b }', wait: 'false' },
       /'checks' needs 'wait: true'/

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
-import { errorMessage, formatDuration } from '@fargate-promote/common'
 import type { RollbackTo } from '@fargate-promote/ecs'
-import { parseChecks, type CheckSpec } from '@fargate-promote/health'
+import { loadChecks, type CheckSpec } from '@fargate-promote/health'
 import {
   ConfigurationError,
   getBoolean,
-  getDuration,
+  getPolling,
   getOptionalString,
   getRequiredString,
   type RunContext
@@ -37,7 +34,6 @@ const TASK_DEFINITION_ARN =
   /^arn:[^:]+:ecs:[^:]*:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/
 /** A release label: the characters an ECS tag value allows, without spaces. */
 const VERSION_LABEL = /^[A-Za-z0-9][A-Za-z0-9+\-=._:/@]{0,255}$/
-const CHECKS_FILE = /\.(ya?ml|json)$/i
 
 /** `previous`, a revision number, a full task-definition ARN, or a version label. */
 export function parseRollbackTo(value: string): RollbackTo {
@@ -71,18 +67,7 @@ export function parseRollbackTo(value: string): RollbackTo {
 function readChecks(context: RunContext): { checks: CheckSpec[]; source?: string } {
   const text = getOptionalString('checks')
   if (text === undefined) return { checks: [] }
-  const isPath = !text.includes('\n') && !text.trimStart().startsWith('-') && CHECKS_FILE.test(text)
-  if (!isPath) return { checks: parseChecks(text, { source: "input 'checks'" }), source: 'inline' }
-  const path = isAbsolute(text) ? text : resolve(context.workspace, text)
-  let content: string
-  try {
-    content = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new ConfigurationError(
-      `Input 'checks': cannot read the checks file '${text}' (${errorMessage(error)}). Give a path relative to the repository root, or the checks inline.`
-    )
-  }
-  return { checks: parseChecks(content, { source: `input 'checks' (${text})` }), source: text }
+  return loadChecks({ text, baseDir: context.workspace, what: "Input 'checks'" })
 }
 
 function defaultReason(context: RunContext): string {
@@ -94,32 +79,19 @@ export function readRollbackSettings(context: RunContext): RollbackSettings {
   const service = getRequiredString('service')
   const toText = getOptionalString('to') ?? 'previous'
   const to = parseRollbackTo(toText)
-  const timeoutMs = getDuration('timeout', { defaultValue: '15m', min: 1000, max: 6 * 3_600_000 })
-  const pollIntervalMs = getDuration('poll-interval', {
-    defaultValue: '5s',
-    min: 100,
-    max: 300_000
+  const { timeoutMs, intervalMs: pollIntervalMs } = getPolling({
+    timeout: 'timeout',
+    interval: 'poll-interval',
+    timeoutDefault: '15m',
+    intervalDefault: '5s'
   })
-  if (pollIntervalMs > timeoutMs) {
-    throw new ConfigurationError(
-      `Input 'poll-interval' (${formatDuration(pollIntervalMs)}) is longer than 'timeout' (${formatDuration(timeoutMs)}). Poll more often than the deadline.`
-    )
-  }
-  const checksTimeoutMs = getDuration('checks-timeout', {
-    defaultValue: '5m',
-    min: 1000,
-    max: 3_600_000
+  const { timeoutMs: checksTimeoutMs, intervalMs: checksIntervalMs } = getPolling({
+    timeout: 'checks-timeout',
+    interval: 'checks-interval',
+    timeoutDefault: '5m',
+    intervalDefault: '10s',
+    maxTimeout: 3_600_000
   })
-  const checksIntervalMs = getDuration('checks-interval', {
-    defaultValue: '10s',
-    min: 100,
-    max: 300_000
-  })
-  if (checksIntervalMs > checksTimeoutMs) {
-    throw new ConfigurationError(
-      `Input 'checks-interval' (${formatDuration(checksIntervalMs)}) is longer than 'checks-timeout' (${formatDuration(checksTimeoutMs)}).`
-    )
-  }
   const { checks, source } = readChecks(context)
   const wait = getBoolean('wait', true)
   if (!wait && checks.length > 0) {

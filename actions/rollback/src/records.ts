@@ -11,14 +11,8 @@ import {
   type GitHubClient,
   type RepositoryRef
 } from '@fargate-promote/promotion'
-import type { RunContext } from '@fargate-promote/runner'
+import { githubClient, type RunContext } from '@fargate-promote/runner'
 import type { RollbackSettings } from './inputs.js'
-
-/** Loaded only when a token is given: Octokit is a large share of the bundle's start-up time. */
-async function octokit(token: string): Promise<GitHubClient> {
-  const { getOctokit } = await import('@actions/github')
-  return getOctokit(token)
-}
 
 /** How many of the environment's newest deployments are read. */
 export const HISTORY_LIMIT = 30
@@ -83,7 +77,7 @@ export class RollbackRecorder {
   }
 
   private github(): Promise<GitHubClient> {
-    return octokit(this.settings.githubToken as string)
+    return githubClient(this.settings.githubToken as string)
   }
 
   /** The environment's newest deployments, read once. */

@@ -9,12 +9,6 @@ import type { RunContext } from '@fargate-promote/runner'
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
 
-/** Loaded only when a token is given: Octokit is a large share of the bundle's start-up time. */
-export async function octokit(token: string): Promise<GitHubClient> {
-  const { getOctokit } = await import('@actions/github')
-  return getOctokit(token)
-}
-
 /**
  * The workflow file running the gate, for the check run's annotations: GITHUB_WORKFLOW_REF is
  * `owner/repo/.github/workflows/promote.yml@refs/heads/main`.

@@ -23,9 +23,10 @@ import {
   readRunContext,
   runAction,
   setOutputs,
+  githubClient,
   type OutputValue
 } from '@fargate-promote/runner'
-import { octokit, recordCheckRun, type CheckRunRecord } from './github.js'
+import { recordCheckRun, type CheckRunRecord } from './github.js'
 import { readGateSettings, type GateSettings } from './inputs.js'
 import { writeGateSummary } from './summary.js'
 
@@ -153,7 +154,7 @@ export async function run(): Promise<void> {
       clock: systemClock,
       log
     }
-    if (settings.githubToken !== undefined) deps.github = await octokit(settings.githubToken)
+    if (settings.githubToken !== undefined) deps.github = await githubClient(settings.githubToken)
     const options = gateOptions(settings)
     validateGateOptions(options, deps)
     await requireServices(ecs, settings)

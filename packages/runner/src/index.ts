@@ -63,3 +63,5 @@ export {
 export { maskSecret, redact, isSecretName, redactHeaders, REDACTED } from './secrets.js'
 export { actionsLogger } from './logger.js'
 export { readRunContext, type RunContext } from './context.js'
+export { getPolling, type PollingInputOptions } from './inputs.js'
+export { githubClient, type GitHubRequestClient } from './github.js'

@@ -1,5 +1,5 @@
 import * as core from './toolkit.js'
-import { ConfigurationError } from '@fargate-promote/common'
+import { ConfigurationError, formatDuration } from '@fargate-promote/common'
 import {
   parseBooleanText,
   parseChoiceText,
@@ -117,4 +117,40 @@ export function getStructuredFile(name: string, { baseDir }: StructuredFileInput
   const filePath = core.getInput(name)
   if (filePath === '') throw notGiven(name, 'the path of a .json, .yaml or .yml file')
   return readStructuredFile(filePath, { baseDir, what: what(name) })
+}
+
+export interface PollingInputOptions {
+  /** Input names, e.g. `timeout` and `poll-interval`. */
+  timeout: string
+  interval: string
+  timeoutDefault: string
+  intervalDefault: string
+  /** Milliseconds; the interval is at least 100 ms and at most 5 minutes. */
+  maxTimeout?: number
+}
+
+/**
+ * A deadline and the fixed interval to poll within it. Polling less often than the deadline is
+ * refused rather than silently giving one poll.
+ */
+export function getPolling(options: PollingInputOptions): {
+  timeoutMs: number
+  intervalMs: number
+} {
+  const timeoutMs = getDuration(options.timeout, {
+    defaultValue: options.timeoutDefault,
+    min: 1000,
+    max: options.maxTimeout ?? 6 * 3_600_000
+  })
+  const intervalMs = getDuration(options.interval, {
+    defaultValue: options.intervalDefault,
+    min: 100,
+    max: 300_000
+  })
+  if (intervalMs > timeoutMs) {
+    throw new ConfigurationError(
+      `Input '${options.interval}' (${formatDuration(intervalMs)}) is longer than '${options.timeout}' (${formatDuration(timeoutMs)}). Poll more often than the deadline.`
+    )
+  }
+  return { timeoutMs, intervalMs }
 }
