@@ -2,7 +2,8 @@ import { completeDeployment, failDeployment } from './deployments.js'
 import type { DeploymentRec, ServiceRec, TaskRec } from './model.js'
 import { addEvent, clearQuiet, now, serviceTasks, type EcsStore } from './store.js'
 import { isShifting, reconcileShift } from './strategies.js'
-import { createTask, isHealthy, isLive, isPendingStatus, stopTask } from './tasks.js'
+import { launchTasks } from './launch.js'
+import { isHealthy, isLive, isPendingStatus, stopTask } from './tasks.js'
 
 /**
  * The service scheduler for the rolling-update (ECS) controller, run once per tick for each
@@ -108,38 +109,6 @@ function watchAlarms(store: EcsStore, service: ServiceRec, deployment: Deploymen
   })
 }
 
-function launch(
-  store: EcsStore,
-  service: ServiceRec,
-  deployment: DeploymentRec,
-  count: number
-): void {
-  const taskDef = [...store.taskDefinitions.values()]
-    .flat()
-    .find(td => td.arn === deployment.revision.taskDefinitionArn)
-  if (taskDef === undefined) return
-  const started: TaskRec[] = []
-  for (let i = 0; i < count; i++) {
-    started.push(
-      createTask(store, {
-        cluster: service.cluster,
-        taskDef,
-        service,
-        deployment,
-        group: `service:${service.name}`,
-        startedBy: deployment.id,
-        launchType: service.launchType ?? 'FARGATE',
-        tags: service.propagateTags === 'SERVICE' ? service.tags : []
-      })
-    )
-  }
-  addEvent(
-    store,
-    service,
-    `(service ${service.name}) has started ${count} tasks: ${taskList(started)}.`
-  )
-}
-
 function stopForScaling(store: EcsStore, service: ServiceRec, tasks: TaskRec[]): void {
   if (tasks.length === 0) return
   const running = tasks.filter(t => !isPendingStatus(t))
@@ -189,7 +158,7 @@ function scale(
   }
   const room = Math.min(desired - primaryLive.length, maxTotal - live.length)
   if (room > 0) {
-    launch(store, service, primary, room)
+    launchTasks(store, service, primary, room)
     changed = true
   }
   const oldUnhealthy = old.filter(t => !isHealthy(store, t))

@@ -1,7 +1,8 @@
 import { completeDeployment } from './deployments.js'
-import type { DeploymentRec, LifecycleStage, ServiceRec, TaskRec } from './model.js'
-import { addEvent, now, serviceTasks, type EcsStore } from './store.js'
-import { createTask, isHealthy, isLive } from './tasks.js'
+import type { DeploymentRec, LifecycleStage, ServiceRec } from './model.js'
+import { now, serviceTasks, type EcsStore } from './store.js'
+import { launchTasks } from './launch.js'
+import { isHealthy, isLive } from './tasks.js'
 import { stopServiceTasks, weightsFor, writeWeights } from './traffic-shift.js'
 
 /**
@@ -33,38 +34,6 @@ function enter(store: EcsStore, deployment: DeploymentRec, stage: LifecycleStage
   if (deployment.shift !== undefined) deployment.shift.stageSinceSim = store.simNow
 }
 
-function launchGreen(
-  store: EcsStore,
-  service: ServiceRec,
-  deployment: DeploymentRec,
-  count: number
-): void {
-  const taskDef = [...store.taskDefinitions.values()]
-    .flat()
-    .find(td => td.arn === deployment.revision.taskDefinitionArn)
-  if (taskDef === undefined || count <= 0) return
-  const started: TaskRec[] = []
-  for (let i = 0; i < count; i++) {
-    started.push(
-      createTask(store, {
-        cluster: service.cluster,
-        taskDef,
-        service,
-        deployment,
-        group: `service:${service.name}`,
-        startedBy: deployment.id,
-        launchType: service.launchType ?? 'FARGATE',
-        tags: service.propagateTags === 'SERVICE' ? service.tags : []
-      })
-    )
-  }
-  addEvent(
-    store,
-    service,
-    `(service ${service.name}) has started ${count} tasks: ${started.map(t => `(task ${t.id})`).join(' ')}.`
-  )
-}
-
 /** One tick of a traffic-shifting deployment that is the service's PRIMARY. */
 export function reconcileShift(store: EcsStore, service: ServiceRec, deployment: DeploymentRec) {
   const shift = deployment.shift
@@ -75,7 +44,7 @@ export function reconcileShift(store: EcsStore, service: ServiceRec, deployment:
   const stage = deployment.serviceDeployment.lifecycleStage
   if (stage !== 'RECONCILE_SERVICE' && stage !== 'PRE_SCALE_UP') {
     // Green is kept at the desired count from SCALE_UP on (failed tasks are replaced).
-    launchGreen(store, service, deployment, service.desiredCount - green.length)
+    launchTasks(store, service, deployment, service.desiredCount - green.length)
   }
   const waited = store.simNow - shift.stageSinceSim
   switch (stage) {
