@@ -10,7 +10,8 @@ import {
   readRunContext,
   runAction,
   saveState,
-  setOutputs
+  setOutputs,
+  watchCancellation
 } from '@fargate-promote/runner'
 import { readDeploySettings, type DeploySettings } from './inputs.js'
 import { GitHubRecorder } from './records.js'
@@ -49,24 +50,6 @@ function outputsOf(result: DeployResult, startedAt: number, githubDeploymentId?:
     'failure-reason': result.failureReason ?? '',
     'duration-seconds': Math.round((Date.now() - startedAt) / 1000),
     'github-deployment-id': githubDeploymentId
-  }
-}
-
-/**
- * Stop watching on SIGINT/SIGTERM: the runner cancels a step with SIGINT, then SIGTERM 7.5 s
- * later. Main reports and exits at once; the post step rolls back.
- */
-function watchCancellation(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController()
-  const abort = (): void => controller.abort()
-  process.on('SIGINT', abort)
-  process.on('SIGTERM', abort)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', abort)
-      process.off('SIGTERM', abort)
-    }
   }
 }
 

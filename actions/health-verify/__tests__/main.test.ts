@@ -439,6 +439,100 @@ describe('health-verify', () => {
     }
   }, 30_000)
 
+  /** Waits until the action logged `text`, then sends SIGINT as the runner does on cancel. */
+  async function cancelWhen(env: ReturnType<typeof actionEnv>, text: string): Promise<number> {
+    await waitFor(`'${text}' in the log`, () => Promise.resolve(env.stdout().includes(text)))
+    process.emit('SIGINT')
+    return Date.now()
+  }
+
+  test('cancellation (SIGINT) mid-monitor: outputs, summary and annotation of the partial run, step failed', async () => {
+    const listeners = process.listenerCount('SIGINT')
+    const env = actionEnv({
+      url: `${await listenerUrl()}/health`,
+      mode: 'monitor',
+      duration: '10m',
+      interval: '100ms'
+    })
+    try {
+      const running = run()
+      const cancelledAt = await cancelWhen(env, '✓ http passing')
+      await running
+      // The interval sleep is cut short: nothing waits out the 10 minutes.
+      expect(Date.now() - cancelledAt).toBeLessThan(3_000)
+      expect(process.listenerCount('SIGINT')).toBe(listeners)
+      expect(env.exitCode()).toBe(1)
+
+      const outputs = env.outputs()
+      expect(outputs.healthy).toBe('false')
+      // The check did not fail: it was cut short.
+      expect(outputs['failed-checks']).toBe('[]')
+      expect(Number(outputs['p50-ms'])).toBeGreaterThan(0)
+      expect(outputs['error-rate']).toBe('0')
+      const report = JSON.parse(readFileSync(outputs.report ?? '', 'utf8')) as {
+        healthy: boolean
+        cancelled: boolean
+        reason: string
+        samples: unknown[]
+      }
+      expect(report).toMatchObject({ healthy: false, cancelled: true })
+      expect(report.samples.length).toBeGreaterThanOrEqual(1)
+      expect(report.reason).toMatch(/^cancelled after \d+ rounds? \(\d+m?s\): http passed /)
+
+      const summary = env.summary()
+      expect(summary).toContain(
+        '⏹️ CANCELLED: no verdict, 0 of 1 checks passed before the run was cancelled (monitor)'
+      )
+      expect(summary).toContain(`Reason: ${report.reason}`)
+      expect(summary).toContain('the results below are partial, and the step fails.')
+      expect(summary).toContain('<td>⏹️ cancelled</td>')
+      expect(summary).not.toContain('<details>')
+      // The samples gathered so far still draw the sparkline.
+      expect(summary).toMatch(/<td>http<\/td><td>[▁▂▃▄▅▆▇█]+<\/td>/)
+
+      const stdout = env.stdout()
+      expect(stdout).toContain(`::error title=Cancelled::health-verify was ${report.reason}`)
+      expect(stdout).toContain('CANCELLED: cancelled after ')
+      expect(stdout).toContain(
+        '::error::health-verify failed: cancelled before every check reached a verdict; see the job summary'
+      )
+      expect(stdout).not.toContain('Health check http failed')
+    } finally {
+      env.restore()
+    }
+  }, 30_000)
+
+  test('a cancelled run fails the step even with fail-on-unhealthy false, and shows the failed rounds so far', async () => {
+    const env = actionEnv({
+      url: `${await listenerUrl()}/health`,
+      'expect-status': '201',
+      mode: 'monitor',
+      duration: '10m',
+      interval: '100ms',
+      'failure-limit': '1000',
+      'fail-on-unhealthy': 'false'
+    })
+    try {
+      const running = run()
+      await cancelWhen(env, '✗ http failing')
+      await running
+      expect(env.exitCode()).toBe(1)
+      expect(env.outputs().healthy).toBe('false')
+      expect(env.outputs()['failed-checks']).toBe('[]')
+      expect(env.outputs()['error-rate']).toBe('1')
+      const summary = env.summary()
+      expect(summary).toContain('⏹️ CANCELLED: no verdict, 0 of 1 checks passed')
+      expect(summary).toContain('<summary>⏹️ http: expected status 201, got 200')
+      expect(summary).toContain('Failed samples')
+      expect(summary).not.toContain('fail-on-unhealthy is false')
+      const stdout = env.stdout()
+      expect(stdout).toContain('::error title=Cancelled::health-verify was cancelled after ')
+      expect(stdout).not.toContain('::warning')
+    } finally {
+      env.restore()
+    }
+  }, 30_000)
+
   test('an unreachable endpoint under load trips a monitor run at once', async () => {
     const closed = createServer()
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))

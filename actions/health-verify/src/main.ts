@@ -21,7 +21,8 @@ import {
   maskSecret,
   readRunContext,
   runAction,
-  setOutputs
+  setOutputs,
+  watchCancellation
 } from '@fargate-promote/runner'
 import { readHealthSettings, type HealthSettings } from './inputs.js'
 import { reasonOf, writeHealthSummary } from './summary.js'
@@ -98,13 +99,17 @@ function announce(settings: HealthSettings): void {
 
 function annotate(report: HealthReport, settings: HealthSettings): void {
   const annotations = new Annotations()
-  for (const check of report.checks.filter(c => !c.ok)) {
+  if (report.cancelled) {
+    annotations.error(`${ACTION} was ${reasonOf(report)}`, { title: 'Cancelled' })
+  }
+  // Checks the cancellation cut short did not fail: the Cancelled annotation covers them.
+  for (const check of report.checks.filter(c => !c.ok && !c.cancelled)) {
     const message = `${check.type} ${check.target}: ${check.failures} of ${check.attempts} rounds failed; last: ${check.lastDetail}`
     const title = `Health check ${check.name} failed`
     if (settings.failOnUnhealthy) annotations.error(message, { title })
     else annotations.warning(message, { title })
   }
-  if (!report.healthy && !settings.failOnUnhealthy) {
+  if (!report.healthy && !report.cancelled && !settings.failOnUnhealthy) {
     annotations.warning(
       `UNHEALTHY, but fail-on-unhealthy is false so the step succeeds: ${reasonOf(report)}`,
       { title: 'Service unhealthy' }
@@ -113,48 +118,67 @@ function annotate(report: HealthReport, settings: HealthSettings): void {
   annotations.flush()
 }
 
+function verdictLine(report: HealthReport, reportPath: string): string {
+  if (report.cancelled) return `CANCELLED: ${reasonOf(report)}. Report: ${reportPath}`
+  return report.healthy
+    ? `HEALTHY: all ${report.checks.length} checks passed. Report: ${reportPath}`
+    : `UNHEALTHY: ${reasonOf(report)}. Report: ${reportPath}`
+}
+
+/** Runs the checks and reports them: outputs, report file, summary, annotations. */
+async function verifyAndReport(settings: HealthSettings, signal: AbortSignal): Promise<void> {
+  const clients = createClients(settings.checks)
+  let report: HealthReport
+  try {
+    const options: Parameters<typeof runHealthChecks>[0] = {
+      checks: settings.checks,
+      mode: settings.mode,
+      // In monitor mode the duration bounds the run; the library still wants a timeout.
+      timeoutMs: settings.mode === 'verify' ? settings.timeoutMs : settings.durationMs,
+      durationMs: settings.durationMs,
+      intervalMs: settings.intervalMs,
+      consecutiveSuccesses: settings.consecutiveSuccesses,
+      failureLimit: settings.failureLimit,
+      thresholds: settings.thresholds
+    }
+    if (settings.load !== undefined) options.load = settings.load
+    report = await runHealthChecks(options, {
+      clock: systemClock,
+      log: actionsLogger,
+      signal,
+      ...clients
+    })
+  } finally {
+    destroyClients(clients)
+  }
+
+  const reportPath = writeReport(report)
+  setOutputs(outputsOf(report, reportPath))
+  actionsLogger.info(verdictLine(report, reportPath))
+  await writeHealthSummary({ report, settings, reportPath })
+  annotate(report, settings)
+  // A run cut short proves nothing: it fails the step whatever fail-on-unhealthy says.
+  if (report.cancelled) {
+    throw new Error('cancelled before every check reached a verdict; see the job summary')
+  }
+  if (!report.healthy && settings.failOnUnhealthy) {
+    throw new Error(`UNHEALTHY: ${reasonOf(report)}`)
+  }
+}
+
 export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     const context = readRunContext()
     const settings = readHealthSettings(context)
     maskSecrets(settings.checks)
     announce(settings)
-
-    const clients = createClients(settings.checks)
-    let report: HealthReport
+    // The runner cancels a step (or times it out) with SIGINT, then SIGTERM 7.5 s later: either
+    // ends the checks at once, and what was seen so far is still reported, well within that.
+    const cancellation = watchCancellation()
     try {
-      const options: Parameters<typeof runHealthChecks>[0] = {
-        checks: settings.checks,
-        mode: settings.mode,
-        // In monitor mode the duration bounds the run; the library still wants a timeout.
-        timeoutMs: settings.mode === 'verify' ? settings.timeoutMs : settings.durationMs,
-        durationMs: settings.durationMs,
-        intervalMs: settings.intervalMs,
-        consecutiveSuccesses: settings.consecutiveSuccesses,
-        failureLimit: settings.failureLimit,
-        thresholds: settings.thresholds
-      }
-      if (settings.load !== undefined) options.load = settings.load
-      report = await runHealthChecks(options, {
-        clock: systemClock,
-        log: actionsLogger,
-        ...clients
-      })
+      await verifyAndReport(settings, cancellation.signal)
     } finally {
-      destroyClients(clients)
-    }
-
-    const reportPath = writeReport(report)
-    setOutputs(outputsOf(report, reportPath))
-    actionsLogger.info(
-      report.healthy
-        ? `HEALTHY: all ${report.checks.length} checks passed. Report: ${reportPath}`
-        : `UNHEALTHY: ${reasonOf(report)}. Report: ${reportPath}`
-    )
-    await writeHealthSummary({ report, settings, reportPath })
-    annotate(report, settings)
-    if (!report.healthy && settings.failOnUnhealthy) {
-      throw new Error(`UNHEALTHY: ${reasonOf(report)}`)
+      cancellation.dispose()
     }
   })
 }

@@ -22,6 +22,7 @@ export function ms(value: number | undefined): string {
 }
 
 function result(check: CheckResult): string {
+  if (check.cancelled) return '⏹️ cancelled'
   return check.ok ? '✅ pass' : '❌ fail'
 }
 
@@ -63,8 +64,10 @@ function thresholdsLine(settings: HealthSettings): string | undefined {
   return parts.length === 0 ? undefined : `Thresholds: ${parts.join(', ')}`
 }
 
+/** Failed checks, and checks cut short by a cancellation that had failed rounds. */
 function addFailures(summary: SummaryBuilder, report: HealthReport): void {
   for (const check of report.checks.filter(c => !c.ok)) {
+    if (check.cancelled && check.failures === 0) continue
     const failed = report.samples.filter(s => s.check === check.name && !s.ok)
     const shown = failed.slice(-MAX_FAILED_SAMPLES_SHOWN)
     const lines = [
@@ -75,7 +78,8 @@ function addFailures(summary: SummaryBuilder, report: HealthReport): void {
       const more = failed.length > shown.length ? ` (last ${shown.length} of ${failed.length})` : ''
       lines.push('', `Failed samples${more}:`, ...shown.map(describeSample))
     }
-    summary.details(`❌ ${check.name}: ${check.lastDetail}`, lines.join('\n'))
+    const icon = check.cancelled ? '⏹️' : '❌'
+    summary.details(`${icon} ${check.name}: ${check.lastDetail}`, lines.join('\n'))
   }
 }
 
@@ -105,15 +109,26 @@ export async function writeHealthSummary(options: {
   const { report, settings, reportPath } = options
   const summary = createSummary()
   const passed = report.checks.filter(check => check.ok).length
-  const verdict = report.healthy ? '✅ HEALTHY' : '❌ UNHEALTHY'
-  summary.heading(
-    `${verdict}: ${passed} of ${report.checks.length} checks passed (${report.mode})`,
-    2
-  )
-  if (!report.healthy) {
+  if (report.cancelled) {
+    summary.heading(
+      `⏹️ CANCELLED: no verdict, ${passed} of ${report.checks.length} checks passed before the run was cancelled (${report.mode})`,
+      2
+    )
     summary.paragraph(`Reason: ${reasonOf(report)}`)
-    if (!settings.failOnUnhealthy) {
-      summary.paragraph('fail-on-unhealthy is false: the step succeeds anyway.')
+    summary.paragraph(
+      'The run was cancelled (SIGINT or SIGTERM from the runner) before every check reached a verdict: the results below are partial, and the step fails.'
+    )
+  } else {
+    const verdict = report.healthy ? '✅ HEALTHY' : '❌ UNHEALTHY'
+    summary.heading(
+      `${verdict}: ${passed} of ${report.checks.length} checks passed (${report.mode})`,
+      2
+    )
+    if (!report.healthy) {
+      summary.paragraph(`Reason: ${reasonOf(report)}`)
+      if (!settings.failOnUnhealthy) {
+        summary.paragraph('fail-on-unhealthy is false: the step succeeds anyway.')
+      }
     }
   }
   summary.table(

@@ -133,7 +133,7 @@ function mutatingEcsCalls(): string[] {
   return sim
     .calls()
     .filter(call => call.seq > actionStart && call.mutating && call.service !== 'github')
-    .map(call => call.operation)
+    .map(call => (call.error ? `${call.operation} (refused: ${call.error})` : call.operation))
 }
 
 /** The action's AWS calls before its UpdateService, in order. */
@@ -249,16 +249,17 @@ describe('rollback', () => {
 
     // The library chose UpdateService; nothing else was changed apart from the tags.
     expect(mutatingEcsCalls()).toEqual(['UpdateService', 'TagResource'])
-    // Its own overhead: DescribeServices next to ListServiceDeployments, then the revision and
-    // the target's task definition (status, version). No DescribeClusters, no second describe.
+    // Its own overhead: DescribeServices next to ListServiceDeployments → DescribeServiceRevisions.
+    // The target is not read before the write; no DescribeClusters, no second describe.
     const before = callsBeforeUpdate()
     expect([...before].sort()).toEqual([
       'DescribeServiceRevisions',
       'DescribeServices',
-      'DescribeTaskDefinition',
       'ListServiceDeployments'
     ])
-    expect(before.slice(2)).toEqual(['DescribeServiceRevisions', 'DescribeTaskDefinition'])
+    expect(before.indexOf('DescribeServiceRevisions')).toBeGreaterThan(
+      before.indexOf('ListServiceDeployments')
+    )
     const tags = await tagsOf(service.taskDefinition!)
     expect(tags['fargate-promote:rolled-back-at']).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/)
     expect(tags['fargate-promote:rollback-reason']).toBe(
@@ -339,7 +340,14 @@ describe('rollback', () => {
 
     expect(env.outputs().status).toBe('rolled-back')
     expect(env.outputs()['task-definition-arn']).toMatch(/web:3$/)
-    expect(mutatingEcsCalls()).toEqual(['RegisterTaskDefinition', 'UpdateService', 'TagResource'])
+    // `previous` is not read before the write: ECS refuses the INACTIVE revision (changing
+    // nothing), it is registered again, and the service is sent to the copy.
+    expect(mutatingEcsCalls()).toEqual([
+      'UpdateService (refused: ClientException)',
+      'RegisterTaskDefinition',
+      'UpdateService',
+      'TagResource'
+    ])
     const service = await liveService()
     expect(service.taskDefinition).toMatch(/web:3$/)
     expect(await imageOf(service.taskDefinition!)).toBe(`${IMAGE}:1.0.0`)
@@ -365,7 +373,9 @@ describe('rollback', () => {
       service: 'web',
       reason: 'errors after 1.1.0',
       rollback: true,
-      previousTaskDefinitionArn: broken
+      previousTaskDefinitionArn: broken,
+      // The target is read next to the rollout, and the record waits for its version.
+      version: '1.0.0'
     })
     expect(rollback.statuses.map(s => s.state)).toEqual(['in_progress', 'success'])
     const replaced = deployments.find(d => d.id === released)!
@@ -535,6 +545,45 @@ describe('rollback', () => {
     const record = dumpedDeployments().at(-1)
     expect(record?.payload.reason).toBe('quick')
     expect(record?.statuses.map(status => status.state)).toEqual(['in_progress'])
+    expect(sim.calls().some(call => call.operation === 'TagResource')).toBe(false)
+    await until('web back on web:1', async () => {
+      const service = await liveService()
+      return service.deployments?.length === 1 && /web:1$/.test(service.taskDefinition ?? '')
+    })
+  }, 90_000)
+
+  test('cancelled while ECS rolls back: the step fails, says ECS carries on, the record is error', async () => {
+    await deploy(await registerWeb('1.1.0'))
+    // The runner's SIGINT, as soon as ECS has accepted the rollback.
+    let stop = false
+    const since = sim.calls().at(-1)?.seq ?? 0
+    const cancel = (async () => {
+      while (!stop) {
+        if (sim.calls().some(call => call.seq > since && call.operation === 'UpdateService')) {
+          process.emit('SIGINT', 'SIGINT')
+          return
+        }
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    })()
+    const env = await runWith({
+      reason: 'bad release',
+      environment: 'staging',
+      'github-token': 'ghs_simulatortoken'
+    }).finally(() => (stop = true))
+    await cancel
+    expect(env.exitCode()).toBe(1)
+    expect(env.outputs().status).toBe('cancelled')
+    expect(env.outputs()['task-definition-arn']).toMatch(/web:1$/)
+    expect(env.stdout()).toContain(
+      'rollback failed: cancelled while web was rolling back to web:1; ECS carries on with it.'
+    )
+    expect(env.stdout()).toMatch(/::error title=Rollback of web::The run was cancelled while web/)
+    expect(env.summary()).toContain('Cancelled while rolling back (ECS carries on)')
+    const record = dumpedDeployments().at(-1)
+    expect(record?.statuses.map(status => status.state)).toEqual(['in_progress', 'error'])
+    expect(record?.statuses.at(-1)?.description).toContain('Cancelled while ECS was rolling back')
+    // Nothing was observed complete, so nothing is tagged; ECS finishes the rollback anyway.
     expect(sim.calls().some(call => call.operation === 'TagResource')).toBe(false)
     await until('web back on web:1', async () => {
       const service = await liveService()

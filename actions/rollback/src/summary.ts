@@ -1,14 +1,20 @@
 import { formatDuration } from '@fargate-promote/common'
-import { explainStoppedTask, shortName, type RollbackTargetSource } from '@fargate-promote/ecs'
+import {
+  explainStoppedTask,
+  shortName,
+  type RevisionView,
+  type RollbackStatus,
+  type RollbackTargetSource
+} from '@fargate-promote/ecs'
 import { createSummary } from '@fargate-promote/runner'
-import type { RollbackReport, RollbackStatus } from './main.js'
-import type { RevisionView } from './revision.js'
+import type { RollbackReport } from './main.js'
 
 const HEADLINE: Record<RollbackStatus, string> = {
   'rolled-back': '↩️ Rolled back',
   failed: '❌ Rollback failed',
   noop: '✅ Nothing to roll back',
-  started: '🚀 Rollback started (not watched: wait is false)'
+  started: '🚀 Rollback started (not watched: wait is false)',
+  cancelled: '⚠️ Cancelled while rolling back (ECS carries on)'
 }
 
 /** Which source decided the target, in words. */
@@ -40,7 +46,7 @@ export async function writeRollbackSummary(report: RollbackReport): Promise<void
   const { settings, result, target } = report
   const summary = createSummary()
   summary.heading(`${HEADLINE[report.status]}: ${settings.cluster}/${settings.service}`, 2)
-  if (result.reason && report.status !== 'started') summary.paragraph(`Result: ${result.reason}`)
+  if (result.reason) summary.paragraph(`Result: ${result.reason}`)
   summary.table(
     ['', 'Revision', 'Version', 'Images'],
     [
@@ -50,12 +56,7 @@ export async function writeRollbackSummary(report: RollbackReport): Promise<void
         report.from?.version ?? '—',
         images(report.from)
       ],
-      [
-        'To',
-        shortName(report.toTaskDefinitionArn),
-        report.to?.version ?? target.version ?? '—',
-        images(report.to)
-      ]
+      ['To', shortName(report.toTaskDefinitionArn), report.version ?? '—', images(report.to)]
     ]
   )
   const why = [
@@ -96,7 +97,11 @@ export async function writeRollbackSummary(report: RollbackReport): Promise<void
   const health = report.health
   if (health) {
     summary.heading(
-      health.healthy ? '✅ Healthy after the rollback' : '❌ Checks failed after the rollback',
+      health.healthy
+        ? '✅ Healthy after the rollback'
+        : health.cancelled
+          ? '⚠️ Checks cancelled after the rollback'
+          : '❌ Checks failed after the rollback',
       3
     )
     summary.table(

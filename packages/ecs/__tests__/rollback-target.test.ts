@@ -136,24 +136,19 @@ describe('resolveRollbackTarget: previous', () => {
     expect(await resolve({ kind: 'previous' })).toEqual({
       taskDefinitionArn: tdArn('api', 9),
       source: 'service-deployments',
-      status: 'ACTIVE',
-      version: '1.8.0',
       isLive: false,
       liveTaskDefinitionArn: LIVE,
       liveService: expect.objectContaining({ serviceName: 'api' })
     })
-    // ECS history answered: the live revision is not described, nor the cluster.
-    expect(sent()).toEqual([
-      'ListServiceDeploymentsCommand',
-      'DescribeServicesCommand',
+    // ECS history answered: no task definition is described (neither the live one nor the
+    // target: that is read after the write), nor the cluster.
+    expect([...sent()].sort()).toEqual([
       'DescribeServiceDeploymentsCommand',
       'DescribeServiceRevisionsCommand',
-      'DescribeTaskDefinitionCommand'
+      'DescribeServicesCommand',
+      'ListServiceDeploymentsCommand'
     ])
-    expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
-      taskDefinition: tdArn('api', 9),
-      include: ['TAGS']
-    })
+    expect(ecs).not.toHaveReceivedCommand(DescribeTaskDefinitionCommand)
     expect(ecs).toHaveReceivedCommandWith(ListServiceDeploymentsCommand, {
       cluster: CLUSTER,
       service: 'api',
@@ -173,12 +168,14 @@ describe('resolveRollbackTarget: previous', () => {
       { revision: 12, tags: { [PREVIOUS_TAG]: tdArn('api', 10) } },
       { revision: 10, status: 'INACTIVE' }
     ])
-    expect(await resolve({ kind: 'previous' })).toMatchObject({
+    const target = await resolve({ kind: 'previous' })
+    expect(target).toMatchObject({
       taskDefinitionArn: tdArn('api', 10),
       source: 'task-definition-tags',
-      status: 'INACTIVE',
       isLive: false
     })
+    // Not read before the write: rollbackService handles an INACTIVE one when ECS refuses it.
+    expect(target.status).toBeUndefined()
     expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
       taskDefinition: LIVE,
       include: ['TAGS']
@@ -260,11 +257,41 @@ describe('resolveRollbackTarget: previous', () => {
     )
   })
 
-  it('refuses a previous revision that no longer exists', async () => {
+  it('starts the ECS history chain before DescribeServices answers: one round trip for both', async () => {
+    knownRevisions([{ revision: 12 }])
+    let releaseDescribe: () => void = () => undefined
+    const described = new Promise<void>(resolve => (releaseDescribe = resolve))
+    ecs.on(DescribeServicesCommand).callsFake(async () => {
+      await described
+      return {
+        services: [service('api', { deployments: [deployment({ taskDefinition: LIVE })] })],
+        failures: []
+      }
+    })
+    ecs.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        { serviceDeploymentArn: 'sd-9', status: 'SUCCESSFUL', targetServiceRevisionArn: 'rev-9' }
+      ]
+    })
+    ecs.on(DescribeServiceRevisionsCommand).callsFake(() => {
+      // DescribeServices answers only after this: were the chain to wait for it, the test hangs.
+      releaseDescribe()
+      return {
+        serviceRevisions: [{ serviceRevisionArn: 'rev-9', taskDefinition: tdArn('api', 9) }]
+      }
+    })
+    expect((await resolve({ kind: 'previous' })).taskDefinitionArn).toBe(tdArn('api', 9))
+  })
+
+  it('does not guess when ECS history was listed but could not be read', async () => {
     knownRevisions([{ revision: 12, tags: { [PREVIOUS_TAG]: tdArn('api', 3) } }])
-    expect(await configError(resolve({ kind: 'previous' }))).toContain(
-      `the previous revision ${tdArn('api', 3)} (from task-definition-tags) no longer exists`
-    )
+    ecs.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        { serviceDeploymentArn: 'sd-9', status: 'SUCCESSFUL', targetServiceRevisionArn: 'rev-9' }
+      ]
+    })
+    ecs.on(DescribeServiceRevisionsCommand).rejects(new Error('ThrottlingException: Rate exceeded'))
+    await expect(resolve({ kind: 'previous' })).rejects.toThrow('Rate exceeded')
   })
 })
 

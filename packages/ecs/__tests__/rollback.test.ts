@@ -3,8 +3,10 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  RegisterTaskDefinitionCommand,
   ListTasksCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand
@@ -356,5 +358,130 @@ describe('rollbackService', () => {
     expect(isConfigurationError(error)).toBe(true)
     expect((error as Error).message).toContain("service: 'api' was not found in cluster 'prod'")
     expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+})
+
+describe('rollbackService: a target not read before the write', () => {
+  const COPY = tdArn('api', 12)
+  const refusal = (message: string) =>
+    Object.assign(new Error(message), { name: 'ClientException', $fault: 'client' })
+
+  function inactiveTarget() {
+    ecs
+      .on(UpdateServiceCommand, { taskDefinition: GOOD })
+      .rejects(refusal('TaskDefinition is inactive'))
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: GOOD }).resolves({
+      taskDefinition: {
+        taskDefinitionArn: GOOD,
+        family: 'api',
+        revision: 7,
+        status: 'INACTIVE',
+        containerDefinitions: [{ name: 'web', image: 'repo/api:1.0.0' }]
+      },
+      tags: [{ key: 'version', value: '1.0.0' }]
+    })
+    ecs.on(RegisterTaskDefinitionCommand).resolves({
+      taskDefinition: { taskDefinitionArn: COPY, family: 'api', revision: 12 }
+    })
+    ecs.on(UpdateServiceCommand, { taskDefinition: COPY }).resolves({
+      service: rollingOut(COPY, 'ecs-svc/12')
+    })
+  }
+
+  it('registers an INACTIVE target again when ECS refuses it, and moves the service to the copy', async () => {
+    inactiveTarget()
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .resolves({ services: [steadyOn(COPY, 'ecs-svc/12')] })
+    const requests: unknown[] = []
+
+    const result = await rollbackService(
+      options({ onRequested: request => requests.push(request) }),
+      deps()
+    )
+
+    expect(result).toMatchObject({
+      status: 'rolled-back',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: COPY,
+      reinstatedFrom: GOOD,
+      deploymentId: 'ecs-svc/12',
+      method: 'update-service'
+    })
+    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 2)
+    expect(ecs).toHaveReceivedCommandWith(RegisterTaskDefinitionCommand, {
+      family: 'api',
+      tags: expect.arrayContaining([{ key: 'fargate-promote:reinstated-from', value: GOOD }])
+    })
+    // Recorded once, with the revision ECS was really sent to.
+    expect(requests).toEqual([
+      {
+        fromTaskDefinitionArn: BAD,
+        toTaskDefinitionArn: COPY,
+        reinstatedFrom: GOOD,
+        method: 'update-service',
+        deploymentId: 'ecs-svc/12'
+      }
+    ])
+    expect(log.text()).toContain('api: api:7 is INACTIVE (deregistered); registering it again')
+  })
+
+  it('turns a missing target into a configuration error, with nothing changed', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    ecs.on(UpdateServiceCommand).rejects(refusal('TaskDefinition not found.'))
+    const error = await rollbackService(options(), deps()).catch((e: unknown) => e)
+    expect(isConfigurationError(error)).toBe(true)
+    expect((error as Error).message).toBe(
+      `to: task definition ${GOOD} does not exist (ECS: TaskDefinition not found.); the service was not changed. Roll back to a version, a revision number or an ARN that exists.`
+    )
+    expect(ecs).not.toHaveReceivedCommand(RegisterTaskDefinitionCommand)
+  })
+
+  it('passes any other refusal on untouched', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    ecs.on(UpdateServiceCommand).rejects(refusal('Access denied'))
+    await expect(rollbackService(options(), deps())).rejects.toThrow('Access denied')
+    expect(ecs).not.toHaveReceivedCommand(RegisterTaskDefinitionCommand)
+  })
+})
+
+describe('rollbackService: wait and cancellation', () => {
+  it('with wait false returns started once ECS accepted the update, without watching', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/10') })
+    const result = await rollbackService(options({ wait: false }), deps())
+    expect(result).toEqual({
+      status: 'started',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      deploymentId: 'ecs-svc/10',
+      method: 'update-service'
+    })
+    // Only the update: no poll after it.
+    expect(ecs).toHaveReceivedCommandTimes(DescribeServicesCommand, 1)
+    expect(log.text()).toContain('ECS accepted the rollback (deployment ecs-svc/10)')
+  })
+
+  it('reports cancelled, not failed, when the watch is cancelled: ECS carries on', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .resolves({
+        services: [rollingOut(GOOD, 'ecs-svc/10')]
+      })
+    const controller = new AbortController()
+    // The runner's SIGINT arrives right after ECS accepted the rollback.
+    ecs.on(UpdateServiceCommand).callsFake(() => {
+      controller.abort()
+      return { service: rollingOut(GOOD, 'ecs-svc/10') }
+    })
+    const result = await rollbackService(options(), { ...deps(), signal: controller.signal })
+    expect(result).toMatchObject({
+      status: 'cancelled',
+      toTaskDefinitionArn: GOOD,
+      deploymentId: 'ecs-svc/10',
+      reason: 'the watch was cancelled; ECS carries on rolling api back to api:7'
+    })
   })
 })

@@ -57,8 +57,12 @@ export type RollbackTargetSource =
 export interface RollbackTarget {
   taskDefinitionArn: string
   source: RollbackTargetSource
-  /** INACTIVE revisions must be registered again (reinstateRevision) before deploying them. */
-  status: 'ACTIVE' | 'INACTIVE'
+  /**
+   * Read for a version, a revision or an ARN. Undefined for `previous`, which is not read before
+   * the write (rollbackService registers an INACTIVE revision again when ECS refuses it).
+   */
+  status?: 'ACTIVE' | 'INACTIVE'
+  /** The `version` tag, when the target was read (see status). */
   version?: string
   /** The target is what the service runs now. */
   isLive: boolean
@@ -102,43 +106,49 @@ function epoch(value: number | string): number {
   return typeof value === 'number' ? value : Date.parse(value)
 }
 
+/** ECS service-deployment history as task definitions, newest first. */
+interface EcsHistory {
+  /** Undefined when the API is not available (older regions, restricted roles). */
+  taskDefinitions?: string[]
+  /** Reading the history failed after the API answered: the rollback must not guess. */
+  error?: Error
+}
+
 /**
- * The service's SUCCESSFUL service deployments, or undefined when the API is not available.
- * Never rejects, so it can run next to preflight.
+ * The task definitions of the service's SUCCESSFUL service deployments, newest first. A brief
+ * names only its service revision (an opaque ARN): one DescribeServiceRevisions call turns up to
+ * 20 of them into task definitions. Needs nothing from DescribeServices, so the whole chain runs
+ * next to preflight. Never rejects (an unhandled rejection if preflight fails first).
  */
-async function listSuccessful(
+async function readEcsHistory(
   ecs: ECSClient,
   cluster: string,
   service: string,
   log: Logger
-): Promise<ServiceDeploymentBrief[] | undefined> {
+): Promise<EcsHistory> {
+  let listed: ServiceDeploymentBrief[]
   try {
-    const listed = await ecs.send(
+    const answer = await ecs.send(
       new ListServiceDeploymentsCommand({ cluster, service, status: ['SUCCESSFUL'] })
     )
-    return (listed.serviceDeployments ?? []).filter(brief => brief.status === 'SUCCESSFUL')
+    listed = (answer.serviceDeployments ?? []).filter(brief => brief.status === 'SUCCESSFUL')
   } catch (error) {
-    // Older accounts/regions or restricted roles lack this API; other sources follow.
     log.debug(`ListServiceDeployments unavailable: ${errorMessage(error)}`)
-    return undefined
+    return {}
+  }
+  try {
+    return { taskDefinitions: await taskDefinitionsOf(ecs, listed) }
+  } catch (error) {
+    return { error: error instanceof Error ? error : new Error(errorMessage(error)) }
   }
 }
 
-/**
- * ECS service-deployment history: the newest SUCCESSFUL deployment of another revision.
- * A brief names only its service revision (an opaque ARN, no task definition): neither
- * ListServiceDeployments nor DescribeServiceDeployments gives the task definition, so one
- * DescribeServiceRevisions call is always needed to turn revisions into task definitions.
- */
-async function fromServiceDeployments(
+async function taskDefinitionsOf(
   ecs: ECSClient,
-  listed: ServiceDeploymentBrief[] | undefined,
-  live: string
-): Promise<string | undefined> {
-  if (!listed) return undefined
+  listed: ServiceDeploymentBrief[]
+): Promise<string[]> {
   const briefs = [...listed]
   briefs.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
-  const revisionArns: string[] = []
   const withoutRevision = briefs
     .filter(b => !b.targetServiceRevisionArn)
     .map(b => b.serviceDeploymentArn ?? '')
@@ -153,22 +163,28 @@ async function fromServiceDeployments(
         described.set(deployment.serviceDeploymentArn, arn)
     }
   }
+  const revisionArns: string[] = []
   for (const brief of briefs) {
     const arn = brief.targetServiceRevisionArn ?? described.get(brief.serviceDeploymentArn ?? '')
     if (arn && !revisionArns.includes(arn)) revisionArns.push(arn)
   }
-  if (revisionArns.length === 0) return undefined
+  if (revisionArns.length === 0) return []
   const revisions = await ecs.send(
     new DescribeServiceRevisionsCommand({ serviceRevisionArns: revisionArns.slice(0, 20) })
   )
   const byArn = new Map(
     (revisions.serviceRevisions ?? []).map(r => [r.serviceRevisionArn ?? '', r.taskDefinition])
   )
-  for (const arn of revisionArns) {
+  return revisionArns.flatMap(arn => {
     const taskDefinition = byArn.get(arn)
-    if (taskDefinition && taskDefinition !== live) return taskDefinition
-  }
-  return undefined
+    return taskDefinition ? [taskDefinition] : []
+  })
+}
+
+/** The newest task definition in ECS's history that is not the live one. */
+function fromServiceDeployments(history: EcsHistory, live: string): string | undefined {
+  if (history.error !== undefined) throw history.error
+  return history.taskDefinitions?.find(arn => arn !== live)
 }
 
 async function fromGitHub(
@@ -197,12 +213,12 @@ async function resolvePrevious(
   options: ResolveRollbackTargetOptions,
   deps: ResolveRollbackTargetDeps,
   live: string,
-  listed: ServiceDeploymentBrief[] | undefined,
+  history: EcsHistory,
   log: Logger
 ): Promise<{ arn: string; source: RollbackTargetSource }> {
   const { service } = options
   const family = familyOf(live)
-  const fromEcs = await fromServiceDeployments(deps.ecs, listed, live)
+  const fromEcs = fromServiceDeployments(history, live)
   if (fromEcs) return { arn: fromEcs, source: 'service-deployments' }
   // Only now is the live revision read: its tag is the fallback when ECS history has no answer.
   const liveDescribed = await describe(deps.ecs, live)
@@ -213,7 +229,7 @@ async function resolvePrevious(
     if (fromHistory) return { arn: fromHistory, source: 'github-deployments' }
   }
   throw new ConfigurationError(
-    `rollback-to: no previous revision of service '${service}' could be found (ECS service-deployment history, the '${PREVIOUS_TAG}' tag on ${shortName(live)}${deps.history ? ', GitHub deployments' : ''}). Roll back to a version, a revision number or a task-definition ARN instead.`
+    `to: no previous revision of service '${service}' could be found (ECS service-deployment history, the '${PREVIOUS_TAG}' tag on ${shortName(live)}${deps.history ? ', GitHub deployments' : ''}). Roll back to a version, a revision number or a task-definition ARN instead.`
   )
 }
 
@@ -223,9 +239,7 @@ async function resolveVersion(
   version: string
 ): Promise<{ described: Described; source: RollbackTargetSource }> {
   if (version.trim() === '') {
-    throw new ConfigurationError(
-      'rollback-to: the version is empty. Give the version to roll back to.'
-    )
+    throw new ConfigurationError('to: the version is empty. Give the version to roll back to.')
   }
   const revisions = [
     ...(await listRevisions(family, 'ACTIVE', { ecs })),
@@ -249,7 +263,7 @@ async function resolveVersion(
   }
   if (imageMatch) return { described: imageMatch, source: 'image-tag' }
   throw new ConfigurationError(
-    `rollback-to: no revision of task definition family '${family}' among the newest ${VERSION_SCAN_LIMIT} has the '${VERSION_TAG}' tag or an image tag '${version}'. Check the version, or roll back to a revision number or ARN.`
+    `to: no revision of task definition family '${family}' among the newest ${VERSION_SCAN_LIMIT} has the '${VERSION_TAG}' tag or an image tag '${version}'. Check the version, or roll back to a revision number or ARN.`
   )
 }
 
@@ -269,9 +283,9 @@ export async function resolveRollbackTarget(
   const { to } = options
   // For "previous", ECS history is read next to preflight (both read-only): one round trip less
   // of waiting. An unknown cluster still fails in preflight, from DescribeServices.
-  const listing =
+  const history =
     to.kind === 'previous'
-      ? listSuccessful(deps.ecs, options.cluster, options.service, log)
+      ? readEcsHistory(deps.ecs, options.cluster, options.service, log)
       : undefined
   const checked = await preflight(
     { cluster: options.cluster, services: [options.service], checkCluster: false },
@@ -287,15 +301,18 @@ export async function resolveRollbackTarget(
   let source: RollbackTargetSource
   switch (to.kind) {
     case 'previous': {
-      const found = await resolvePrevious(options, deps, live, await listing, log)
-      source = found.source
-      described = await describe(deps.ecs, found.arn)
-      if (!described) {
-        throw new ConfigurationError(
-          `rollback-to: the previous revision ${found.arn} (from ${found.source}) no longer exists. Roll back to a version, revision number or ARN instead.`
-        )
+      // Not described before the write: history names revisions that existed, and ECS refuses
+      // (changing nothing) a missing or INACTIVE one, which rollbackService then handles.
+      const found = await resolvePrevious(options, deps, live, (await history) ?? {}, log)
+      const target: RollbackTarget = {
+        taskDefinitionArn: found.arn,
+        source: found.source,
+        isLive: false,
+        liveTaskDefinitionArn: live,
+        liveService
       }
-      break
+      log.info(`Rollback target for ${options.service}: ${shortName(found.arn)} (${found.source})`)
+      return target
     }
     case 'version': {
       const found = await resolveVersion(deps.ecs, family, to.version)
@@ -306,14 +323,14 @@ export async function resolveRollbackTarget(
     case 'revision': {
       if (!Number.isInteger(to.revision) || to.revision <= 0) {
         throw new ConfigurationError(
-          `rollback-to: revision '${to.revision}' is not a positive whole number. Give a revision of family '${family}', e.g. 42.`
+          `to: revision '${to.revision}' is not a positive whole number. Give a revision of family '${family}', e.g. 42.`
         )
       }
       source = 'revision'
       described = await describe(deps.ecs, `${family}:${to.revision}`)
       if (!described) {
         throw new ConfigurationError(
-          `rollback-to: revision ${to.revision} of task definition family '${family}' does not exist. List revisions with 'aws ecs list-task-definitions --family-prefix ${family}'.`
+          `to: revision ${to.revision} of task definition family '${family}' does not exist. List revisions with 'aws ecs list-task-definitions --family-prefix ${family}'.`
         )
       }
       break
@@ -322,19 +339,19 @@ export async function resolveRollbackTarget(
       const parsed = parseTaskDefinitionArn(to.arn)
       if (!parsed || parsed.revision === undefined) {
         throw new ConfigurationError(
-          `rollback-to: '${to.arn}' is not a task-definition ARN with a revision (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>).`
+          `to: '${to.arn}' is not a task-definition ARN with a revision (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>).`
         )
       }
       if (parsed.family !== family) {
         throw new ConfigurationError(
-          `rollback-to: '${to.arn}' belongs to family '${parsed.family}', but service '${options.service}' runs family '${family}'. Roll back to a revision of '${family}'.`
+          `to: '${to.arn}' belongs to family '${parsed.family}', but service '${options.service}' runs family '${family}'. Roll back to a revision of '${family}'.`
         )
       }
       source = 'arn'
       described = await describe(deps.ecs, to.arn)
       if (!described) {
         throw new ConfigurationError(
-          `rollback-to: task definition '${to.arn}' does not exist. Check the ARN.`
+          `to: task definition '${to.arn}' does not exist. Check the ARN.`
         )
       }
       break
@@ -367,9 +384,7 @@ export async function reinstateRevision(
 ): Promise<string> {
   const described = await describe(deps.ecs, arn)
   if (!described) {
-    throw new ConfigurationError(
-      `rollback-to: task definition '${arn}' does not exist. Check the ARN.`
-    )
+    throw new ConfigurationError(`to: task definition '${arn}' does not exist. Check the ARN.`)
   }
   const rendered = renderTaskDefinition({
     base: { taskDefinition: described.taskDefinition, tags: described.tags ?? [] },

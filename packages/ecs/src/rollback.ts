@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { ConfigurationError, errorMessage, type Logger } from '@fargate-promote/common'
 import { isDeploymentInProgress, primaryDeployment } from './preflight.js'
+import { reinstateRevision } from './rollback-target.js'
 import { describeServices } from './services.js'
 import { parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
 import type { EcsDeps, RollbackMethod, RollbackResult } from './types.js'
@@ -18,7 +19,10 @@ import { watchRollout } from './watch.js'
 export interface RollbackOptions {
   cluster: string
   service: string
-  /** The exact revision to go back to (an ACTIVE one: reinstate INACTIVE revisions first). */
+  /**
+   * The exact revision to go back to. An INACTIVE one is registered again (same content) when
+   * ECS refuses it, and the service is moved to the copy.
+   */
   taskDefinitionArn: string
   /** Why, for the log. */
   reason: string
@@ -37,6 +41,25 @@ export interface RollbackOptions {
    * DescribeServices round trip before the rollback request. Later reads still describe again.
    */
   describedService?: Service
+  /**
+   * False: return status 'started' as soon as ECS accepted the rollback request, without
+   * watching it. Default true.
+   */
+  wait?: boolean
+  /**
+   * Called once ECS has accepted the rollback (or is already carrying it out), before the
+   * watch: the moment to record that a rollback started, with the exact revision sent.
+   */
+  onRequested?: (request: RollbackRequest) => void
+}
+
+/** What ECS was asked to do, as soon as it accepted it. */
+export interface RollbackRequest {
+  fromTaskDefinitionArn: string
+  toTaskDefinitionArn: string
+  reinstatedFrom?: string
+  method: RollbackMethod
+  deploymentId?: string
 }
 
 const ONGOING = new Set(['PENDING', 'IN_PROGRESS'])
@@ -108,6 +131,59 @@ async function awaitPrimaryOf(
   }
 }
 
+/** ECS refuses to move a service to a deregistered revision with exactly this. */
+function isInactiveRefusal(error: unknown): boolean {
+  const { name, message } = error as { name?: string; message?: string }
+  return (
+    (name === 'ClientException' || name === 'InvalidParameterException') &&
+    /TaskDefinition is inactive/i.test(message ?? '')
+  )
+}
+
+/** ECS's answer to a revision that does not exist (deleted, or never registered). */
+function isMissingRefusal(error: unknown): boolean {
+  const { name, message } = error as { name?: string; message?: string }
+  return (
+    name === 'ClientException' &&
+    /TaskDefinition not found|Unable to describe task definition/i.test(message ?? '')
+  )
+}
+
+/**
+ * UpdateService to the target, sent without reading the target first: the service-deployment
+ * history a `previous` target comes from names revisions that existed, and a refused update
+ * changes nothing. When ECS refuses an INACTIVE revision, it is registered again with the same
+ * content and the update is sent to the copy.
+ */
+async function updateToTarget(
+  deps: { ecs: ECSClient; log: Logger },
+  cluster: string,
+  name: string,
+  target: string
+): Promise<{ taskDefinitionArn: string; reinstatedFrom?: string; deploymentId?: string }> {
+  const send = async (taskDefinition: string) => {
+    const updated = await deps.ecs.send(
+      new UpdateServiceCommand({ cluster, service: name, taskDefinition })
+    )
+    return updated.service?.deployments?.find(
+      d => d.status === 'PRIMARY' && d.taskDefinition === taskDefinition
+    )?.id
+  }
+  try {
+    return { taskDefinitionArn: target, deploymentId: await send(target) }
+  } catch (error) {
+    if (isMissingRefusal(error)) {
+      throw new ConfigurationError(
+        `to: task definition ${target} does not exist (ECS: ${errorMessage(error)}); the service was not changed. Roll back to a version, a revision number or an ARN that exists.`
+      )
+    }
+    if (!isInactiveRefusal(error)) throw error
+    deps.log.info(`${name}: ${shortName(target)} is INACTIVE (deregistered); registering it again`)
+    const copy = await reinstateRevision(target, deps)
+    return { taskDefinitionArn: copy, reinstatedFrom: target, deploymentId: await send(copy) }
+  }
+}
+
 /**
  * Return a service to an exact task-definition revision and watch until it serves it.
  * Never starts a second rollout next to one already heading for the target.
@@ -162,6 +238,8 @@ export async function rollbackService(
   log.info(`${name}: rolling back ${shortName(from)} → ${shortName(target)}: ${options.reason}`)
   let deploymentId: string | undefined
   let method: RollbackMethod
+  let sentTo = target
+  let reinstatedFrom: string | undefined
   if (arn === target) {
     // ECS (circuit breaker) or an earlier request is already taking the service there.
     method = 'existing-deployment'
@@ -184,31 +262,49 @@ export async function rollbackService(
       deploymentId = (await awaitPrimaryOf(deps, options, deadline))?.id
     } else {
       method = 'update-service'
-      const updated = await deps.ecs.send(
-        new UpdateServiceCommand({ cluster, service: name, taskDefinition: target })
-      )
-      deploymentId = updated.service?.deployments?.find(
-        d => d.status === 'PRIMARY' && d.taskDefinition === target
-      )?.id
+      const updated = await updateToTarget(deps, cluster, name, target)
+      sentTo = updated.taskDefinitionArn
+      reinstatedFrom = updated.reinstatedFrom
+      deploymentId = updated.deploymentId
     }
   }
+  const sent = {
+    ...base,
+    toTaskDefinitionArn: sentTo,
+    ...(reinstatedFrom ? { reinstatedFrom } : {})
+  }
+  options.onRequested?.({ ...sent, method, ...(deploymentId ? { deploymentId } : {}) })
   if (deploymentId === undefined) {
-    const reason = `no deployment of ${shortName(target)} appeared on ${name} after the rollback request (${method})`
+    const reason = `no deployment of ${shortName(sentTo)} appeared on ${name} after the rollback request (${method})`
     log.warning(`${name}: rollback failed: ${reason}`)
-    return { ...base, status: 'failed', method, reason }
+    return { ...sent, status: 'failed', method, reason }
+  }
+  if (options.wait === false) {
+    log.info(`${name}: ECS accepted the rollback (deployment ${deploymentId}); not waiting for it`)
+    return { ...sent, status: 'started', deploymentId, method }
   }
 
   // one target watched, so one result
-  const rollout = (await watch(deploymentId, target, false))[0] as RolloutResult
+  const rollout = (await watch(deploymentId, sentTo, false))[0] as RolloutResult
   if (rollout.outcome === 'succeeded') {
-    return { ...base, status: 'rolled-back', deploymentId, method, rollout }
+    return { ...sent, status: 'rolled-back', deploymentId, method, rollout }
+  }
+  if (deps.signal?.aborted && rollout.reason === 'cancelled') {
+    return {
+      ...sent,
+      status: 'cancelled',
+      deploymentId,
+      method,
+      rollout,
+      reason: `the watch was cancelled; ECS carries on rolling ${name} back to ${shortName(sentTo)}`
+    }
   }
   return {
-    ...base,
+    ...sent,
     status: 'failed',
     deploymentId,
     method,
     rollout,
-    reason: `rollback to ${shortName(target)} ${rollout.outcome}: ${rollout.reason ?? 'no reason given'}`
+    reason: `rollback to ${shortName(sentTo)} ${rollout.outcome}: ${rollout.reason ?? 'no reason given'}`
   }
 }

@@ -13,6 +13,8 @@ export interface LoadDeps {
   clock: Clock
   /** Agents with maxSockets = concurrency; made and closed here when absent. */
   agents?: HttpAgents
+  /** Cancellation: no new request is sent and those in flight are aborted (`cancelled`). */
+  signal?: AbortSignal
 }
 
 export function validateLoad(load: LoadOptions): void {
@@ -29,7 +31,8 @@ export function validateLoad(load: LoadOptions): void {
 /**
  * Fires `requests` requests with at most `concurrency` in flight: each worker takes the next
  * request as soon as its previous one finished, so the server sees steady pressure rather than
- * waves. Every request is one Sample, in completion order.
+ * waves. Every request is one Sample, in completion order. Once deps.signal aborts, no request
+ * is started; those in flight end as `cancelled` samples.
  */
 export async function sampleLoad(
   spec: HttpCheckSpec,
@@ -41,9 +44,9 @@ export async function sampleLoad(
   const samples: Sample[] = []
   let issued = 0
   const worker = async () => {
-    while (issued < load.requests) {
+    while (issued < load.requests && !deps.signal?.aborted) {
       issued++
-      samples.push(await probeHttp(spec, { clock: deps.clock, agents }))
+      samples.push(await probeHttp(spec, { clock: deps.clock, agents, signal: deps.signal }))
     }
   }
   try {

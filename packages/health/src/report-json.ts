@@ -7,6 +7,7 @@ import type { HealthReport } from './types.js'
 export function reportToJson(report: HealthReport): string {
   const json = {
     healthy: report.healthy,
+    cancelled: report.cancelled,
     mode: report.mode,
     reason: report.reason,
     startedAt: new Date(report.startedAt).toISOString(),

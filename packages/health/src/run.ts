@@ -50,6 +50,12 @@ export interface RunHealthChecksDeps {
   elb?: ElasticLoadBalancingV2Client
   cloudwatch?: CloudWatchClient
   sqs?: SQSClient
+  /**
+   * Cancellation (the runner's SIGINT): no new round starts, the wait for the next one ends at
+   * once, HTTP requests in flight are aborted (AWS calls in flight are let finish), and the
+   * run resolves with a `cancelled` report of what was gathered so far. It never throws for it.
+   */
+  signal?: AbortSignal
 }
 
 interface CheckState {
@@ -64,6 +70,8 @@ interface CheckState {
   ok: boolean
   latencies: number[]
   agents?: HttpAgents
+  /** The run was cancelled before this check reached its verdict. */
+  cancelled: boolean
 }
 
 export function checkTarget(spec: CheckSpec): string {
@@ -92,9 +100,9 @@ function takeRound(
   // validateRunOptions has checked that the client each type needs is present.
   switch (spec.type) {
     case 'http': {
-      const agents = state.agents as HttpAgents
-      if (options.load) return sampleLoad(spec, options.load, { clock, agents })
-      return probeHttp(spec, { clock, agents }).then(sample => [sample])
+      const httpDeps = { clock, agents: state.agents as HttpAgents, signal: deps.signal }
+      if (options.load) return sampleLoad(spec, options.load, httpDeps)
+      return probeHttp(spec, httpDeps).then(sample => [sample])
     }
     case 'ecs-service':
       return probeEcsService(spec, { ecs: deps.ecs as ECSClient, clock, since }).then(s => [s])
@@ -113,19 +121,21 @@ function takeRound(
   }
 }
 
-/** Resolves when someone calls stop(); lets a monitor end early without waiting out sleeps. */
-class StopSignal {
-  stopped = false
-  readonly promise: Promise<void>
-  private resolve: () => void = () => undefined
-
-  constructor() {
-    this.promise = new Promise(resolve => (this.resolve = resolve))
-  }
-
-  stop(): void {
-    this.stopped = true
-    this.resolve()
+/**
+ * Sleep until `ms` have passed or `wake` aborts. The signal goes to the clock, so the system
+ * clock clears its timer (no timer outlives the run); the race covers clocks that ignore it.
+ */
+async function pause(clock: Clock, ms: number, wake: AbortSignal): Promise<void> {
+  if (wake.aborted) return
+  let onWake: () => void = () => undefined
+  const woken = new Promise<void>(resolve => {
+    onWake = resolve
+    wake.addEventListener('abort', onWake, { once: true })
+  })
+  try {
+    await Promise.race([clock.sleep(ms, wake), woken])
+  } finally {
+    wake.removeEventListener('abort', onWake)
   }
 }
 
@@ -137,20 +147,28 @@ class StopSignal {
  * for durationMs; the run stops as soon as one check has failed more than failureLimit rounds.
  * Checks run concurrently and each loop keeps its own clock, so a slow check never delays
  * another's rounds or deadline. Bad options or a missing AWS client: ConfigurationError before
- * any request.
+ * any request. When deps.signal aborts, the run ends as soon as the rounds in flight have (HTTP
+ * requests are aborted) and resolves with a `cancelled` report: see RunHealthChecksDeps.signal.
  */
 export async function runHealthChecks(
   options: RunHealthChecksOptions,
   deps: RunHealthChecksDeps
 ): Promise<HealthReport> {
   validateRunOptions(options, deps)
-  const { clock, log } = deps
+  const { clock, log, signal } = deps
   const startedAt = clock.now()
   const deadline =
     startedAt + (options.mode === 'verify' ? options.timeoutMs : (options.durationMs as number))
   const failureLimit = options.failureLimit ?? 0
   const samples: Sample[] = []
-  const stop = new StopSignal()
+  // Wakes every loop from its wait: a monitor check has tripped, or the caller cancelled.
+  const wake = new AbortController()
+  const onCancel = () => {
+    log.info('Cancelled: no new round starts; reporting what was seen so far')
+    wake.abort()
+  }
+  if (signal?.aborted) onCancel()
+  else signal?.addEventListener('abort', onCancel, { once: true })
   let tripped: CheckState | undefined
 
   const states: CheckState[] = options.checks.map(spec => ({
@@ -163,16 +181,24 @@ export async function runHealthChecks(
     lastOk: undefined,
     ok: false,
     latencies: [],
+    cancelled: false,
     ...(spec.type === 'http'
       ? { agents: createHttpAgents(spec, options.load?.concurrency ?? 1) }
       : {})
   }))
 
-  const record = (state: CheckState, round: Sample[]) => {
+  /**
+   * Keeps the round's samples and judges it. A round cut short by the cancellation is not
+   * judged (false): its finished requests are real observations and are kept, but a verdict on
+   * part of a round would be made up.
+   */
+  const record = (state: CheckState, round: Sample[]): boolean => {
     for (const sample of round) {
+      if (sample.cancelled) continue
       samples.push(sample)
       if (sample.latencyMs !== undefined) state.latencies.push(sample.latencyMs)
     }
+    if (round.some(sample => sample.cancelled)) return false
     const verdict = judgeRound(round, options.thresholds)
     state.attempts++
     state.lastDetail = verdict.detail
@@ -189,12 +215,15 @@ export async function runHealthChecks(
       )
     }
     state.lastOk = verdict.ok
+    return true
   }
 
+  // Every verdict returns; only a cancellation breaks out of the loop.
   const loop = async (state: CheckState) => {
     for (;;) {
+      if (signal?.aborted) break
       const roundStart = clock.now()
-      record(state, await takeRound(state, options, deps, startedAt))
+      if (!record(state, await takeRound(state, options, deps, startedAt))) break
       if (options.mode === 'verify' && state.consecutive >= options.consecutiveSuccesses) {
         state.ok = true
         log.info(`✓ ${state.spec.name} healthy: ${rounds(state.consecutive, 'passing ')} in a row`)
@@ -205,11 +234,11 @@ export async function runHealthChecks(
         log.warning(
           `✗ ${state.spec.name} failed ${state.failures} rounds, more than the failure limit ${failureLimit}: stopping`
         )
-        stop.stop()
+        wake.abort()
         return
       }
-      if (stop.stopped) {
-        state.ok = options.mode === 'monitor'
+      if (tripped !== undefined) {
+        state.ok = true
         return
       }
       const nextAt = roundStart + options.intervalMs
@@ -217,17 +246,19 @@ export async function runHealthChecks(
         state.ok = options.mode === 'monitor'
         return
       }
-      await Promise.race([clock.sleep(Math.max(0, nextAt - clock.now())), stop.promise])
-      if (stop.stopped) {
-        state.ok = options.mode === 'monitor'
+      await pause(clock, Math.max(0, nextAt - clock.now()), wake.signal)
+      if (tripped !== undefined) {
+        state.ok = true
         return
       }
     }
+    state.cancelled = true
   }
 
   try {
     await Promise.all(states.map(loop))
   } finally {
+    signal?.removeEventListener('abort', onCancel)
     for (const state of states) if (state.agents) destroyHttpAgents(state.agents)
   }
 
@@ -248,6 +279,27 @@ function describeFailure(
     return `${name} failed ${state.failures} of ${state.attempts} rounds, more than the failure limit ${failureLimit}; last: ${state.lastDetail}`
   }
   return `${name} did not pass ${rounds(options.consecutiveSuccesses)} in a row within ${formatDuration(options.timeoutMs)} (${state.passes} of ${state.attempts} passed); last: ${state.lastDetail}`
+}
+
+/** What a cancelled run knew about one check when it stopped. */
+function describeSoFar(
+  state: CheckState,
+  options: RunHealthChecksOptions,
+  failureLimit: number
+): string {
+  const { name } = state.spec
+  if (state.attempts === 0) return `${name}: no round completed`
+  if (state.cancelled) {
+    const streak =
+      options.mode === 'verify'
+        ? `, ${state.consecutive} of ${options.consecutiveSuccesses} in a row`
+        : ''
+    return `${name} passed ${state.passes} of ${rounds(state.attempts)}${streak} (last: ${state.lastDetail})`
+  }
+  if (!state.ok) return describeFailure(state, options, failureLimit)
+  return options.mode === 'verify'
+    ? `${name} healthy (${rounds(state.consecutive, 'passing ')} in a row)`
+    : `${name} passed ${state.passes} of ${rounds(state.attempts)}`
 }
 
 function buildReport(
@@ -276,29 +328,39 @@ function buildReport(
     }
     if (p50Ms !== undefined) result.p50Ms = p50Ms
     if (p95Ms !== undefined) result.p95Ms = p95Ms
+    if (state.cancelled) result.cancelled = true
     return result
   })
+  const cancelled = states.some(state => state.cancelled)
   const httpSamples = samples.filter(sample => sample.type === 'http')
   const hasHttp = states.some(state => state.spec.type === 'http')
   const latency = hasHttp ? summarizeLatency(httpSamples) : undefined
-  const reasons = states
-    .filter(state => !state.ok)
-    .sort((a, b) => (a === tripped ? -1 : b === tripped ? 1 : 0))
-    .map(state => describeFailure(state, options, failureLimit))
-  if (tripped !== undefined) {
-    reasons[0] += ` (stopped early after ${formatDuration(finishedAt - startedAt)})`
-  }
+  const took = formatDuration(finishedAt - startedAt)
+  const reasons = cancelled
+    ? states.map(state => describeSoFar(state, options, failureLimit))
+    : states
+        .filter(state => !state.ok)
+        .sort((a, b) => (a === tripped ? -1 : b === tripped ? 1 : 0))
+        .map(state => describeFailure(state, options, failureLimit))
+  if (tripped !== undefined && !cancelled) reasons[0] += ` (stopped early after ${took})`
   // Over a whole monitor run the thresholds judge the service, not just single rounds; in
   // verify the early rounds before a check settled would unfairly count against it.
   if (options.mode === 'monitor' && latency !== undefined) {
+    const over = cancelled ? 'over the HTTP requests so far' : 'over all HTTP requests'
     for (const violation of thresholdViolations(latency, options.thresholds)) {
-      reasons.push(`over all HTTP requests: ${violation}`)
+      reasons.push(`${over}: ${violation}`)
     }
+  }
+  if (cancelled) {
+    const total = states.reduce((sum, state) => sum + state.attempts, 0)
+    reasons[0] = `cancelled after ${rounds(total)} (${took}): ${reasons[0] as string}`
   }
   const report: HealthReport = {
     healthy: reasons.length === 0,
+    cancelled,
     mode: options.mode,
-    failedChecks: checks.filter(check => !check.ok).map(check => check.name),
+    // A check the cancellation cut short did not fail: it is not named here.
+    failedChecks: checks.filter(check => !check.ok && !check.cancelled).map(check => check.name),
     checks,
     samples,
     latency,

@@ -96,6 +96,11 @@ export interface Sample {
   status?: number
   /** One line a person understands. Never holds header values or response bodies. */
   detail: string
+  /**
+   * The request was cut short by a cancellation (deps.signal): not an observation of the
+   * service. runHealthChecks drops such samples, so they never reach a report.
+   */
+  cancelled?: true
 }
 
 export interface LatencySummary {
@@ -122,12 +127,24 @@ export interface CheckResult {
   p50Ms?: number
   p95Ms?: number
   lastDetail: string
+  /**
+   * The run was cancelled before this check reached a verdict: `ok` is false, but the check
+   * did not fail either, so it is not in `failedChecks`. Absent otherwise.
+   */
+  cancelled?: true
 }
 
 export type HealthMode = 'verify' | 'monitor'
 
 export interface HealthReport {
+  /** False when cancelled: a verdict that was not reached is not a pass. */
   healthy: boolean
+  /**
+   * The caller cancelled the run (deps.signal) before every check reached its verdict. The
+   * report then holds the rounds and samples gathered until then; `reason` starts with
+   * `cancelled after`.
+   */
+  cancelled: boolean
   mode: HealthMode
   failedChecks: string[]
   checks: CheckResult[]

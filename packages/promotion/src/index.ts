@@ -42,3 +42,20 @@ export {
   checkRunTitle,
   checkRunSummary
 } from './check-run.js'
+export {
+  RollbackRecorder,
+  HISTORY_LIMIT,
+  SUPERSEDED,
+  type RollbackRecordTarget,
+  type RollbackRecorderOptions,
+  type StartedRollback,
+  type FinishedRollback,
+  type RecordReport
+} from './rollback/records.js'
+export {
+  rollbackAndRecord,
+  CHECK_SUCCESSES,
+  type RollbackAndRecordOptions,
+  type RollbackAndRecordDeps,
+  type RollbackOutcome
+} from './rollback/run.js'

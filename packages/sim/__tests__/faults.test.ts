@@ -224,7 +224,13 @@ describe('fault injection through the server', () => {
     })
     const started = Date.now()
     await sqs.send(new CreateQueueCommand({ QueueName: 'q' }))
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+    const finished = Date.now()
+    expect(finished - started).toBeGreaterThanOrEqual(140)
+    // The call log spans the wait: received before the latency, answered after it.
+    const [logged] = sim.calls()
+    expect(logged?.receivedAt).toBeGreaterThanOrEqual(started)
+    expect((logged?.time ?? 0) - (logged?.receivedAt ?? 0)).toBeGreaterThanOrEqual(140)
+    expect(logged?.time).toBeLessThanOrEqual(finished)
   })
 
   it('resets the connection, logs it, and keeps serving', async () => {
@@ -248,6 +254,7 @@ describe('fault injection through the server', () => {
       ['github', 0],
       ['elbv2', 0]
     ])
+    for (const call of sim.calls()) expect(call.receivedAt).toBeLessThanOrEqual(call.time)
   })
 
   it('rate-limits GitHub with a 403 Octokit understands, and never faults /_sim', async () => {

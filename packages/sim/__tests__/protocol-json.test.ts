@@ -105,7 +105,7 @@ describe('encodeQueryParams', () => {
 describe('createCallLog', () => {
   it('numbers records, filters them, keeps a bounded window and keeps counting after clear', () => {
     const log = createCallLog(3)
-    const base = { time: 1, params: {}, status: 200 }
+    const base = { receivedAt: 1, time: 1, params: {}, status: 200 }
     log.record({ ...base, service: 'ecs', operation: 'A', mutating: true })
     log.record({ ...base, service: 'sqs', operation: 'B', mutating: false })
     log.record({ ...base, service: 'ecs', operation: 'C', mutating: false })

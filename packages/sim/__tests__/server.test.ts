@@ -332,6 +332,10 @@ describe('routing and the call log', () => {
     expect(calls[0]?.params).toEqual({ clusterName: 'c' })
     expect(calls[3]?.params).toEqual({ per_page: '5' })
     expect(calls[0]?.time).toBeGreaterThan(Date.now() - 60_000)
+    for (const call of calls) {
+      expect(call.receivedAt).toBeGreaterThan(Date.now() - 60_000)
+      expect(call.receivedAt).toBeLessThanOrEqual(call.time)
+    }
   })
 
   it('reset clears the log and resets every module; stop is idempotent', async () => {

@@ -68,7 +68,12 @@ export interface ServiceModule {
 /** One entry of the call log (`GET /_sim/calls`). */
 export interface CallRecord {
   seq: number
-  /** Wall-clock epoch milliseconds. */
+  /**
+   * When the request reached the sim, before body decoding and any fault latency: wall-clock
+   * epoch milliseconds from the sim clock (like `time`). `receivedAt..time` is the call's span.
+   */
+  receivedAt: number
+  /** When the response was decided: wall-clock epoch milliseconds from the sim clock. */
   time: number
   service: AwsServiceName | 'github'
   /** AWS operation name, or `METHOD /path` for GitHub. */

@@ -4,3 +4,4 @@ export { loadScenario, validateScenario, ScenarioError, type Scenario } from './
 export type { WorldFactories, World } from './world.js'
 export type { FaultRuleInput } from './faults.js'
 export * from './contract.js'
+export { roundTrips } from './round-trips.js'

@@ -78,6 +78,7 @@ function mutatingOf(check: () => boolean): boolean {
 }
 
 export async function routeAwsJson(call: IncomingCall, deps: RouteDeps): Promise<RouteResult> {
+  const receivedAt = deps.world.clock.now()
   const requestId = randomUUID()
   const target = call.headers['x-amz-target'] ?? ''
   const dot = target.lastIndexOf('.')
@@ -95,6 +96,7 @@ export async function routeAwsJson(call: IncomingCall, deps: RouteDeps): Promise
   let params: Record<string, unknown> | undefined
   const finish = (status: number, error?: string): void => {
     deps.calls.record({
+      receivedAt,
       time: deps.world.clock.now(),
       service,
       operation,
@@ -171,6 +173,7 @@ function checkForm(body: string): string | undefined {
 }
 
 export async function routeQuery(call: IncomingCall, deps: RouteDeps): Promise<RouteResult> {
+  const receivedAt = deps.world.clock.now()
   const requestId = randomUUID()
   const codec = deps.world.queryCodec
   const module = deps.world.elb
@@ -178,6 +181,7 @@ export async function routeQuery(call: IncomingCall, deps: RouteDeps): Promise<R
   let params: Record<string, unknown> | undefined
   const finish = (status: number, error?: string): void => {
     deps.calls.record({
+      receivedAt,
       time: deps.world.clock.now(),
       service: 'elbv2',
       operation,
@@ -251,6 +255,7 @@ const GITHUB_JSON = 'application/json; charset=utf-8'
 const GITHUB_DOCS = 'https://docs.github.com/rest'
 
 export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<RouteResult> {
+  const receivedAt = deps.world.clock.now()
   const github = deps.world.github
   const path = call.pathname.slice('/github'.length) || '/'
   const operation = `${call.method} ${path}`
@@ -263,6 +268,7 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
     error?: string
   ): RouteResult => {
     deps.calls.record({
+      receivedAt,
       time: deps.world.clock.now(),
       service: 'github',
       operation,
@@ -303,6 +309,7 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
   const fault = await applyFault(deps, 'github', operation)
   if (fault?.resetConnection) {
     deps.calls.record({
+      receivedAt,
       time: deps.world.clock.now(),
       service: 'github',
       operation,

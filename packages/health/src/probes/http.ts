@@ -32,6 +32,11 @@ export interface HttpProbeDeps {
   clock: Clock
   /** Without agents the probe makes its own and closes them afterwards. */
   agents?: HttpAgents
+  /**
+   * Cancellation: aborts the request in flight at once (or sends none when already aborted);
+   * the sample then has `cancelled: true`.
+   */
+  signal?: AbortSignal
 }
 
 /** `https://user:secret@host/` → `https://host/`: credentials in a URL are secrets too. */
@@ -232,14 +237,18 @@ function responseFailure(
  * byte. Never throws: every outcome is a Sample. Details never hold header values or bodies.
  */
 export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promise<Sample> {
-  const agents = deps.agents ?? createHttpAgents(spec, 1)
   const at = deps.clock.now()
+  const { signal } = deps
+  if (signal?.aborted) return cancelledSample(spec, at)
+  const agents = deps.agents ?? createHttpAgents(spec, 1)
   const controller = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
     controller.abort()
   }, spec.timeoutMs)
+  const cancel = () => controller.abort()
+  signal?.addEventListener('abort', cancel, { once: true })
   const started = performance.now()
   try {
     const { response, redirects } = await exchange(spec, agents, controller.signal)
@@ -259,6 +268,7 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
         `${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Math.round(latencyMs)} ms${via}${truncated}`
     }
   } catch (error) {
+    if (signal?.aborted && !timedOut) return cancelledSample(spec, at)
     return {
       check: spec.name,
       type: 'http',
@@ -268,6 +278,18 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
     }
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', cancel)
     if (deps.agents === undefined) destroyHttpAgents(agents)
+  }
+}
+
+function cancelledSample(spec: HttpCheckSpec, at: number): Sample {
+  return {
+    check: spec.name,
+    type: 'http',
+    at,
+    ok: false,
+    detail: 'cancelled before a response',
+    cancelled: true
   }
 }

@@ -4,7 +4,8 @@ import {
   type ECSClient
 } from '@aws-sdk/client-ecs'
 import { errorMessage, type Logger } from '@fargate-promote/common'
-import { shortName, VERSION_TAG } from '@fargate-promote/ecs'
+import { VERSION_TAG } from './rollback-target.js'
+import { shortName } from './task-definition-arn.js'
 
 /** Tags written on the revision a service was rolled back to. */
 export const ROLLED_BACK_AT_TAG = 'fargate-promote:rolled-back-at'
