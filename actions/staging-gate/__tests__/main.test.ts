@@ -339,6 +339,54 @@ describe('staging-gate', () => {
     }
   }, 60_000)
 
+  test('cancelled while checking: approves nothing, records a cancelled check run, fails', async () => {
+    await fetch(`${sim.url}/_sim/alarms/web-staging-5xx`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'ALARM', reason: '5xx rate above 5%' })
+    })
+    const env = actionEnv({
+      ...base,
+      'checks-timeout': '5m',
+      service: 'web',
+      version: '1.0.0',
+      'min-soak': '0s',
+      alarms: 'web-staging-5xx',
+      'github-token': 'test-token'
+    })
+    // The runner's SIGINT, once the alarm has been read and found firing.
+    const since = sim.calls().at(-1)?.seq ?? 0
+    let stop = false
+    const cancel = (async () => {
+      while (!stop) {
+        if (sim.calls().some(c => c.seq > since && c.operation === 'DescribeAlarms')) {
+          process.emit('SIGINT', 'SIGINT')
+          return
+        }
+        await sleep(2)
+      }
+    })()
+    const startedAt = Date.now()
+    try {
+      await run().finally(() => (stop = true))
+      await cancel
+      // Well inside the 5 minutes the check could have taken (and the runner's 7.5 s window).
+      expect(Date.now() - startedAt).toBeLessThan(7_500)
+      expect(env.exitCode()).toBe(1)
+      expect(env.outputs().approved).toBe('false')
+      expect(env.stdout()).toContain(
+        'staging-gate failed: cancelled before every check had a verdict; nothing is approved.'
+      )
+      expect(env.summary()).toContain('CANCELLED: no verdict for 1.0.0; nothing is approved')
+      const record = checkRuns().at(-1)
+      expect(record?.conclusion).toBe('cancelled')
+      expect(record?.output.title).toBe('Cancelled: no verdict for 1.0.0; nothing is approved')
+      expect(process.listenerCount('SIGINT')).toBe(0)
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
+
   test('approves several services with a JSON image output, checks read from a file', async () => {
     const checksFile = join(scratch, 'checks.yml')
     writeFileSync(

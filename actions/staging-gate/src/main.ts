@@ -22,6 +22,7 @@ import {
   maskSecret,
   readRunContext,
   runAction,
+  watchCancellation,
   setOutputs,
   githubClient,
   type OutputValue
@@ -137,6 +138,9 @@ function blockedMessage(verdict: GateVerdict): string {
 }
 
 export async function run(): Promise<void> {
+  // The runner cancels with SIGINT, then SIGTERM 7.5 s later: the checks stop at once and the
+  // gate still reports (and records on the commit) that nothing was approved.
+  const cancellation = watchCancellation()
   await runAction(ACTION, async () => {
     const context = readRunContext()
     const settings = readGateSettings(context)
@@ -152,7 +156,8 @@ export async function run(): Promise<void> {
       cloudwatch: new CloudWatchClient({}),
       sqs: new SQSClient({}),
       clock: systemClock,
-      log
+      log,
+      signal: cancellation.signal
     }
     if (settings.githubToken !== undefined) deps.github = await githubClient(settings.githubToken)
     const options = gateOptions(settings)
@@ -190,6 +195,12 @@ export async function run(): Promise<void> {
         `the emergency bypass could not be recorded on the commit: ${checkRun?.problem ?? 'unknown'}. A bypass must leave an audit trail; give a token with checks: write.`
       )
     }
+    if (verdict.cancelled === true) {
+      throw new Error(
+        'cancelled before every check had a verdict; nothing is approved. Re-run the gate.'
+      )
+    }
     if (!verdict.approved) throw new Error(blockedMessage(verdict))
   })
+  cancellation.dispose()
 }

@@ -15,6 +15,9 @@ function failed(verdict: GateVerdict): GateCheck[] {
 
 function headline(verdict: GateVerdict): string {
   const failures = failed(verdict).length
+  if (verdict.cancelled === true) {
+    return `⏹️ CANCELLED: no verdict for ${release(verdict)}; nothing is approved`
+  }
   if (verdict.mode === 'emergency') {
     return `🚨 EMERGENCY BYPASS: ${release(verdict)} released with ${failures} failing check${failures === 1 ? '' : 's'}`
   }

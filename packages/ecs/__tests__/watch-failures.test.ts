@@ -450,3 +450,31 @@ describe('watchRollout: failed deployments', () => {
     expect(result).toMatchObject({ outcome: 'failed', reason, polls: 1, awsCalls: 1 })
   })
 })
+
+describe('watchRollout: cancelled while following ECS rollback', () => {
+  it('ends the rollback observation as cancelled, with one line for the whole watch', async () => {
+    describeServicesSequence(ecsMock, ...circuitBreakerRollback())
+    mockStoppedTasks()
+    const controller = new AbortController()
+    const { log, deps } = watchDeps({ signal: controller.signal })
+    // The runner's SIGINT once ECS has started rolling our deployment back (poll 5).
+    const sleep = deps.clock.sleep.bind(deps.clock)
+    let sleeps = 0
+    deps.clock.sleep = (ms: number, signal?: AbortSignal) => {
+      if (++sleeps === 5) controller.abort()
+      return sleep(ms, signal)
+    }
+    const [result] = await watchRollout(watchOptions({ followRollback: true }), deps)
+    expect(result?.rollback).toEqual({
+      deploymentId: ROLLBACK,
+      taskDefinitionArn: TD_OLD,
+      outcome: 'timed-out',
+      reason: 'cancelled'
+    })
+    const warnings = log.lines.filter(line => line.level === 'warning').map(line => line.message)
+    expect(warnings).toContain('Rollout watch cancelled')
+    expect(warnings.filter(message => message.includes('cancelled'))).toEqual([
+      'Rollout watch cancelled'
+    ])
+  })
+})

@@ -450,9 +450,13 @@ export class ServiceWatch {
     if (this.verdict === undefined) this.decide('timed-out', `${after}: ${this.waitingFor()}`)
   }
 
+  /** The watcher said "Rollout watch cancelled" once for all services: no line per service. */
   cancel(): void {
-    if (this.following) this.endRollback('timed-out', 'cancelled')
-    if (this.verdict === undefined) this.decide('timed-out', 'cancelled')
+    if (this.following) {
+      this.rollback = { ...this.followed(), outcome: 'timed-out', reason: 'cancelled' }
+      this.following = false
+    }
+    this.verdict ??= { outcome: 'timed-out', reason: 'cancelled', at: this.now }
   }
 
   /** The service could not be watched at all (AWS kept failing). */

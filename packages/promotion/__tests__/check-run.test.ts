@@ -96,6 +96,22 @@ describe('writeGateCheckRun', () => {
     expect(new Set(titles).size).toBe(120)
   })
 
+  it("records a cancelled gate with GitHub's cancelled conclusion: no verdict, nothing approved", async () => {
+    const github = new FakeGitHub()
+    const result = await writeGateCheckRun(
+      { repository: REPOSITORY, sha: SHA, verdict: verdict({ cancelled: true }) },
+      { github }
+    )
+    expect(result.conclusion).toBe('cancelled')
+    expect(github.requests[0]?.parameters).toMatchObject({
+      status: 'completed',
+      conclusion: 'cancelled'
+    })
+    expect(output(github.requests[0]).title).toBe(
+      'Cancelled: no verdict for 1.4.2; nothing is approved'
+    )
+  })
+
   it('creates a completed failure run with a table and one annotation per failed check', async () => {
     const github = new FakeGitHub()
     await writeGateCheckRun(

@@ -712,6 +712,39 @@ describe('evaluateGate: health checks and alarms', () => {
   })
 })
 
+describe('evaluateGate: cancellation', () => {
+  it('stops the checks when cancelled and approves nothing, not even under a bypass', async () => {
+    stage({ alarmState: 'ALARM' })
+    const controller = new AbortController()
+    // The runner's SIGINT arrives while the gate waits to retry the failing alarm check.
+    const sleep = clock.sleep.bind(clock)
+    clock.sleep = (ms: number, signal?: AbortSignal) => {
+      controller.abort()
+      return sleep(ms, signal)
+    }
+    const verdict = await evaluateGate(
+      options({
+        checksTimeoutMs: 30_000,
+        emergency: { enabled: true, reason: 'hotfix INC-9', actor: 'alice' }
+      }),
+      { ...deps(), signal: controller.signal }
+    )
+    expect(verdict).toMatchObject({ approved: false, mode: 'blocked', cancelled: true })
+    const alarms = check(verdict, 'alarms')
+    expect(alarms).toMatchObject({ ok: false, blocking: true })
+    expect(alarms.detail).toMatch(/^cancelled before a verdict \(last: .*web-5xx in ALARM/)
+    expect(verdict.nextSteps).toEqual([
+      'Re-run the gate: the run was cancelled while alarms was being checked.'
+    ])
+    // One round only: no retry after the cancellation.
+    expect(cwMock.commandCalls(DescribeAlarmsCommand)).toHaveLength(1)
+    expect(log.lines).toContainEqual({
+      level: 'warning',
+      message: 'Staging gate cancelled before every check had a verdict: nothing is approved.'
+    })
+  })
+})
+
 describe('evaluateGate: GitHub deployment', () => {
   const github = (state: string | undefined) =>
     new FakeGitHub([

@@ -10,7 +10,7 @@ const SUMMARY_MAX = 65_535
 const TITLE_MAX = 255
 const MESSAGE_MAX = 16_000
 
-export type GateConclusion = 'success' | 'failure' | 'neutral'
+export type GateConclusion = 'success' | 'failure' | 'neutral' | 'cancelled'
 
 export interface GateCheckRunOptions {
   repository: RepositoryRef
@@ -45,6 +45,7 @@ interface Annotation {
  * branch's checks — a bypass must never look like a passed gate.
  */
 export function conclusionOf(verdict: GateVerdict): GateConclusion {
+  if (verdict.cancelled === true) return 'cancelled'
   if (verdict.mode === 'emergency') return 'neutral'
   return verdict.approved ? 'success' : 'failure'
 }
@@ -70,6 +71,9 @@ function failedCount(verdict: GateVerdict): number {
 export function checkRunTitle(verdict: GateVerdict): string {
   const failed = failedCount(verdict)
   const release = verdict.version ?? verdict.sha?.slice(0, 12) ?? 'the candidate'
+  if (verdict.cancelled === true) {
+    return clip(`Cancelled: no verdict for ${release}; nothing is approved`, TITLE_MAX)
+  }
   if (verdict.mode === 'emergency') {
     const who = verdict.emergency?.actor ?? 'unknown actor'
     return clip(

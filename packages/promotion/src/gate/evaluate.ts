@@ -197,7 +197,17 @@ export async function evaluateGate(options: GateOptions, deps: GateDeps): Promis
   if (options.requireGitHubDeployment) {
     outcomes.push(await githubOutcome(sha, environment, githubDeployment))
   }
-  return buildVerdict(options, outcomes, services, soaks, sha, now, log)
+  const verdict = buildVerdict(options, outcomes, services, soaks, sha, now, log)
+  if (deps.signal?.aborted !== true) return verdict
+  // A run cut short proves nothing: no approval, and no bypass either.
+  log.warning('Staging gate cancelled before every check had a verdict: nothing is approved.')
+  return {
+    ...verdict,
+    approved: false,
+    mode: 'blocked',
+    cancelled: true,
+    checks: verdict.checks.map(check => ({ ...check, blocking: !check.ok }))
+  }
 }
 
 async function githubOutcome(

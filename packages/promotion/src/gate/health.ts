@@ -37,7 +37,8 @@ export async function runGateHealth(
       ecs: deps.ecs,
       elb: deps.elb,
       ...(deps.cloudwatch && { cloudwatch: deps.cloudwatch }),
-      ...(deps.sqs && { sqs: deps.sqs })
+      ...(deps.sqs && { sqs: deps.sqs }),
+      ...(deps.signal && { signal: deps.signal })
     }
   )
   return report.checks.map((result): HealthCheckResult => {
@@ -46,10 +47,14 @@ export async function runGateHealth(
       name: alarm ? result.name : `health: ${result.name}`,
       kind: alarm ? 'alarms' : 'health',
       ok: result.ok,
-      detail: result.lastDetail,
-      nextStep: alarm
-        ? `Resolve the staging alarms (${result.target}) before promoting: ${result.lastDetail}`
-        : `Make health check ${result.name} (${result.target}) pass on staging: ${result.lastDetail}`
+      detail: result.cancelled
+        ? `cancelled before a verdict (last: ${result.lastDetail})`
+        : result.lastDetail,
+      nextStep: result.cancelled
+        ? `Re-run the gate: the run was cancelled while ${result.name} was being checked.`
+        : alarm
+          ? `Resolve the staging alarms (${result.target}) before promoting: ${result.lastDetail}`
+          : `Make health check ${result.name} (${result.target}) pass on staging: ${result.lastDetail}`
     }
   })
 }

@@ -51,6 +51,11 @@ export interface GateDeps {
   github?: GitHubClient
   clock: Clock
   log: Logger
+  /**
+   * Cancellation (the runner's SIGINT): the health checks stop at once and the verdict is
+   * `cancelled`, never approved — not even under an emergency bypass.
+   */
+  signal?: AbortSignal
 }
 
 export type GateCheckKind = 'identity' | 'stability' | 'soak' | 'health' | 'alarms' | 'github'
@@ -88,6 +93,8 @@ export interface GateServiceEvidence {
 
 export interface GateVerdict {
   approved: boolean
+  /** The run was cancelled before every check had a verdict: nothing is approved. */
+  cancelled?: boolean
   mode: GateMode
   checks: GateCheck[]
   /**
