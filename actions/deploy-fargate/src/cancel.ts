@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { errorMessage, systemClock } from '@fargate-promote/common'
+import { errorMessage, systemClock, AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import { rollbackService } from '@fargate-promote/ecs'
 import { actionsLogger, Annotations, getState, runAction } from '@fargate-promote/runner'
 import { StateKey, type StartedDeployment } from './state.js'
@@ -28,8 +28,8 @@ export async function runPost(): Promise<void> {
       return
     }
     const pollIntervalMs = Number(getState(StateKey.PollIntervalMs) ?? '5000') || 5000
-    const ecs = new ECSClient({})
-    const elb = new ElasticLoadBalancingV2Client({})
+    const ecs = new ECSClient(AWS_CLIENT_CONFIG)
+    const elb = new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
     const annotations = new Annotations()
     const failures: string[] = []
     // Every service is put back even when one of them cannot be: one failure must not hide

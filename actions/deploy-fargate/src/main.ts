@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { errorMessage, systemClock } from '@fargate-promote/common'
+import { errorMessage, systemClock, AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import { deploy, type DeployResult } from '@fargate-promote/ecs'
 import {
   actionsLogger,
@@ -61,8 +61,8 @@ export async function run(): Promise<void> {
     const settings = readDeploySettings(context)
     maskSecrets(settings)
 
-    const ecs = new ECSClient({})
-    const elb = new ElasticLoadBalancingV2Client({})
+    const ecs = new ECSClient(AWS_CLIENT_CONFIG)
+    const elb = new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
     const log = actionsLogger
     const recorder = new GitHubRecorder(settings, context, log)
     const started: StartedDeployment[] = []

@@ -5,9 +5,10 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { formatDuration, systemClock } from '@fargate-promote/common'
+import { formatDuration, systemClock, AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import {
   checkTarget,
+  clientsNeeded,
   reportToJson,
   runHealthChecks,
   secretValues,
@@ -41,15 +42,12 @@ function maskSecrets(checks: CheckSpec[]): void {
  * (AWS_REGION, AWS_ENDPOINT_URL), as every AWS SDK reads them.
  */
 function createClients(checks: CheckSpec[]): AwsClients {
-  const has = (type: CheckSpec['type']) => checks.some(check => check.type === type)
-  const needsCloudWatch =
-    has('cloudwatch-alarm') ||
-    checks.some(check => check.type === 'sqs-queue' && check.maxAgeMs !== undefined)
+  const needed = clientsNeeded(checks)
   const clients: AwsClients = {}
-  if (has('ecs-service')) clients.ecs = new ECSClient({})
-  if (has('target-group')) clients.elb = new ElasticLoadBalancingV2Client({})
-  if (needsCloudWatch) clients.cloudwatch = new CloudWatchClient({})
-  if (has('sqs-queue')) clients.sqs = new SQSClient({})
+  if (needed.ecs) clients.ecs = new ECSClient(AWS_CLIENT_CONFIG)
+  if (needed.elb) clients.elb = new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
+  if (needed.cloudwatch) clients.cloudwatch = new CloudWatchClient(AWS_CLIENT_CONFIG)
+  if (needed.sqs) clients.sqs = new SQSClient(AWS_CLIENT_CONFIG)
   return clients
 }
 

@@ -1,6 +1,7 @@
+import { AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { SQSClient } from '@aws-sdk/client-sqs'
-import type { CheckSpec } from '@fargate-promote/health'
+import { clientsNeeded, type CheckSpec } from '@fargate-promote/health'
 
 /**
  * The CloudWatch and SQS clients only the alarm and queue checks need, loaded on demand so a
@@ -9,15 +10,15 @@ import type { CheckSpec } from '@fargate-promote/health'
 export async function checkClients(
   checks: CheckSpec[]
 ): Promise<{ cloudwatch?: CloudWatchClient; sqs?: SQSClient }> {
-  const types = new Set(checks.map(check => check.type))
+  const needed = clientsNeeded(checks)
   const clients: { cloudwatch?: CloudWatchClient; sqs?: SQSClient } = {}
-  if (types.has('cloudwatch-alarm') || types.has('sqs-queue')) {
+  if (needed.cloudwatch) {
     const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch')
-    clients.cloudwatch = new CloudWatchClient({})
+    clients.cloudwatch = new CloudWatchClient(AWS_CLIENT_CONFIG)
   }
-  if (types.has('sqs-queue')) {
+  if (needed.sqs) {
     const { SQSClient } = await import('@aws-sdk/client-sqs')
-    clients.sqs = new SQSClient({})
+    clients.sqs = new SQSClient(AWS_CLIENT_CONFIG)
   }
   return clients
 }

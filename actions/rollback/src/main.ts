@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { systemClock } from '@fargate-promote/common'
+import { systemClock, AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import { shortName } from '@fargate-promote/ecs'
 import { secretValues, type HealthReport } from '@fargate-promote/health'
 import {
@@ -141,8 +141,8 @@ async function rollback(
   context: RunContext,
   signal: AbortSignal
 ): Promise<RollbackOutcome> {
-  const ecs = new ECSClient({})
-  const elb = new ElasticLoadBalancingV2Client({})
+  const ecs = new ECSClient(AWS_CLIENT_CONFIG)
+  const elb = new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
   const checks = await checkClients(settings.checks)
   const token = settings.githubToken
   try {

@@ -5,7 +5,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { ConfigurationError, systemClock } from '@fargate-promote/common'
+import { ConfigurationError, systemClock, AWS_CLIENT_CONFIG } from '@fargate-promote/common'
 import { describeServices } from '@fargate-promote/ecs'
 import { secretValues } from '@fargate-promote/health'
 import {
@@ -149,12 +149,12 @@ export async function run(): Promise<void> {
     const log = actionsLogger
     log.info(`Candidate: ${settings.candidateSource}.`)
 
-    const ecs = new ECSClient({})
+    const ecs = new ECSClient(AWS_CLIENT_CONFIG)
     const deps: GateDeps = {
       ecs,
-      elb: new ElasticLoadBalancingV2Client({}),
-      cloudwatch: new CloudWatchClient({}),
-      sqs: new SQSClient({}),
+      elb: new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG),
+      cloudwatch: new CloudWatchClient(AWS_CLIENT_CONFIG),
+      sqs: new SQSClient(AWS_CLIENT_CONFIG),
       clock: systemClock,
       log,
       signal: cancellation.signal

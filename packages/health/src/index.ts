@@ -40,3 +40,4 @@ export {
 } from './run.js'
 export { reportToJson } from './report-json.js'
 export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
+export { clientsNeeded, type ClientsNeeded } from './clients-needed.js'
