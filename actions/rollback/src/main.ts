@@ -92,7 +92,9 @@ function annotate(report: RollbackReport): void {
       break
     case 'cancelled':
       annotations.error(
-        `The run was cancelled while ${settings.service} was rolling back from ${from} to ${to}; ECS carries on. Check the service.`,
+        result.method === undefined
+          ? `The run was cancelled before the rollback of ${settings.service} was requested; it still runs ${from}.`
+          : `The run was cancelled while ${settings.service} was rolling back from ${from} to ${to}; ECS carries on. Check the service.`,
         { title }
       )
       break
@@ -199,6 +201,11 @@ export async function run(): Promise<void> {
       await writeRollbackSummary(report)
       annotate(report)
 
+      if (report.status === 'cancelled' && report.result.method === undefined) {
+        throw new Error(
+          `cancelled before the rollback was requested; ${settings.service} was not changed.`
+        )
+      }
       if (report.status === 'cancelled') {
         throw new Error(
           `cancelled while ${settings.service} was rolling back to ${shortName(report.toTaskDefinitionArn)}; ECS carries on with it. Check the service before acting again.`
@@ -209,7 +216,7 @@ export async function run(): Promise<void> {
       }
       if (report.health && !report.health.healthy) {
         throw new Error(
-          `${settings.service} was rolled back to ${shortName(report.toTaskDefinitionArn)}, but the checks failed: ${explain(report.health.reason)}`
+          `${settings.service} was rolled back to ${shortName(report.toTaskDefinitionArn)}, but the checks ${report.health.cancelled ? 'were cancelled' : 'failed'}: ${explain(report.health.reason)}`
         )
       }
     } finally {

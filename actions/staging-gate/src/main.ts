@@ -109,7 +109,7 @@ function outputsOf(
     'soaked-for': Math.floor(verdict.soakedForMs / 1000),
     'remaining-soak': Math.ceil(verdict.remainingSoakMs / 1000),
     emergency: verdict.mode === 'emergency',
-    'emergency-reason': verdict.emergency?.reason ?? '',
+    'emergency-reason': verdict.mode === 'emergency' ? (verdict.emergency?.reason ?? '') : '',
     report: reportPath,
     'check-run-id': checkRun?.id
   }

@@ -283,6 +283,71 @@ describe('resolveRollbackTarget: previous', () => {
     expect((await resolve({ kind: 'previous' })).taskDefinitionArn).toBe(tdArn('api', 9))
   })
 
+  it('keeps a rollback under way: while the service rolls out a revision that ran successfully before, that one is previous', async () => {
+    // ECS (or an earlier, cancelled rollback) is taking api from the bad 12 back to 9.
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        service('api', {
+          deployments: [
+            deployment({ taskDefinition: tdArn('api', 9), rolloutState: 'IN_PROGRESS' }),
+            deployment({ id: 'ecs-svc/12', status: 'ACTIVE', taskDefinition: LIVE })
+          ]
+        })
+      ]
+    })
+    ecs.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: 'sd-12',
+          status: 'SUCCESSFUL',
+          createdAt: new Date('2026-11-20'),
+          targetServiceRevisionArn: 'rev-12'
+        },
+        {
+          serviceDeploymentArn: 'sd-9',
+          status: 'SUCCESSFUL',
+          createdAt: new Date('2026-11-10'),
+          targetServiceRevisionArn: 'rev-9'
+        }
+      ]
+    })
+    ecs.on(DescribeServiceRevisionsCommand).resolves({
+      serviceRevisions: [
+        { serviceRevisionArn: 'rev-12', taskDefinition: LIVE },
+        { serviceRevisionArn: 'rev-9', taskDefinition: tdArn('api', 9) }
+      ]
+    })
+    expect(await resolve({ kind: 'previous' })).toMatchObject({
+      taskDefinitionArn: tdArn('api', 9),
+      isLive: true,
+      liveTaskDefinitionArn: tdArn('api', 9)
+    })
+  })
+
+  it('the same from GitHub history: a rollout towards a release that succeeded is kept', async () => {
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        service('api', {
+          deployments: [
+            deployment({ taskDefinition: tdArn('api', 9), rolloutState: 'IN_PROGRESS' }),
+            deployment({ id: 'ecs-svc/12', status: 'ACTIVE', taskDefinition: LIVE })
+          ]
+        })
+      ]
+    })
+    knownRevisions([{ revision: 9 }])
+    const history = () =>
+      Promise.resolve([
+        { taskDefinitionArn: LIVE, createdAt: '2026-11-20T00:00:00Z', state: 'success' },
+        { taskDefinitionArn: tdArn('api', 9), createdAt: '2026-11-10T00:00:00Z', state: 'inactive' }
+      ])
+    expect(await resolve({ kind: 'previous' }, history)).toMatchObject({
+      taskDefinitionArn: tdArn('api', 9),
+      source: 'github-deployments',
+      isLive: true
+    })
+  })
+
   it('does not guess when ECS history was listed but could not be read', async () => {
     knownRevisions([{ revision: 12, tags: { [PREVIOUS_TAG]: tdArn('api', 3) } }])
     ecs.on(ListServiceDeploymentsCommand).resolves({

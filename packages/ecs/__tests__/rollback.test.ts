@@ -430,6 +430,7 @@ describe('rollbackService: a target not read before the write', () => {
   it('turns a missing target into a configuration error, with nothing changed', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
     ecs.on(UpdateServiceCommand).rejects(refusal('TaskDefinition not found.'))
+    ecs.on(DescribeTaskDefinitionCommand).rejects(refusal('Unable to describe task definition.'))
     const error = await rollbackService(options(), deps()).catch((e: unknown) => e)
     expect(isConfigurationError(error)).toBe(true)
     expect((error as Error).message).toBe(
@@ -438,11 +439,169 @@ describe('rollbackService: a target not read before the write', () => {
     expect(ecs).not.toHaveReceivedCommand(RegisterTaskDefinitionCommand)
   })
 
-  it('passes any other refusal on untouched', async () => {
+  it('passes on a refusal of an ACTIVE target untouched', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
-    ecs.on(UpdateServiceCommand).rejects(refusal('Access denied'))
-    await expect(rollbackService(options(), deps())).rejects.toThrow('Access denied')
+    ecs.on(UpdateServiceCommand).rejects(refusal('Service is draining'))
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: { taskDefinitionArn: GOOD, status: 'ACTIVE' }
+    })
+    await expect(rollbackService(options(), deps())).rejects.toThrow('Service is draining')
     expect(ecs).not.toHaveReceivedCommand(RegisterTaskDefinitionCommand)
+  })
+
+  it('decides by the target status, not by the wording of the refusal', async () => {
+    inactiveTarget()
+    ecs
+      .on(UpdateServiceCommand, { taskDefinition: GOOD })
+      .rejects(refusal('The revision cannot be used'))
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .resolves({ services: [steadyOn(COPY, 'ecs-svc/12')] })
+    const result = await rollbackService(options(), deps())
+    expect(result).toMatchObject({ status: 'rolled-back', toTaskDefinitionArn: COPY })
+  })
+
+  it('says the service was not changed when the update to the registered copy fails', async () => {
+    inactiveTarget()
+    ecs.on(UpdateServiceCommand, { taskDefinition: COPY }).rejects(refusal('Service is draining'))
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    await expect(rollbackService(options(), deps())).rejects.toThrow(
+      'api:7 was INACTIVE and was registered again as api:12, but UpdateService to api:12 failed: Service is draining. The service was not changed; api:12 is left registered (ACTIVE).'
+    )
+  })
+})
+
+describe('rollbackService: cancelled before the write', () => {
+  it('asks nothing of ECS once cancelled, and says the service was not changed', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+    const controller = new AbortController()
+    controller.abort()
+    const requests: unknown[] = []
+    const result = await rollbackService(
+      options({ onRequested: request => requests.push(request) }),
+      { ...deps(), signal: controller.signal }
+    )
+    expect(result).toEqual({
+      status: 'cancelled',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      reason:
+        'cancelled before the rollback was requested; api was not changed and still runs api:9'
+    })
+    expect(requests).toEqual([])
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+    expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+  })
+
+  it('does not roll back after a cancelled wait for the deployment in progress', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', tdArn('api', 8), 'ecs-svc/8')] })
+      .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', tdArn('api', 8), 'ecs-svc/8')] })
+    const controller = new AbortController()
+    const sleep = clock.sleep.bind(clock)
+    clock.sleep = (ms: number, signal?: AbortSignal) => {
+      controller.abort()
+      return sleep(ms, signal)
+    }
+    const result = await rollbackService(options({ stopInProgress: false }), {
+      ...deps(),
+      signal: controller.signal
+    })
+    expect(result.status).toBe('cancelled')
+    expect(result.method).toBeUndefined()
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+})
+
+describe('rollbackService: StopServiceDeployment without a watch', () => {
+  function stoppableDeployment() {
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SD_ARN,
+          status: 'IN_PROGRESS',
+          sourceServiceRevisions: [{ arn: 'rev-a' }]
+        }
+      ]
+    })
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: GOOD }] })
+    ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN })
+  }
+
+  it('with wait false returns started as soon as ECS accepted the stop, recorded once', async () => {
+    stoppableDeployment()
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+    const requests: unknown[] = []
+    const result = await rollbackService(
+      options({
+        serviceDeploymentArn: SD_ARN,
+        wait: false,
+        onRequested: request => requests.push(request)
+      }),
+      deps()
+    )
+    expect(result).toEqual({
+      status: 'started',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      method: 'stop-service-deployment'
+    })
+    expect(requests).toEqual([
+      { fromTaskDefinitionArn: BAD, toTaskDefinitionArn: GOOD, method: 'stop-service-deployment' }
+    ])
+    // Not one look for ECS's rollback deployment.
+    expect(ecs).toHaveReceivedCommandTimes(DescribeServicesCommand, 1)
+  })
+
+  it('cancelled while looking for ECS rollback deployment: cancelled, ECS carries on', async () => {
+    stoppableDeployment()
+    // ECS never shows the rollback deployment, and one look fails.
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .rejectsOnce(new Error('socket hang up'))
+      .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+    const controller = new AbortController()
+    const sleep = clock.sleep.bind(clock)
+    const signals: (AbortSignal | undefined)[] = []
+    clock.sleep = (ms: number, signal?: AbortSignal) => {
+      signals.push(signal)
+      if (signals.length === 2) controller.abort()
+      return sleep(ms, signal)
+    }
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), {
+      ...deps(),
+      signal: controller.signal
+    })
+    expect(result).toMatchObject({
+      status: 'cancelled',
+      method: 'stop-service-deployment',
+      reason: 'the run was cancelled; ECS carries on rolling api back to api:7'
+    })
+    expect(signals).toEqual([controller.signal, controller.signal])
+  })
+})
+
+describe('rollbackService: AWS failing during the watch', () => {
+  it('reports the accepted rollback as failed with what was seen, not as a thrown error', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+      .rejects(Object.assign(new Error('Internal failure'), { name: 'ServerException' }))
+    ecs.on(UpdateServiceCommand).resolves({ service: rollingOut(GOOD, 'ecs-svc/10') })
+    const result = await rollbackService(options(), deps())
+    expect(result).toMatchObject({
+      status: 'failed',
+      method: 'update-service',
+      deploymentId: 'ecs-svc/10'
+    })
+    expect(result.reason).toMatch(/^rollback to api:7 timed-out: /)
   })
 })
 
@@ -481,7 +640,7 @@ describe('rollbackService: wait and cancellation', () => {
       status: 'cancelled',
       toTaskDefinitionArn: GOOD,
       deploymentId: 'ecs-svc/10',
-      reason: 'the watch was cancelled; ECS carries on rolling api back to api:7'
+      reason: 'the run was cancelled; ECS carries on rolling api back to api:7'
     })
   })
 })

@@ -24,7 +24,7 @@ import type {
   ServiceDeployResult
 } from './types.js'
 import type { RolloutResult } from './types-rollout.js'
-import { RolloutWatchError, watchRollout, type WatchTarget } from './watch.js'
+import { watchRolloutQuietly, type WatchTarget } from './watch.js'
 
 export type {
   DeployOptions,
@@ -180,7 +180,7 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
     log.info(
       `Waiting for the deployment already in progress on ${busy.map(p => `${p.checked.name} (${p.checked.primaryDeploymentId})`).join(', ')} to finish before deploying`
     )
-    const waited = await watchQuietly(
+    const waited = await watchRolloutQuietly(
       {
         cluster,
         targets,
@@ -331,7 +331,7 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
   if (!options.wait) {
     for (const w of started) w.result.status = 'started'
   } else if (started.length > 0) {
-    const rollouts = await watchQuietly(
+    const rollouts = await watchRolloutQuietly(
       {
         cluster,
         targets: started.map(w => ({
@@ -376,19 +376,6 @@ export async function deploy(options: DeployOptions, deps: EcsDeps): Promise<Dep
     prunedRevisions = await prune(options, working, deps)
   }
   return finish(working, { ...(preDeploy ? { preDeploy } : {}), prunedRevisions })
-}
-
-/** A watch that could not finish (AWS kept failing) still reports what it saw. */
-async function watchQuietly(
-  options: Parameters<typeof watchRollout>[0],
-  deps: EcsDeps
-): Promise<RolloutResult[]> {
-  try {
-    return await watchRollout(options, deps)
-  } catch (error) {
-    if (error instanceof RolloutWatchError) return error.results
-    throw error
-  }
 }
 
 /** The overall statuses after which every service we deployed goes back. */

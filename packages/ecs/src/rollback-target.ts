@@ -16,7 +16,7 @@ import {
   silentLogger
 } from '@fargate-promote/common'
 import { parseImageReference } from './image-reference.js'
-import { preflight } from './preflight.js'
+import { isDeploymentInProgress, preflight } from './preflight.js'
 import { listRevisions } from './revisions.js'
 import { familyOf, parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
 import { renderTaskDefinition } from './task-definition.js'
@@ -181,9 +181,19 @@ async function taskDefinitionsOf(
   })
 }
 
-/** The newest task definition in ECS's history that is not the live one. */
-function fromServiceDeployments(history: EcsHistory, live: string): string | undefined {
+/**
+ * The newest task definition in ECS's history that is not the live one. While a deployment is
+ * in progress towards a revision that already ran successfully (a rollback under way, perhaps
+ * this action's own cancelled one), that revision is the answer: the newest other one would be
+ * the release being left.
+ */
+function fromServiceDeployments(
+  history: EcsHistory,
+  live: string,
+  rollingOut: boolean
+): string | undefined {
   if (history.error !== undefined) throw history.error
+  if (rollingOut && history.taskDefinitions?.includes(live)) return live
   return history.taskDefinitions?.find(arn => arn !== live)
 }
 
@@ -191,6 +201,7 @@ async function fromGitHub(
   history: () => Promise<DeploymentHistoryEntry[]>,
   live: string,
   family: string,
+  rollingOut: boolean,
   log: Logger
 ): Promise<string | undefined> {
   let entries: DeploymentHistoryEntry[]
@@ -204,9 +215,10 @@ async function fromGitHub(
   const successful = entries
     .filter(entry => ['success', 'inactive'].includes(entry.state.toLowerCase()))
     .filter(entry => parseTaskDefinitionArn(entry.taskDefinitionArn)?.family === family)
-    .filter(entry => entry.taskDefinitionArn !== live)
     .sort((a, b) => epoch(b.createdAt) - epoch(a.createdAt))
-  return successful[0]?.taskDefinitionArn
+  // As with ECS history: a rollout towards a revision that ran successfully is the rollback.
+  if (rollingOut && successful.some(entry => entry.taskDefinitionArn === live)) return live
+  return successful.find(entry => entry.taskDefinitionArn !== live)?.taskDefinitionArn
 }
 
 async function resolvePrevious(
@@ -214,18 +226,19 @@ async function resolvePrevious(
   deps: ResolveRollbackTargetDeps,
   live: string,
   history: EcsHistory,
+  rollingOut: boolean,
   log: Logger
 ): Promise<{ arn: string; source: RollbackTargetSource }> {
   const { service } = options
   const family = familyOf(live)
-  const fromEcs = fromServiceDeployments(history, live)
+  const fromEcs = fromServiceDeployments(history, live, rollingOut)
   if (fromEcs) return { arn: fromEcs, source: 'service-deployments' }
   // Only now is the live revision read: its tag is the fallback when ECS history has no answer.
   const liveDescribed = await describe(deps.ecs, live)
   const tagged = liveDescribed ? tagValue(liveDescribed, PREVIOUS_TAG) : undefined
   if (tagged && tagged !== live) return { arn: tagged, source: 'task-definition-tags' }
   if (deps.history) {
-    const fromHistory = await fromGitHub(deps.history, live, family, log)
+    const fromHistory = await fromGitHub(deps.history, live, family, rollingOut, log)
     if (fromHistory) return { arn: fromHistory, source: 'github-deployments' }
   }
   throw new ConfigurationError(
@@ -303,15 +316,25 @@ export async function resolveRollbackTarget(
     case 'previous': {
       // Not described before the write: history names revisions that existed, and ECS refuses
       // (changing nothing) a missing or INACTIVE one, which rollbackService then handles.
-      const found = await resolvePrevious(options, deps, live, (await history) ?? {}, log)
+      const rollingOut = isDeploymentInProgress(liveService)
+      const found = await resolvePrevious(
+        options,
+        deps,
+        live,
+        (await history) ?? {},
+        rollingOut,
+        log
+      )
       const target: RollbackTarget = {
         taskDefinitionArn: found.arn,
         source: found.source,
-        isLive: false,
+        isLive: found.arn === live,
         liveTaskDefinitionArn: live,
         liveService
       }
-      log.info(`Rollback target for ${options.service}: ${shortName(found.arn)} (${found.source})`)
+      log.info(
+        `Rollback target for ${options.service}: ${shortName(found.arn)} (${found.source}${target.isLive ? ', already being rolled out' : ''})`
+      )
       return target
     }
     case 'version': {

@@ -1,5 +1,6 @@
 import {
   DescribeServiceDeploymentsCommand,
+  DescribeTaskDefinitionCommand,
   DescribeServiceRevisionsCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
@@ -14,7 +15,7 @@ import { describeServices } from './services.js'
 import { parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
 import type { EcsDeps, RollbackMethod, RollbackResult } from './types.js'
 import type { RolloutResult } from './types-rollout.js'
-import { watchRollout } from './watch.js'
+import { watchRolloutQuietly } from './watch.js'
 
 export interface RollbackOptions {
   cluster: string
@@ -116,44 +117,52 @@ async function stoppable(
   }
 }
 
-/** After StopServiceDeployment, ECS creates the rollback deployment: find it. */
+/**
+ * After StopServiceDeployment, ECS creates the rollback deployment: find it. Undefined when the
+ * deadline passes or the caller cancels first; a failed read is tried again at the next poll.
+ */
 async function awaitPrimaryOf(
   deps: EcsDeps,
   options: RollbackOptions,
   deadline: number
 ): Promise<Deployment | undefined> {
   for (;;) {
-    const { primary } = await describeOne(deps, options.cluster, options.service)
-    if (primary.taskDefinition === options.taskDefinitionArn) return primary
+    try {
+      const { primary } = await describeOne(deps, options.cluster, options.service)
+      if (primary.taskDefinition === options.taskDefinitionArn) return primary
+    } catch (error) {
+      deps.log.debug(`${options.service}: reading the rollback deployment: ${errorMessage(error)}`)
+    }
     const now = deps.clock.now()
-    if (now >= deadline) return undefined
-    await deps.clock.sleep(Math.min(options.pollIntervalMs, deadline - now))
+    if (now >= deadline || deps.signal?.aborted) return undefined
+    await deps.clock.sleep(Math.min(options.pollIntervalMs, deadline - now), deps.signal)
   }
 }
 
-/** ECS refuses to move a service to a deregistered revision with exactly this. */
-function isInactiveRefusal(error: unknown): boolean {
-  const { name, message } = error as { name?: string; message?: string }
-  return (
-    (name === 'ClientException' || name === 'InvalidParameterException') &&
-    /TaskDefinition is inactive/i.test(message ?? '')
-  )
-}
-
-/** ECS's answer to a revision that does not exist (deleted, or never registered). */
-function isMissingRefusal(error: unknown): boolean {
-  const { name, message } = error as { name?: string; message?: string }
-  return (
-    name === 'ClientException' &&
-    /TaskDefinition not found|Unable to describe task definition/i.test(message ?? '')
-  )
+/** Why ECS refused the update: the target's status, read only after a ClientException. */
+async function targetStatus(
+  ecs: ECSClient,
+  target: string
+): Promise<'ACTIVE' | 'INACTIVE' | 'missing'> {
+  try {
+    const { taskDefinition } = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: target })
+    )
+    if (!taskDefinition) return 'missing'
+    return taskDefinition.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE'
+  } catch (error) {
+    // ECS answers ClientException "Unable to describe task definition." for unknown revisions.
+    if ((error as { name?: string }).name === 'ClientException') return 'missing'
+    throw error
+  }
 }
 
 /**
  * UpdateService to the target, sent without reading the target first: the service-deployment
  * history a `previous` target comes from names revisions that existed, and a refused update
- * changes nothing. When ECS refuses an INACTIVE revision, it is registered again with the same
- * content and the update is sent to the copy.
+ * changes nothing. Only when ECS refuses it (ClientException) is the target read: an INACTIVE
+ * one is registered again with the same content and the update sent to the copy; a missing one
+ * is a configuration error; anything else is ECS's own refusal, passed on.
  */
 async function updateToTarget(
   deps: { ecs: ECSClient; log: Logger },
@@ -172,15 +181,33 @@ async function updateToTarget(
   try {
     return { taskDefinitionArn: target, deploymentId: await send(target) }
   } catch (error) {
-    if (isMissingRefusal(error)) {
+    if ((error as { name?: string }).name !== 'ClientException') throw error
+    const status = await targetStatus(deps.ecs, target)
+    if (status === 'missing') {
       throw new ConfigurationError(
         `to: task definition ${target} does not exist (ECS: ${errorMessage(error)}); the service was not changed. Roll back to a version, a revision number or an ARN that exists.`
       )
     }
-    if (!isInactiveRefusal(error)) throw error
+    if (status === 'ACTIVE') throw error
     deps.log.info(`${name}: ${shortName(target)} is INACTIVE (deregistered); registering it again`)
     const copy = await reinstateRevision(target, deps)
-    return { taskDefinitionArn: copy, reinstatedFrom: target, deploymentId: await send(copy) }
+    try {
+      return { taskDefinitionArn: copy, reinstatedFrom: target, deploymentId: await send(copy) }
+    } catch (retryError) {
+      throw new Error(
+        `${shortName(target)} was INACTIVE and was registered again as ${shortName(copy)}, but UpdateService to ${shortName(copy)} failed: ${errorMessage(retryError)}. The service was not changed; ${shortName(copy)} is left registered (ACTIVE).`,
+        { cause: retryError }
+      )
+    }
+  }
+}
+
+/** The caller's callback must not turn an accepted rollback into a thrown error. */
+function tellRequested(options: RollbackOptions, request: RollbackRequest, log: Logger): void {
+  try {
+    options.onRequested?.(request)
+  } catch (error) {
+    log.warning(`${options.service}: recording the rollback request failed: ${errorMessage(error)}`)
   }
 }
 
@@ -210,7 +237,7 @@ export async function rollbackService(
   const base = { fromTaskDefinitionArn: from, toTaskDefinitionArn: target }
   const remaining = () => Math.max(1, deadline - clock.now())
   const watch = (deploymentId: string, taskDefinitionArn: string, followRollback: boolean) =>
-    watchRollout(
+    watchRolloutQuietly(
       {
         cluster,
         targets: [{ service: name, deploymentId, taskDefinitionArn }],
@@ -228,6 +255,16 @@ export async function rollbackService(
     )
     await watch(id, arn, true)
     ;({ service, primary, id, arn } = await describeOne(deps, cluster, name))
+  }
+
+  if (deps.signal?.aborted && !(arn === target && steady(service, primary))) {
+    // Cancelled before the first write: nothing is asked of ECS after the user said stop.
+    log.warning(`${name}: cancelled before the rollback was requested; the service was not changed`)
+    return {
+      ...base,
+      status: 'cancelled',
+      reason: `cancelled before the rollback was requested; ${name} was not changed and still runs ${shortName(arn)}`
+    }
   }
 
   if (arn === target && steady(service, primary)) {
@@ -259,6 +296,12 @@ export async function rollbackService(
       log.info(
         `${name}: stopped service deployment ${serviceDeploymentArn}; ECS is rolling it back`
       )
+      // Accepted: recorded now, whatever finding ECS's rollback deployment takes.
+      tellRequested(options, { ...base, method }, log)
+      if (options.wait === false) {
+        log.info(`${name}: ECS accepted the stop; not waiting for its rollback`)
+        return { ...base, status: 'started', method }
+      }
       deploymentId = (await awaitPrimaryOf(deps, options, deadline))?.id
     } else {
       method = 'update-service'
@@ -273,7 +316,17 @@ export async function rollbackService(
     toTaskDefinitionArn: sentTo,
     ...(reinstatedFrom ? { reinstatedFrom } : {})
   }
-  options.onRequested?.({ ...sent, method, ...(deploymentId ? { deploymentId } : {}) })
+  if (method !== 'stop-service-deployment') {
+    tellRequested(options, { ...sent, method, ...(deploymentId ? { deploymentId } : {}) }, log)
+  }
+  if (deploymentId === undefined && deps.signal?.aborted) {
+    return {
+      ...sent,
+      status: 'cancelled',
+      method,
+      reason: `the run was cancelled; ECS carries on rolling ${name} back to ${shortName(sentTo)}`
+    }
+  }
   if (deploymentId === undefined) {
     const reason = `no deployment of ${shortName(sentTo)} appeared on ${name} after the rollback request (${method})`
     log.warning(`${name}: rollback failed: ${reason}`)
@@ -285,6 +338,7 @@ export async function rollbackService(
   }
 
   // one target watched, so one result
+  // A watch AWS kept failing still ends in a result: the request was accepted, say so.
   const rollout = (await watch(deploymentId, sentTo, false))[0] as RolloutResult
   if (rollout.outcome === 'succeeded') {
     return { ...sent, status: 'rolled-back', deploymentId, method, rollout }
@@ -296,7 +350,7 @@ export async function rollbackService(
       deploymentId,
       method,
       rollout,
-      reason: `the watch was cancelled; ECS carries on rolling ${name} back to ${shortName(sentTo)}`
+      reason: `the run was cancelled; ECS carries on rolling ${name} back to ${shortName(sentTo)}`
     }
   }
   return {

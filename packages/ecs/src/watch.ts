@@ -241,3 +241,16 @@ export async function watchRollout(
   }
   return results()
 }
+
+/** A watch that could not finish (AWS kept failing) still reports what it saw. */
+export async function watchRolloutQuietly(
+  options: WatchOptions,
+  deps: WatchDeps
+): Promise<RolloutResult[]> {
+  try {
+    return await watchRollout(options, deps)
+  } catch (error) {
+    if (error instanceof RolloutWatchError) return error.results
+    throw error
+  }
+}

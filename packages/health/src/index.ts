@@ -41,3 +41,4 @@ export {
 export { reportToJson } from './report-json.js'
 export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
 export { clientsNeeded, type ClientsNeeded } from './clients-needed.js'
+export { validateRunOptions } from './validate.js'

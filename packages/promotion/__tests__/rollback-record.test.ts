@@ -18,9 +18,17 @@ describe('finalRecord: the GitHub state a rollback ends with', () => {
   })
 
   it('is error, not failure, when the watch was cancelled with ECS still at work', () => {
-    expect(finalRecord('cancelled', result('cancelled'), undefined, 'r')).toEqual({
+    const watched = { ...result('cancelled'), method: 'update-service' as const }
+    expect(finalRecord('cancelled', watched, undefined, 'r')).toEqual({
       state: 'error',
       description: 'Cancelled while ECS was rolling back to web:7; check the service'
+    })
+  })
+
+  it('says so when the run was cancelled before anything was asked of ECS', () => {
+    expect(finalRecord('cancelled', result('cancelled'), undefined, 'bad release')).toEqual({
+      state: 'error',
+      description: 'Cancelled before the rollback was requested: bad release'
     })
   })
 

@@ -159,7 +159,10 @@ export class RollbackRecorder {
     }
   }
 
-  /** Posts the rollback's final state and, after a success, marks the deployment it replaced. */
+  /**
+   * Posts the rollback's final state, then (after a success) marks the deployment it replaced:
+   * each on its own, so a failure of the second never leaves the rollback in_progress.
+   */
   async finished(outcome: FinishedRollback): Promise<RecordReport> {
     const created = await this.record
     if (!created) return {}
@@ -167,34 +170,34 @@ export class RollbackRecorder {
     if (outcome.state === undefined) return report
     const { record } = this.options
     try {
-      const github = await this.deps.github()
-      const replaced = this.snapshot[0]
-      const state = replaced?.state && SUPERSEDED[replaced.state]
-      if (outcome.state === 'success' && replaced && state) {
-        await setDeploymentState(
-          {
-            owner: record.owner,
-            repo: record.repo,
-            id: replaced.id,
-            environment: created.environment
-          },
-          {
-            state,
-            description: `Rolled back: ${this.options.reason}`,
-            logUrl: record.logUrl
-          },
-          { github }
-        )
-        report.superseded = { id: replaced.id, state }
-      }
       await setDeploymentState(
         created,
         { state: outcome.state, description: outcome.description, logUrl: record.logUrl },
-        { github }
+        { github: await this.deps.github() }
       )
     } catch (error) {
       this.deps.log.warning(
         `Could not update GitHub deployment ${created.id}: ${errorMessage(error)}`
+      )
+    }
+    const replaced = this.snapshot[0]
+    const state = replaced?.state && SUPERSEDED[replaced.state]
+    if (outcome.state !== 'success' || !replaced || !state) return report
+    try {
+      await setDeploymentState(
+        {
+          owner: record.owner,
+          repo: record.repo,
+          id: replaced.id,
+          environment: created.environment
+        },
+        { state, description: `Rolled back: ${this.options.reason}`, logUrl: record.logUrl },
+        { github: await this.deps.github() }
+      )
+      report.superseded = { id: replaced.id, state }
+    } catch (error) {
+      this.deps.log.warning(
+        `Could not mark GitHub deployment ${replaced.id} ${state}: ${errorMessage(error)}`
       )
     }
     return report

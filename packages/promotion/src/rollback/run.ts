@@ -2,7 +2,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { SQSClient } from '@aws-sdk/client-sqs'
-import type { Clock, Logger } from '@fargate-promote/common'
+import { ConfigurationError, errorMessage, type Clock, type Logger } from '@fargate-promote/common'
 import {
   describeRevision,
   resolveRollbackTarget,
@@ -15,7 +15,13 @@ import {
   type RollbackTarget,
   type RollbackTo
 } from '@fargate-promote/ecs'
-import { runHealthChecks, type CheckSpec, type HealthReport } from '@fargate-promote/health'
+import {
+  runHealthChecks,
+  validateRunOptions,
+  type CheckSpec,
+  type HealthReport,
+  type RunHealthChecksOptions
+} from '@fargate-promote/health'
 import type { GitHubClient } from '../github-client.js'
 import {
   RollbackRecorder,
@@ -87,6 +93,9 @@ export function finalRecord(
 ): FinishedRollback {
   const to = shortName(result.toTaskDefinitionArn)
   if (status === 'started') return { state: undefined, description: '' }
+  if (status === 'cancelled' && result.method === undefined) {
+    return { state: 'error', description: `Cancelled before the rollback was requested: ${reason}` }
+  }
   if (status === 'cancelled') {
     return {
       state: 'error',
@@ -113,6 +122,17 @@ export function finalRecord(
   }
 }
 
+function checkOptions(options: RollbackAndRecordOptions): RunHealthChecksOptions | undefined {
+  if (options.checks.length === 0) return undefined
+  return {
+    checks: options.checks,
+    mode: 'verify',
+    timeoutMs: options.checksTimeoutMs,
+    intervalMs: options.checksIntervalMs,
+    consecutiveSuccesses: CHECK_SUCCESSES
+  }
+}
+
 /**
  * Roll a service back and account for it: resolve the target (ECS history, tags, GitHub
  * history, a version, a revision or an ARN), move the service there with the one rollout
@@ -125,6 +145,16 @@ export async function rollbackAndRecord(
   deps: RollbackAndRecordDeps
 ): Promise<RollbackOutcome> {
   const { ecs, elb, clock, log, signal } = deps
+  // Everything that could refuse the rollback's tail is checked before the first AWS call.
+  const checks = checkOptions(options)
+  if (checks) {
+    if (!options.wait) {
+      throw new ConfigurationError(
+        'checks: the checks run once the rollback is observed complete, which needs wait: true. Remove the checks or wait.'
+      )
+    }
+    validateRunOptions(checks, deps)
+  }
   const github = deps.github
   const recorder =
     options.record && github
@@ -172,21 +202,22 @@ export async function rollbackAndRecord(
   const status = result.status
   const toArn = result.toTaskDefinitionArn
 
-  const health =
-    options.checks.length > 0 && (status === 'rolled-back' || status === 'noop')
-      ? await log.group(`Health checks after the rollback (${options.checks.length})`, () =>
-          runHealthChecks(
-            {
-              checks: options.checks,
-              mode: 'verify',
-              timeoutMs: options.checksTimeoutMs,
-              intervalMs: options.checksIntervalMs,
-              consecutiveSuccesses: CHECK_SUCCESSES
-            },
-            deps
+  let health: HealthReport | undefined
+  try {
+    health =
+      checks && (status === 'rolled-back' || status === 'noop')
+        ? await log.group(`Health checks after the rollback (${checks.checks.length})`, () =>
+            runHealthChecks(checks, deps)
           )
-        )
-      : undefined
+        : undefined
+  } catch (error) {
+    // ECS has been asked already: the GitHub record must not stay in_progress.
+    await recorder?.finished({
+      state: 'error',
+      description: `Rolled back to ${shortName(toArn)}; the checks could not run: ${errorMessage(error)}`
+    })
+    throw error
+  }
   // Only a rollback seen to complete is tagged as one.
   const tagged =
     status === 'rolled-back'
