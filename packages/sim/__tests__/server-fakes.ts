@@ -315,7 +315,12 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
       createTaskRuntime: () => runtime,
       createElbModule: () => elb,
       createCloudWatchModule: () => cloudwatch,
-      createSqsModule: () => sqs,
+      // The fake queues publish no CloudWatch metrics.
+      createSqsModule: () => ({
+        ...sqs,
+        queueCreatedAt: () => undefined,
+        queueMetrics: () => undefined
+      }),
       createEcsModule: () => wrapReset(ecs, true),
       createGitHubApi: () => github,
       queryCodec: query

@@ -233,15 +233,41 @@ export interface TaskRuntime extends TaskRuntimePort {
   stopAll(): Promise<void>
 }
 
-/** cloudwatch/index.ts: `export function createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule` */
+/** cloudwatch/index.ts: `export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule` */
+export interface CloudWatchDeps {
+  clock: SimClock
+  /** Where the AWS/SQS metrics come from; without it every SQS metric has no data. */
+  queues?: QueueMetricsPort
+}
 export interface CloudWatchModule extends ServiceModule, AlarmPort {
   setAlarmState(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: string): void
 }
 
+/** One AWS/SQS metrics sample of a queue (what SQS publishes to CloudWatch once a minute). */
+export interface QueueMetricsSample {
+  /** ApproximateAgeOfOldestMessage, in sim milliseconds (0 when no message counts). */
+  oldestMessageAgeMs: number
+  /** ApproximateNumberOfMessagesVisible. */
+  visibleMessages: number
+}
+
+/** What CloudWatch needs from SQS to answer GetMetricData for AWS/SQS (read-only). */
+export interface QueueMetricsPort {
+  /** Wall-clock epoch ms at which the queue was created; undefined when it does not exist. */
+  queueCreatedAt(queueName: string): number | undefined
+  /**
+   * The sample as of wall-clock time `at` (not after now), rebuilt from the messages the queue
+   * holds now. Undefined when the queue does not exist, did not exist yet at `at`, or was not
+   * active then (SQS publishes nothing for an idle queue).
+   */
+  queueMetrics(queueName: string, at: number): QueueMetricsSample | undefined
+}
+
 /**
- * sqs/index.ts: `export function createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): ServiceModule`
+ * sqs/index.ts: `export function createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): SqsServiceModule`
  * (`endpoint`: the server's URL; queue URLs point at it because SQS clients send requests there).
  */
+export interface SqsServiceModule extends ServiceModule, QueueMetricsPort {}
 
 /** A GitHub REST request, path relative to the `/github` prefix (`/repos/o/r/deployments`). */
 export interface GitHubRequest {

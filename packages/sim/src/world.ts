@@ -1,5 +1,6 @@
 import type {
   AwsServiceName,
+  CloudWatchDeps,
   CloudWatchModule,
   EcsDeps,
   EcsModule,
@@ -8,6 +9,7 @@ import type {
   ImageBehaviour,
   ServiceModule,
   SimClock,
+  SqsServiceModule,
   TaskRuntime,
   TaskRuntimeDeps
 } from './contract.js'
@@ -18,8 +20,8 @@ import type { QueryCodec } from './protocols/query-codec.js'
 export interface WorldFactories {
   createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime
   createElbModule(deps: { clock: SimClock }): ElbModule
-  createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule
-  createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): ServiceModule
+  createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule
+  createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): SqsServiceModule
   createEcsModule(deps: EcsDeps): EcsModule
   createGitHubApi(deps: { clock: SimClock }): GitHubApi
   /** ELBv2's awsQuery codec (protocols/query.ts). */
@@ -32,7 +34,7 @@ export interface World {
   ecs: EcsModule
   elb: ElbModule
   cloudwatch: CloudWatchModule
-  sqs: ServiceModule
+  sqs: SqsServiceModule
   github: GitHubApi
   aws: Record<AwsServiceName, ServiceModule>
   queryCodec: QueryCodec
@@ -52,8 +54,9 @@ export interface WorldOptions {
 export function createWorld({ clock, behaviours, factories, endpoint }: WorldOptions): World {
   const runtime = factories.createTaskRuntime({ clock, behaviours })
   const elb = factories.createElbModule({ clock })
-  const cloudwatch = factories.createCloudWatchModule({ clock })
   const sqs = factories.createSqsModule({ clock, endpoint })
+  // CloudWatch reads the AWS/SQS metrics from the queues, through a read-only port.
+  const cloudwatch = factories.createCloudWatchModule({ clock, queues: sqs })
   const ecs = factories.createEcsModule({ clock, elb, alarms: cloudwatch, runtime })
   const github = factories.createGitHubApi({ clock })
   return {

@@ -23,7 +23,7 @@ export const COMPARISON_OPERATORS = [
 ] as const
 export const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'] as const
 export const TREAT_MISSING_DATA = ['breaching', 'notBreaching', 'ignore', 'missing'] as const
-const UNITS = [
+export const UNITS = [
   'Seconds',
   'Microseconds',
   'Milliseconds',

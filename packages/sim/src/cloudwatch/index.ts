@@ -1,7 +1,9 @@
 import { AwsError, SIM_ACCOUNT_ID } from '../contract.js'
-import type { CloudWatchModule, RequestContext, SimClock } from '../contract.js'
+import type { CloudWatchDeps, CloudWatchModule, RequestContext } from '../contract.js'
 import { parseAlarmConfig } from './alarm-config.js'
 import type { AlarmConfig } from './alarm-config.js'
+import { getMetricData } from './metric-data.js'
+import { parseMetricDataRequest } from './metric-query.js'
 import {
   decodeToken,
   encodeToken,
@@ -30,8 +32,11 @@ interface StoredAlarm {
 
 const MUTATING = new Set(['PutMetricAlarm', 'SetAlarmState', 'DeleteAlarms'])
 
-/** CloudWatch metric alarms: created by PutMetricAlarm, moved only by SetAlarmState or the sim. */
-export function createCloudWatchModule(deps: { clock: SimClock }): CloudWatchModule {
+/**
+ * CloudWatch metric alarms (created by PutMetricAlarm, moved only by SetAlarmState or the sim)
+ * and GetMetricData over the AWS/SQS metrics the sim's queues publish (metric-data.ts).
+ */
+export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
   const { clock } = deps
   const alarms = new Map<string, StoredAlarm>()
 
@@ -167,6 +172,8 @@ export function createCloudWatchModule(deps: { clock: SimClock }): CloudWatchMod
         return setAlarmStateOp(input)
       case 'DeleteAlarms':
         return deleteAlarms(input)
+      case 'GetMetricData':
+        return getMetricData(parseMetricDataRequest(input), deps)
       default:
         throw new AwsError(
           'InvalidAction',

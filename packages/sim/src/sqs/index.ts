@@ -1,5 +1,5 @@
 import { AwsError, SIM_ACCOUNT_ID } from '../contract.js'
-import type { RequestContext, ServiceModule, SimClock } from '../contract.js'
+import type { RequestContext, SimClock, SqsServiceModule } from '../contract.js'
 import {
   decodeToken,
   encodeToken,
@@ -21,7 +21,9 @@ import {
 import {
   counts,
   expire,
+  isActive,
   isFifo,
+  metricsSample,
   newMessage,
   newReceiptHandle,
   parseReceiptHandle,
@@ -39,8 +41,8 @@ export interface SqsDeps {
   endpoint?: () => string | undefined
 }
 
-export interface SqsModule extends ServiceModule {
-  /** Sim milliseconds since the oldest non-deleted, non-delayed message was sent; 0 when empty. */
+export interface SqsModule extends SqsServiceModule {
+  /** ApproximateAgeOfOldestMessage now, in sim milliseconds (see `metricsSample`); 0 when empty. */
   oldestMessageAgeMs(queueName: string): number | undefined
 }
 
@@ -93,6 +95,7 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
       path.length === 2 && path[0] === SIM_ACCOUNT_ID ? queues.get(path[1] as string) : undefined
     if (!queue) throw nonExistent()
     expire(queue, clock)
+    queue.lastActivityAt = clock.now()
     return queue
   }
 
@@ -144,6 +147,7 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
           `A queue already exists with the same name and a different value for attribute ${differing[0]}`
         )
       }
+      existing.lastActivityAt = clock.now()
       return { QueueUrl: existing.url }
     }
     const now = clock.now()
@@ -155,6 +159,7 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
       arn: `arn:aws:sqs:${ctx.region}:${SIM_ACCOUNT_ID}:${name}`,
       createdAt: now,
       modifiedAt: now,
+      lastActivityAt: now,
       attributes: { ...defaults(), ...attributes },
       tags:
         tags !== null && typeof tags === 'object' ? { ...(tags as Record<string, string>) } : {},
@@ -169,6 +174,7 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
     const owner = optionalString(input, 'QueueOwnerAWSAccountId')
     const queue = owner === undefined || owner === SIM_ACCOUNT_ID ? queues.get(name) : undefined
     if (!queue) throw nonExistent()
+    queue.lastActivityAt = clock.now()
     return { QueueUrl: queue.url }
   }
 
@@ -313,13 +319,18 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
     const dlq = queueByArn(deadLetterTargetArn)
     if (!dlq || message.receiveCount < maxReceiveCount) return false
     queue.messages = queue.messages.filter(m => m !== message)
-    // The enqueue time is kept: for standard queues retention counts from the original send.
+    // The send time is kept: for standard queues retention counts from the original send. The
+    // dead-letter queue's age metric counts from the move (enqueuedAt).
+    const now = clock.now()
     dlq.messages.push({
       ...message,
       receiveCount: 0,
       firstReceiveAt: undefined,
+      lastReceiveAt: undefined,
       handles: new Set(),
-      visibleAt: clock.now(),
+      enqueuedAt: now,
+      availableAt: now,
+      visibleAt: now,
       delayed: false
     })
     return true
@@ -338,6 +349,7 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
       if (redrive(queue, message)) continue
       message.receiveCount++
       message.firstReceiveAt ??= now
+      message.lastReceiveAt = now
       message.delayed = false
       message.visibleAt = now + realMs(clock, visibilitySeconds)
       const handle = newReceiptHandle(queue, message)
@@ -510,9 +522,14 @@ export function createSqsModule(deps: SqsDeps): SqsModule {
       const queue = queues.get(queueName)
       if (!queue) return undefined
       expire(queue, clock)
-      const now = clock.now()
-      const sent = queue.messages.filter(m => !(m.delayed && m.visibleAt > now)).map(m => m.sentAt)
-      return sent.length === 0 ? 0 : (now - Math.min(...sent)) * clock.scale
+      return metricsSample(queue, clock.now(), clock).oldestMessageAgeMs
+    },
+    queueCreatedAt: queueName => queues.get(queueName)?.createdAt,
+    queueMetrics(queueName, at) {
+      const queue = queues.get(queueName)
+      if (!queue || at < queue.createdAt || at > clock.now()) return undefined
+      expire(queue, clock)
+      return isActive(queue, at, clock) ? metricsSample(queue, at, clock) : undefined
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { SimClock } from '../contract.js'
+import type { QueueMetricsSample, SimClock } from '../contract.js'
 
 /**
  * One queue's messages. Durations (delay, visibility, retention) are sim seconds, so they are
@@ -11,12 +11,18 @@ export interface StoredMessage {
   body: string
   md5: string
   sentAt: number
+  /** When it entered this queue: `sentAt`, or when it was moved to the dead-letter queue. */
+  enqueuedAt: number
+  /** When its delay ended (or ends): it was delayed before this, whatever happened since. */
+  availableAt: number
   /** Wall-clock ms before which the message cannot be received (delay or visibility). */
   visibleAt: number
   /** Whether `visibleAt` comes from a delay (never received yet) rather than a receive. */
   delayed: boolean
   receiveCount: number
   firstReceiveAt?: number
+  /** The latest receive; it has been in flight from then until `visibleAt`. */
+  lastReceiveAt?: number
   groupId?: string
   deduplicationId?: string
   sequenceNumber?: string
@@ -30,6 +36,8 @@ export interface Queue {
   arn: string
   createdAt: number
   modifiedAt: number
+  /** The latest API action on the queue (CloudWatch metrics stop six idle hours later). */
+  lastActivityAt: number
   attributes: Record<string, string>
   tags: Record<string, string>
   messages: StoredMessage[]
@@ -72,6 +80,40 @@ export function counts(queue: Queue, clock: SimClock): Counts {
   return result
 }
 
+/** A standard queue leaves a message received this often out of its age metric (poison pill). */
+const POISON_PILL_RECEIVES = 3
+/** CloudWatch counts a queue active while it holds messages or for six hours after an action. */
+const ACTIVE_AFTER_ACTION_S = 6 * 3600
+
+/**
+ * The AWS/SQS metrics of a queue as of `at` (wall-clock ms, not after now), rebuilt from the
+ * messages it holds now: a message deleted since is missing from earlier samples too.
+ * ApproximateAgeOfOldestMessage counts from when a message entered this queue (a dead-letter
+ * queue restarts the age), leaves out messages still delayed and, for standard queues, messages
+ * received three times or more; it is 0 when no message counts.
+ */
+export function metricsSample(queue: Queue, at: number, clock: SimClock): QueueMetricsSample {
+  const available = queue.messages.filter(m => m.enqueuedAt <= at && m.availableAt <= at)
+  const inFlight = (m: StoredMessage) =>
+    m.lastReceiveAt !== undefined && m.lastReceiveAt <= at && at < m.visibleAt
+  const counted = isFifo(queue)
+    ? available
+    : available.filter(m => m.receiveCount < POISON_PILL_RECEIVES)
+  const oldest = counted.reduce((min, m) => Math.min(min, m.enqueuedAt), at)
+  return {
+    oldestMessageAgeMs: (at - oldest) * clock.scale,
+    visibleMessages: available.filter(m => !inFlight(m)).length
+  }
+}
+
+/** Whether SQS was publishing metrics for the queue at `at` (it holds messages, or was used). */
+export function isActive(queue: Queue, at: number, clock: SimClock): boolean {
+  return (
+    queue.messages.some(m => m.enqueuedAt <= at) ||
+    at - queue.lastActivityAt <= realMs(clock, ACTIVE_AFTER_ACTION_S)
+  )
+}
+
 export function newMessage(
   clock: SimClock,
   body: string,
@@ -79,12 +121,15 @@ export function newMessage(
   extra: Pick<StoredMessage, 'groupId' | 'deduplicationId' | 'sequenceNumber'> = {}
 ): StoredMessage {
   const now = clock.now()
+  const availableAt = now + realMs(clock, delaySeconds)
   return {
     id: randomUUID(),
     body,
     md5: md5Hex(body),
     sentAt: now,
-    visibleAt: now + realMs(clock, delaySeconds),
+    enqueuedAt: now,
+    availableAt,
+    visibleAt: availableAt,
     delayed: delaySeconds > 0,
     receiveCount: 0,
     handles: new Set(),
