@@ -16,6 +16,7 @@ import {
   UpdateServiceCommand,
   type DeploymentConfiguration
 } from '@aws-sdk/client-ecs'
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { startSim, type Sim } from '@fargate-promote/sim'
 import { actionEnv, pointAtSim, removeActionEnvFiles } from '../../../test/support/action-env.js'
@@ -587,6 +588,60 @@ describe('health-verify', () => {
       env.restore()
     }
   }, 30_000)
+
+  test('max-age reads the queue age from CloudWatch GetMetricData, as the sim computes it', async () => {
+    const cloudwatch = new CloudWatchClient({
+      endpoint: sim.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' }
+    })
+    const ageNow = async () => {
+      const { MetricDataResults } = await cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(Date.now() - 600_000),
+          EndTime: new Date(),
+          ScanBy: 'TimestampDescending',
+          MetricDataQueries: [
+            {
+              Id: 'age',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/SQS',
+                  MetricName: 'ApproximateAgeOfOldestMessage',
+                  Dimensions: [{ Name: 'QueueName', Value: 'orders-staging' }]
+                },
+                Period: 60,
+                Stat: 'Maximum'
+              }
+            }
+          ]
+        })
+      )
+      return MetricDataResults?.[0]?.Values?.[0] ?? 0
+    }
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'orders-staging' }))
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"order":1}' }))
+    const deadline = Date.now() + 20_000
+    // At 40x a sim minute passes every 1.5 s: wait until CloudWatch reports an age over 2 minutes.
+    while ((await ageNow()) <= 120) {
+      if (Date.now() > deadline) throw new Error('the queue age never passed 2 minutes')
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    cloudwatch.destroy()
+    const env = actionEnv({
+      checks: '- name: orders\n  sqs-queue: { queue: orders-staging, max-age: 1m }',
+      interval: '200ms',
+      timeout: '1s'
+    })
+    try {
+      await run()
+      expect(env.exitCode()).toBe(1)
+      const detail = readReport(env.outputs().report).checks[0]?.lastDetail
+      expect(detail).toMatch(/^oldest message is \d+m( \d+s)? old, more than max-age 1m$/)
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
 
   test('fail-on-unhealthy false reports unhealthy but lets the step succeed with a warning', async () => {
     const env = actionEnv({
