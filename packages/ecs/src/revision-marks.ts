@@ -1,10 +1,6 @@
-import {
-  DescribeTaskDefinitionCommand,
-  TagResourceCommand,
-  type ECSClient
-} from '@aws-sdk/client-ecs'
+import { TagResourceCommand, type ECSClient } from '@aws-sdk/client-ecs'
 import { errorMessage, type Logger } from '@fargate-promote/common'
-import { VERSION_TAG } from './rollback-target.js'
+import { readTaskDefinition, VERSION_TAG } from './rollback-target.js'
 import { shortName } from './task-definition-arn.js'
 
 /** Tags written on the revision a service was rolled back to. */
@@ -63,18 +59,21 @@ export async function describeRevision(
   arn: string,
   deps: { ecs: ECSClient; log: Logger }
 ): Promise<RevisionView | undefined> {
+  let described: Awaited<ReturnType<typeof readTaskDefinition>>
   try {
-    const { taskDefinition, tags } = await deps.ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })
-    )
-    const images: Record<string, string> = {}
-    for (const container of taskDefinition?.containerDefinitions ?? []) {
-      if (container.name && container.image) images[container.name] = container.image
-    }
-    const version = tags?.find(tag => tag.key === VERSION_TAG)?.value
-    return { arn, images, version }
+    described = await readTaskDefinition(deps.ecs, arn)
   } catch (error) {
     deps.log.debug(`Could not describe ${shortName(arn)}: ${errorMessage(error)}`)
     return undefined
   }
+  if (!described) {
+    deps.log.debug(`Could not describe ${shortName(arn)}: ECS does not know it`)
+    return undefined
+  }
+  const images: Record<string, string> = {}
+  for (const container of described.taskDefinition?.containerDefinitions ?? []) {
+    if (container.name && container.image) images[container.name] = container.image
+  }
+  const version = described.tags?.find(tag => tag.key === VERSION_TAG)?.value
+  return { arn, images, version }
 }

@@ -85,7 +85,11 @@ export interface ResolveRollbackTargetDeps {
 
 type Described = DescribeTaskDefinitionCommandOutput
 
-async function describe(ecs: ECSClient, ref: string): Promise<Described | undefined> {
+/** A task definition with its tags; undefined when ECS does not know it. */
+export async function readTaskDefinition(
+  ecs: ECSClient,
+  ref: string
+): Promise<Described | undefined> {
   try {
     const described = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] })
@@ -234,7 +238,7 @@ async function resolvePrevious(
   const fromEcs = fromServiceDeployments(history, live, rollingOut)
   if (fromEcs) return { arn: fromEcs, source: 'service-deployments' }
   // Only now is the live revision read: its tag is the fallback when ECS history has no answer.
-  const liveDescribed = await describe(deps.ecs, live)
+  const liveDescribed = await readTaskDefinition(deps.ecs, live)
   const tagged = liveDescribed ? tagValue(liveDescribed, PREVIOUS_TAG) : undefined
   if (tagged && tagged !== live) return { arn: tagged, source: 'task-definition-tags' }
   if (deps.history) {
@@ -262,7 +266,7 @@ async function resolveVersion(
     .slice(0, VERSION_SCAN_LIMIT)
   let imageMatch: Described | undefined
   for (const { arn } of revisions) {
-    const described = await describe(ecs, arn)
+    const described = await readTaskDefinition(ecs, arn)
     if (!described) continue
     if (tagValue(described, VERSION_TAG) === version) return { described, source: 'version-tag' }
     const tagged = (described.taskDefinition?.containerDefinitions ?? []).some(container => {
@@ -350,7 +354,7 @@ export async function resolveRollbackTarget(
         )
       }
       source = 'revision'
-      described = await describe(deps.ecs, `${family}:${to.revision}`)
+      described = await readTaskDefinition(deps.ecs, `${family}:${to.revision}`)
       if (!described) {
         throw new ConfigurationError(
           `to: revision ${to.revision} of task definition family '${family}' does not exist. List revisions with 'aws ecs list-task-definitions --family-prefix ${family}'.`
@@ -371,7 +375,7 @@ export async function resolveRollbackTarget(
         )
       }
       source = 'arn'
-      described = await describe(deps.ecs, to.arn)
+      described = await readTaskDefinition(deps.ecs, to.arn)
       if (!described) {
         throw new ConfigurationError(
           `to: task definition '${to.arn}' does not exist. Check the ARN.`
@@ -405,7 +409,7 @@ export async function reinstateRevision(
   arn: string,
   deps: { ecs: ECSClient; log: Logger }
 ): Promise<string> {
-  const described = await describe(deps.ecs, arn)
+  const described = await readTaskDefinition(deps.ecs, arn)
   if (!described) {
     throw new ConfigurationError(`to: task definition '${arn}' does not exist. Check the ARN.`)
   }

@@ -1,6 +1,5 @@
 import {
   DescribeServiceDeploymentsCommand,
-  DescribeTaskDefinitionCommand,
   DescribeServiceRevisionsCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
@@ -10,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { ConfigurationError, errorMessage, type Logger } from '@fargate-promote/common'
 import { isDeploymentInProgress, primaryDeployment } from './preflight.js'
-import { reinstateRevision } from './rollback-target.js'
+import { readTaskDefinition, reinstateRevision } from './rollback-target.js'
 import { describeServices } from './services.js'
 import { parseTaskDefinitionArn, shortName } from './task-definition-arn.js'
 import type { EcsDeps, RollbackMethod, RollbackResult } from './types.js'
@@ -144,17 +143,9 @@ async function targetStatus(
   ecs: ECSClient,
   target: string
 ): Promise<'ACTIVE' | 'INACTIVE' | 'missing'> {
-  try {
-    const { taskDefinition } = await ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: target })
-    )
-    if (!taskDefinition) return 'missing'
-    return taskDefinition.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE'
-  } catch (error) {
-    // ECS answers ClientException "Unable to describe task definition." for unknown revisions.
-    if ((error as { name?: string }).name === 'ClientException') return 'missing'
-    throw error
-  }
+  const described = await readTaskDefinition(ecs, target)
+  if (!described) return 'missing'
+  return described.taskDefinition?.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE'
 }
 
 /**
