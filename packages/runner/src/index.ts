@@ -64,5 +64,5 @@ export { maskSecret, redact, isSecretName, redactHeaders, REDACTED } from './sec
 export { actionsLogger } from './logger.js'
 export { readRunContext, type RunContext } from './context.js'
 export { getPolling, type PollingInputOptions } from './inputs.js'
-export { githubClient, type GitHubRequestClient } from './github.js'
+export { githubClient, GITHUB_REQUEST_TIMEOUT_MS, type GitHubRequestClient } from './github.js'
 export { watchCancellation, type Cancellation } from './cancellation.js'

@@ -1,0 +1,55 @@
+/**
+ * The GitHub client every action uses: each request has its own timeout, so a GitHub API that
+ * stops answering fails the request (a warning in the actions) instead of holding the step.
+ * Exercised against the sim's GitHub with a latency fault and a shortened timeout.
+ */
+import { githubClient } from '@fargate-promote/runner'
+import { startSim, type Sim } from '@fargate-promote/sim'
+import { repoRoot } from './run-action.js'
+
+let sim: Sim
+const apiUrl = process.env.GITHUB_API_URL
+
+beforeAll(async () => {
+  sim = await startSim({ scenario: `${repoRoot}/test/fixtures/e2e.yml` })
+  // @actions/github reads it when first loaded, which githubClient does on first use.
+  process.env.GITHUB_API_URL = `${sim.url}/github`
+}, 60_000)
+
+afterAll(async () => {
+  if (apiUrl === undefined) delete process.env.GITHUB_API_URL
+  else process.env.GITHUB_API_URL = apiUrl
+  await sim.stop()
+})
+
+const route = 'GET /repos/{owner}/{repo}/deployments'
+const parameters = { owner: 'acme', repo: 'shop' }
+
+describe('githubClient', () => {
+  afterEach(async () => {
+    await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' })
+  })
+
+  it('answers as Octokit does when GitHub answers in time', async () => {
+    const github = await githubClient('ghs_test', { timeoutMs: 5_000 })
+    const answer = await github.request(route, parameters)
+    expect(answer.status).toBe(200)
+    expect(Array.isArray(answer.data)).toBe(true)
+  }, 30_000)
+
+  it('fails a request GitHub does not answer in time, each request on its own clock', async () => {
+    const added = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ service: 'github', latencyMs: 3_000, count: 1 })
+    })
+    expect(added.status).toBe(201)
+    const github = await githubClient('ghs_test', { timeoutMs: 500 })
+    const startedAt = Date.now()
+    await expect(github.request(route, parameters)).rejects.toThrow(
+      `GitHub did not answer ${route} within 500ms`
+    )
+    expect(Date.now() - startedAt).toBeLessThan(2_500)
+    // The next request gets a fresh timeout, not the spent one.
+    expect((await github.request(route, parameters)).status).toBe(200)
+  }, 30_000)
+})
