@@ -4,9 +4,9 @@
  * Build it first: node scripts/build.mjs health-verify
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
 import { dirname, join } from 'node:path'
 import { startSim, type Sim } from '@fargate-promote/sim'
+import { listenerUrl } from '../support/sim-listener.js'
 import { repoRoot, runAction } from './run-action.js'
 
 const bundle = join(repoRoot, 'actions/health-verify/dist/index.js')
@@ -27,26 +27,8 @@ beforeEach(async () => {
   await sim.reset()
 })
 
-function listenerUrl(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${sim.url}/_sim/listeners`, { agent: false }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () => {
-        const { listeners } = JSON.parse(text) as { listeners: { url: string }[] }
-        const url = listeners[0]?.url
-        if (url === undefined) reject(new Error('the sim has no listener'))
-        else resolve(url.replace(/\/$/, ''))
-      })
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
-
 test('the bundle reports a healthy service: outputs, report file and summary', async () => {
-  const base = await listenerUrl()
+  const base = await listenerUrl(sim.url)
   const checks = `
 - name: web
   http:
@@ -86,7 +68,7 @@ test('the bundle reports a healthy service: outputs, report file and summary', a
 }, 60_000)
 
 test('the bundle fails the step for an unhealthy service and says why', async () => {
-  const base = await listenerUrl()
+  const base = await listenerUrl(sim.url)
   const result = await runAction({
     action: 'health-verify',
     inputs: {
