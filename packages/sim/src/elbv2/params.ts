@@ -5,7 +5,7 @@ import { AwsError } from '../contract.js'
  * them. An empty list is serialised as `Name=` (an empty string), which reads as `[]`.
  */
 
-type Input = Record<string, unknown>
+export type Input = Record<string, unknown>
 
 export function validation(message: string): AwsError {
   return new AwsError('ValidationError', message)

@@ -80,3 +80,7 @@ export function defaultRuleView(listener: ListenerRecord): Record<string, unknow
     IsDefault: true
   }
 }
+
+export function attributesView(tg: TargetGroupRecord): { Key: string; Value: string }[] {
+  return [...tg.attributes].map(([Key, Value]) => ({ Key, Value }))
+}

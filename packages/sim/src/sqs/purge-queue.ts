@@ -1,0 +1,6 @@
+import { queueByUrl, type SqsStore } from './store.js'
+
+export function purgeQueue(store: SqsStore, input: Record<string, unknown>): unknown {
+  queueByUrl(store, input).messages = []
+  return {}
+}
