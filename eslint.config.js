@@ -24,6 +24,17 @@ export default tseslint.config(
     }
   },
   {
+    // Readable units: a function a person can hold in their head, an adapter that only adapts.
+    files: ['packages/{common,ecs,health,promotion,runner}/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }]
+    }
+  },
+  {
+    files: ['actions/*/src/main.ts'],
+    rules: { 'max-lines': ['error', { max: 80, skipBlankLines: false, skipComments: false }] }
+  },
+  {
     files: ['**/__tests__/**', 'test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

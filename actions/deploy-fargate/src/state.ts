@@ -1,6 +1,8 @@
+import type { DeployCheckpoint } from '@fargate-promote/promotion'
+import { getState, saveState } from '@fargate-promote/runner'
+
 /** Names of the values main saves for the post step (GITHUB_STATE → STATE_<name>). */
 export enum StateKey {
-  IsPost = 'isPost',
   Phase = 'phase',
   Cluster = 'cluster',
   Deployments = 'deployments',
@@ -8,12 +10,27 @@ export enum StateKey {
   OnFailure = 'on-failure'
 }
 
-/** `deploying` from UpdateService until main has a verdict; the post step acts only then. */
-export type Phase = 'deploying' | 'finished'
+/** The deploy's checkpoint, kept for the post step of a cancelled run. */
+export function saveCheckpoint(checkpoint: DeployCheckpoint): void {
+  saveState(StateKey.Phase, checkpoint.phase)
+  saveState(StateKey.Cluster, checkpoint.cluster)
+  saveState(StateKey.Deployments, JSON.stringify(checkpoint.deployments))
+  saveState(StateKey.PollIntervalMs, String(checkpoint.pollIntervalMs))
+  saveState(StateKey.OnFailure, checkpoint.onFailure)
+}
 
-export interface StartedDeployment {
-  service: string
-  deploymentId: string
-  taskDefinitionArn: string
-  previousTaskDefinitionArn: string
+/** What main saved; undefined when it never started a deployment. */
+export function loadCheckpoint(): DeployCheckpoint | undefined {
+  const phase = getState(StateKey.Phase)
+  if (phase !== 'deploying' && phase !== 'finished') return undefined
+  const pollIntervalMs = Number(getState(StateKey.PollIntervalMs))
+  return {
+    phase,
+    cluster: getState(StateKey.Cluster) ?? '',
+    deployments: JSON.parse(
+      getState(StateKey.Deployments) ?? '[]'
+    ) as DeployCheckpoint['deployments'],
+    pollIntervalMs: Number.isFinite(pollIntervalMs) && pollIntervalMs > 0 ? pollIntervalMs : 5000,
+    onFailure: getState(StateKey.OnFailure) === 'none' ? 'none' : 'rollback'
+  }
 }

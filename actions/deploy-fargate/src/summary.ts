@@ -5,8 +5,8 @@ import {
   type DeployResult,
   type ServiceDeployResult
 } from '@fargate-promote/ecs'
-import { createSummary, link } from '@fargate-promote/runner'
-import type { DeploySettings } from './inputs.js'
+import type { DeployInputs, DeployOutcome } from '@fargate-promote/promotion'
+import { createSummary, link, type SummaryBuilder } from '@fargate-promote/runner'
 
 const HEADLINE: Record<DeployResult['status'], string> = {
   succeeded: '✅ Deployment succeeded',
@@ -41,24 +41,12 @@ function rollbackText(service: ServiceDeployResult): string {
   return '—'
 }
 
-export async function writeDeploySummary(options: {
-  result: DeployResult
-  settings: DeploySettings
+function serviceTable(
+  summary: SummaryBuilder,
+  result: DeployResult,
+  cluster: string,
   region: string
-  cancelled: boolean
-}): Promise<void> {
-  const { result, settings, region } = options
-  const summary = createSummary()
-  summary.heading(
-    `${HEADLINE[result.status]}: ${settings.cluster}/${settings.services.join(', ')}`,
-    2
-  )
-  if (options.cancelled) {
-    summary.paragraph(
-      'The run was cancelled while the deployment was in progress; the post step rolls it back.'
-    )
-  }
-  if (result.failureReason) summary.paragraph(`Reason: ${result.failureReason}`)
+): void {
   summary.table(
     [
       'Service',
@@ -76,57 +64,74 @@ export async function writeDeploySummary(options: {
       rolloutCounts(service),
       service.deploymentId ?? '—',
       rollbackText(service),
-      link('deployments', consoleUrl(region, settings.cluster, service.service))
+      link('deployments', consoleUrl(region, cluster, service.service))
     ])
   )
-  summary.paragraph(
-    `Version ${settings.version} · took ${formatDuration(result.finishedAt - result.startedAt)}`
-  )
+}
 
-  for (const service of result.services) {
-    const images = Object.entries(service.images)
-    if (images.length > 0) {
-      summary.heading(`Images of ${service.service}`, 3)
-      summary.table(
-        ['Container', 'Image'],
-        images.map(([container, image]) => [container, image])
-      )
-    }
-    const diffLines = formatDiff(service.diff)
-    if (diffLines.length > 0) {
-      summary.details(
-        `Task definition changes of ${service.service} (names only, no values)`,
-        diffLines.join('\n')
-      )
-    }
-    const rollout = service.rollout
-    if (rollout && rollout.events.length > 0) {
-      summary.details(
-        `Timeline of ${service.service}: ${rollout.events.length} service events`,
-        rollout.events
-          .map(event => `${new Date(event.at).toISOString()}  ${event.message}`)
-          .join('\n')
-      )
-    }
-    if (rollout && rollout.stoppedTasks.length > 0) {
-      summary.details(
-        `Stopped tasks of ${service.service} (${rollout.stoppedTasks.length})`,
-        rollout.stoppedTasks.map(task => explainStoppedTask(task)).join('\n')
-      )
-    }
-    const unhealthy = rollout?.targets.filter(target => target.state !== 'healthy') ?? []
-    if (unhealthy.length > 0) {
-      summary.details(
-        `Targets not healthy for ${service.service} (${unhealthy.length})`,
-        unhealthy
-          .map(
-            t =>
-              `${t.id}:${t.port} ${t.state}${t.reason ? ` (${t.reason}: ${t.description ?? ''})` : ''}`
-          )
-          .join('\n')
-      )
-    }
+/** Images, changes, timeline, stopped tasks and unhealthy targets of one service. */
+function serviceDetails(summary: SummaryBuilder, service: ServiceDeployResult): void {
+  const images = Object.entries(service.images)
+  if (images.length > 0) {
+    summary.heading(`Images of ${service.service}`, 3)
+    summary.table(['Container', 'Image'], images)
   }
+  const diffLines = formatDiff(service.diff)
+  if (diffLines.length > 0) {
+    summary.details(
+      `Task definition changes of ${service.service} (names only, no values)`,
+      diffLines.join('\n')
+    )
+  }
+  const rollout = service.rollout
+  if (rollout === undefined) return
+  if (rollout.events.length > 0) {
+    summary.details(
+      `Timeline of ${service.service}: ${rollout.events.length} service events`,
+      rollout.events
+        .map(event => `${new Date(event.at).toISOString()}  ${event.message}`)
+        .join('\n')
+    )
+  }
+  if (rollout.stoppedTasks.length > 0) {
+    summary.details(
+      `Stopped tasks of ${service.service} (${rollout.stoppedTasks.length})`,
+      rollout.stoppedTasks.map(task => explainStoppedTask(task)).join('\n')
+    )
+  }
+  const unhealthy = rollout.targets.filter(target => target.state !== 'healthy')
+  if (unhealthy.length > 0) {
+    summary.details(
+      `Targets not healthy for ${service.service} (${unhealthy.length})`,
+      unhealthy
+        .map(
+          t =>
+            `${t.id}:${t.port} ${t.state}${t.reason ? ` (${t.reason}: ${t.description ?? ''})` : ''}`
+        )
+        .join('\n')
+    )
+  }
+}
+
+export async function writeDeploySummary(
+  outcome: DeployOutcome,
+  inputs: DeployInputs,
+  region: string
+): Promise<void> {
+  const { result } = outcome
+  const summary = createSummary()
+  summary.heading(`${HEADLINE[result.status]}: ${inputs.cluster}/${inputs.services.join(', ')}`, 2)
+  if (outcome.cancelled) {
+    summary.paragraph(
+      'The run was cancelled while the deployment was in progress; the post step rolls it back.'
+    )
+  }
+  if (result.failureReason) summary.paragraph(`Reason: ${result.failureReason}`)
+  serviceTable(summary, result, inputs.cluster, region)
+  summary.paragraph(
+    `Version ${inputs.version} · took ${formatDuration(result.finishedAt - result.startedAt)}`
+  )
+  for (const service of result.services) serviceDetails(summary, service)
   if (result.prunedRevisions.length > 0) {
     summary.details(
       `Deregistered ${result.prunedRevisions.length} old revisions`,

@@ -7,7 +7,7 @@ import {
   type Sample
 } from '@fargate-promote/health'
 import { createSummary, type SummaryBuilder } from '@fargate-promote/runner'
-import type { HealthSettings } from './inputs.js'
+import type { VerifyInputs } from '@fargate-promote/promotion'
 
 /** Failed samples listed per failing check; the JSON report has every one. */
 const MAX_FAILED_SAMPLES_SHOWN = 20
@@ -37,7 +37,7 @@ function describeSample(sample: Sample): string {
   return `${new Date(sample.at).toISOString()}${status}${took}  ${sample.detail}`
 }
 
-function settingsLine(settings: HealthSettings, report: HealthReport): string {
+function settingsLine(settings: VerifyInputs, report: HealthReport): string {
   const parts = [`Mode ${settings.mode}`, `every ${formatDuration(settings.intervalMs)}`]
   if (settings.mode === 'verify') {
     parts.push(`${settings.consecutiveSuccesses} passing rounds in a row`)
@@ -55,7 +55,7 @@ function settingsLine(settings: HealthSettings, report: HealthReport): string {
   return parts.join(' · ')
 }
 
-function thresholdsLine(settings: HealthSettings): string | undefined {
+function thresholdsLine(settings: VerifyInputs): string | undefined {
   const { p95Ms, p99Ms, maxErrorRate } = settings.thresholds
   const parts: string[] = []
   if (p95Ms !== undefined) parts.push(`p95 ≤ ${ms(p95Ms)}`)
@@ -103,10 +103,10 @@ function addSparklines(summary: SummaryBuilder, report: HealthReport): void {
 
 export async function writeHealthSummary(options: {
   report: HealthReport
-  settings: HealthSettings
+  inputs: VerifyInputs
   reportPath: string
 }): Promise<void> {
-  const { report, settings, reportPath } = options
+  const { report, inputs: settings, reportPath } = options
   const summary = createSummary()
   const passed = report.checks.filter(check => check.ok).length
   if (report.cancelled) {

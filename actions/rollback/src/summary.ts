@@ -7,7 +7,7 @@ import {
   type RollbackTargetSource
 } from '@fargate-promote/ecs'
 import { createSummary } from '@fargate-promote/runner'
-import type { RollbackReport } from './main.js'
+import type { RollbackReport } from './report.js'
 
 const HEADLINE: Record<RollbackStatus, string> = {
   'rolled-back': '↩️ Rolled back',
@@ -43,7 +43,7 @@ function images(view: RevisionView | undefined): string {
 }
 
 export async function writeRollbackSummary(report: RollbackReport): Promise<void> {
-  const { settings, result, target } = report
+  const { inputs: settings, result, target } = report
   const summary = createSummary()
   summary.heading(`${HEADLINE[report.status]}: ${settings.cluster}/${settings.service}`, 2)
   if (result.reason) summary.paragraph(`Result: ${result.reason}`)

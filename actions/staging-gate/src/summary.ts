@@ -1,9 +1,7 @@
 import { formatDuration } from '@fargate-promote/common'
 import { shortName } from '@fargate-promote/ecs'
-import type { GateCheck, GateVerdict } from '@fargate-promote/promotion'
+import type { GateCheck, GateInputs, GateOutcome, GateVerdict } from '@fargate-promote/promotion'
 import { createSummary } from '@fargate-promote/runner'
-import type { CheckRunRecord } from './github.js'
-import type { GateSettings } from './inputs.js'
 
 function release(verdict: GateVerdict): string {
   return verdict.version ?? verdict.sha?.slice(0, 12) ?? 'the candidate'
@@ -36,12 +34,12 @@ function when(ms: number | undefined): string {
 
 /** The job summary: the verdict first, then the checks, what runs on staging and what to do. */
 export async function writeGateSummary(options: {
-  verdict: GateVerdict
-  settings: GateSettings
+  outcome: GateOutcome
+  inputs: GateInputs
   reportPath: string
-  checkRun: CheckRunRecord | undefined
 }): Promise<void> {
-  const { verdict, settings, checkRun } = options
+  const { verdict, checkRun } = options.outcome
+  const settings = options.inputs
   const summary = createSummary()
   summary.heading(headline(verdict), 2)
   if (verdict.mode === 'emergency') {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals'
 import {
   ConfigurationError,
   errorMessage,
@@ -7,6 +8,7 @@ import {
   MemoryLogger,
   parseDuration,
   requireDuration,
+  realClock,
   silentLogger,
   systemClock
 } from '../src/index.js'
@@ -63,39 +65,91 @@ describe('FakeClock', () => {
     expect(clock.sleeps).toEqual([5000, 0])
   })
 
-  test('the system clock sleeps for real', async () => {
-    const before = systemClock.now()
-    await systemClock.sleep(5)
-    expect(systemClock.now()).toBeGreaterThanOrEqual(before + 4)
-  })
+  /** Timers that fire only when the test says so, and remember what is pending. */
+  function manualTimers() {
+    let now = 0
+    let next = 1
+    const pending = new Map<number, { at: number; callback: () => void }>()
+    return {
+      pending,
+      timers: {
+        now: () => now,
+        setTimeout: (callback: () => void, ms: number) => {
+          const id = next++
+          pending.set(id, { at: now + ms, callback })
+          return id
+        },
+        clearTimeout: (handle: unknown) => {
+          pending.delete(handle as number)
+        }
+      },
+      /** Moves time on and fires every timer that is due. */
+      advance(ms: number) {
+        now += ms
+        for (const [id, timer] of [...pending]) {
+          if (timer.at > now) continue
+          pending.delete(id)
+          timer.callback()
+        }
+      }
+    }
+  }
 
-  test('the system clock wakes up early and clears its timer when the signal aborts', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter(r => r === 'Timeout').length
-    const idle = timers()
-    const controller = new AbortController()
-    const before = systemClock.now()
-    const sleeping = systemClock.sleep(60_000, controller.signal)
-    expect(timers()).toBe(idle + 1)
-    setTimeout(() => controller.abort(), 5)
+  test('a real clock waits until its timer fires', async () => {
+    const manual = manualTimers()
+    const clock = realClock(manual.timers)
+    let woke = false
+    const sleeping = clock.sleep(5000).then(() => (woke = true))
+    manual.advance(4999)
+    await Promise.resolve()
+    expect(woke).toBe(false)
+    manual.advance(1)
     await sleeping
-    expect(systemClock.now() - before).toBeLessThan(5_000)
-    expect(timers()).toBe(idle)
+    expect(clock.now()).toBe(5000)
+    expect(manual.pending.size).toBe(0)
   })
 
-  test('the system clock does not sleep at all on an aborted signal', async () => {
+  test('a real clock wakes up early and clears its timer and listener when the signal aborts', async () => {
+    const manual = manualTimers()
+    const clock = realClock(manual.timers)
     const controller = new AbortController()
+    const removed = jest.spyOn(controller.signal, 'removeEventListener')
+    const sleeping = clock.sleep(60_000, controller.signal)
+    expect(manual.pending.size).toBe(1)
     controller.abort()
-    const before = systemClock.now()
-    await systemClock.sleep(60_000, controller.signal)
-    expect(systemClock.now() - before).toBeLessThan(5_000)
+    await sleeping
+    expect(clock.now()).toBe(0)
+    expect(manual.pending.size).toBe(0)
+    // `once: true` removed the abort listener; the timer path removes it by hand.
+    expect(removed).not.toHaveBeenCalled()
   })
 
-  test('the system clock sleeps its full time when the signal does not abort', async () => {
+  test('a real clock removes its abort listener when the timer fires first', async () => {
+    const manual = manualTimers()
+    const clock = realClock(manual.timers)
     const controller = new AbortController()
-    const before = systemClock.now()
-    await systemClock.sleep(5, controller.signal)
-    expect(systemClock.now()).toBeGreaterThanOrEqual(before + 4)
+    const removed = jest.spyOn(controller.signal, 'removeEventListener')
+    const sleeping = clock.sleep(5, controller.signal)
+    manual.advance(5)
+    await sleeping
+    expect(removed).toHaveBeenCalledWith('abort', expect.any(Function))
     controller.abort()
+    expect(manual.pending.size).toBe(0)
+  })
+
+  test('a real clock does not sleep at all on an aborted signal', async () => {
+    const manual = manualTimers()
+    const controller = new AbortController()
+    controller.abort()
+    await realClock(manual.timers).sleep(60_000, controller.signal)
+    expect(manual.pending.size).toBe(0)
+  })
+
+  test('the system clock reads the time of day', () => {
+    const before = Date.now()
+    const now = systemClock.now()
+    expect(now).toBeGreaterThanOrEqual(before)
+    expect(now).toBeLessThanOrEqual(Date.now())
   })
 
   test('FakeClock ignores the signal and records its sleeps as before', async () => {

@@ -9,25 +9,46 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>(resolve => {
-      if (signal?.aborted) {
-        resolve()
-        return
-      }
-      const onAbort = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+/** The timer functions a real clock waits with; tests hand in their own to watch them. */
+export interface Timers {
+  now(): number
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
 }
+
+const nodeTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: handle => clearTimeout(handle as NodeJS.Timeout)
+}
+
+/**
+ * A clock that waits for real with `timers`. A sleep cut short by its signal clears its timer
+ * and its listener, so nothing of a cancelled wait keeps the process alive.
+ */
+export function realClock(timers: Timers = nodeTimers): Clock {
+  return {
+    now: () => timers.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>(resolve => {
+        if (signal?.aborted) {
+          resolve()
+          return
+        }
+        const onAbort = () => {
+          timers.clearTimeout(timer)
+          resolve()
+        }
+        const timer = timers.setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }, ms)
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+  }
+}
+
+export const systemClock: Clock = realClock()
 
 /**
  * A clock for tests: time moves only when someone sleeps. `sleep` advances time to the
@@ -56,5 +77,29 @@ export class FakeClock implements Clock {
 
   advance(ms: number): void {
     this.current += ms
+  }
+}
+
+/**
+ * `clock.sleep(ms)` that ends as soon as `signal` aborts. The signal goes to the clock, so a real
+ * clock clears its timer (nothing stays pending after a cancellation); the race covers clocks
+ * that ignore it.
+ */
+export async function interruptibleSleep(
+  clock: Clock,
+  ms: number,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  if (signal === undefined) return clock.sleep(ms)
+  if (signal.aborted) return
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<void>(resolve => {
+    onAbort = () => resolve()
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    await Promise.race([clock.sleep(ms, signal), aborted])
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }

@@ -1,12 +1,63 @@
 /**
+ * What a configuration problem is about, in the user's words: a setting (an action input, a
+ * CLI option: they share their names, e.g. `to`, `task-definition`), or a file and the line
+ * and field in it. Front ends render it their own way (see `describeSubject`) instead of
+ * rewriting messages.
+ */
+export interface ConfigurationSubject {
+  /** The setting as the user names it: `cluster`, `to`, `task-definition`. */
+  input?: string
+  /** A file the value was read from, as the user wrote its path. */
+  file?: string
+  /** 1-based line in `file`. */
+  line?: number
+  /** The field in `file`: `environments.production.cluster`. */
+  field?: string
+}
+
+/** How a front end names a setting: the actions say `Input 'to'`, a CLI would say `--to`. */
+export type SettingLabel = (input: string) => string
+
+export const inputLabel: SettingLabel = input => `Input '${input}'`
+
+/** `Input 'checks' (file 'health.yml', line 3, field 'url')`, or '' when nothing is known. */
+export function describeSubject(
+  subject: ConfigurationSubject,
+  label: SettingLabel = inputLabel
+): string {
+  const place: string[] = []
+  if (subject.file !== undefined) place.push(`file '${subject.file}'`)
+  if (subject.line !== undefined) place.push(`line ${subject.line}`)
+  if (subject.field !== undefined) place.push(`field '${subject.field}'`)
+  const setting = subject.input === undefined ? '' : label(subject.input)
+  if (place.length === 0) return setting
+  return setting === '' ? place.join(', ') : `${setting} (${place.join(', ')})`
+}
+
+/**
  * A problem with what the user asked for (an input, a file, a reference), as opposed to a
  * failure of the deployment or of AWS. Raised before any AWS resource is changed; the message
- * names the input, the bad value and what to do.
+ * names the setting (or file and field), the bad value and what to do.
+ *
+ * `problem` is the sentence without the subject; `message` is `<subject>: <problem>`, worded
+ * for the actions. Another front end renders `subject` with its own label.
  */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message)
+  readonly problem: string
+  readonly subject: ConfigurationSubject
+
+  constructor(problem: string, subject: ConfigurationSubject = {}) {
+    const where = describeSubject(subject)
+    super(where === '' ? problem : `${where}: ${problem}`)
     this.name = 'ConfigurationError'
+    this.problem = problem
+    this.subject = subject
+  }
+
+  /** The message with the setting named as `label` names it (`--to` for a command line). */
+  describe(label: SettingLabel): string {
+    const where = describeSubject(this.subject, label)
+    return where === '' ? this.problem : `${where}: ${this.problem}`
   }
 }
 

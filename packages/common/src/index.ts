@@ -1,9 +1,60 @@
-export { type Clock, systemClock, FakeClock } from './clock.js'
+export {
+  type Clock,
+  type Timers,
+  systemClock,
+  realClock,
+  interruptibleSleep,
+  FakeClock
+} from './clock.js'
 export { type Logger, type LogLine, MemoryLogger, silentLogger } from './logger.js'
 export { parseDuration, requireDuration, formatDuration } from './duration.js'
-export { ConfigurationError, isConfigurationError, errorMessage } from './errors.js'
+export {
+  ConfigurationError,
+  isConfigurationError,
+  errorMessage,
+  describeSubject,
+  inputLabel,
+  type ConfigurationSubject,
+  type SettingLabel
+} from './errors.js'
 export {
   AWS_CLIENT_CONFIG,
   AWS_CONNECTION_TIMEOUT_MS,
   AWS_REQUEST_TIMEOUT_MS
 } from './aws-client.js'
+export { controlCharacterIn } from './text.js'
+export type { RunContext } from './run-context.js'
+export {
+  InputReader,
+  recordSource,
+  type InputSource,
+  type IntegerOptions,
+  type DurationOptions,
+  type PollingOptions
+} from './settings/reader.js'
+export {
+  parseBooleanText,
+  parseIntegerText,
+  parseDurationText,
+  parseChoiceText,
+  parseListLines,
+  parseKeyValueLines,
+  type IntegerRange,
+  type DurationRange,
+  type KeyValueOptions
+} from './settings/parsers.js'
+export {
+  parseStructuredText,
+  readStructuredFile,
+  lineAndColumn,
+  type StructuredTextOptions,
+  type ReadStructuredFileOptions
+} from './settings/structured.js'
+export {
+  readSettingFile,
+  resolveSettingFile,
+  MAX_SETTING_FILE_BYTES,
+  type FileRoots,
+  type SettingFile
+} from './settings/files.js'
+export { isSecretName } from './settings/secret-names.js'

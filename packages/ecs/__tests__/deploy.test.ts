@@ -29,7 +29,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { deploy, worstStatus, type DeployOptions } from '../src/deploy.js'
+import { deploy, worstStatus, type DeployOptions } from '../src/deploy/deploy.js'
 import {
   ACTIVE_CLUSTER,
   CLUSTER,

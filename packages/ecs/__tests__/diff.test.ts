@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { TaskDefinition } from '@aws-sdk/client-ecs'
-import { diffTaskDefinitions, formatDiff } from '../src/diff.js'
+import { diffTaskDefinitions, formatDiff } from '../src/task-definitions/diff.js'
 
 // What DescribeTaskDefinition returns: defaults filled in, read-only fields present.
 function live(): TaskDefinition {

@@ -7,7 +7,7 @@ import {
   saysTasksStopped,
   taskIdsIn,
   toEventView
-} from '../src/events.js'
+} from '../src/watch/events.js'
 import { at, event, T0 } from './watch-fixtures.js'
 
 describe('EventStream', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { isConfigurationError } from '@fargate-promote/common'
-import { isValidImageReference, parseImageReference } from '../src/image-reference.js'
+import { isValidImageReference, parseImageReference } from '../src/task-definitions/image-reference.js'
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`
 

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { choosePreDeployContainer, PreDeployError, runPreDeployTask } from '../src/pre-deploy.js'
+import { choosePreDeployContainer, PreDeployError, runPreDeployTask } from '../src/deploy/pre-deploy.js'
 import { CLUSTER, service, taskDefinition, tdArn } from './deploy-fixtures.js'
 
 const ecs = mockClient(ECSClient)

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { isConfigurationError } from '@fargate-promote/common'
-import { preflight } from '../src/preflight.js'
+import { preflight } from '../src/deploy/preflight.js'
 import {
   ACTIVE_CLUSTER,
   CLUSTER,

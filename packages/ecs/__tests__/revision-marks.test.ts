@@ -10,7 +10,7 @@ import {
   sanitizeTagValue,
   tagRolledBack,
   TAG_VALUE_LIMIT
-} from '../src/revision-marks.js'
+} from '../src/task-definitions/marks.js'
 
 const ecs = mockClient(ECSClient)
 const ARN = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7'

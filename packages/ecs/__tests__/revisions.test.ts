@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { pruneRevisions } from '../src/revisions.js'
+import { pruneRevisions } from '../src/task-definitions/revisions.js'
 import { tdArn } from './deploy-fixtures.js'
 
 const ecs = mockClient(ECSClient)

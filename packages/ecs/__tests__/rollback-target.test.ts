@@ -19,7 +19,7 @@ import {
   reinstateRevision,
   resolveRollbackTarget,
   type RollbackTo
-} from '../src/rollback-target.js'
+} from '../src/rollback/target.js'
 import {
   ACTIVE_CLUSTER,
   CLUSTER,

@@ -15,7 +15,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { rollbackService, type RollbackOptions } from '../src/rollback.js'
+import { rollbackService, type RollbackOptions } from '../src/rollback/service.js'
 import { CLUSTER, deployment, service, tdArn } from './deploy-fixtures.js'
 
 const ecs = mockClient(ECSClient)

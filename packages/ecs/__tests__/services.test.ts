@@ -8,7 +8,7 @@ import {
   findDeployment,
   findService,
   serviceNameOf
-} from '../src/services.js'
+} from '../src/observe/services.js'
 import { CLUSTER, deployment, NEW, OLD, oldActive, service } from './watch-fixtures.js'
 
 const ecsMock = mockClient(ECSClient)

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
-import { observeTargets, targetGroupsOf, taskIp, taskPort } from '../src/targets.js'
+import { observeTargets, targetGroupsOf, taskIp, taskPort } from '../src/observe/targets.js'
 import {
   CLUSTER,
   health,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { isConfigurationError } from '@fargate-promote/common'
-import { mergeEnvironment, renderTaskDefinition } from '../src/task-definition.js'
-import { familyOf, parseTaskDefinitionArn, shortName } from '../src/task-definition-arn.js'
+import { mergeEnvironment, renderTaskDefinition } from '../src/task-definitions/render.js'
+import { familyOf, parseTaskDefinitionArn, shortName } from '../src/task-definitions/arn.js'
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 

@@ -10,8 +10,8 @@ import {
   mostTellingStoppedTask,
   taskIdOf,
   toStoppedTaskView
-} from '../src/tasks.js'
-import type { StoppedTaskView } from '../src/types-rollout.js'
+} from '../src/observe/tasks.js'
+import type { StoppedTaskView } from '../src/watch/types.js'
 import {
   at,
   CLUSTER,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { MemoryLogger } from '@fargate-promote/common'
-import { isThrottlingError, MAX_THROTTLED_WAIT_MS, PollPacer } from '../src/throttle.js'
+import { isThrottlingError, MAX_THROTTLED_WAIT_MS, PollPacer } from '../src/watch/throttle.js'
 
 const named = (name: string, message = 'Rate exceeded') =>
   Object.assign(new Error(message), { name })

@@ -13,7 +13,7 @@ import {
 import { ConfigurationError, FakeClock, systemClock } from '@fargate-promote/common'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
-import { RolloutWatchError, watchRollout, type WatchOptions } from '../src/watch.js'
+import { RolloutWatchError, watchRollout, type WatchOptions } from '../src/watch/watch.js'
 import {
   CLUSTER,
   deployment,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { TargetView } from '../src/types-rollout.js'
+import type { TargetView } from '../src/watch/types.js'
 import {
   failureEventOf,
   findRollback,
@@ -7,7 +7,7 @@ import {
   looksComplete,
   stripPeriod,
   withAlarmNames
-} from '../src/watch-verdict.js'
+} from '../src/watch/verdict.js'
 import {
   countsOf,
   describeCounts,
@@ -16,7 +16,7 @@ import {
   progressOf,
   targetGroupName,
   taskDefinitionName
-} from '../src/watch-text.js'
+} from '../src/observe/describe.js'
 import {
   at,
   deployment,

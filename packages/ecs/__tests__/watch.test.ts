@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
-import { watchRollout } from '../src/watch.js'
+import { watchRollout } from '../src/watch/watch.js'
 import {
   CLUSTER,
   deployment,

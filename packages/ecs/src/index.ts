@@ -1,20 +1,98 @@
-export * from './types.js'
-export * from './image-reference.js'
-export * from './task-definition-arn.js'
-export * from './task-definition.js'
-export * from './diff.js'
-export * from './preflight.js'
-export * from './pre-deploy.js'
-export * from './revisions.js'
-export * from './rollback-target.js'
-export * from './rollback.js'
-export * from './revision-marks.js'
-export * from './deploy-options.js'
-export { planDeployment, type ServicePlan } from './deploy-plan.js'
-export { deploymentConfigurationFor, updateServiceInput } from './deploy-update.js'
-export { deploy, worstStatus } from './deploy.js'
-export * from './watch.js'
-export * from './types-rollout.js'
-export * from './services.js'
-export * from './tasks.js'
-export * from './targets.js'
+/*
+ * ECS for the use cases in packages/promotion, grouped by job: task definitions, observing a
+ * service (settled, or why not), deploying, watching a rollout, rolling back.
+ */
+export type { EcsDeps } from './deps.js'
+
+// Task definitions: references, rendering, diffs, revisions and the tags this project writes.
+export {
+  parseTaskDefinitionArn,
+  familyOf,
+  shortName,
+  type TaskDefinitionName
+} from './task-definitions/arn.js'
+export {
+  parseImageReference,
+  isValidImageReference,
+  type ImageReference
+} from './task-definitions/image-reference.js'
+export {
+  renderTaskDefinition,
+  checkTaskDefinitionSize,
+  MAX_TASK_DEFINITION_BYTES,
+  type RenderedTaskDefinition
+} from './task-definitions/render.js'
+export { formatDiff, type TaskDefinitionDiff } from './task-definitions/diff.js'
+export { readTaskDefinition } from './task-definitions/read.js'
+export {
+  tagRolledBack,
+  describeRevision,
+  sanitizeTagValue,
+  type RevisionView
+} from './task-definitions/marks.js'
+export { VERSION_TAG, COMMIT_TAG, PREVIOUS_TAG } from './task-definitions/tags.js'
+
+// Observing a service: one definition of settled, its tasks, targets and stops.
+export {
+  describeServices,
+  findService,
+  type EcsReadDeps,
+  type AwsCallListener
+} from './observe/services.js'
+export {
+  unsettledReason,
+  isSettled,
+  isActiveService,
+  inactiveReason,
+  primaryDeployment,
+  isDeploymentInProgress
+} from './observe/settled.js'
+export {
+  observeService,
+  describeServing,
+  type ObserveServiceOptions,
+  type ObserveServiceDeps,
+  type ServiceObservation
+} from './observe/service.js'
+export { explainStoppedTask, taskIdOf } from './observe/tasks.js'
+export { targetGroupsOf, judgeTargets, type TargetJudgement } from './observe/targets.js'
+export type {
+  ServiceEventView,
+  StoppedTaskView,
+  ContainerExitView,
+  TargetView
+} from './observe/types.js'
+
+// Deploying.
+export { deploy } from './deploy/deploy.js'
+export { worstStatus } from './deploy/run.js'
+export { MIN_ROLLBACK_TIMEOUT_MS } from './deploy/roll-back.js'
+export type {
+  DeployOptions,
+  DeployDeps,
+  DeploymentStartedInfo,
+  TaskDefinitionSource
+} from './deploy/options.js'
+export type {
+  DeployResult,
+  DeployStatus,
+  ServiceDeployResult,
+  PreDeployReport
+} from './deploy/types.js'
+
+// Watching a rollout.
+export type { RolloutResult, RolloutOutcome, RollbackObservation } from './watch/types.js'
+
+// Rolling back.
+export { rollbackService, type RollbackOptions, type RollbackRequest } from './rollback/service.js'
+export {
+  resolveRollbackTarget,
+  VERSION_SCAN_LIMIT,
+  type RollbackTo,
+  type RollbackTarget,
+  type RollbackTargetSource,
+  type ResolveRollbackTargetOptions,
+  type ResolveRollbackTargetDeps
+} from './rollback/target.js'
+export type { DeploymentHistoryEntry } from './rollback/history.js'
+export type { RollbackResult, RollbackStatus, RollbackMethod } from './rollback/types.js'

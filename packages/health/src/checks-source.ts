@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
-import { ConfigurationError, errorMessage } from '@fargate-promote/common'
+import {
+  ConfigurationError,
+  describeSubject,
+  errorMessage,
+  readSettingFile,
+  type FileRoots
+} from '@fargate-promote/common'
 import { parseDocument } from 'yaml'
 import { parseChecks } from './config.js'
 import type { CheckSpec } from './types.js'
@@ -11,34 +15,28 @@ const CHECKS_FILE = /^[^\r\n]*\.(ya?ml|json)$/i
 export interface ChecksSourceOptions {
   /** What the user wrote: inline YAML, or the path of a .yml/.yaml/.json file. */
   text: string
-  /** Relative paths resolve against this (the workspace the adapter read). */
-  baseDir: string
-  /** How messages name the value, e.g. `Input 'checks'`. */
-  what: string
+  /** Where a checks file may be: the workspace (relative paths resolve there) or RUNNER_TEMP. */
+  roots: FileRoots
+  /** The setting the value came from, e.g. `checks`. */
+  input: string
 }
 
 /**
- * The one reader of a `checks` value, shared by every action that takes checks: inline YAML,
- * or a file in the repository. JSON is YAML too, so a .json file goes through the same parser.
+ * The one reader of a `checks` value, shared by every use case that takes checks: inline YAML,
+ * or a file in the workspace (or the runner's temp directory). JSON is YAML too, so a .json file
+ * goes through the same parser.
  */
 export function loadChecks(options: ChecksSourceOptions): { checks: CheckSpec[]; source: string } {
+  const what = describeSubject({ input: options.input })
   const value = options.text.trim()
   if (!CHECKS_FILE.test(value)) {
-    const source = options.what.charAt(0).toLowerCase() + options.what.slice(1)
-    return { checks: parseChecks(options.text, { source: options.what }), source }
+    const source = what.charAt(0).toLowerCase() + what.slice(1)
+    return { checks: parseChecks(options.text, { source: what }), source }
   }
-  const path = isAbsolute(value) ? value : resolve(options.baseDir, value)
-  let content: string
-  try {
-    content = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new ConfigurationError(
-      `${options.what}: cannot read the checks file '${value}': ${errorMessage(error)}. Give a path relative to the workspace, or the checks as inline YAML.`
-    )
-  }
-  if (/\.json$/i.test(value)) requireJson(content, value, options.what)
+  const file = readSettingFile(value, options.roots, { input: options.input })
+  if (/\.json$/i.test(value)) requireJson(file.text, value, what)
   return {
-    checks: parseChecks(content, { source: `${options.what} file '${value}'` }),
+    checks: parseChecks(file.text, { source: `${what} file '${value}'` }),
     source: `file ${value}`
   }
 }

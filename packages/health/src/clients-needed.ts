@@ -13,10 +13,34 @@ export function clientsNeeded(checks: readonly CheckSpec[]): ClientsNeeded {
   const has = (type: CheckSpec['type']) => checks.some(check => check.type === type)
   return {
     ecs: has('ecs-service'),
-    elb: has('target-group'),
+    // An ECS service serves only when its tasks are healthy targets of its target groups.
+    elb: has('target-group') || has('ecs-service'),
     cloudwatch:
       has('cloudwatch-alarm') ||
       checks.some(check => check.type === 'sqs-queue' && check.maxAgeMs !== undefined),
     sqs: has('sqs-queue')
+  }
+}
+
+const CLIENT_OF: Record<keyof ClientsNeeded, string> = {
+  ecs: 'an ECS client',
+  elb: 'an Elastic Load Balancing v2 client',
+  cloudwatch: 'a CloudWatch client',
+  sqs: 'an SQS client'
+}
+
+/**
+ * Every client the checks need was given: a front end creates them from clientsNeeded, so a
+ * missing one is a bug in that front end, found before the first request.
+ */
+export function requireClients(
+  checks: readonly CheckSpec[],
+  clients: Partial<Record<keyof ClientsNeeded, unknown>>
+): void {
+  const needed = clientsNeeded(checks)
+  for (const name of Object.keys(needed) as (keyof ClientsNeeded)[]) {
+    if (needed[name] && clients[name] === undefined) {
+      throw new Error(`the checks need ${CLIENT_OF[name]} (deps.${name}), but none was given`)
+    }
   }
 }

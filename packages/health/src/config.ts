@@ -1,4 +1,4 @@
-import { ConfigurationError, requireDuration } from '@fargate-promote/common'
+import { ConfigurationError, controlCharacterIn, requireDuration } from '@fargate-promote/common'
 import { isMap, isSeq, parseDocument } from 'yaml'
 import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
 import { parseJsonPath } from './json-path.js'
@@ -127,6 +127,15 @@ function withoutCredentials(text: string): string {
 }
 
 function parseUrl(fields: Fields, field: string, text: string): string {
+  // The URL parser drops line breaks and tabs silently: the request would go somewhere other
+  // than what the file says, and the text could reach a log line as a workflow command.
+  const control = controlCharacterIn(text)
+  if (control !== undefined) {
+    fields.fail(
+      field,
+      `the URL contains ${control}. Write it on one line, without control characters.`
+    )
+  }
   let url: URL
   const shown = show(withoutCredentials(text))
   try {

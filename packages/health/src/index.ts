@@ -40,5 +40,4 @@ export {
 } from './run.js'
 export { reportToJson } from './report-json.js'
 export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
-export { clientsNeeded, type ClientsNeeded } from './clients-needed.js'
-export { validateRunOptions } from './validate.js'
+export { clientsNeeded, requireClients, type ClientsNeeded } from './clients-needed.js'

@@ -1,4 +1,4 @@
-import { ConfigurationError, type Clock } from '@fargate-promote/common'
+import type { Clock } from '@fargate-promote/common'
 import { createHttpAgents, destroyHttpAgents, probeHttp, type HttpAgents } from './probes/http.js'
 import type { HttpCheckSpec, Sample } from './types.js'
 
@@ -17,17 +17,6 @@ export interface LoadDeps {
   signal?: AbortSignal
 }
 
-export function validateLoad(load: LoadOptions): void {
-  for (const field of ['requests', 'concurrency'] as const) {
-    const value = load[field]
-    if (!Number.isInteger(value) || value < 1) {
-      throw new ConfigurationError(
-        `load.${field}: '${value}' is not a whole number ≥ 1. Give how many ${field === 'requests' ? 'requests to send per round' : 'requests may be in flight at once'}.`
-      )
-    }
-  }
-}
-
 /**
  * Fires `requests` requests with at most `concurrency` in flight: each worker takes the next
  * request as soon as its previous one finished, so the server sees steady pressure rather than
@@ -39,7 +28,6 @@ export async function sampleLoad(
   load: LoadOptions,
   deps: LoadDeps
 ): Promise<Sample[]> {
-  validateLoad(load)
   const agents = deps.agents ?? createHttpAgents(spec, load.concurrency)
   const samples: Sample[] = []
   let issued = 0

@@ -1,57 +1,65 @@
-export { type GitHubClient, type RepositoryRef, parseRepository } from './github-client.js'
+/*
+ * The use cases: one per action, called by the actions, the CLI and the rehearsal alike. Each
+ * reads its settings once (read…Inputs, from any InputReader) and takes them with its
+ * dependencies (AWS clients, a lazy GitHub client, clock, logger, cancellation signal).
+ */
+
+// deploy-fargate
+export { readDeployInputs, type DeployInputs, type DeployRecordTarget } from './deploy/inputs.js'
+export { deployAndRecord, type DeployAndRecordDeps, type DeployOutcome } from './deploy/run.js'
+export type { DeployCheckpoint } from './deploy/checkpoint.js'
 export {
-  type DeploymentState,
-  type DeploymentPayload,
-  type StartRecordOptions,
-  type DeploymentRecord,
-  type StateOptions,
-  type DeploymentHistoryEntry,
-  type HistoryOptions,
-  startDeploymentRecord,
-  setDeploymentState,
-  listDeploymentHistory
-} from './deployment-records.js'
-export {
-  type GateCandidate,
-  type GateEmergency,
-  type GateOptions,
-  type GateDeps,
-  type GateCheck,
-  type GateCheckKind,
-  type GateMode,
-  type GateServiceEvidence,
-  type GateVerdict
-} from './gate/types.js'
+  rollBackCancelledDeploy,
+  CANCELLED_ROLLBACK_TIMEOUT_MS,
+  type CancelledDeployRollback
+} from './deploy/cancel.js'
+
+// health-verify
+export { readVerifyInputs, type VerifyInputs } from './verify/inputs.js'
+export { verify, type VerifyOutcome } from './verify/run.js'
+
+// staging-gate
+export { readGateInputs, type GateInputs } from './gate/inputs.js'
+export { gateAndRecord, type GateOutcome } from './gate/run.js'
 export { evaluateGate, MIN_STOP_WINDOW_MS } from './gate/evaluate.js'
-export {
-  validateGateOptions,
-  DEFAULT_CHECKS_TIMEOUT_MS,
-  DEFAULT_ENVIRONMENT
-} from './gate/validate.js'
-export { COMMIT_TAG, pinImage } from './gate/identity.js'
+export { pinImage } from './gate/identity.js'
 export { verdictToJson } from './gate/report.js'
 export {
-  type GateCheckRunOptions,
-  type GateCheckRunResult,
-  type GateConclusion,
-  GATE_CHECK_RUN_NAME,
-  ANNOTATIONS_PER_REQUEST,
-  DEFAULT_ANNOTATION_PATH,
+  DEFAULT_CHECKS_TIMEOUT_MS,
+  DEFAULT_ENVIRONMENT,
+  ALARMS_CHECK,
+  ALARM_PREFIX_CHECK
+} from './gate/alarm-checks.js'
+export {
   writeGateCheckRun,
+  recordGateCheckRun,
   conclusionOf,
   checkRunTitle,
-  checkRunSummary
-} from './check-run.js'
-export {
-  RollbackRecorder,
-  HISTORY_LIMIT,
-  SUPERSEDED,
-  type RollbackRecordTarget,
-  type RollbackRecorderOptions,
-  type StartedRollback,
-  type FinishedRollback,
-  type RecordReport
-} from './rollback/records.js'
+  checkRunSummary,
+  workflowPath,
+  checkRunSha,
+  GATE_CHECK_RUN_NAME,
+  DEFAULT_ANNOTATION_PATH,
+  type GateConclusion,
+  type GateCheckRunOptions,
+  type GateCheckRunResult,
+  type GateCheckRunTarget,
+  type CheckRunRecord
+} from './gate/check-run.js'
+export type {
+  GateCandidate,
+  GateEmergency,
+  GateOptions,
+  GateDeps,
+  GateCheck,
+  GateCheckKind,
+  GateMode,
+  GateServiceEvidence,
+  GateVerdict
+} from './gate/types.js'
+
+// rollback
+export { readRollbackInputs, parseRollbackTo, type RollbackInputs } from './rollback/inputs.js'
 export {
   rollbackAndRecord,
   CHECK_SUCCESSES,
@@ -59,3 +67,51 @@ export {
   type RollbackAndRecordDeps,
   type RollbackOutcome
 } from './rollback/run.js'
+export {
+  RollbackRecorder,
+  HISTORY_LIMIT,
+  SUPERSEDED,
+  type RollbackRecorderOptions,
+  type StartedRollback,
+  type FinishedRollback,
+  type RecordReport
+} from './rollback/records.js'
+
+// GitHub records and AWS clients, shared by the use cases
+export { type GitHubClient, type RepositoryRef, parseRepository } from './github/client.js'
+export {
+  startDeploymentRecord,
+  setDeploymentState,
+  listDeploymentHistory,
+  type DeploymentState,
+  type DeploymentPayload,
+  type StartRecordOptions,
+  type DeploymentRecord,
+  type StateOptions,
+  type DeploymentHistoryEntry,
+  type HistoryOptions
+} from './github/deployments.js'
+export {
+  DeploymentRecorder,
+  type RecordTarget,
+  type RecorderDeps,
+  type FinalRecord
+} from './github/recorder.js'
+export {
+  writeCheckRun,
+  ANNOTATIONS_PER_REQUEST,
+  type CheckRunOptions,
+  type CheckRunResult,
+  type CheckRunAnnotation,
+  type CheckRunConclusion
+} from './github/check-run.js'
+export {
+  createAwsClients,
+  createClients,
+  destroyAwsClients,
+  type AwsClients,
+  type ClientName,
+  type ClientNeeds,
+  type ClientsOf
+} from './clients.js'
+export { fileRoots, readServices, MAX_SERVICES } from './inputs/common.js'

@@ -1,4 +1,4 @@
-import * as core from './toolkit.js'
+import * as core from '@actions/core'
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice'
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '@fargate-promote/common'
+import { formatDuration, silentLogger, type Logger } from '@fargate-promote/common'
 
 /** What the actions need of Octokit: `request(route, parameters)`. */
 export interface GitHubRequestClient {
@@ -8,22 +8,61 @@ export interface GitHubRequestClient {
   ): Promise<{ status: number; data: unknown }>
 }
 
-/** How long one GitHub API request may take before it fails. */
+/** How long one GitHub API request may take, retries and rate-limit waits included. */
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
 /**
- * An authenticated Octokit for the workflow's GitHub (GITHUB_API_URL), loaded only when a
- * token is given: Octokit and its HTTP stack are more than half of a bundle's size and would
- * otherwise be parsed on every start. Every request gets its own timeout: fetch has none, and
- * a GitHub API that stops answering would otherwise hold the step until the job times out.
+ * A rate-limited request is retried only when GitHub asks for a wait that fits in the request's
+ * timeout, at most twice; a longer wait fails the request with GitHub's own rate-limit error,
+ * which says more than a timeout would.
+ */
+export const MAX_RATE_LIMIT_RETRIES = 2
+
+export interface GitHubClientOptions {
+  timeoutMs?: number
+  /** Where rate-limit waits are reported. */
+  log?: Logger
+}
+
+/**
+ * An authenticated Octokit for the workflow's GitHub (GITHUB_API_URL), loaded only when a token
+ * is given: Octokit and its HTTP stack are a large part of a bundle and would otherwise be
+ * parsed on every start. It respects GitHub's rate limits (the throttling plugin: one mutating
+ * request a second, waits on 403/429 rate-limit answers) and retries server errors (the retry
+ * plugin), within one timeout per request: fetch has none, and a GitHub API that stops
+ * answering would otherwise hold the step until the job times out.
  */
 export async function githubClient(
   token: string,
-  options: { timeoutMs?: number } = {}
+  options: GitHubClientOptions = {}
 ): Promise<GitHubRequestClient> {
-  const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(token)
+  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling')
+  ])
   const timeoutMs = options.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS
+  const log = options.log ?? silentLogger
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retries: number
+    ) => {
+      const fits = retryAfter * 1000 < timeoutMs && retries < MAX_RATE_LIMIT_RETRIES
+      log.warning(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${fits ? `retrying after ${retryAfter}s` : `not retrying (GitHub asks to wait ${retryAfter}s)`}`
+      )
+      return fits
+    }
+  const octokit = getOctokit(
+    token,
+    { throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') } },
+    retry,
+    throttling
+  )
   return {
     async request(route, parameters = {}) {
       const signal = AbortSignal.timeout(timeoutMs)

@@ -1,36 +1,4 @@
-export { ConfigurationError, isConfigurationError } from '@fargate-promote/common'
-export {
-  getRequiredString,
-  getOptionalString,
-  getBoolean,
-  getInteger,
-  getDuration,
-  getChoice,
-  getList,
-  getKeyValueMap,
-  getStructuredFile,
-  type IntegerInputOptions,
-  type DurationInputOptions,
-  type StructuredFileInputOptions
-} from './inputs.js'
-export {
-  parseBooleanText,
-  parseIntegerText,
-  parseDurationText,
-  parseChoiceText,
-  parseListLines,
-  parseKeyValueLines,
-  type IntegerRange,
-  type DurationRange,
-  type KeyValueOptions
-} from './parsers.js'
-export {
-  parseStructuredText,
-  readStructuredFile,
-  lineAndColumn,
-  type StructuredTextOptions,
-  type ReadStructuredFileOptions
-} from './structured.js'
+export { actionInputs } from './inputs.js'
 export { runAction, CONFIGURATION_ERROR_TITLE } from './run-action.js'
 export { setOutputs, outputText, saveState, getState, type OutputValue } from './outputs.js'
 export {
@@ -60,9 +28,15 @@ export {
   type AnnotationLevel,
   type AnnotationProps
 } from './annotations.js'
-export { maskSecret, redact, isSecretName, redactHeaders, REDACTED } from './secrets.js'
+export { maskSecret, redact, redactHeaders, REDACTED } from './secrets.js'
+export { neutralizeCommands } from './commands.js'
 export { actionsLogger } from './logger.js'
-export { readRunContext, type RunContext } from './context.js'
-export { getPolling, type PollingInputOptions } from './inputs.js'
-export { githubClient, GITHUB_REQUEST_TIMEOUT_MS, type GitHubRequestClient } from './github.js'
+export { readRunContext } from './context.js'
+export {
+  githubClient,
+  GITHUB_REQUEST_TIMEOUT_MS,
+  MAX_RATE_LIMIT_RETRIES,
+  type GitHubRequestClient,
+  type GitHubClientOptions
+} from './github.js'
 export { watchCancellation, type Cancellation } from './cancellation.js'

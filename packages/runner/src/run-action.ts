@@ -1,4 +1,4 @@
-import * as core from './toolkit.js'
+import * as core from '@actions/core'
 import { errorMessage, isConfigurationError } from '@fargate-promote/common'
 
 export const CONFIGURATION_ERROR_TITLE = 'Configuration error'

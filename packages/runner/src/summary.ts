@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import * as core from './toolkit.js'
+import * as core from '@actions/core'
 import {
   escapeHtml,
   escapeMultiline,
@@ -214,12 +214,12 @@ export class SummaryBuilder {
    * Appends the summary to the step's summary file and empties the builder. Stays under the
    * 1 MiB per-step limit, counting what earlier writes of the step already put in the file.
    */
-  write(options: SummaryWriteOptions = {}): Promise<SummaryWriteResult> {
+  async write(options: SummaryWriteOptions = {}): Promise<SummaryWriteResult> {
     const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES - existingSummaryBytes()
     const { text, truncated } = this.render(maxBytes)
     this.blocks = []
-    if (text !== '') core.appendSummary(text)
-    return Promise.resolve({ bytes: bytes(text), truncated })
+    if (text !== '') await core.summary.addRaw(text).write()
+    return { bytes: bytes(text), truncated }
   }
 
   private add(block: Block): this {

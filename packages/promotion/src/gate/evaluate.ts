@@ -1,10 +1,10 @@
 import { errorMessage, formatDuration, isConfigurationError } from '@fargate-promote/common'
-import { VERSION_TAG } from '@fargate-promote/ecs'
-import type { DeploymentHistoryEntry } from '../deployment-records.js'
+import { COMMIT_TAG, VERSION_TAG } from '@fargate-promote/ecs'
+import type { DeploymentHistoryEntry } from '../github/deployments.js'
 import { judgeGitHubDeployment, newestDeploymentOf } from './github-deployment.js'
 import { runGateHealth } from './health.js'
-import { COMMIT_TAG, checkIdentity, describeCandidate, type IdentityResult } from './identity.js'
-import { observeServices, primaryTasks, type ServiceObservation } from './observe.js'
+import { checkIdentity, describeCandidate, type IdentityResult } from './identity.js'
+import { observeStaging, type StagingObservation } from './observe.js'
 import { judgeSoak, liveSince, type LiveSince, type SoakResult } from './soak.js'
 import { checkStability } from './stability.js'
 import type {
@@ -15,13 +15,18 @@ import type {
   GateServiceEvidence,
   GateVerdict
 } from './types.js'
-import { DEFAULT_ENVIRONMENT, validateGateOptions } from './validate.js'
+import { DEFAULT_ENVIRONMENT } from './alarm-checks.js'
 
 /**
  * Stopped tasks are looked for over the soak window, but never less than this: with no soak
  * required, a task that crashed a minute ago still says the release is not stable.
  */
 export const MIN_STOP_WINDOW_MS = 5 * 60_000
+
+/** Stops of the live revision count over the soak window, and at least MIN_STOP_WINDOW_MS. */
+function stopWindow(options: GateOptions): number {
+  return Math.max(options.minSoakMs, MIN_STOP_WINDOW_MS)
+}
 
 interface Outcome {
   name: string
@@ -47,7 +52,7 @@ function shaOf(options: GateOptions, observed: Observed[]): string | undefined {
 }
 
 interface Observed {
-  observation: ServiceObservation
+  observation: StagingObservation
   identity: IdentityResult
 }
 
@@ -83,17 +88,7 @@ async function serviceOutcomes(
     detail: identity.detail,
     nextStep: identityStep(options, service, identity)
   })
-  const windowMs = Math.max(options.minSoakMs, MIN_STOP_WINDOW_MS)
-  let stability: { ok: boolean; detail: string }
-  try {
-    stability = await checkStability(observation, options.cluster, windowMs, {
-      ecs: deps.ecs,
-      elb: deps.elb,
-      now
-    })
-  } catch (error) {
-    stability = { ok: false, detail: `could not observe staging: ${errorMessage(error)}` }
-  }
+  const stability = checkStability(observation, stopWindow(options))
   outcomes.push({
     name: `stability (${service})`,
     kind: 'stability',
@@ -117,7 +112,7 @@ async function serviceOutcomes(
   const evidence: GateServiceEvidence = {
     service,
     images: identity.images,
-    runningTasks: primaryTasks(observation).length,
+    runningTasks: observation.tasks.length,
     ...since
   }
   const primary = observation.primary
@@ -150,7 +145,6 @@ function unobservable(service: string, why: string, minSoakMs: number): Outcome[
  * Bad options: ConfigurationError before any request.
  */
 export async function evaluateGate(options: GateOptions, deps: GateDeps): Promise<GateVerdict> {
-  validateGateOptions(options, deps)
   const { clock, log } = deps
   const now = clock.now()
   const environment = options.environment ?? DEFAULT_ENVIRONMENT
@@ -159,10 +153,13 @@ export async function evaluateGate(options: GateOptions, deps: GateDeps): Promis
   const soaks: SoakResult[] = []
   let observed: Observed[] = []
   try {
-    const observations = await observeServices(deps.ecs, options.cluster, options.services)
+    const observations = await observeStaging(
+      { cluster: options.cluster, services: options.services, windowMs: stopWindow(options) },
+      { ecs: deps.ecs, elb: deps.elb, now }
+    )
     observed = observations.map(observation => ({
       observation,
-      identity: checkIdentity(observation, options.candidate, options.cluster)
+      identity: checkIdentity(observation, options.candidate)
     }))
   } catch (error) {
     if (isConfigurationError(error)) throw error

@@ -1,5 +1,5 @@
-import { listDeploymentHistory, type DeploymentHistoryEntry } from '../deployment-records.js'
-import type { GitHubClient, RepositoryRef } from '../github-client.js'
+import { listDeploymentHistory, type DeploymentHistoryEntry } from '../github/deployments.js'
+import type { GitHubClient, RepositoryRef } from '../github/client.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
 

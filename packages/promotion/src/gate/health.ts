@@ -5,7 +5,7 @@ import {
   ALARM_PREFIX_CHECK,
   DEFAULT_CHECKS_TIMEOUT_MS,
   alarmChecks
-} from './validate.js'
+} from './alarm-checks.js'
 
 /** Rounds of a failing check within the timeout; a passing one is done after its first round. */
 const MAX_INTERVAL_MS = 10_000

@@ -1,16 +1,14 @@
 import type { Task } from '@aws-sdk/client-ecs'
 import {
+  COMMIT_TAG,
   VERSION_TAG,
   isValidImageReference,
   parseImageReference,
   shortName,
   taskIdOf
 } from '@fargate-promote/ecs'
-import { primaryTasks, type ServiceObservation } from './observe.js'
+import type { StagingObservation } from './observe.js'
 import type { GateCandidate } from './types.js'
-
-/** Tag key holding the commit SHA the revision was built from (deploy writes it). */
-export const COMMIT_TAG = 'commit'
 
 export interface IdentityResult {
   ok: boolean
@@ -135,23 +133,15 @@ function digestsOf(tasks: Task[]): {
  * digests: production must get exactly the bits that were verified here.
  */
 export function checkIdentity(
-  observation: ServiceObservation,
-  candidate: GateCandidate,
-  cluster: string
+  observation: StagingObservation,
+  candidate: GateCandidate
 ): IdentityResult {
   const none = { images: {}, references: {} }
-  if (observation.service === undefined) {
-    return {
-      ok: false,
-      detail: `service ${observation.name} not found in cluster ${cluster}`,
-      ...none
-    }
-  }
   if (observation.primary?.taskDefinition === undefined) {
     return { ok: false, detail: `service ${observation.name} has no PRIMARY deployment`, ...none }
   }
   const revision = shortName(observation.primary.taskDefinition)
-  const tasks = primaryTasks(observation)
+  const tasks = observation.tasks
   if (tasks.length === 0) {
     return {
       ok: false,

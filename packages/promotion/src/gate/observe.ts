@@ -1,86 +1,81 @@
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ConfigurationError } from '@fargate-promote/common'
 import {
-  DescribeTaskDefinitionCommand,
-  ListTasksCommand,
-  type Deployment,
-  type DesiredStatus,
-  type ECSClient,
-  type Service,
-  type Task
-} from '@aws-sdk/client-ecs'
-import { describeServices, describeTasks, findService } from '@fargate-promote/ecs'
+  describeServices,
+  findService,
+  isActiveService,
+  observeService,
+  readTaskDefinition,
+  type ServiceObservation
+} from '@fargate-promote/ecs'
 
-/** What one staging service runs, read once and shared by the identity and stability checks. */
-export interface ServiceObservation {
-  name: string
-  /** Undefined when ECS does not know the service. */
-  service?: Service
-  primary?: Deployment
+/** What one staging service runs: the one ECS observation, plus its revision's tags. */
+export interface StagingObservation extends ServiceObservation {
   /** The primary revision's tags (`version`, `commit`). */
   tags: Record<string, string>
-  /** Every RUNNING task of the service, of any deployment. */
-  runningTasks: Task[]
 }
 
-/** Task ARNs of a service with the given desired status, following pages of 100. */
-export async function listServiceTasks(
-  ecs: ECSClient,
-  cluster: string,
-  serviceName: string,
-  desiredStatus: DesiredStatus
-): Promise<string[]> {
-  const arns: string[] = []
-  let nextToken: string | undefined
-  do {
-    const page = await ecs.send(
-      new ListTasksCommand({ cluster, serviceName, desiredStatus, nextToken })
+export interface ObserveStagingOptions {
+  cluster: string
+  services: string[]
+  /** Tasks of the live revision that stopped within this window count against it. */
+  windowMs: number
+}
+
+function notActive(
+  options: ObserveStagingOptions,
+  name: string,
+  status: string
+): ConfigurationError {
+  return new ConfigurationError(
+    `'${name}' is not an active service of cluster '${options.cluster}' (ECS says ${status}). Name the staging service(s) the deploy workflow updates.`,
+    { input: options.services.length === 1 ? 'service' : 'services' }
+  )
+}
+
+/**
+ * Reads the staging services with one DescribeServices call and observes each. A service that
+ * is missing or not ACTIVE (DRAINING: being deleted) is bad input, not a check that could fail
+ * and be bypassed: a gate on a service that does not serve would approve nothing at all.
+ */
+export async function observeStaging(
+  options: ObserveStagingOptions,
+  deps: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client; now: number }
+): Promise<StagingObservation[]> {
+  const { cluster } = options
+  let described: Awaited<ReturnType<typeof describeServices>>
+  try {
+    described = await describeServices(deps, cluster, options.services)
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== 'ClusterNotFoundException') throw error
+    throw new ConfigurationError(
+      `'${cluster}' is not an ECS cluster in this account and region. Check the name and the AWS region.`,
+      { input: 'cluster' }
     )
-    arns.push(...(page.taskArns ?? []))
-    nextToken = page.nextToken
-  } while (nextToken)
-  return arns
-}
-
-export async function observeServices(
-  ecs: ECSClient,
-  cluster: string,
-  names: string[]
-): Promise<ServiceObservation[]> {
-  const { services } = await describeServices({ ecs }, cluster, names)
-  const observations: ServiceObservation[] = []
-  for (const name of names) {
-    const service = findService(services, name)
-    if (service === undefined || service.status === 'INACTIVE') {
-      // Not a check that can fail (and be bypassed in an emergency): a gate on a service that
-      // does not exist would approve nothing at all.
-      throw new ConfigurationError(
-        `services: '${name}' is not an active service of cluster '${cluster}' (ECS says ${service?.status ?? 'MISSING'}). Name the staging service that runs the candidate.`
-      )
-    }
-    const primary = service.deployments?.find(deployment => deployment.status === 'PRIMARY')
-    const observation: ServiceObservation = { name, service, tags: {}, runningTasks: [] }
-    if (primary !== undefined) observation.primary = primary
-    if (primary?.taskDefinition !== undefined) {
-      const described = await ecs.send(
-        new DescribeTaskDefinitionCommand({
-          taskDefinition: primary.taskDefinition,
-          include: ['TAGS']
-        })
-      )
-      for (const tag of described.tags ?? []) {
-        if (tag.key !== undefined) observation.tags[tag.key] = tag.value ?? ''
-      }
-    }
-    const arns = await listServiceTasks(ecs, cluster, name, 'RUNNING')
-    observation.runningTasks = await describeTasks({ ecs }, cluster, arns)
-    observations.push(observation)
+  }
+  const observations: StagingObservation[] = []
+  for (const name of options.services) {
+    const service = findService(described.services, name)
+    if (service === undefined) throw notActive(options, name, 'MISSING')
+    if (!isActiveService(service)) throw notActive(options, name, service.status ?? 'not ACTIVE')
+    const stoppedSince = deps.now - options.windowMs
+    const observation = await observeService(service, { cluster, name, stoppedSince }, deps)
+    observations.push({ ...observation, tags: await revisionTags(deps.ecs, observation) })
   }
   return observations
 }
 
-/** Tasks the primary deployment started: ECS sets startedBy to the deployment id. */
-export function primaryTasks(observation: ServiceObservation): Task[] {
-  const id = observation.primary?.id
-  if (id === undefined) return []
-  return observation.runningTasks.filter(task => task.startedBy === id)
+async function revisionTags(
+  ecs: ECSClient,
+  observation: ServiceObservation
+): Promise<Record<string, string>> {
+  const revision = observation.primary?.taskDefinition
+  if (revision === undefined) return {}
+  const described = await readTaskDefinition(ecs, revision)
+  const tags: Record<string, string> = {}
+  for (const tag of described?.tags ?? []) {
+    if (tag.key !== undefined) tags[tag.key] = tag.value ?? ''
+  }
+  return tags
 }

@@ -5,7 +5,7 @@ import {
   type ServiceDeploymentBrief
 } from '@aws-sdk/client-ecs'
 import { errorMessage, formatDuration, type Logger } from '@fargate-promote/common'
-import type { ServiceObservation } from './observe.js'
+import type { StagingObservation } from './observe.js'
 import type { GateServiceEvidence } from './types.js'
 
 export type LiveSince = Pick<GateServiceEvidence, 'liveSince' | 'liveSinceSource'>
@@ -22,7 +22,7 @@ function finishedAt(brief: ServiceDeploymentBrief): number {
 async function fromServiceDeployments(
   ecs: ECSClient,
   cluster: string,
-  observation: ServiceObservation,
+  observation: StagingObservation,
   log: Logger
 ): Promise<number | undefined> {
   let briefs: ServiceDeploymentBrief[]
@@ -65,7 +65,7 @@ async function fromServiceDeployments(
 export async function liveSince(
   ecs: ECSClient,
   cluster: string,
-  observation: ServiceObservation,
+  observation: StagingObservation,
   githubSuccessAt: () => Promise<number | undefined>,
   log: Logger
 ): Promise<LiveSince> {

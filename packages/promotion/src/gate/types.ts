@@ -4,7 +4,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { Clock, Logger } from '@fargate-promote/common'
 import type { CheckSpec } from '@fargate-promote/health'
-import type { GitHubClient, RepositoryRef } from '../github-client.js'
+import type { GitHubClient, RepositoryRef } from '../github/client.js'
 
 /** The release asking to go to production. At least one field is set. */
 export interface GateCandidate {

@@ -2,7 +2,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { SQSClient } from '@aws-sdk/client-sqs'
-import { ConfigurationError, errorMessage, type Clock, type Logger } from '@fargate-promote/common'
+import { errorMessage, type Clock, type Logger } from '@fargate-promote/common'
 import {
   describeRevision,
   resolveRollbackTarget,
@@ -12,45 +12,23 @@ import {
   type RevisionView,
   type RollbackResult,
   type RollbackStatus,
-  type RollbackTarget,
-  type RollbackTo
+  type RollbackTarget
 } from '@fargate-promote/ecs'
 import {
+  requireClients,
   runHealthChecks,
-  validateRunOptions,
-  type CheckSpec,
   type HealthReport,
   type RunHealthChecksOptions
 } from '@fargate-promote/health'
-import type { GitHubClient } from '../github-client.js'
-import {
-  RollbackRecorder,
-  type FinishedRollback,
-  type RecordReport,
-  type RollbackRecordTarget
-} from './records.js'
+import type { GitHubClient } from '../github/client.js'
+import type { RollbackInputs } from './inputs.js'
+import { RollbackRecorder, type FinishedRollback, type RecordReport } from './records.js'
 
 /** Passing rounds in a row each post-rollback check needs. */
 export const CHECK_SUCCESSES = 3
 
-export interface RollbackAndRecordOptions {
-  cluster: string
-  service: string
-  to: RollbackTo
-  /** Why: recorded on the GitHub deployment, the revision's tags and the log. */
-  reason: string
-  /** False: end once ECS accepted the rollback (status `started`); nothing else is claimed. */
-  wait: boolean
-  timeoutMs: number
-  pollIntervalMs: number
-  stopInProgress: boolean
-  /** Run after an observed rollback; each must pass CHECK_SUCCESSES rounds in a row. */
-  checks: CheckSpec[]
-  checksTimeoutMs: number
-  checksIntervalMs: number
-  /** Where to record the rollback on GitHub; also a source for `to: previous`. */
-  record?: RollbackRecordTarget
-}
+/** A rollback's settings are its inputs, read once (see readRollbackInputs). */
+export type RollbackAndRecordOptions = RollbackInputs
 
 export interface RollbackAndRecordDeps {
   ecs: ECSClient
@@ -133,46 +111,29 @@ function checkOptions(options: RollbackAndRecordOptions): RunHealthChecksOptions
   }
 }
 
-/**
- * Roll a service back and account for it: resolve the target (ECS history, tags, GitHub
- * history, a version, a revision or an ARN), move the service there with the one rollout
- * watcher (an INACTIVE target registered again), run the checks, tag the revision with when and
- * why, and record the rollback as a GitHub deployment that supersedes the one it replaced.
- * Nothing is changed before the target is resolved; a bad target is a ConfigurationError.
- */
-export async function rollbackAndRecord(
+function recorderOf(
   options: RollbackAndRecordOptions,
   deps: RollbackAndRecordDeps
-): Promise<RollbackOutcome> {
-  const { ecs, elb, clock, log, signal } = deps
-  // Everything that could refuse the rollback's tail is checked before the first AWS call.
-  const checks = checkOptions(options)
-  if (checks) {
-    if (!options.wait) {
-      throw new ConfigurationError(
-        'checks: the checks run once the rollback is observed complete, which needs wait: true. Remove the checks or wait.'
-      )
-    }
-    validateRunOptions(checks, deps)
+): RollbackRecorder | undefined {
+  if (options.githubToken !== undefined && options.environmentName === undefined) {
+    deps.log.warning(
+      "No GitHub deployment is recorded and GitHub history is not read: 'github-token' was given without 'environment'."
+    )
   }
-  const github = deps.github
-  const recorder =
-    options.record && github
-      ? new RollbackRecorder(
-          {
-            record: options.record,
-            cluster: options.cluster,
-            service: options.service,
-            reason: options.reason
-          },
-          { github, log }
-        )
-      : undefined
+  const { github, log } = deps
+  if (options.record === undefined || github === undefined) return undefined
+  const { cluster, service, reason, record } = options
+  return new RollbackRecorder({ record, cluster, service, reason }, { github, log })
+}
 
-  const target = await resolveRollbackTarget(
-    { cluster: options.cluster, service: options.service, to: options.to },
-    { ecs, log, ...(recorder ? { history: recorder.targetHistory() } : {}) }
-  )
+/** Moves the service to the target with the one rollout watcher, recording the request. */
+async function rollBack(
+  options: RollbackAndRecordOptions,
+  deps: RollbackAndRecordDeps,
+  target: RollbackTarget,
+  recorder: RollbackRecorder | undefined
+): Promise<{ result: RollbackResult; toView?: Promise<RevisionView | undefined> }> {
+  const { ecs, elb, clock, log, signal } = deps
   let toView: Promise<RevisionView | undefined> | undefined
   const result = await rollbackService(
     {
@@ -199,25 +160,53 @@ export async function rollbackAndRecord(
     },
     { ecs, elb, clock, log, ...(signal ? { signal } : {}) }
   )
-  const status = result.status
-  const toArn = result.toTaskDefinitionArn
+  return { result, ...(toView !== undefined && { toView }) }
+}
 
-  let health: HealthReport | undefined
+/** The checks after an observed rollback; a failure to run them still closes the record. */
+async function checkAfter(
+  options: RollbackAndRecordOptions,
+  deps: RollbackAndRecordDeps,
+  result: RollbackResult,
+  recorder: RollbackRecorder | undefined
+): Promise<HealthReport | undefined> {
+  const checks = checkOptions(options)
+  if (!checks || (result.status !== 'rolled-back' && result.status !== 'noop')) return undefined
   try {
-    health =
-      checks && (status === 'rolled-back' || status === 'noop')
-        ? await log.group(`Health checks after the rollback (${checks.checks.length})`, () =>
-            runHealthChecks(checks, deps)
-          )
-        : undefined
+    return await deps.log.group(`Health checks after the rollback (${checks.checks.length})`, () =>
+      runHealthChecks(checks, deps)
+    )
   } catch (error) {
     // ECS has been asked already: the GitHub record must not stay in_progress.
     await recorder?.finished({
       state: 'error',
-      description: `Rolled back to ${shortName(toArn)}; the checks could not run: ${errorMessage(error)}`
+      description: `Rolled back to ${shortName(result.toTaskDefinitionArn)}; the checks could not run: ${errorMessage(error)}`
     })
     throw error
   }
+}
+
+/**
+ * Roll a service back and account for it: resolve the target (ECS history, tags, GitHub
+ * history, a version, a revision or an ARN), move the service there with the one rollout
+ * watcher (an INACTIVE target registered again), run the checks, tag the revision with when and
+ * why, and record the rollback as a GitHub deployment that supersedes the one it replaced.
+ * Nothing is changed before the target is resolved; a bad target is a ConfigurationError.
+ */
+export async function rollbackAndRecord(
+  options: RollbackAndRecordOptions,
+  deps: RollbackAndRecordDeps
+): Promise<RollbackOutcome> {
+  const { ecs, clock, log } = deps
+  requireClients(options.checks, deps)
+  const recorder = recorderOf(options, deps)
+  const target = await resolveRollbackTarget(
+    { cluster: options.cluster, service: options.service, to: options.to },
+    { ecs, log, ...(recorder ? { history: recorder.targetHistory() } : {}) }
+  )
+  const { result, toView } = await rollBack(options, deps, target, recorder)
+  const { status, toTaskDefinitionArn: toArn } = result
+  const health = await checkAfter(options, deps, result, recorder)
   // Only a rollback seen to complete is tagged as one.
   const tagged =
     status === 'rolled-back'

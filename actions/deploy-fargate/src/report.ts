@@ -1,0 +1,55 @@
+import type { DeployOutcome } from '@fargate-promote/promotion'
+import { Annotations, type OutputValue } from '@fargate-promote/runner'
+
+/** Every output, from the outcome; the first service's values for the single-service outputs. */
+export function outputsOf(outcome: DeployOutcome, durationMs: number): Record<string, OutputValue> {
+  const { result } = outcome
+  const first = result.services[0]
+  return {
+    status: result.status,
+    'task-definition-arn': first?.taskDefinitionArn,
+    'previous-task-definition-arn': first?.previousTaskDefinitionArn,
+    'deployment-id': first?.deploymentId,
+    'service-deployment-arn': first?.serviceDeploymentArn,
+    images: first?.images ?? {},
+    services: result.services.map(service => ({
+      service: service.service,
+      status: service.status,
+      taskDefinitionArn: service.taskDefinitionArn,
+      previousTaskDefinitionArn: service.previousTaskDefinitionArn,
+      deploymentId: service.deploymentId,
+      failureReason: service.failureReason,
+      rollback: service.rollback?.status
+    })),
+    'failure-reason': result.failureReason ?? '',
+    'duration-seconds': Math.round(durationMs / 1000),
+    'github-deployment-id': outcome.githubDeploymentId
+  }
+}
+
+/** An error per failed service, a warning per rollback (ours or ECS's). */
+export function annotate(outcome: DeployOutcome): void {
+  const annotations = new Annotations()
+  for (const service of outcome.result.services) {
+    const title = `Rollback of ${service.service}`
+    if (service.failureReason) {
+      annotations.error(service.failureReason, {
+        title: `Deployment of ${service.service} ${service.status}`
+      })
+    }
+    const rollback = service.rollback
+    if (rollback && rollback.status !== 'noop') {
+      const why = rollback.reason ? ` (${rollback.reason})` : ''
+      annotations.warning(
+        `${service.service} was rolled back to ${service.previousTaskDefinitionArn}: ${rollback.status}${why}.`,
+        { title }
+      )
+    } else if (service.status === 'rolled-back') {
+      annotations.warning(
+        `ECS rolled ${service.service} back: ${service.failureReason ?? 'see the summary'}.`,
+        { title }
+      )
+    }
+  }
+  annotations.flush()
+}

@@ -1,0 +1,183 @@
+import { formatDuration, parseDuration } from '../duration.js'
+import { ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import { isSecretName } from './secret-names.js'
+
+/*
+ * Pure parsers for values that come from text: action inputs and CLI options, but also fields
+ * of config files, so every front end validates them the same way. `subject` names where the
+ * value came from: `{ input: 'wait' }`, or `{ file: 'promote.yml', field: 'soak' }`.
+ */
+
+const BOOLEAN_TEXT: Record<string, boolean> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false
+}
+
+/** The YAML 1.2 core-schema booleans, as the runner's own getBooleanInput accepts. */
+export function parseBooleanText(text: string, subject: ConfigurationSubject): boolean {
+  const value = BOOLEAN_TEXT[text]
+  if (value === undefined) {
+    throw new ConfigurationError(`'${text}' is not true or false.`, subject)
+  }
+  return value
+}
+
+export interface IntegerRange {
+  min?: number
+  max?: number
+}
+
+function describeIntegerRange({ min, max }: IntegerRange): string {
+  if (min !== undefined && max !== undefined) return `a whole number from ${min} to ${max}`
+  if (min !== undefined) return `a whole number of at least ${min}`
+  if (max !== undefined) return `a whole number of at most ${max}`
+  return 'a whole number'
+}
+
+const INTEGER = /^-?\d+$/
+
+/** Decimal digits only: `30s`, `1.5`, `1e3`, `0x10` are refused rather than half-read. */
+export function parseIntegerText(
+  text: string,
+  subject: ConfigurationSubject,
+  range: IntegerRange = {}
+): number {
+  const min = range.min ?? Number.MIN_SAFE_INTEGER
+  const max = range.max ?? Number.MAX_SAFE_INTEGER
+  const value = INTEGER.test(text) ? Number(text) : Number.NaN
+  if (Number.isNaN(value) || value < min || value > max) {
+    throw new ConfigurationError(`'${text}' is not ${describeIntegerRange(range)}.`, subject)
+  }
+  // Number('-0') is -0, which prints as 0 but fails Object.is checks downstream.
+  return value === 0 ? 0 : value
+}
+
+export interface DurationRange {
+  /** Milliseconds. */
+  min?: number
+  /** Milliseconds. */
+  max?: number
+}
+
+function describeDurationRange({ min, max }: DurationRange): string {
+  if (min !== undefined && max !== undefined) {
+    return `a duration from ${formatDuration(min)} to ${formatDuration(max)}`
+  }
+  if (min !== undefined) return `a duration of at least ${formatDuration(min)}`
+  return `a duration of at most ${formatDuration(max as number)}`
+}
+
+/** `90s`, `10m`, `1h30m` → milliseconds; see common's parseDuration for the accepted forms. */
+export function parseDurationText(
+  text: string,
+  subject: ConfigurationSubject,
+  range: DurationRange = {}
+): number {
+  const ms = parseDuration(text)
+  if (ms === undefined) {
+    throw new ConfigurationError(
+      `'${text}' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`,
+      subject
+    )
+  }
+  if ((range.min !== undefined && ms < range.min) || (range.max !== undefined && ms > range.max)) {
+    throw new ConfigurationError(`'${text}' is not ${describeDurationRange(range)}.`, subject)
+  }
+  return ms
+}
+
+export function parseChoiceText<T extends string>(
+  text: string,
+  subject: ConfigurationSubject,
+  choices: readonly T[]
+): T {
+  const choice = choices.find(candidate => candidate === text)
+  if (choice === undefined) {
+    const allowed = choices.map(candidate => `'${candidate}'`).join(', ')
+    throw new ConfigurationError(`'${text}' is not one of ${allowed}.`, subject)
+  }
+  return choice
+}
+
+/** Lines of a multi-line value, each trimmed; blank lines and `#` comments dropped. */
+export function parseListLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+}
+
+export interface KeyValueOptions {
+  /** Every key must match this, e.g. /^[A-Za-z_][A-Za-z0-9_]*$/ for environment variables. */
+  keyPattern?: RegExp
+  /** How the error describes a key that fails keyPattern, e.g. "a valid environment variable name". */
+  keyDescription?: string
+  /** The form a line must have, for errors: `container=image`. Default `key=value`. */
+  form?: string
+}
+
+const MAX_LINE_SHOWN = 200
+
+/** The line as an error message shows it: values of secret-looking keys are hidden. */
+function showLine(line: string, key?: string): string {
+  const shown = key !== undefined && isSecretName(key) ? `${key}=***` : line
+  return shown.length > MAX_LINE_SHOWN ? `${shown.slice(0, MAX_LINE_SHOWN)}…` : shown
+}
+
+/**
+ * `KEY=value` lines → Map, in order. Splits on the first `=`, so values may contain `=` or be
+ * empty; key and value are trimmed. Blank lines and `#` comments are skipped. Line numbers in
+ * errors count every line of the text, 1-based.
+ */
+export function parseKeyValueLines(
+  text: string,
+  subject: ConfigurationSubject,
+  options: KeyValueOptions = {}
+): Map<string, string> {
+  // A /g or /y pattern keeps lastIndex between test() calls and would skip every other key.
+  const keyPattern =
+    options.keyPattern &&
+    new RegExp(options.keyPattern.source, options.keyPattern.flags.replace(/[gy]/g, ''))
+  const result = new Map<string, string>()
+  const firstSeen = new Map<string, number>()
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = rawLine.trim()
+    const lineNumber = index + 1
+    if (line === '' || line.startsWith('#')) return
+    const where = { ...subject, line: lineNumber }
+    const form = options.form ?? 'key=value'
+    const equals = line.indexOf('=')
+    if (equals < 0) {
+      throw new ConfigurationError(`'${showLine(line)}' must have the form ${form}.`, where)
+    }
+    const key = line.slice(0, equals).trim()
+    const value = line.slice(equals + 1).trim()
+    if (key === '') {
+      throw new ConfigurationError(
+        `'${showLine(line)}' has an empty key before '=': write ${form}.`,
+        where
+      )
+    }
+    if (keyPattern !== undefined && !keyPattern.test(key)) {
+      const expected = options.keyDescription ?? `a key matching ${String(options.keyPattern)}`
+      throw new ConfigurationError(
+        `'${showLine(line, key)}': key '${key}' is not ${expected}.`,
+        where
+      )
+    }
+    const earlier = firstSeen.get(key)
+    if (earlier !== undefined) {
+      throw new ConfigurationError(
+        `'${showLine(line, key)}': key '${key}' is already set on line ${earlier}.`,
+        where
+      )
+    }
+    firstSeen.set(key, lineNumber)
+    result.set(key, value)
+  })
+  return result
+}

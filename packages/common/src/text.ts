@@ -1,0 +1,20 @@
+/** C0 controls, DEL and C1 controls: never part of a URL or a one-line value a person typed. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+
+const NAMED: Record<string, string> = {
+  '\n': 'a line break',
+  '\r': 'a carriage return',
+  '\t': 'a tab'
+}
+
+/**
+ * The first control character in `text`, described for a person (`a line break`, `U+0000`),
+ * or undefined when there is none.
+ */
+export function controlCharacterIn(text: string): string | undefined {
+  const found = CONTROL.exec(text)?.[0]
+  if (found === undefined) return undefined
+  const code = (found.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')
+  return NAMED[found] ?? `U+${code}`
+}

@@ -1,0 +1,60 @@
+import { formatDuration } from '@fargate-promote/common'
+import { watchRolloutQuietly } from '../watch/watch.js'
+import type { WatchTarget } from '../watch/types.js'
+import type { ServicePlan } from './plan.js'
+import { refuse } from './refuse.js'
+import { finish, initial, remaining, type DeployRun } from './run.js'
+import type { DeployResult } from './types.js'
+
+/**
+ * Deploying over a rollout in progress would race it: let it finish (or roll back) first. Ends
+ * the deploy (a result) when it timed out or failed; otherwise the caller plans again against
+ * what is live now, which is what a rollback must return to.
+ */
+export async function awaitDeploymentsInProgress(
+  run: DeployRun,
+  plans: ServicePlan[]
+): Promise<DeployResult | undefined> {
+  const { options, deps } = run
+  const busy = plans.filter(plan => plan.checked.deploymentInProgress)
+  if (busy.length === 0) return undefined
+  const targets: WatchTarget[] = busy.map(plan => ({
+    service: plan.checked.name,
+    deploymentId: plan.checked.primaryDeploymentId,
+    taskDefinitionArn: plan.checked.liveTaskDefinitionArn
+  }))
+  deps.log.info(
+    `Waiting for the deployment already in progress on ${busy.map(p => `${p.checked.name} (${p.checked.primaryDeploymentId})`).join(', ')} to finish before deploying`
+  )
+  const waited = await watchRolloutQuietly(
+    {
+      cluster: options.cluster,
+      targets,
+      timeoutMs: remaining(run),
+      pollIntervalMs: options.pollIntervalMs,
+      waitForTargetHealth: options.waitForTargetHealth,
+      followRollback: true
+    },
+    deps
+  )
+  const stuck = waited.filter(r => r.outcome === 'timed-out')
+  if (stuck.length > 0) {
+    const working = plans.map(plan => initial(plan, 'timed-out'))
+    const why = stuck.map(r => `${r.service}: ${r.reason ?? 'timed out'}`).join('; ')
+    for (const w of working) {
+      w.result.failureReason = `the deployment already in progress did not finish within ${formatDuration(options.timeoutMs)}; nothing was deployed (${why})`
+    }
+    return finish(run, working)
+  }
+  const broken = waited.filter(
+    r =>
+      r.outcome === 'failed' || (r.outcome === 'rolled-back' && r.rollback?.outcome !== 'succeeded')
+  )
+  if (broken.length === 0) return undefined
+  const failed = broken.map(r => ({
+    service: r.service,
+    deploymentId: r.deploymentId,
+    reason: r.reason ?? r.outcome
+  }))
+  return refuse(run, plans, failed, 'the deployment already in progress')
+}

@@ -1,0 +1,157 @@
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  UpdateServiceCommand,
+  type Deployment,
+  type ECSClient,
+  type Service
+} from '@aws-sdk/client-ecs'
+import { ConfigurationError, errorMessage, type Logger } from '@fargate-promote/common'
+import type { EcsDeps } from '../deps.js'
+import { describeServices } from '../observe/services.js'
+import { primaryDeployment } from '../observe/settled.js'
+import { shortName } from '../task-definitions/arn.js'
+import { readTaskDefinition } from '../task-definitions/read.js'
+import { reinstateRevision } from '../task-definitions/reinstate.js'
+
+const ONGOING = new Set(['PENDING', 'IN_PROGRESS'])
+
+export interface DescribedService {
+  service: Service
+  primary: Deployment
+  /** The PRIMARY deployment's id and task definition. */
+  id: string
+  arn: string
+}
+
+/** The service and its PRIMARY deployment, as known (saves a round trip) or described now. */
+export async function describeOne(
+  deps: { ecs: ECSClient },
+  cluster: string,
+  name: string,
+  known?: Service
+): Promise<DescribedService> {
+  const service = known ?? (await describeServices(deps, cluster, [name])).services[0]
+  const primary = service && primaryDeployment(service)
+  if (!service || !primary?.id || !primary.taskDefinition) {
+    throw new ConfigurationError(
+      `'${name}' was not found in cluster '${cluster}' or has no PRIMARY deployment. List the services with 'aws ecs list-services --cluster ${cluster}'.`,
+      { input: 'service' }
+    )
+  }
+  return { service, primary, id: primary.id, arn: primary.taskDefinition }
+}
+
+/**
+ * Is `target` a source revision of the ongoing service deployment? Then StopServiceDeployment
+ * (ROLLBACK) returns the service to exactly it. Any doubt (API missing, deployment already
+ * finished) answers no, and the caller uses UpdateService instead.
+ */
+export async function stoppable(
+  deps: { ecs: ECSClient; log: Logger },
+  serviceDeploymentArn: string,
+  target: string
+): Promise<boolean> {
+  try {
+    const described = await deps.ecs.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+    )
+    const deployment = described.serviceDeployments?.[0]
+    if (!deployment || !ONGOING.has(deployment.status ?? '')) return false
+    const sources = (deployment.sourceServiceRevisions ?? []).map(r => r.arn ?? '').filter(Boolean)
+    if (sources.length === 0) return false
+    const revisions = await deps.ecs.send(
+      new DescribeServiceRevisionsCommand({ serviceRevisionArns: sources })
+    )
+    return (revisions.serviceRevisions ?? []).some(r => r.taskDefinition === target)
+  } catch (error) {
+    deps.log.debug(
+      `Service deployment ${serviceDeploymentArn} not usable for a rollback: ${errorMessage(error)}`
+    )
+    return false
+  }
+}
+
+/**
+ * After StopServiceDeployment, ECS creates the rollback deployment: find it. Undefined when the
+ * deadline passes or the caller cancels first; a failed read is tried again at the next poll.
+ */
+export async function awaitPrimaryOf(
+  deps: EcsDeps,
+  where: { cluster: string; service: string; taskDefinitionArn: string; pollIntervalMs: number },
+  deadline: number
+): Promise<Deployment | undefined> {
+  for (;;) {
+    try {
+      const { primary } = await describeOne(deps, where.cluster, where.service)
+      if (primary.taskDefinition === where.taskDefinitionArn) return primary
+    } catch (error) {
+      deps.log.debug(`${where.service}: reading the rollback deployment: ${errorMessage(error)}`)
+    }
+    const now = deps.clock.now()
+    if (now >= deadline || deps.signal?.aborted) return undefined
+    await deps.clock.sleep(Math.min(where.pollIntervalMs, deadline - now), deps.signal)
+  }
+}
+
+/** Why ECS refused the update: the target's status, read only after a ClientException. */
+async function targetStatus(
+  ecs: ECSClient,
+  target: string
+): Promise<'ACTIVE' | 'INACTIVE' | 'missing'> {
+  const described = await readTaskDefinition(ecs, target)
+  if (!described) return 'missing'
+  return described.taskDefinition?.status === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE'
+}
+
+export interface UpdatedTo {
+  taskDefinitionArn: string
+  reinstatedFrom?: string
+  deploymentId?: string
+}
+
+/**
+ * UpdateService to the target, sent without reading the target first: the service-deployment
+ * history a `previous` target comes from names revisions that existed, and a refused update
+ * changes nothing. Only when ECS refuses it (ClientException) is the target read: an INACTIVE
+ * one is registered again with the same content and the update sent to the copy; a missing one
+ * is a configuration error; anything else is ECS's own refusal, passed on.
+ */
+export async function updateToTarget(
+  deps: { ecs: ECSClient; log: Logger },
+  cluster: string,
+  name: string,
+  target: string
+): Promise<UpdatedTo> {
+  const send = async (taskDefinition: string) => {
+    const updated = await deps.ecs.send(
+      new UpdateServiceCommand({ cluster, service: name, taskDefinition })
+    )
+    return updated.service?.deployments?.find(
+      d => d.status === 'PRIMARY' && d.taskDefinition === taskDefinition
+    )?.id
+  }
+  try {
+    return { taskDefinitionArn: target, deploymentId: await send(target) }
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ClientException') throw error
+    const status = await targetStatus(deps.ecs, target)
+    if (status === 'missing') {
+      throw new ConfigurationError(
+        `task definition ${target} does not exist (ECS: ${errorMessage(error)}); the service was not changed. Roll back to a version, a revision number or an ARN that exists.`,
+        { input: 'to' }
+      )
+    }
+    if (status === 'ACTIVE') throw error
+    deps.log.info(`${name}: ${shortName(target)} is INACTIVE (deregistered); registering it again`)
+    const copy = await reinstateRevision(target, deps)
+    try {
+      return { taskDefinitionArn: copy, reinstatedFrom: target, deploymentId: await send(copy) }
+    } catch (retryError) {
+      throw new Error(
+        `${shortName(target)} was INACTIVE and was registered again as ${shortName(copy)}, but UpdateService to ${shortName(copy)} failed: ${errorMessage(retryError)}. The service was not changed; ${shortName(copy)} is left registered (ACTIVE).`,
+        { cause: retryError }
+      )
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { Logger } from '@fargate-promote/common'
+import type { LatencyThresholds } from './analysis.js'
+import type { LoadOptions } from './load.js'
+import { createHttpAgents, type HttpAgents } from './probes/http.js'
+import { judgeRound } from './round.js'
+import type { CheckSpec, Sample } from './types.js'
+
+/** One check during a run: its rounds so far and, once reached, its verdict. */
+export interface CheckState {
+  spec: CheckSpec
+  attempts: number
+  passes: number
+  failures: number
+  consecutive: number
+  lastDetail: string
+  /** The last round's outcome, to log only changes. */
+  lastOk: boolean | undefined
+  ok: boolean
+  latencies: number[]
+  agents?: HttpAgents
+  /** The run was cancelled before this check reached its verdict. */
+  cancelled: boolean
+}
+
+export function newCheckState(spec: CheckSpec, load: LoadOptions | undefined): CheckState {
+  return {
+    spec,
+    attempts: 0,
+    passes: 0,
+    failures: 0,
+    consecutive: 0,
+    lastDetail: 'not run',
+    lastOk: undefined,
+    ok: false,
+    latencies: [],
+    cancelled: false,
+    ...(spec.type === 'http' ? { agents: createHttpAgents(spec, load?.concurrency ?? 1) } : {})
+  }
+}
+
+/**
+ * Keeps a round's samples and judges it. A round cut short by the cancellation is not judged
+ * (false): its finished requests are real observations and are kept, but a verdict on part of
+ * a round would be made up.
+ */
+export function recordRound(
+  state: CheckState,
+  round: Sample[],
+  samples: Sample[],
+  thresholds: LatencyThresholds | undefined,
+  log: Logger
+): boolean {
+  for (const sample of round) {
+    if (sample.cancelled) continue
+    samples.push(sample)
+    if (sample.latencyMs !== undefined) state.latencies.push(sample.latencyMs)
+  }
+  if (round.some(sample => sample.cancelled)) return false
+  const verdict = judgeRound(round, thresholds)
+  state.attempts++
+  state.lastDetail = verdict.detail
+  if (verdict.ok) {
+    state.passes++
+    state.consecutive++
+  } else {
+    state.failures++
+    state.consecutive = 0
+  }
+  if (verdict.ok !== state.lastOk) {
+    log.info(
+      `${verdict.ok ? '✓' : '✗'} ${state.spec.name} ${verdict.ok ? 'passing' : 'failing'}: ${verdict.detail}`
+    )
+  }
+  state.lastOk = verdict.ok
+  return true
+}
+
+export function rounds(count: number, adjective = ''): string {
+  return `${count} ${adjective}round${count === 1 ? '' : 's'}`
+}

@@ -1,0 +1,65 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { CheckState } from './check-state.js'
+import { sampleLoad } from './load.js'
+import { probeAlarms } from './probes/alarm.js'
+import { probeEcsService } from './probes/ecs-service.js'
+import { httpTarget, probeHttp, type HttpAgents } from './probes/http.js'
+import { probeSqsQueue } from './probes/sqs.js'
+import { probeTargetGroup } from './probes/target-group.js'
+import type { RunHealthChecksDeps, RunHealthChecksOptions } from './run-types.js'
+import type { CheckSpec, Sample } from './types.js'
+
+/** What a check looks at: `GET https://…`, `cluster/service`, a target group, alarms, a queue. */
+export function checkTarget(spec: CheckSpec): string {
+  switch (spec.type) {
+    case 'http':
+      return httpTarget(spec)
+    case 'ecs-service':
+      return `${spec.cluster}/${spec.service}`
+    case 'target-group':
+      return spec.targetGroup
+    case 'cloudwatch-alarm':
+      return spec.alarms !== undefined ? spec.alarms.join(', ') : `${spec.prefix ?? ''}*`
+    case 'sqs-queue':
+      return spec.queue
+  }
+}
+
+/** One round of one check: one probe, or a batch of HTTP requests under load. */
+export function probeRound(
+  state: CheckState,
+  options: RunHealthChecksOptions,
+  deps: RunHealthChecksDeps,
+  since: number
+): Promise<Sample[]> {
+  const { spec } = state
+  const { clock } = deps
+  // requireClients has checked that the client each type needs is present.
+  switch (spec.type) {
+    case 'http': {
+      const httpDeps = { clock, agents: state.agents as HttpAgents, signal: deps.signal }
+      if (options.load) return sampleLoad(spec, options.load, httpDeps)
+      return probeHttp(spec, httpDeps).then(sample => [sample])
+    }
+    case 'ecs-service': {
+      const ecs = deps.ecs as ECSClient
+      const elb = deps.elb as ElasticLoadBalancingV2Client
+      return probeEcsService(spec, { ecs, elb, clock, since }).then(s => [s])
+    }
+    case 'target-group':
+      return probeTargetGroup(spec, { elb: deps.elb as ElasticLoadBalancingV2Client, clock }).then(
+        s => [s]
+      )
+    case 'cloudwatch-alarm':
+      return probeAlarms(spec, { cloudwatch: deps.cloudwatch as CloudWatchClient, clock }).then(
+        s => [s]
+      )
+    case 'sqs-queue': {
+      const sqsDeps = { sqs: deps.sqs as SQSClient, clock, cloudwatch: deps.cloudwatch }
+      return probeSqsQueue(spec, sqsDeps).then(s => [s])
+    }
+  }
+}

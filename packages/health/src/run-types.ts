@@ -1,0 +1,45 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { Clock, Logger } from '@fargate-promote/common'
+import type { LatencyThresholds } from './analysis.js'
+import type { LoadOptions } from './load.js'
+import type { CheckSpec, HealthMode } from './types.js'
+
+/**
+ * How to run the checks, already validated where it was read (health-verify's inputs, the
+ * staging gate's and the rollback's own settings): it is not checked again here.
+ */
+export interface RunHealthChecksOptions {
+  checks: CheckSpec[]
+  mode: HealthMode
+  /** verify: give up on a check this long after the start. */
+  timeoutMs: number
+  /** Each check's rounds start this far apart, on its own schedule. */
+  intervalMs: number
+  /** verify: passing rounds in a row a check needs. */
+  consecutiveSuccesses: number
+  /** monitor: how long to keep sampling. */
+  durationMs?: number
+  /** monitor: a check fails once its failed rounds exceed this (Argo Rollouts semantics). Default 0. */
+  failureLimit?: number
+  /** HTTP checks send this many requests per round instead of one. */
+  load?: LoadOptions
+  thresholds?: LatencyThresholds
+}
+
+export interface RunHealthChecksDeps {
+  clock: Clock
+  log: Logger
+  ecs?: ECSClient
+  elb?: ElasticLoadBalancingV2Client
+  cloudwatch?: CloudWatchClient
+  sqs?: SQSClient
+  /**
+   * Cancellation (the runner's SIGINT): no new round starts, the wait for the next one ends at
+   * once, HTTP requests in flight are aborted (AWS calls in flight are let finish), and the
+   * run resolves with a `cancelled` report of what was gathered so far. It never throws for it.
+   */
+  signal?: AbortSignal
+}

@@ -1,0 +1,238 @@
+import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import {
+  checkTaskDefinitionSize,
+  parseTaskDefinitionArn,
+  type DeployOptions,
+  type TaskDefinitionSource
+} from '@fargate-promote/ecs'
+import { parseRepository, type RepositoryRef } from '../github/client.js'
+import { fileRoots, readServices } from '../inputs/common.js'
+
+/** Where deploy-fargate records the GitHub deployment: an environment of a repository. */
+export interface DeployRecordTarget extends RepositoryRef {
+  environment: string
+  /** The commit (or ref) deployed. */
+  ref: string
+  logUrl?: string
+  environmentUrl?: string
+}
+
+/** Every setting of a deploy, read and checked once, before anything talks to AWS. */
+export interface DeployInputs extends DeployOptions {
+  /** The release label: the `version` tag of the revision and of the GitHub deployment. */
+  version: string
+  /** The GitHub environment the deployment is recorded for. */
+  environmentName?: string
+  environmentUrl?: string
+  githubToken?: string
+  /** Set when the deployment is recorded on GitHub (a token, an environment, a repository). */
+  record?: DeployRecordTarget
+}
+
+const ENV_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/
+const TAG_KEY = /^[A-Za-z0-9 +\-=._:/@]{1,128}$/
+const CONTAINER = /^[A-Za-z0-9_-]{1,255}$/
+
+function readTaskDefinition(
+  inputs: InputReader,
+  context: RunContext,
+  serviceCount: number
+): TaskDefinitionSource {
+  const path = inputs.optional('task-definition')
+  const arn = inputs.optional('task-definition-arn')
+  if (path !== undefined && arn !== undefined) {
+    throw new ConfigurationError(
+      "was given together with 'task-definition-arn'. Give one: a JSON file to register, or an existing revision to deploy.",
+      { input: 'task-definition' }
+    )
+  }
+  const input = path !== undefined ? 'task-definition' : 'task-definition-arn'
+  if ((path !== undefined || arn !== undefined) && serviceCount > 1) {
+    throw new ConfigurationError(
+      "can only be used with one service; with 'services' every service starts from its own current task definition.",
+      { input }
+    )
+  }
+  if (arn !== undefined) {
+    if (parseTaskDefinitionArn(arn) === undefined) {
+      throw new ConfigurationError(
+        `'${arn}' is not a task-definition ARN or family:revision. Give e.g. arn:aws:ecs:eu-west-1:123456789012:task-definition/api:42.`,
+        { input }
+      )
+    }
+    return { kind: 'arn', arn }
+  }
+  const file = inputs.structuredFile('task-definition', fileRoots(context))
+  if (file === undefined) return { kind: 'current' }
+  // ECS refuses a definition over 64 KiB with a bare 413: say so before any AWS call.
+  checkTaskDefinitionSize(file.value, `'${file.path}'`, { input: 'task-definition' })
+  return { kind: 'file', path: file.path, definition: file.value }
+}
+
+function readImages(inputs: InputReader): Record<string, string> {
+  const images: Record<string, string> = {}
+  const lines = inputs.keyValues('images', {
+    keyPattern: CONTAINER,
+    keyDescription: 'a container name',
+    form: 'container=image'
+  })
+  for (const [container, image] of lines) {
+    if (!image) {
+      throw new ConfigurationError(`container '${container}' has no image after '='.`, {
+        input: 'images'
+      })
+    }
+    images[container] = image
+  }
+  const image = inputs.optional('image')
+  const container = inputs.optional('container')
+  if (image === undefined && container === undefined) return images
+  if (image === undefined || container === undefined) {
+    const [given, missing] = image === undefined ? ['container', 'image'] : ['image', 'container']
+    throw new ConfigurationError(`needs '${missing}' too: the two go together.`, { input: given })
+  }
+  if (images[container] !== undefined) {
+    throw new ConfigurationError(
+      `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
+      { input: 'image' }
+    )
+  }
+  images[container] = image
+  return images
+}
+
+function readEnvironment(inputs: InputReader): Record<string, Record<string, string>> {
+  const environment: Record<string, Record<string, string>> = {}
+  const lines = inputs.keyValues('environment-variables', {
+    keyPattern: ENV_KEY,
+    keyDescription: 'container.NAME',
+    form: 'container.NAME=value'
+  })
+  for (const [key, value] of lines) {
+    const dot = key.indexOf('.')
+    const variables = (environment[key.slice(0, dot)] ??= {})
+    variables[key.slice(dot + 1)] = value
+  }
+  return environment
+}
+
+/** Tags every revision carries so a release can be traced and rolled back by version. */
+function readTags(
+  inputs: InputReader,
+  version: string,
+  context: RunContext
+): Record<string, string> {
+  const tags: Record<string, string> = { version }
+  if (context.sha) tags.commit = context.sha
+  if (context.ref) tags.ref = context.ref
+  if (context.runUrl) tags['run-url'] = context.runUrl
+  if (context.actor) tags.actor = context.actor
+  const given = inputs.keyValues('tags', { keyPattern: TAG_KEY, keyDescription: 'a tag key' })
+  for (const [key, value] of given) tags[key] = value
+  return tags
+}
+
+function readPreDeploy(inputs: InputReader): DeployOptions['preDeploy'] {
+  const text = inputs.optional('pre-deploy-command')
+  const container = inputs.optional('pre-deploy-container')
+  if (text === undefined) {
+    if (container !== undefined) {
+      throw new ConfigurationError("was given without 'pre-deploy-command'.", {
+        input: 'pre-deploy-container'
+      })
+    }
+    return undefined
+  }
+  const command = text.startsWith('[') ? parseCommandArray(text) : ['sh', '-c', text]
+  return container === undefined ? { command } : { command, container }
+}
+
+function parseCommandArray(text: string): string[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    !parsed.every(part => typeof part === 'string')
+  ) {
+    throw new ConfigurationError(
+      `starts with '[' but is not a JSON array of strings (the command is not shown: it may carry credentials). Give ["npm","run","migrate"] or a plain command line.`,
+      { input: 'pre-deploy-command' }
+    )
+  }
+  return parsed
+}
+
+function readWaitForTargetHealth(inputs: InputReader): boolean | 'auto' {
+  const choice = inputs.choice('wait-for-target-health', ['auto', 'true', 'false'], 'auto')
+  return choice === 'auto' ? 'auto' : choice === 'true'
+}
+
+function recordTarget(
+  context: RunContext,
+  environment: string | undefined,
+  environmentUrl: string | undefined,
+  token: string | undefined
+): DeployRecordTarget | undefined {
+  const repository = parseRepository(context.repository)
+  if (token === undefined || environment === undefined || repository === undefined) return undefined
+  return {
+    ...repository,
+    environment,
+    ref: context.sha ?? context.ref ?? 'HEAD',
+    ...(context.runUrl !== undefined && { logUrl: context.runUrl }),
+    ...(environmentUrl !== undefined && { environmentUrl })
+  }
+}
+
+/** deploy-fargate's settings, from an action's inputs or any other InputReader. */
+export function readDeployInputs(inputs: InputReader, context: RunContext): DeployInputs {
+  const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
+  const services = readServices(inputs, 'the ECS service to deploy')
+  const polling = inputs.polling({
+    timeout: 'timeout',
+    interval: 'poll-interval',
+    timeoutDefault: '30m',
+    intervalDefault: '5s'
+  })
+  const version = inputs.optional('version') ?? context.sha?.slice(0, 7) ?? 'unversioned'
+  const dryRun = inputs.boolean('dry-run', false)
+  const environment = inputs.optional('environment')
+  const environmentUrl = inputs.url('environment-url')
+  const githubToken = inputs.optional('github-token')
+  const desiredCount = inputs.optionalInteger('desired-count', { min: 0, max: 5000 })
+  const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1, max: 1000 })
+  const preDeploy = readPreDeploy(inputs)
+  const record = dryRun
+    ? undefined
+    : recordTarget(context, environment, environmentUrl, githubToken)
+  return {
+    cluster,
+    services,
+    taskDefinition: readTaskDefinition(inputs, context, services.length),
+    images: readImages(inputs),
+    environment: readEnvironment(inputs),
+    tags: readTags(inputs, version, context),
+    forceNewDeployment: inputs.boolean('force-new-deployment', false),
+    wait: inputs.boolean('wait', true),
+    timeoutMs: polling.timeoutMs,
+    pollIntervalMs: polling.intervalMs,
+    waitForTargetHealth: readWaitForTargetHealth(inputs),
+    onFailure: inputs.choice('on-failure', ['rollback', 'none'], 'rollback'),
+    circuitBreaker: inputs.boolean('circuit-breaker', true),
+    alarms: inputs.list('alarms'),
+    dryRun,
+    version,
+    ...(desiredCount !== undefined && { desiredCount }),
+    ...(keepRevisions !== undefined && { keepRevisions }),
+    ...(preDeploy !== undefined && { preDeploy }),
+    ...(environment !== undefined && { environmentName: environment }),
+    ...(environmentUrl !== undefined && { environmentUrl }),
+    ...(githubToken !== undefined && { githubToken }),
+    ...(record !== undefined && { record })
+  }
+}

@@ -1,0 +1,47 @@
+import {
+  ConfigurationError,
+  type FileRoots,
+  type InputReader,
+  type RunContext
+} from '@fargate-promote/common'
+
+/** DescribeServices takes at most 10 services; a deploy, a gate and a watch stay within one call. */
+export const MAX_SERVICES = 10
+
+/** Where file settings may point: the workspace, and the runner's temp directory. */
+export function fileRoots(context: RunContext): FileRoots {
+  return {
+    workspace: context.workspace,
+    ...(context.runnerTemp !== undefined && { temp: context.runnerTemp })
+  }
+}
+
+/**
+ * `service` (one) or `services` (one per line, at most 10, each once). `purpose` finishes the
+ * sentence of the error: `give the ECS service to deploy`.
+ */
+export function readServices(inputs: InputReader, purpose: string): string[] {
+  const single = inputs.optional('service')
+  const several = inputs.list('services')
+  if (single !== undefined && several.length > 0) {
+    throw new ConfigurationError(
+      "was given together with 'services'. Use 'service' for one service or 'services' for several, not both.",
+      { input: 'service' }
+    )
+  }
+  const services = single !== undefined ? [single] : several
+  if (services.length === 0) throw inputs.notGiven('service', purpose)
+  if (services.length > MAX_SERVICES) {
+    throw new ConfigurationError(
+      `lists ${services.length} services; at most ${MAX_SERVICES} go together (one DescribeServices call). Split them over several steps.`,
+      { input: 'services' }
+    )
+  }
+  const duplicate = services.find((name, index) => services.indexOf(name) !== index)
+  if (duplicate !== undefined) {
+    throw new ConfigurationError(`lists '${duplicate}' twice. List each service once.`, {
+      input: 'services'
+    })
+  }
+  return services
+}

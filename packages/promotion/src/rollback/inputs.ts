@@ -1,0 +1,139 @@
+import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import type { RollbackTo } from '@fargate-promote/ecs'
+import { loadChecks, type CheckSpec } from '@fargate-promote/health'
+import { parseRepository } from '../github/client.js'
+import type { RecordTarget } from '../github/recorder.js'
+import { fileRoots } from '../inputs/common.js'
+
+/** Every setting of a rollback, read and checked once, before anything talks to AWS. */
+export interface RollbackInputs {
+  cluster: string
+  service: string
+  to: RollbackTo
+  /** How `to` was written, for messages and the summary. */
+  toText: string
+  /** Why: recorded on the GitHub deployment, the revision's tags and the log. */
+  reason: string
+  /** False: end once ECS accepted the rollback (status `started`); nothing else is claimed. */
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  stopInProgress: boolean
+  /** Run after an observed rollback; each must pass CHECK_SUCCESSES rounds in a row. */
+  checks: CheckSpec[]
+  checksSource?: string
+  checksTimeoutMs: number
+  checksIntervalMs: number
+  environmentName?: string
+  githubToken?: string
+  /** Where the rollback is recorded on GitHub (a token, an environment, a repository). */
+  record?: RecordTarget
+}
+
+const ARN_PREFIX = 'arn:'
+const TASK_DEFINITION_ARN =
+  /^arn:[^:]+:ecs:[^:]*:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9]\d*$/
+/** A release label: the characters an ECS tag value allows, without spaces. */
+const VERSION_LABEL = /^[A-Za-z0-9][A-Za-z0-9+\-=._:/@]{0,255}$/
+const TO = { input: 'to' }
+
+/** `previous`, a revision number, a full task-definition ARN, or a version label. */
+export function parseRollbackTo(value: string): RollbackTo {
+  if (value === 'previous') return { kind: 'previous' }
+  if (/^[+-]?\d+$/.test(value)) {
+    const revision = Number(value)
+    if (!Number.isSafeInteger(revision) || revision <= 0) {
+      throw new ConfigurationError(
+        `revision '${value}' is not a positive whole number. Task-definition revisions start at 1; give one such as 42.`,
+        TO
+      )
+    }
+    return { kind: 'revision', revision }
+  }
+  if (value.startsWith(ARN_PREFIX)) {
+    if (!TASK_DEFINITION_ARN.test(value)) {
+      throw new ConfigurationError(
+        `'${value}' is not a task-definition ARN with a revision. Give arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`,
+        TO
+      )
+    }
+    return { kind: 'arn', arn: value }
+  }
+  if (!VERSION_LABEL.test(value)) {
+    throw new ConfigurationError(
+      `'${value}' is none of the accepted forms. Give 'previous', a version label (letters, digits and + - = . _ : / @, as deploy-fargate's 'version'), a revision number such as 42, or a full task-definition ARN.`,
+      TO
+    )
+  }
+  return { kind: 'version', version: value }
+}
+
+function recordTarget(
+  context: RunContext,
+  environment: string | undefined,
+  token: string | undefined
+): RecordTarget | undefined {
+  const repository = parseRepository(context.repository)
+  if (token === undefined || environment === undefined || repository === undefined) return undefined
+  return {
+    ...repository,
+    environment,
+    ref: context.sha ?? context.ref ?? 'HEAD',
+    ...(context.runUrl !== undefined && { logUrl: context.runUrl })
+  }
+}
+
+/** rollback's settings, from an action's inputs or any other InputReader. */
+export function readRollbackInputs(inputs: InputReader, context: RunContext): RollbackInputs {
+  const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
+  const service = inputs.required('service', 'the ECS service to roll back')
+  const toText = inputs.optional('to') ?? 'previous'
+  const to = parseRollbackTo(toText)
+  const polling = inputs.polling({
+    timeout: 'timeout',
+    interval: 'poll-interval',
+    timeoutDefault: '15m',
+    intervalDefault: '5s'
+  })
+  const checksPolling = inputs.polling({
+    timeout: 'checks-timeout',
+    interval: 'checks-interval',
+    timeoutDefault: '5m',
+    intervalDefault: '10s',
+    maxTimeout: 3_600_000
+  })
+  const checksText = inputs.optional('checks')
+  const loaded =
+    checksText === undefined
+      ? undefined
+      : loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+  const wait = inputs.boolean('wait', true)
+  if (!wait && loaded !== undefined) {
+    throw new ConfigurationError(
+      "needs 'wait: true': the checks run once the rollback is observed complete. Remove the checks or set wait to true.",
+      { input: 'checks' }
+    )
+  }
+  const environmentName = inputs.optional('environment')
+  const githubToken = inputs.optional('github-token')
+  const record = recordTarget(context, environmentName, githubToken)
+  return {
+    cluster,
+    service,
+    to,
+    toText,
+    reason:
+      inputs.optional('reason') ?? `manual rollback${context.actor ? ` by ${context.actor}` : ''}`,
+    wait,
+    timeoutMs: polling.timeoutMs,
+    pollIntervalMs: polling.intervalMs,
+    stopInProgress: inputs.boolean('stop-in-progress', true),
+    checks: loaded?.checks ?? [],
+    ...(loaded !== undefined && { checksSource: loaded.source }),
+    checksTimeoutMs: checksPolling.timeoutMs,
+    checksIntervalMs: checksPolling.intervalMs,
+    ...(environmentName !== undefined && { environmentName }),
+    ...(githubToken !== undefined && { githubToken }),
+    ...(record !== undefined && { record })
+  }
+}

@@ -1,0 +1,23 @@
+/*
+ * Keeps text from outside (check names, URLs, AWS reasons, service events) from being read as
+ * a workflow command when it is written to the log. The runner reads a line as a command when,
+ * after leading whitespace, it starts with `::` (`::error::…`), or when it contains `##[` anywhere
+ * (the legacy form, still honoured: actions/runner ActionCommand.TryParse). Lines are split as
+ * .NET's ReadLine splits them: at \n, \r and \r\n.
+ */
+
+/** Not whitespace to .NET's TrimStart, and invisible: the text reads as it was written. */
+const ZERO_WIDTH_SPACE = '\u200b'
+
+function neutralizeLine(line: string): string {
+  const legacySafe = line.replaceAll('##[', `##${ZERO_WIDTH_SPACE}[`)
+  return legacySafe.trimStart().startsWith('::') ? ZERO_WIDTH_SPACE + legacySafe : legacySafe
+}
+
+/** `text` with every line that the runner would take for a workflow command made inert. */
+export function neutralizeCommands(text: string): string {
+  return text
+    .split(/(\r\n|\r|\n)/)
+    .map((part, index) => (index % 2 === 1 ? part : neutralizeLine(part)))
+    .join('')
+}
