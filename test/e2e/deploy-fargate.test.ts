@@ -160,6 +160,7 @@ describe('deploy-fargate bundle', () => {
     expect(main.state.phase).toBe('deploying')
     const post = await runAction({
       action: 'deploy-fargate',
+      entry: 'dist/post/index.js',
       inputs: {},
       simUrl: sim.url,
       state: main.state

@@ -50,9 +50,9 @@ async function deployOrReport(
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   await runAction(ACTION, async () => {
-    const inputs = readDeployInputs(actionInputs(), readRunContext())
+    const inputs = await readDeployInputs(actionInputs(), readRunContext())
     maskSecrets(inputs)
-    const { ecs, elb } = await createClients(['ecs', 'elb'])
+    const { ecs, elb } = createClients(['ecs', 'elb'])
     const token = inputs.githubToken
     const cancellation = watchCancellation()
     try {

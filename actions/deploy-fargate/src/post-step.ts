@@ -16,7 +16,7 @@ export async function runPost(): Promise<void> {
   await runAction('deploy-fargate (post)', async () => {
     const checkpoint = loadCheckpoint()
     if (checkpoint?.phase !== 'deploying') return
-    const clients = await createClients(['ecs', 'elb'])
+    const clients = createClients(['ecs', 'elb'])
     try {
       const { ecs, elb } = clients
       const log = actionsLogger

@@ -38,13 +38,13 @@ function writeReport(report: HealthReport, runnerTemp: string | undefined): stri
 export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     const context = readRunContext()
-    const inputs = readVerifyInputs(actionInputs(), context)
+    const inputs = await readVerifyInputs(actionInputs(), context)
     // Header values and URL passwords, registered with the runner before anything is logged.
     for (const value of secretValues(inputs.checks)) maskSecret(value)
     // The runner cancels a step (or times it out) with SIGINT, then SIGTERM 7.5 s later: either
     // ends the checks at once, and what was seen so far is still reported, well within that.
     const cancellation = watchCancellation()
-    const clients = await createAwsClients(clientsNeeded(inputs.checks))
+    const clients = createAwsClients(clientsNeeded(inputs.checks))
     try {
       const { signal } = cancellation
       const outcome = await verify(inputs, {

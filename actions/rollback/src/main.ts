@@ -25,9 +25,9 @@ import { writeRollbackSummary } from './summary.js'
 const ACTION = 'rollback'
 
 async function rollback(inputs: RollbackInputs, signal: AbortSignal): Promise<RollbackOutcome> {
-  const { ecs, elb } = await createClients(['ecs', 'elb'])
+  const { ecs, elb } = createClients(['ecs', 'elb'])
   // CloudWatch and SQS only for the checks that need them.
-  const clients = await createAwsClients({
+  const clients = createAwsClients({
     ...clientsNeeded(inputs.checks),
     ecs: false,
     elb: false
@@ -55,7 +55,7 @@ export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   await runAction(ACTION, async () => {
     try {
-      const inputs = readRollbackInputs(actionInputs(), readRunContext())
+      const inputs = await readRollbackInputs(actionInputs(), readRunContext())
       if (inputs.githubToken) maskSecret(inputs.githubToken)
       for (const value of secretValues(inputs.checks)) maskSecret(value)
       const outcome = await rollback(inputs, cancellation.signal)

@@ -40,12 +40,12 @@ export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   await runAction(ACTION, async () => {
     const context = readRunContext()
-    const inputs = readGateInputs(actionInputs(), context)
+    const inputs = await readGateInputs(actionInputs(), context)
     const token = inputs.githubToken
     if (token !== undefined) maskSecret(token)
     for (const secret of secretValues(inputs.checks)) maskSecret(secret)
     const log = actionsLogger
-    const clients = await createClients(['ecs', 'elb', 'cloudwatch', 'sqs'])
+    const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'])
     try {
       const outcome = await gateAndRecord(inputs, {
         ...clients,

@@ -58,3 +58,4 @@ export {
   type SettingFile
 } from './settings/files.js'
 export { isSecretName } from './settings/secret-names.js'
+export { loadYaml } from './settings/yaml.js'

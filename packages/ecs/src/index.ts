@@ -2,7 +2,8 @@
  * ECS for the use cases in packages/promotion, grouped by job: task definitions, observing a
  * service (settled, or why not), deploying, watching a rollout, rolling back.
  */
-export type { EcsDeps } from './deps.js'
+export type { EcsDeps, ElbClient } from './deps.js'
+export { loadElb } from './lazy-elb.js'
 
 // Task definitions: references, rendering, diffs, revisions and the tags this project writes.
 export {

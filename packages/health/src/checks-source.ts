@@ -2,10 +2,10 @@ import {
   ConfigurationError,
   describeSubject,
   errorMessage,
+  loadYaml,
   readSettingFile,
   type FileRoots
 } from '@fargate-promote/common'
-import { parseDocument } from 'yaml'
 import { parseChecks } from './config.js'
 import type { CheckSpec } from './types.js'
 
@@ -26,17 +26,19 @@ export interface ChecksSourceOptions {
  * or a file in the workspace (or the runner's temp directory). JSON is YAML too, so a .json file
  * goes through the same parser.
  */
-export function loadChecks(options: ChecksSourceOptions): { checks: CheckSpec[]; source: string } {
+export async function loadChecks(
+  options: ChecksSourceOptions
+): Promise<{ checks: CheckSpec[]; source: string }> {
   const what = describeSubject({ input: options.input })
   const value = options.text.trim()
   if (!CHECKS_FILE.test(value)) {
     const source = what.charAt(0).toLowerCase() + what.slice(1)
-    return { checks: parseChecks(options.text, { source: what }), source }
+    return { checks: await parseChecks(options.text, { source: what }), source }
   }
   const file = readSettingFile(value, options.roots, { input: options.input })
-  if (/\.json$/i.test(value)) requireJson(file.text, value, what)
+  if (/\.json$/i.test(value)) await requireJson(file.text, value, what)
   return {
-    checks: parseChecks(file.text, { source: `${what} file '${value}'` }),
+    checks: await parseChecks(file.text, { source: `${what} file '${value}'` }),
     source: `file ${value}`
   }
 }
@@ -46,10 +48,11 @@ export function loadChecks(options: ChecksSourceOptions): { checks: CheckSpec[];
  * message does not give a line and column on every Node version; the YAML parser (JSON is a
  * subset of YAML's flow syntax) finds the same spot.
  */
-function requireJson(content: string, file: string, what: string): void {
+async function requireJson(content: string, file: string, what: string): Promise<void> {
   try {
     JSON.parse(content)
   } catch (error) {
+    const { parseDocument } = await loadYaml()
     const at = parseDocument(content).errors[0]?.linePos?.[0]
     const position = at ? ` at line ${at.line}, column ${at.col}` : ''
     throw new ConfigurationError(

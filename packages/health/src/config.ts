@@ -1,5 +1,9 @@
-import { ConfigurationError, controlCharacterIn, requireDuration } from '@fargate-promote/common'
-import { isMap, isSeq, parseDocument } from 'yaml'
+import {
+  ConfigurationError,
+  controlCharacterIn,
+  loadYaml,
+  requireDuration
+} from '@fargate-promote/common'
 import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
 import { parseJsonPath } from './json-path.js'
 import {
@@ -375,8 +379,9 @@ function parseCheck(source: string, item: unknown, index: number, names: Map<str
  * Parses the `checks` YAML: a list of `{ name, <type>: { fields } }`. Every problem is a
  * ConfigurationError naming the source, the check and the field, raised before any probe runs.
  */
-export function parseChecks(text: string, options: ParseChecksOptions): CheckSpec[] {
+export async function parseChecks(text: string, options: ParseChecksOptions): Promise<CheckSpec[]> {
   const { source } = options
+  const { isMap, isSeq, parseDocument } = await loadYaml()
   const document = parseDocument(text)
   const error = document.errors[0]
   if (error) {

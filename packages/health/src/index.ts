@@ -41,3 +41,4 @@ export {
 export { reportToJson } from './report-json.js'
 export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
 export { clientsNeeded, requireClients, type ClientsNeeded } from './clients-needed.js'
+export { loadCloudWatch, loadSqs, type CloudWatchReader, type SqsReader } from './aws-clients.js'

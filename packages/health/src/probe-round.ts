@@ -1,7 +1,6 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { ElbClient } from '@fargate-promote/ecs'
+import type { CloudWatchReader, SqsReader } from './aws-clients.js'
 import type { CheckState } from './check-state.js'
 import { sampleLoad } from './load.js'
 import { probeAlarms } from './probes/alarm.js'
@@ -46,19 +45,17 @@ export function probeRound(
     }
     case 'ecs-service': {
       const ecs = deps.ecs as ECSClient
-      const elb = deps.elb as ElasticLoadBalancingV2Client
+      const elb = deps.elb as ElbClient
       return probeEcsService(spec, { ecs, elb, clock, since }).then(s => [s])
     }
     case 'target-group':
-      return probeTargetGroup(spec, { elb: deps.elb as ElasticLoadBalancingV2Client, clock }).then(
-        s => [s]
-      )
+      return probeTargetGroup(spec, { elb: deps.elb as ElbClient, clock }).then(s => [s])
     case 'cloudwatch-alarm':
-      return probeAlarms(spec, { cloudwatch: deps.cloudwatch as CloudWatchClient, clock }).then(
+      return probeAlarms(spec, { cloudwatch: deps.cloudwatch as CloudWatchReader, clock }).then(
         s => [s]
       )
     case 'sqs-queue': {
-      const sqsDeps = { sqs: deps.sqs as SQSClient, clock, cloudwatch: deps.cloudwatch }
+      const sqsDeps = { sqs: deps.sqs as SqsReader, clock, cloudwatch: deps.cloudwatch }
       return probeSqsQueue(spec, sqsDeps).then(s => [s])
     }
   }

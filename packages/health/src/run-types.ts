@@ -1,8 +1,7 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { Clock, Logger } from '@fargate-promote/common'
+import type { ElbClient } from '@fargate-promote/ecs'
+import type { CloudWatchReader, SqsReader } from './aws-clients.js'
 import type { LatencyThresholds } from './analysis.js'
 import type { LoadOptions } from './load.js'
 import type { CheckSpec, HealthMode } from './types.js'
@@ -33,9 +32,9 @@ export interface RunHealthChecksDeps {
   clock: Clock
   log: Logger
   ecs?: ECSClient
-  elb?: ElasticLoadBalancingV2Client
-  cloudwatch?: CloudWatchClient
-  sqs?: SQSClient
+  elb?: ElbClient
+  cloudwatch?: CloudWatchReader
+  sqs?: SqsReader
   /**
    * Cancellation (the runner's SIGINT): no new round starts, the wait for the next one ends at
    * once, HTTP requests in flight are aborted (AWS calls in flight are let finish), and the

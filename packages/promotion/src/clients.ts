@@ -1,14 +1,19 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { SQSClient } from '@aws-sdk/client-sqs'
 import { AWS_CLIENT_CONFIG } from '@fargate-promote/common'
+import { loadElb, type ElbClient } from '@fargate-promote/ecs'
+import {
+  loadCloudWatch,
+  loadSqs,
+  type CloudWatchReader,
+  type SqsReader
+} from '@fargate-promote/health'
 
+/** The AWS clients of the use cases; all but ECS are created on their first request. */
 export interface AwsClients {
   ecs?: ECSClient
-  elb?: ElasticLoadBalancingV2Client
-  cloudwatch?: CloudWatchClient
-  sqs?: SQSClient
+  elb?: ElbClient
+  cloudwatch?: CloudWatchReader
+  sqs?: SqsReader
 }
 
 export type ClientName = keyof AwsClients
@@ -19,37 +24,66 @@ export type ClientNeeds = Partial<Record<ClientName, boolean>>
 /** The clients `names` asked for, each present. */
 export type ClientsOf<K extends ClientName> = Required<Pick<AwsClients, K>>
 
+const CLOSE = Symbol('close')
+
+/** A lazily made client's way to close it, if it was ever made. */
+interface Closers {
+  [CLOSE]?: () => void
+}
+
+type AnySend = (...args: unknown[]) => Promise<unknown>
+
+/**
+ * A client made on its first request: the SDK package is loaded then, so a run that never
+ * needs it does not pay for loading it, and start-up reaches its first ECS request sooner.
+ */
+function lazyClient<C extends { send: unknown; destroy(): void }>(
+  make: () => Promise<C>
+): Pick<C, 'send'> & Closers {
+  let client: Promise<C> | undefined
+  const send: AnySend = async (...args) => {
+    const ready = await (client ??= make())
+    return (ready.send as AnySend).apply(ready, args)
+  }
+  return {
+    send: send,
+    [CLOSE]: () => void client?.then(ready => ready.destroy())
+  }
+}
+
 /**
  * The AWS clients a use case needs, configured the one way every front end uses (timeouts that
  * throw, see AWS_CLIENT_CONFIG); region, credentials and endpoint come from the SDK's own chain
- * (AWS_REGION, AWS_ENDPOINT_URL…). CloudWatch and SQS serve only some health checks: they are
- * loaded on demand so a run without such checks does not pay for loading them.
+ * (AWS_REGION, AWS_ENDPOINT_URL…). ECS is every use case's first request and is made at once.
  */
-export async function createAwsClients(needed: ClientNeeds): Promise<AwsClients> {
+export function createAwsClients(needed: ClientNeeds): AwsClients {
   const clients: AwsClients = {}
   if (needed.ecs) clients.ecs = new ECSClient(AWS_CLIENT_CONFIG)
-  if (needed.elb) clients.elb = new ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
+  if (needed.elb) {
+    clients.elb = lazyClient(
+      async () => new (await loadElb()).ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
+    )
+  }
   if (needed.cloudwatch) {
-    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch')
-    clients.cloudwatch = new CloudWatchClient(AWS_CLIENT_CONFIG)
+    clients.cloudwatch = lazyClient(
+      async () => new (await loadCloudWatch()).CloudWatchClient(AWS_CLIENT_CONFIG)
+    )
   }
   if (needed.sqs) {
-    const { SQSClient } = await import('@aws-sdk/client-sqs')
-    clients.sqs = new SQSClient(AWS_CLIENT_CONFIG)
+    clients.sqs = lazyClient(async () => new (await loadSqs()).SQSClient(AWS_CLIENT_CONFIG))
   }
   return clients
 }
 
 /** createAwsClients for a fixed list of clients, typed as present. */
-export async function createClients<K extends ClientName>(names: K[]): Promise<ClientsOf<K>> {
-  const needed = Object.fromEntries(names.map(name => [name, true]))
-  return (await createAwsClients(needed)) as ClientsOf<K>
+export function createClients<K extends ClientName>(names: K[]): ClientsOf<K> {
+  return createAwsClients(Object.fromEntries(names.map(name => [name, true]))) as ClientsOf<K>
 }
 
 /** Closes the clients' connection pools, so the process can exit at once. */
 export function destroyAwsClients(clients: AwsClients): void {
   clients.ecs?.destroy()
-  clients.elb?.destroy()
-  clients.cloudwatch?.destroy()
-  clients.sqs?.destroy()
+  for (const client of [clients.elb, clients.cloudwatch, clients.sqs]) {
+    ;(client as Closers | undefined)?.[CLOSE]?.()
+  }
 }

@@ -8,6 +8,22 @@ export interface GitHubRequestClient {
   ): Promise<{ status: number; data: unknown }>
 }
 
+/**
+ * fetch, with an aborted request always failing as an AbortError of this realm: Octokit passes
+ * that on as it is, where it wraps anything else (a TimeoutError, a DOMException from another
+ * realm) as a 500 that the retry plugin would retry for 14 s after the deadline has passed.
+ */
+async function abortableFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if (init?.signal?.aborted !== true) throw error
+    throw Object.assign(new Error('the request was aborted', { cause: error }), {
+      name: 'AbortError'
+    })
+  }
+}
+
 /** How long one GitHub API request may take, retries and rate-limit waits included. */
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
@@ -65,15 +81,21 @@ export async function githubClient(
   )
   return {
     async request(route, parameters = {}) {
-      const signal = AbortSignal.timeout(timeoutMs)
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(), timeoutMs)
+      const { signal } = controller
       try {
-        return await octokit.request(route, { ...parameters, request: { signal } })
+        return await octokit.request(route, {
+          ...parameters,
+          request: { signal, fetch: abortableFetch }
+        })
       } catch (error) {
-        // Octokit reports an aborted fetch as "Unknown Error": say what happened.
         if (!signal.aborted) throw error
         throw new Error(`GitHub did not answer ${route} within ${formatDuration(timeoutMs)}`, {
           cause: error
         })
+      } finally {
+        clearTimeout(timer)
       }
     }
   }

@@ -173,15 +173,15 @@ export class InputReader {
   }
 
   /** The parsed .json/.yaml/.yml file the setting names; undefined when empty. */
-  structuredFile(
+  async structuredFile(
     name: string,
     roots: FileRoots,
     maxBytes?: number
-  ): { path: string; value: unknown } | undefined {
+  ): Promise<{ path: string; value: unknown } | undefined> {
     const path = this.optional(name)
     if (path === undefined) return undefined
     const subject = input(name)
-    return { path, value: readStructuredFile(path, { roots, subject, maxBytes }) }
+    return { path, value: await readStructuredFile(path, { roots, subject, maxBytes }) }
   }
 
   /**

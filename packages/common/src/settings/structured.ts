@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
-import { parseDocument } from 'yaml'
 import { ConfigurationError, errorMessage, type ConfigurationSubject } from '../errors.js'
 import { readSettingFile, type FileRoots } from './files.js'
+import { loadYaml } from './yaml.js'
 
 type Format = 'JSON' | 'YAML'
 
@@ -72,7 +72,8 @@ function parseJson(text: string, fileName: string): unknown {
   }
 }
 
-function parseYaml(text: string, fileName: string): unknown {
+async function parseYaml(text: string, fileName: string): Promise<unknown> {
+  const { parseDocument } = await loadYaml()
   const document = parseDocument(text, { prettyErrors: false })
   const problem = document.errors[0]
   if (problem) {
@@ -95,13 +96,16 @@ export interface StructuredTextOptions {
 }
 
 /** Parsed JSON or YAML; a ConfigurationError with line and column when it is not valid. */
-export function parseStructuredText(text: string, { fileName }: StructuredTextOptions): unknown {
+export async function parseStructuredText(
+  text: string,
+  { fileName }: StructuredTextOptions
+): Promise<unknown> {
   const format = formatOf(fileName)
   if (format === undefined) {
     throw new ConfigurationError(unknownFormat(fileName))
   }
   if (text.trim() === '') throw new ConfigurationError(`'${fileName}' is empty.`)
-  return format === 'JSON' ? parseJson(text, fileName) : parseYaml(text, fileName)
+  return format === 'JSON' ? parseJson(text, fileName) : await parseYaml(text, fileName)
 }
 
 export interface ReadStructuredFileOptions {
@@ -116,16 +120,16 @@ export interface ReadStructuredFileOptions {
  * Reads and parses a .json/.yaml/.yml file a setting names (inside the workspace or the runner's
  * temp directory, see readSettingFile); every problem is a ConfigurationError naming the setting.
  */
-export function readStructuredFile(
+export async function readStructuredFile(
   filePath: string,
   { roots, subject, maxBytes }: ReadStructuredFileOptions
-): unknown {
+): Promise<unknown> {
   if (formatOf(filePath) === undefined) {
     throw new ConfigurationError(unknownFormat(filePath), subject)
   }
   const { text } = readSettingFile(filePath, roots, subject, maxBytes)
   try {
-    return parseStructuredText(text, { fileName: filePath })
+    return await parseStructuredText(text, { fileName: filePath })
   } catch (error) {
     throw new ConfigurationError(errorMessage(error), subject)
   }

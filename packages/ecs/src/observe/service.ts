@@ -1,5 +1,5 @@
 import type { Deployment, Service, Task } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { ElbClient } from '../deps.js'
 import { formatDuration } from '@fargate-promote/common'
 import { countsOf, plural, taskDefinitionName } from './describe.js'
 import type { AwsCallListener, EcsReadDeps } from './services.js'
@@ -23,7 +23,7 @@ export interface ObserveServiceOptions {
 }
 
 export interface ObserveServiceDeps extends EcsReadDeps {
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   onAwsCall?: AwsCallListener
 }
 

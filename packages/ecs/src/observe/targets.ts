@@ -1,15 +1,13 @@
 import type { Container, LoadBalancer, Service, Task } from '@aws-sdk/client-ecs'
-import {
-  DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client
-} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { ElbClient } from '../deps.js'
+import { loadElb } from '../lazy-elb.js'
 import type { AwsCallListener } from './services.js'
 import { taskIdOf } from './tasks.js'
 import { describeUnhealthyTargets, targetGroupName } from './describe.js'
 import type { TargetView } from './types.js'
 
 export interface ElbReadDeps {
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   onAwsCall?: AwsCallListener
 }
 
@@ -75,6 +73,7 @@ export async function observeTargets(
   deps: ElbReadDeps,
   options: ObserveTargetsOptions
 ): Promise<TargetView[]> {
+  const { DescribeTargetHealthCommand } = await loadElb()
   const running = options.tasks.filter(task => task.lastStatus === 'RUNNING')
   const views: TargetView[] = []
   for (const targetGroupArn of targetGroupsOf(options.service)) {

@@ -4,7 +4,7 @@
  */
 
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { ElbClient } from '../deps.js'
 import type { Clock, Logger } from '@fargate-promote/common'
 import type { AwsCallListener } from '../observe/services.js'
 import type { ServiceEventView, StoppedTaskView, TargetView } from '../observe/types.js'
@@ -67,7 +67,7 @@ export interface WatchOptions {
 
 export interface WatchDeps {
   ecs: ECSClient
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   clock: Clock
   log: Logger
   /** Stop early (cancellation): resolve with outcome 'timed-out' and reason 'cancelled'. */

@@ -1,10 +1,10 @@
-import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { loadCloudWatch, type CloudWatchReader } from '../aws-clients.js'
 import type { Clock } from '@fargate-promote/common'
 import type { AlarmCheckSpec, Sample } from '../types.js'
 import { awsFailure } from './aws-error.js'
 
 export interface AlarmProbeDeps {
-  cloudwatch: CloudWatchClient
+  cloudwatch: CloudWatchReader
   clock: Clock
 }
 
@@ -19,7 +19,7 @@ const NAMES_PER_CALL = 100
 
 async function describeAll(
   spec: AlarmCheckSpec,
-  cloudwatch: CloudWatchClient
+  cloudwatch: CloudWatchReader
 ): Promise<AlarmState[]> {
   const found: AlarmState[] = []
   const batches: (string[] | undefined)[] = []
@@ -30,6 +30,7 @@ async function describeAll(
   } else {
     batches.push(undefined)
   }
+  const { DescribeAlarmsCommand } = await loadCloudWatch()
   for (const names of batches) {
     let nextToken: string | undefined
     do {

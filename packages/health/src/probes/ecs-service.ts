@@ -1,13 +1,17 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Clock } from '@fargate-promote/common'
-import { describeServices, describeServing, observeService } from '@fargate-promote/ecs'
+import {
+  describeServices,
+  describeServing,
+  observeService,
+  type ElbClient
+} from '@fargate-promote/ecs'
 import type { EcsServiceCheckSpec, Sample } from '../types.js'
 import { awsFailure } from './aws-error.js'
 
 export interface EcsServiceProbeDeps {
   ecs: ECSClient
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   clock: Clock
   /** Epoch ms: tasks of the current task definition stopped since then fail the check. */
   since: number

@@ -1,13 +1,12 @@
-import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import { loadCloudWatch, loadSqs, type CloudWatchReader, type SqsReader } from '../aws-clients.js'
 import { formatDuration, type Clock } from '@fargate-promote/common'
 import type { Sample, SqsCheckSpec } from '../types.js'
 import { awsFailure, isAwsError } from './aws-error.js'
 
 export interface SqsProbeDeps {
-  sqs: SQSClient
+  sqs: SqsReader
   /** Needed only when max-age is set. */
-  cloudwatch?: CloudWatchClient
+  cloudwatch?: CloudWatchReader
   clock: Clock
 }
 
@@ -20,7 +19,8 @@ function queueNameFromUrl(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1)
 }
 
-async function resolveQueueUrl(sqs: SQSClient, name: string, owner?: string): Promise<string> {
+async function resolveQueueUrl(sqs: SqsReader, name: string, owner?: string): Promise<string> {
+  const { GetQueueUrlCommand } = await loadSqs()
   try {
     const found = await sqs.send(
       new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: owner })
@@ -35,7 +35,8 @@ async function resolveQueueUrl(sqs: SQSClient, name: string, owner?: string): Pr
   }
 }
 
-async function visibleMessages(sqs: SQSClient, url: string, withRedrive: boolean) {
+async function visibleMessages(sqs: SqsReader, url: string, withRedrive: boolean) {
+  const { GetQueueAttributesCommand } = await loadSqs()
   const attributes = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
@@ -58,10 +59,11 @@ function parseQueueArn(arn: string): { name: string; account: string } | undefin
 }
 
 async function oldestMessageAgeSeconds(
-  cloudwatch: CloudWatchClient,
+  cloudwatch: CloudWatchReader,
   queueName: string,
   now: number
 ): Promise<number | undefined> {
+  const { GetMetricDataCommand } = await loadCloudWatch()
   const data = await cloudwatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(now - AGE_LOOKBACK_MS),

@@ -1,15 +1,11 @@
-import {
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client,
-  type TargetHealthDescription
-} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Clock } from '@fargate-promote/common'
+import { loadElb, type ElbClient } from '@fargate-promote/ecs'
 import type { Sample, TargetGroupCheckSpec } from '../types.js'
 import { awsFailure, isAwsError } from './aws-error.js'
 
 export interface TargetGroupProbeDeps {
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   clock: Clock
 }
 
@@ -45,6 +41,7 @@ export async function probeTargetGroup(
     ok,
     detail
   })
+  const { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } = await loadElb()
   let arn = spec.targetGroup
   if (!arn.startsWith('arn:')) {
     try {

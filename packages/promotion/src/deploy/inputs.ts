@@ -33,11 +33,11 @@ const ENV_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/
 const TAG_KEY = /^[A-Za-z0-9 +\-=._:/@]{1,128}$/
 const CONTAINER = /^[A-Za-z0-9_-]{1,255}$/
 
-function readTaskDefinition(
+async function readTaskDefinition(
   inputs: InputReader,
   context: RunContext,
   serviceCount: number
-): TaskDefinitionSource {
+): Promise<TaskDefinitionSource> {
   const path = inputs.optional('task-definition')
   const arn = inputs.optional('task-definition-arn')
   if (path !== undefined && arn !== undefined) {
@@ -62,7 +62,7 @@ function readTaskDefinition(
     }
     return { kind: 'arn', arn }
   }
-  const file = inputs.structuredFile('task-definition', fileRoots(context))
+  const file = await inputs.structuredFile('task-definition', fileRoots(context))
   if (file === undefined) return { kind: 'current' }
   // ECS refuses a definition over 64 KiB with a bare 413: say so before any AWS call.
   checkTaskDefinitionSize(file.value, `'${file.path}'`, { input: 'task-definition' })
@@ -190,7 +190,10 @@ function recordTarget(
 }
 
 /** deploy-fargate's settings, from an action's inputs or any other InputReader. */
-export function readDeployInputs(inputs: InputReader, context: RunContext): DeployInputs {
+export async function readDeployInputs(
+  inputs: InputReader,
+  context: RunContext
+): Promise<DeployInputs> {
   const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
   const services = readServices(inputs, 'the ECS service to deploy')
   const polling = inputs.polling({
@@ -213,7 +216,7 @@ export function readDeployInputs(inputs: InputReader, context: RunContext): Depl
   return {
     cluster,
     services,
-    taskDefinition: readTaskDefinition(inputs, context, services.length),
+    taskDefinition: await readTaskDefinition(inputs, context, services.length),
     images: readImages(inputs),
     environment: readEnvironment(inputs),
     tags: readTags(inputs, version, context),

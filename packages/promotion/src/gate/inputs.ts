@@ -146,7 +146,10 @@ function checkRunTarget(repository: RepositoryRef, context: RunContext): GateChe
 }
 
 /** staging-gate's settings, from an action's inputs or any other InputReader. */
-export function readGateInputs(inputs: InputReader, context: RunContext): GateInputs {
+export async function readGateInputs(
+  inputs: InputReader,
+  context: RunContext
+): Promise<GateInputs> {
   const cluster = inputs.required('cluster', 'the staging ECS cluster name or ARN')
   const services = readServices(inputs, 'the staging service that must run the candidate')
   const { candidate, candidateSource } = readCandidate(inputs, context)
@@ -160,7 +163,7 @@ export function readGateInputs(inputs: InputReader, context: RunContext): GateIn
   const checks =
     checksText === undefined
       ? []
-      : loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' }).checks
+      : (await loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })).checks
   const alarms = readAlarms(inputs)
   checkNames({ checks, alarms })
   const githubToken = inputs.optional('github-token')

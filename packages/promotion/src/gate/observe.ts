@@ -1,5 +1,4 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ConfigurationError } from '@fargate-promote/common'
 import {
   describeServices,
@@ -7,6 +6,7 @@ import {
   isActiveService,
   observeService,
   readTaskDefinition,
+  type ElbClient,
   type ServiceObservation
 } from '@fargate-promote/ecs'
 
@@ -41,7 +41,7 @@ function notActive(
  */
 export async function observeStaging(
   options: ObserveStagingOptions,
-  deps: { ecs: ECSClient; elb: ElasticLoadBalancingV2Client; now: number }
+  deps: { ecs: ECSClient; elb: ElbClient; now: number }
 ): Promise<StagingObservation[]> {
   const { cluster } = options
   let described: Awaited<ReturnType<typeof describeServices>>

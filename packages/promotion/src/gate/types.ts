@@ -1,9 +1,7 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { Clock, Logger } from '@fargate-promote/common'
-import type { CheckSpec } from '@fargate-promote/health'
+import type { ElbClient } from '@fargate-promote/ecs'
+import type { CheckSpec, CloudWatchReader, SqsReader } from '@fargate-promote/health'
 import type { GitHubClient, RepositoryRef } from '../github/client.js'
 
 /** The release asking to go to production. At least one field is set. */
@@ -45,9 +43,9 @@ export interface GateOptions {
 
 export interface GateDeps {
   ecs: ECSClient
-  elb: ElasticLoadBalancingV2Client
-  cloudwatch?: CloudWatchClient
-  sqs?: SQSClient
+  elb: ElbClient
+  cloudwatch?: CloudWatchReader
+  sqs?: SqsReader
   github?: GitHubClient
   clock: Clock
   log: Logger

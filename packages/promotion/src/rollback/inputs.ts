@@ -84,7 +84,10 @@ function recordTarget(
 }
 
 /** rollback's settings, from an action's inputs or any other InputReader. */
-export function readRollbackInputs(inputs: InputReader, context: RunContext): RollbackInputs {
+export async function readRollbackInputs(
+  inputs: InputReader,
+  context: RunContext
+): Promise<RollbackInputs> {
   const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
   const service = inputs.required('service', 'the ECS service to roll back')
   const toText = inputs.optional('to') ?? 'previous'
@@ -106,7 +109,7 @@ export function readRollbackInputs(inputs: InputReader, context: RunContext): Ro
   const loaded =
     checksText === undefined
       ? undefined
-      : loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+      : await loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
   const wait = inputs.boolean('wait', true)
   if (!wait && loaded !== undefined) {
     throw new ConfigurationError(

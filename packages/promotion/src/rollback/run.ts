@@ -1,7 +1,4 @@
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { SQSClient } from '@aws-sdk/client-sqs'
 import { errorMessage, type Clock, type Logger } from '@fargate-promote/common'
 import {
   describeRevision,
@@ -12,13 +9,16 @@ import {
   type RevisionView,
   type RollbackResult,
   type RollbackStatus,
-  type RollbackTarget
+  type RollbackTarget,
+  type ElbClient
 } from '@fargate-promote/ecs'
 import {
   requireClients,
   runHealthChecks,
+  type CloudWatchReader,
   type HealthReport,
-  type RunHealthChecksOptions
+  type RunHealthChecksOptions,
+  type SqsReader
 } from '@fargate-promote/health'
 import type { GitHubClient } from '../github/client.js'
 import type { RollbackInputs } from './inputs.js'
@@ -32,7 +32,7 @@ export type RollbackAndRecordOptions = RollbackInputs
 
 export interface RollbackAndRecordDeps {
   ecs: ECSClient
-  elb: ElasticLoadBalancingV2Client
+  elb: ElbClient
   clock: Clock
   log: Logger
   /** Cancellation: the watch and the checks stop and report; ECS carries on. */
@@ -40,8 +40,8 @@ export interface RollbackAndRecordDeps {
   /** Needed with `record`. */
   github?: () => Promise<GitHubClient>
   /** Needed by alarm and queue checks. */
-  cloudwatch?: CloudWatchClient
-  sqs?: SQSClient
+  cloudwatch?: CloudWatchReader
+  sqs?: SqsReader
 }
 
 /** Everything a caller reports: outputs, summary, annotations. */

@@ -27,10 +27,10 @@ export interface VerifyInputs extends RunHealthChecksOptions {
 
 const HOUR = 3_600_000
 
-function readChecks(
+async function readChecks(
   inputs: InputReader,
   context: RunContext
-): { checks: CheckSpec[]; source: string } {
+): Promise<{ checks: CheckSpec[]; source: string }> {
   const checksText = inputs.optional('checks')
   const url = inputs.url('url')
   const expectStatus = inputs.optional('expect-status')
@@ -158,8 +158,11 @@ function checkHttpOnly(inputs: VerifyInputs, requests: number, concurrency: numb
 }
 
 /** health-verify's settings, from an action's inputs or any other InputReader. */
-export function readVerifyInputs(inputs: InputReader, context: RunContext): VerifyInputs {
-  const { checks, source } = readChecks(inputs, context)
+export async function readVerifyInputs(
+  inputs: InputReader,
+  context: RunContext
+): Promise<VerifyInputs> {
+  const { checks, source } = await readChecks(inputs, context)
   const mode = inputs.choice<HealthMode>('mode', ['verify', 'monitor'], 'verify')
   const timing = readTiming(inputs, mode)
   const consecutiveSuccesses = inputs.integer('consecutive-successes', {
