@@ -3,6 +3,7 @@
  * stops answering fails the request (a warning in the actions) instead of holding the step.
  * Exercised against the sim's GitHub with a latency fault and a shortened timeout.
  */
+import { MemoryLogger } from '@fargate-promote/common'
 import { githubClient } from '@fargate-promote/runner'
 import { startSim, type Sim } from '@fargate-promote/sim'
 import { repoRoot } from './run-action.js'
@@ -52,4 +53,64 @@ describe('githubClient', () => {
     // The next request gets a fresh timeout, not the spent one.
     expect((await github.request(route, parameters)).status).toBe(200)
   }, 30_000)
+
+  it('retries a server error (the retry plugin) and answers when GitHub recovers', async () => {
+    await addFault({ service: 'github', status: 502, count: 1 })
+    const github = await githubClient('ghs_test', { timeoutMs: 10_000 })
+    const before = sim.calls().length
+    expect((await github.request(route, parameters)).status).toBe(200)
+    const tries = sim
+      .calls()
+      .slice(before)
+      .filter(call => call.service === 'github')
+    expect(tries.map(call => call.status)).toEqual([502, 200])
+  }, 30_000)
+
+  it("does not wait out a rate limit longer than its timeout: GitHub's own error, at once, and a warning", async () => {
+    await addFault({ service: 'github', status: 429, count: 1 })
+    const log = new MemoryLogger()
+    const github = await githubClient('ghs_test', { timeoutMs: 5_000, log })
+    const startedAt = Date.now()
+    await expect(github.request(route, parameters)).rejects.toThrow('API rate limit exceeded')
+    expect(Date.now() - startedAt).toBeLessThan(2_500)
+    expect(log.lines).toEqual([
+      {
+        level: 'warning',
+        message: expect.stringMatching(
+          /^GitHub primary rate limit on GET \/repos\/\{owner\}\/\{repo\}\/deployments: not retrying \(GitHub asks to wait 6\ds\)$/
+        ) as string
+      }
+    ])
+  }, 30_000)
+
+  it('spaces mutating requests a second apart, as GitHub asks (the throttling plugin)', async () => {
+    const github = await githubClient('ghs_test', { timeoutMs: 10_000 })
+    const before = sim.calls().length
+    const create = {
+      owner: 'acme',
+      repo: 'shop',
+      ref: 'main',
+      environment: 'staging',
+      required_contexts: []
+    }
+    await Promise.all([
+      github.request('POST /repos/{owner}/{repo}/deployments', create),
+      github.request('POST /repos/{owner}/{repo}/deployments', create)
+    ])
+    const posts = sim
+      .calls()
+      .slice(before)
+      .filter(call => call.service === 'github' && call.mutating)
+    expect(posts).toHaveLength(2)
+    const [first, second] = posts.map(call => call.receivedAt ?? 0)
+    expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(950)
+  }, 30_000)
 })
+
+async function addFault(rule: Record<string, unknown>): Promise<void> {
+  const added = await fetch(`${sim.url}/_sim/faults`, {
+    method: 'POST',
+    body: JSON.stringify(rule)
+  })
+  expect(added.status).toBe(201)
+}

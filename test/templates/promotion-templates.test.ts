@@ -1,3 +1,4 @@
+import * as YAML from 'yaml'
 /**
  * The promotion rules the workflow templates promise, checked on the files application teams copy:
  * production gets exactly what the staging gate approved, in the protected environment, and is
@@ -7,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { parseChecks } from '@fargate-promote/health'
+import { parseChecksWith } from '@fargate-promote/health'
 import { parse } from 'yaml'
 
 const root = new URL('../..', import.meta.url).pathname
@@ -238,7 +239,7 @@ describe('example health checks', () => {
     'health/%s is valid health-verify checks with http, ecs-service, target-group and alarms',
     file => {
       const text = readFileSync(join(templates, 'health', file), 'utf8')
-      const checks = parseChecks(text, { source: file })
+      const checks = parseChecksWith(YAML, text, { source: file })
       expect(new Set(checks.map(check => check.type))).toEqual(
         new Set(['http', 'ecs-service', 'target-group', 'cloudwatch-alarm'])
       )

@@ -27,7 +27,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' }
   })
   ;({ run } = await import('../src/main.js'))
-  ;({ runPost } = await import('../src/cancel.js'))
+  ;({ runPost } = await import('../src/post-step.js'))
 }, 60_000)
 
 afterAll(async () => {
@@ -179,7 +179,7 @@ describe('deploy-fargate', () => {
         'task-definition': 'test/fixtures/e2e.yml',
         'task-definition-arn': 'web:1'
       },
-      /both/,
+      /was given together with 'task-definition-arn'/,
       false
     ]
   ])(

@@ -208,6 +208,7 @@ describe('health-verify', () => {
       expect(operations()).toEqual([
         'cloudwatch:DescribeAlarms',
         'ecs:DescribeServices',
+        'ecs:DescribeTasks',
         'ecs:ListTasks',
         'elbv2:DescribeTargetGroups',
         'elbv2:DescribeTargetHealth',
@@ -695,11 +696,7 @@ describe('health-verify', () => {
       { checks: `${awsChecks}- name: service\n  ecs-service: { cluster: staging, service: x }` },
       /check 'service' is defined twice/
     ],
-    [
-      'an invalid URL',
-      { url: 'not a url' },
-      /Input 'url' field 'url': 'not a url' is not a valid URL/
-    ],
+    ['an invalid URL', { url: 'not a url' }, /Input 'url': 'not a url' is not a valid URL/],
     ['a non-http scheme', { url: 'ftp://example.com/x' }, /Input 'url'.*uses 'ftp:'/],
     [
       'expect-status out of range',
@@ -717,17 +714,17 @@ describe('health-verify', () => {
     [
       'a negative failure-limit',
       { checks: awsChecks, mode: 'monitor', duration: '1m', 'failure-limit': '-1' },
-      /Input 'failure-limit' must be a whole number from 0 to 10000, got '-1'/
+      /Input 'failure-limit': '-1' is not a whole number from 0 to 10000/
     ],
     [
       'max-error-rate above 1',
       { url: 'http://127.0.0.1/', 'max-error-rate': '1.5' },
-      /Input 'max-error-rate' must be a fraction from 0 to 1/
+      /Input 'max-error-rate': '1.5' is not a fraction from 0 to 1/
     ],
     [
       'max-error-rate above 100%',
       { url: 'http://127.0.0.1/', 'max-error-rate': '150%' },
-      /Input 'max-error-rate'.*got '150%25'/
+      /Input 'max-error-rate': '150%25' is not a fraction/
     ],
     [
       'a p95-latency that is no duration',
@@ -737,53 +734,53 @@ describe('health-verify', () => {
     [
       'a zero p99-latency',
       { url: 'http://127.0.0.1/', 'p99-latency': '0ms' },
-      /Input 'p99-latency' must be/
+      /Input 'p99-latency': '0ms' is not a duration from 1ms to 10m/
     ],
     [
       'a duration shorter than the interval',
       { checks: awsChecks, mode: 'monitor', duration: '1s', interval: '5s' },
-      /Input 'duration' \(1s\) is shorter than 'interval' \(5s\)/
+      /Input 'duration': 1s is shorter than 'interval' \(5s\)/
     ],
-    ['neither checks nor url', {}, /Input 'checks' is required/],
+    ['neither checks nor url', {}, /Input 'checks': not given\. Give a YAML list of checks/],
     [
       'both checks and url',
       { checks: awsChecks, url: 'http://127.0.0.1/' },
-      /'checks' and 'url' were both given/
+      /Input 'checks': was given together with 'url'/
     ],
     [
       'expect-status without url',
       { checks: awsChecks, 'expect-status': '200' },
-      /Input 'expect-status' only applies to 'url'/
+      /Input 'expect-status': only applies to 'url'/
     ],
     [
       'monitor without a duration',
       { checks: awsChecks, mode: 'monitor' },
-      /Input 'duration' is required with mode 'monitor'/
+      /Input 'duration': not given\. Give how long to watch with mode 'monitor'/
     ],
     [
       'a duration in verify mode',
       { checks: awsChecks, duration: '5m' },
-      /Input 'duration' only applies to mode 'monitor'/
+      /Input 'duration': only applies to mode 'monitor'/
     ],
     [
       'an unknown mode',
       { checks: awsChecks, mode: 'watch' },
-      /Input 'mode' must be one of 'verify', 'monitor', got 'watch'/
+      /Input 'mode': 'watch' is not one of 'verify', 'monitor'/
     ],
     [
       'a timeout shorter than the interval',
       { checks: awsChecks, timeout: '5s', interval: '1m' },
-      /Input 'timeout' \(5s\) is shorter than 'interval' \(1m\)/
+      /Input 'timeout': 5s is shorter than 'interval' \(1m\)/
     ],
     [
       'load sampling without http checks',
       { checks: awsChecks, requests: '10' },
-      /Input 'requests' applies to http checks, but input 'checks' has none/
+      /Input 'requests': applies to http checks, but input 'checks' has none/
     ],
     [
       'concurrency without requests',
       { url: 'http://127.0.0.1/', concurrency: '4' },
-      /Input 'concurrency' \(4\) only applies when 'requests' is more than 1/
+      /Input 'concurrency': 4 only applies when 'requests' is more than 1/
     ],
     [
       'zero consecutive-successes',
@@ -793,12 +790,12 @@ describe('health-verify', () => {
     [
       'a fail-on-unhealthy that is no boolean',
       { checks: awsChecks, 'fail-on-unhealthy': 'yes' },
-      /Input 'fail-on-unhealthy' must be true or false/
+      /Input 'fail-on-unhealthy': 'yes' is not true or false/
     ],
     [
       'a missing checks file',
       { checks: 'test/fixtures/missing-checks.yml' },
-      /Input 'checks': cannot read the checks file 'test\/fixtures\/missing-checks\.yml'.*ENOENT/
+      /Input 'checks': cannot read 'test\/fixtures\/missing-checks\.yml': ENOENT/
     ],
     [
       'a checks file with broken JSON',

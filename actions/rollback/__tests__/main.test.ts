@@ -517,22 +517,28 @@ describe('rollback', () => {
 
     // Now a check that cannot pass, from a file: rolled back, but the step fails.
     await deploy(await registerWeb('1.2.0'))
-    const file = join(scratch, 'checks.yml')
-    writeFileSync(
-      file,
-      `- name: teapot\n  http:\n    url: ${url}/\n    expect-status: 418\n- name: web-service\n  ecs-service: { cluster: staging, service: web }\n`
-    )
-    const failing = await runWith({
-      to: '1.0.0',
-      checks: file,
-      'checks-interval': '100ms',
-      'checks-timeout': '1s'
-    })
-    expect(failing.outputs().status).toBe('rolled-back')
-    expect(failing.outputs().healthy).toBe('false')
-    expect(failing.exitCode()).toBe(1)
-    expect(failing.summary()).toContain('Checks failed after the rollback')
-    expect(failing.stdout()).toContain('but the checks failed')
+    // A file a step wrote to the runner's temp directory, as render steps do.
+    process.env.RUNNER_TEMP = scratch
+    try {
+      const file = join(scratch, 'checks.yml')
+      writeFileSync(
+        file,
+        `- name: teapot\n  http:\n    url: ${url}/\n    expect-status: 418\n- name: web-service\n  ecs-service: { cluster: staging, service: web }\n`
+      )
+      const failing = await runWith({
+        to: '1.0.0',
+        checks: file,
+        'checks-interval': '100ms',
+        'checks-timeout': '1s'
+      })
+      expect(failing.outputs().status).toBe('rolled-back')
+      expect(failing.outputs().healthy).toBe('false')
+      expect(failing.exitCode()).toBe(1)
+      expect(failing.summary()).toContain('Checks failed after the rollback')
+      expect(failing.stdout()).toContain('but the checks failed')
+    } finally {
+      delete process.env.RUNNER_TEMP
+    }
   }, 120_000)
 
   test('with wait false the rollback is requested and not watched', async () => {
@@ -630,14 +636,14 @@ describe('rollback', () => {
     [{ timeout: '10 minutes' }, /Input 'timeout'/],
     [{ 'poll-interval': '5m', timeout: '1m' }, /Input 'poll-interval'/],
     [{ 'checks-interval': '5m', 'checks-timeout': '1m' }, /Input 'checks-interval'/],
-    [{ checks: 'missing/checks.yml' }, /Input 'checks': cannot read the checks file/],
+    [{ checks: 'missing/checks.yml' }, /Input 'checks': cannot read 'missing\/checks\.yml'/],
     [{ checks: '- name: x\n  http: { url: "ftp://x" }' }, /Input 'checks'.*ftp/],
     [
       { checks: '- name: x\n  ecs-service: { cluster: a, service: b }', wait: 'false' },
-      /'checks' needs 'wait: true'/
+      /Input 'checks': needs 'wait: true'/
     ],
     [{ wait: 'yes' }, /Input 'wait'/],
-    [{ service: '' }, /Input 'service' is required/]
+    [{ service: '' }, /Input 'service': not given/]
   ])(
     'bad input %p fails clearly and changes nothing',
     async (inputs, message) => {

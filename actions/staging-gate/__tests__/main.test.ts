@@ -23,7 +23,7 @@ import {
   type GitHubClient
 } from '@fargate-promote/promotion'
 import { startSim, type Sim } from '@fargate-promote/sim'
-import { workflowPath } from '../src/github.js'
+import { workflowPath } from '@fargate-promote/promotion'
 import { actionEnv, pointAtSim, removeActionEnvFiles } from '../../../test/support/action-env.js'
 import { repoRoot } from '../../../test/e2e/run-action.js'
 
@@ -308,7 +308,7 @@ describe('staging-gate', () => {
       await run()
       expect(env.exitCode()).toBe(1)
       expect(env.outputs().approved).toBe('false')
-      expect(env.stdout()).toMatch(/stability \(web\) \(staging is rolling back/)
+      expect(env.stdout()).toMatch(/stability \(web\) \(service web is rolling back/)
     } finally {
       env.restore()
     }
@@ -510,7 +510,11 @@ describe('staging-gate', () => {
   }, 60_000)
 
   const bad: [string, Record<string, string>, RegExp][] = [
-    ['emergency without a reason', { emergency: 'true' }, /Input 'emergency-reason' is required/],
+    [
+      'emergency without a reason',
+      { emergency: 'true' },
+      /Input 'emergency-reason': not given\. Give why this release cannot wait/
+    ],
     [
       'an actor not on the list',
       { emergency: 'true', 'emergency-reason': 'incident', 'emergency-actors': 'alice\nbob' },
@@ -519,7 +523,7 @@ describe('staging-gate', () => {
     [
       'emergency without a token',
       { emergency: 'true', 'emergency-reason': 'incident', 'github-token': '' },
-      /Input 'github-token' is required when 'emergency'/
+      /Input 'github-token': is required when 'emergency' is true/
     ],
     ['min-soak without a unit', { 'min-soak': '15' }, /Input 'min-soak'.*'15' is not a duration/],
     [
@@ -540,7 +544,11 @@ describe('staging-gate', () => {
     ],
     ['a sha that is not one', { sha: 'main' }, /Input 'sha': 'main' is not a commit SHA/],
     ['a malformed image', { image: 'Registry/UPPER:1' }, /Input 'image'/],
-    ['service and services', { services: 'web\nworker' }, /Inputs 'service' and 'services'/],
+    [
+      'service and services',
+      { services: 'web\nworker' },
+      /Input 'service': was given together with 'services'/
+    ],
     [
       'unknown staging services',
       { service: '', services: 'web\nghost\nphantom' },
@@ -551,12 +559,12 @@ describe('staging-gate', () => {
       { service: '', services: Array.from({ length: 11 }, (_, i) => `s${i}`).join('\n') },
       /at most 10/
     ],
-    ['no service', { service: '' }, /Input 'service' is required/],
+    ['no service', { service: '' }, /Input 'service': not given\. Give the staging service/],
     ['a service twice', { service: '', services: 'web\nweb' }, /'web' twice/],
     [
       'require-github-deployment without a token',
       { 'require-github-deployment': 'true', 'github-token': '' },
-      /Input 'require-github-deployment' is true but 'github-token' is empty/
+      /Input 'require-github-deployment': is true but 'github-token' is empty/
     ],
     [
       'an alarm check name taken twice',
@@ -564,7 +572,7 @@ describe('staging-gate', () => {
         checks: '- name: alarms\n  ecs-service: { cluster: staging, service: web }',
         alarms: 'web-staging-5xx'
       },
-      /'alarms' is the name of two checks/
+      /Input 'checks': check 'alarms' has the name of the gate's own alarm check/
     ]
   ]
   test.each(bad)(

@@ -1,6 +1,9 @@
 import { jest } from '@jest/globals'
 import {
   ConfigurationError,
+  controlCharacterIn,
+  interruptibleSleep,
+  type Clock,
   errorMessage,
   FakeClock,
   formatDuration,
@@ -197,5 +200,61 @@ describe('loggers', () => {
     silentLogger.warning('x')
     silentLogger.debug('x')
     expect(await silentLogger.group('g', () => Promise.resolve('ok'))).toBe('ok')
+  })
+})
+
+describe('ConfigurationError names what it is about', () => {
+  test('an input, a file with its line and field, or nothing', () => {
+    expect(new ConfigurationError('is wrong.', { input: 'to' }).message).toBe(
+      "Input 'to': is wrong."
+    )
+    expect(
+      new ConfigurationError('is wrong.', { input: 'checks', file: 'h.yml', line: 3, field: 'url' })
+        .message
+    ).toBe("Input 'checks' (file 'h.yml', line 3, field 'url'): is wrong.")
+    expect(
+      new ConfigurationError('is wrong.', { file: 'promote.yml', field: 'soak' }).message
+    ).toBe("file 'promote.yml', field 'soak': is wrong.")
+    expect(new ConfigurationError('Something is wrong.').message).toBe('Something is wrong.')
+  })
+
+  test('another front end renders the setting its own way, without rewriting the text', () => {
+    const error = new ConfigurationError("'x' is not a revision.", { input: 'to' })
+    expect(error.problem).toBe("'x' is not a revision.")
+    expect(error.subject).toEqual({ input: 'to' })
+    expect(error.describe(name => `--${name}`)).toBe("--to: 'x' is not a revision.")
+    expect(new ConfigurationError('Plain.').describe(name => `--${name}`)).toBe('Plain.')
+  })
+})
+
+describe('controlCharacterIn', () => {
+  test.each([
+    ['plain text', undefined],
+    ['a\nb', 'a line break'],
+    ['a\rb', 'a carriage return'],
+    ['a\tb', 'a tab'],
+    ['a\u001bb', 'U+001B'],
+    ['a\u007fb', 'U+007F'],
+    ['a\u009bb', 'U+009B'],
+    ['café ☕', undefined]
+  ])('%j: %p', (text, expected) => {
+    expect(controlCharacterIn(text)).toBe(expected)
+  })
+})
+
+describe('interruptibleSleep', () => {
+  test('ends at once when the signal aborts, even on a clock that ignores it', async () => {
+    const never: Clock = { now: () => 0, sleep: () => new Promise<void>(() => undefined) }
+    const controller = new AbortController()
+    const sleeping = interruptibleSleep(never, 60_000, controller.signal)
+    controller.abort()
+    await expect(sleeping).resolves.toBeUndefined()
+    await expect(interruptibleSleep(never, 1, controller.signal)).resolves.toBeUndefined()
+  })
+
+  test('sleeps on the clock without a signal', async () => {
+    const clock = new FakeClock(0)
+    await interruptibleSleep(clock, 5000, undefined)
+    expect(clock.now()).toBe(5000)
   })
 })

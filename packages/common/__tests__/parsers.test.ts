@@ -10,13 +10,14 @@ import {
 } from '../src/index.js'
 
 // The same checks other packages run on values read from config files rather than inputs.
-const FIELD = "Field 'soak' in promote.yml"
+const FIELD = { file: 'promote.yml', field: 'soak' }
+const WHERE = "file 'promote.yml', field 'soak'"
 
 describe('parseBooleanText', () => {
   it('names whatever the caller says the value came from', () => {
     expect(parseBooleanText('FALSE', FIELD)).toBe(false)
     expect(() => parseBooleanText('yes', FIELD)).toThrow(
-      new ConfigurationError(`${FIELD} must be true or false, got 'yes'.`)
+      new ConfigurationError(`${WHERE}: 'yes' is not true or false.`)
     )
   })
 
@@ -33,7 +34,7 @@ describe('parseIntegerText', () => {
     [{ min: 1, max: 9 }, 'a whole number from 1 to 9']
   ])('describes the range %p as %p', (range, description) => {
     expect(() => parseIntegerText('x', FIELD, range)).toThrow(
-      new ConfigurationError(`${FIELD} must be ${description}, got 'x'.`)
+      new ConfigurationError(`${WHERE}: 'x' is not ${description}.`)
     )
   })
 
@@ -57,7 +58,7 @@ describe('parseChoiceText', () => {
   it('returns the matching choice or lists the allowed ones', () => {
     expect(parseChoiceText('b', FIELD, ['a', 'b'])).toBe('b')
     expect(() => parseChoiceText('c', FIELD, ['a', 'b'])).toThrow(
-      new ConfigurationError(`${FIELD} must be one of 'a', 'b', got 'c'.`)
+      new ConfigurationError(`${WHERE}: 'c' is not one of 'a', 'b'.`)
     )
   })
 })
@@ -81,8 +82,44 @@ describe('parseKeyValueLines', () => {
       parseKeyValueLines('api-token=abc123', FIELD, { keyPattern: /^[A-Z_]+$/ })
     ).toThrow(
       new ConfigurationError(
-        `${FIELD} line 1 'api-token=***': key 'api-token' is not a key matching /^[A-Z_]+$/.`
+        `file 'promote.yml', line 1, field 'soak': 'api-token=***': key 'api-token' is not a key matching /^[A-Z_]+$/.`
       )
+    )
+  })
+})
+
+describe('parseDurationText and parseKeyValueLines: the rest of their messages', () => {
+  it('names a value that is no duration at all, and one out of range', () => {
+    expect(() => parseDurationText('soon', FIELD)).toThrow(
+      new ConfigurationError(
+        `${WHERE}: 'soon' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`
+      )
+    )
+    expect(() => parseDurationText('2h', FIELD, { min: 1000, max: 60_000 })).toThrow(
+      new ConfigurationError(`${WHERE}: '2h' is not a duration from 1s to 1m.`)
+    )
+    expect(() => parseDurationText('1ms', FIELD, { min: 1000 })).toThrow(
+      new ConfigurationError(`${WHERE}: '1ms' is not a duration of at least 1s.`)
+    )
+    expect(() => parseDurationText('2m', FIELD, { max: 60_000 })).toThrow(
+      new ConfigurationError(`${WHERE}: '2m' is not a duration of at most 1m.`)
+    )
+  })
+
+  it('names the form a line must have, its line, an empty key and a key given twice', () => {
+    const input = { input: 'images' }
+    expect(() => parseKeyValueLines('\nnginx:1', input, { form: 'container=image' })).toThrow(
+      new ConfigurationError(
+        "Input 'images' (line 2): 'nginx:1' must have the form container=image."
+      )
+    )
+    expect(() => parseKeyValueLines('=x', input)).toThrow(
+      new ConfigurationError(
+        "Input 'images' (line 1): '=x' has an empty key before '=': write key=value."
+      )
+    )
+    expect(() => parseKeyValueLines('a=1\na=2', input)).toThrow(
+      new ConfigurationError("Input 'images' (line 2): 'a=2': key 'a' is already set on line 1.")
     )
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ConfigurationError,
@@ -7,12 +7,12 @@ import {
   parseStructuredText,
   readStructuredFile
 } from '../src/index.js'
-import { jsonErrorOffset } from '../src/structured.js'
-import { useTempDir } from './helpers.js'
+import { jsonErrorOffset } from '../src/settings/structured.js'
+import { useTempDir } from '../../../test/support/temp-dir.js'
 
-function messageOf(fn: () => unknown): string {
+async function messageOf(fn: () => Promise<unknown>): Promise<string> {
   try {
-    fn()
+    await fn()
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigurationError)
     return (error as Error).message
@@ -34,8 +34,8 @@ describe('lineAndColumn', () => {
 })
 
 describe('parseStructuredText: JSON', () => {
-  it('parses valid JSON', () => {
-    expect(parseStructuredText('{"a": [1, "x", null]}', { fileName: 'a.json' })).toEqual({
+  it('parses valid JSON', async () => {
+    expect(await parseStructuredText('{"a": [1, "x", null]}', { fileName: 'a.json' })).toEqual({
       a: [1, 'x', null]
     })
   })
@@ -57,8 +57,8 @@ describe('parseStructuredText: JSON', () => {
     ['{\n  "a": 1,\n  "b": }\n', 3, 8, "Unexpected token '}'"],
     ['{"a": x}', 1, 7, "Unexpected token 'x'"],
     ['{"a": ', 1, 7, 'Unexpected end of JSON input']
-  ])('locates the error in %p at line %p, column %p', (text, line, column, reason) => {
-    expect(messageOf(() => parseStructuredText(text, { fileName: 'svc.json' }))).toBe(
+  ])('locates the error in %p at line %p, column %p', async (text, line, column, reason) => {
+    expect(await messageOf(() => parseStructuredText(text, { fileName: 'svc.json' }))).toBe(
       `'svc.json' is not valid JSON at line ${line}, column ${column}: ${reason}.`
     )
   })
@@ -67,23 +67,23 @@ describe('parseStructuredText: JSON', () => {
     expect(jsonErrorOffset('undefined', '"undefined" is not valid JSON')).toBe(0)
   })
 
-  it.each(['', '  \n'])('refuses an empty file %p', text => {
-    expect(messageOf(() => parseStructuredText(text, { fileName: 'x.json' }))).toBe(
+  it.each(['', '  \n'])('refuses an empty file %p', async text => {
+    expect(await messageOf(() => parseStructuredText(text, { fileName: 'x.json' }))).toBe(
       "'x.json' is empty."
     )
   })
 
-  it('refuses names without a known extension', () => {
-    expect(messageOf(() => parseStructuredText('{}', { fileName: 'config.txt' }))).toBe(
+  it('refuses names without a known extension', async () => {
+    expect(await messageOf(() => parseStructuredText('{}', { fileName: 'config.txt' }))).toBe(
       "'config.txt' must be a .json, .yaml or .yml file; the extension decides how it is read."
     )
   })
 })
 
 describe('parseStructuredText: YAML', () => {
-  it('parses valid YAML including anchors', () => {
+  it('parses valid YAML including anchors', async () => {
     const text = 'base: &b\n  cpu: 256\nweb:\n  <<: *b\n  name: web\nlist: [1, two]\n'
-    expect(parseStructuredText(text, { fileName: 'c.yml' })).toEqual({
+    expect(await parseStructuredText(text, { fileName: 'c.yml' })).toEqual({
       base: { cpu: 256 },
       web: { '<<': { cpu: 256 }, name: 'web' },
       list: [1, 'two']
@@ -101,14 +101,14 @@ describe('parseStructuredText: YAML', () => {
     ],
     ['---\na: 1\n---\nb: 2\n', 3, 1, 'Source contains multiple documents'],
     ['key: "unterminated\n', 2, 1, 'Missing closing "quote']
-  ])('locates the error in %p at line %p, column %p', (text, line, column, reason) => {
-    expect(messageOf(() => parseStructuredText(text, { fileName: 'svc.yaml' }))).toBe(
+  ])('locates the error in %p at line %p, column %p', async (text, line, column, reason) => {
+    expect(await messageOf(() => parseStructuredText(text, { fileName: 'svc.yaml' }))).toBe(
       `'svc.yaml' is not valid YAML at line ${line}, column ${column}: ${reason}.`
     )
   })
 
-  it('reports an alias to an unknown anchor', () => {
-    expect(messageOf(() => parseStructuredText('a: *missing\n', { fileName: 'x.yml' }))).toBe(
+  it('reports an alias to an unknown anchor', async () => {
+    expect(await messageOf(() => parseStructuredText('a: *missing\n', { fileName: 'x.yml' }))).toBe(
       "'x.yml' could not be read as YAML: Unresolved alias (the anchor must be set before the alias): missing."
     )
   })
@@ -116,13 +116,32 @@ describe('parseStructuredText: YAML', () => {
 
 describe('readStructuredFile', () => {
   const dir = useTempDir()
+  const subject = { input: 'task-definition' }
 
-  it('reports a directory with the OS reason', () => {
+  it('reads and parses a file inside the roots', async () => {
+    writeFileSync(join(dir(), 'td.yml'), 'family: web\n')
+    expect(await readStructuredFile('td.yml', { roots: { workspace: dir() }, subject })).toEqual({
+      family: 'web'
+    })
+  })
+
+  it('reports a directory, naming the setting', async () => {
     mkdirSync(join(dir(), 'conf.json'))
     expect(
-      messageOf(() => readStructuredFile('conf.json', { baseDir: dir(), what: "Field 'file'" }))
-    ).toBe(
-      `Field 'file': cannot read 'conf.json' (${join(dir(), 'conf.json')}): EISDIR: illegal operation on a directory.`
+      await messageOf(() =>
+        readStructuredFile('conf.json', { roots: { workspace: dir() }, subject })
+      )
+    ).toBe("Input 'task-definition': cannot read 'conf.json': it is a directory.")
+  })
+
+  it('names the setting for an unknown extension and for a parse error', async () => {
+    writeFileSync(join(dir(), 'bad.json'), '{')
+    const roots = { workspace: dir() }
+    expect(await messageOf(() => readStructuredFile('td.txt', { roots, subject }))).toBe(
+      "Input 'task-definition': 'td.txt' must be a .json, .yaml or .yml file; the extension decides how it is read."
+    )
+    expect(await messageOf(() => readStructuredFile('bad.json', { roots, subject }))).toBe(
+      "Input 'task-definition': 'bad.json' is not valid JSON at line 1, column 2: Expected property name or '}'."
     )
   })
 })

@@ -29,7 +29,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { deploy, worstStatus, type DeployOptions } from '../src/deploy/deploy.js'
+import { deploy } from '../src/deploy/deploy.js'
+import type { DeployOptions } from '../src/deploy/options.js'
+import { worstStatus } from '../src/deploy/run.js'
 import {
   ACTIVE_CLUSTER,
   CLUSTER,
@@ -200,7 +202,7 @@ describe('deploy: success', () => {
     )
     const started = jest.fn()
 
-    const result = await deploy(options({ onDeploymentStarted: started }), deps())
+    const result = await deploy(options(), { ...deps(), onDeploymentStarted: started })
 
     expect(result.status).toBe('succeeded')
     expect(result.failureReason).toBeUndefined()
@@ -545,65 +547,34 @@ describe('deploy: dry run and validation (nothing changed)', () => {
 
   it.each<[string, Partial<DeployOptions>, string]>([
     [
-      'a file for several services',
-      {
-        services: ['api', 'worker'],
-        taskDefinition: { kind: 'file', definition: {}, path: 'td.json' }
-      },
-      "task-definition: the file 'td.json' can be deployed to one service only, but 2 services were given (api, worker)"
-    ],
-    [
-      'a malformed ARN',
-      { taskDefinition: { kind: 'arn', arn: 'arn:aws:s3:::bucket' } },
-      "task-definition: 'arn:aws:s3:::bucket' is not a task-definition ARN"
-    ],
-    ['a zero timeout', { timeoutMs: 0 }, "timeout: '0' is not a positive duration"],
-    ['a negative poll interval', { pollIntervalMs: -1 }, "poll-interval: '-1'"],
-    [
-      'a fractional desired count',
-      { desiredCount: 1.5 },
-      "desired-count: '1.5' is not a whole number"
-    ],
-    [
-      'keep-revisions 0',
-      { keepRevisions: 0 },
-      "keep-revisions: '0' is not a whole number of at least 1"
-    ],
-    ['an empty alarm name', { alarms: ['ok', ' '] }, 'alarms: entry 2 is empty'],
-    [
-      'an empty pre-deploy command',
-      { preDeploy: { command: [] } },
-      'pre-deploy-command: the command is empty'
-    ]
-  ])('refuses %s before any AWS call', async (_why, overrides, message) => {
-    const error = await deploy(options(overrides), deps()).catch((e: unknown) => e)
-    expect(isConfigurationError(error)).toBe(true)
-    expect((error as Error).message).toContain(message)
-    expect(ecs.calls()).toHaveLength(0)
-  })
-
-  it.each<[string, Partial<DeployOptions>, string]>([
-    [
       'an image for an unknown container',
       { images: { app: IMAGE } },
-      "images: container 'app' is not in task definition api:5 (live on api). Its containers are: 'web', 'migrate-helper'."
+      "Input 'images': container 'app' is not in task definition api:5 (live on api). Its containers are: 'web', 'migrate-helper'."
     ],
-    ['an invalid image', { images: { web: `${ECR}/API:1` } }, "images: container 'web'"],
-    ['an aws: tag', { tags: { 'aws:team': 'x' } }, "tags: key 'aws:team' uses the 'aws:' prefix"],
+    [
+      'an invalid image',
+      { images: { web: `${ECR}/API:1` } },
+      `Input 'images': '${ECR}/API:1' is not a valid image reference`
+    ],
+    [
+      'an aws: tag',
+      { tags: { 'aws:team': 'x' } },
+      "Input 'tags': key 'aws:team' uses the 'aws:' prefix"
+    ],
     [
       'an unknown pre-deploy container',
       { preDeploy: { command: ['migrate'], container: 'db' } },
-      "pre-deploy-container: 'db' is not a container"
+      "Input 'pre-deploy-container': 'db' is not a container"
     ],
     [
       'an ARN that does not exist',
       { taskDefinition: { kind: 'arn', arn: 'api' } },
-      "task-definition: task definition 'api' could not be described"
+      "Input 'task-definition-arn': task definition 'api' could not be described"
     ],
     [
       'an unknown service',
       { services: ['ghost'] },
-      "services: 'ghost' was not found in cluster 'prod'"
+      "Input 'service': 'ghost' was not found in cluster 'prod'"
     ]
   ])('refuses %s with nothing changed', async (_why, overrides, message) => {
     const error = await deploy(options(overrides), deps()).catch((e: unknown) => e)
@@ -620,7 +591,7 @@ describe('deploy: dry run and validation (nothing changed)', () => {
     ).catch((e: unknown) => e)
     expect(isConfigurationError(error)).toBe(true)
     expect((error as Error).message).toBe(
-      "images: container 'wrkr' is in none of the task definitions. Their containers are: api (web, migrate-helper); worker (web, migrate-helper)."
+      "Input 'images': container 'wrkr' is in none of the task definitions. Their containers are: api (web, migrate-helper); worker (web, migrate-helper)."
     )
     expectNothingMutated()
   })
@@ -639,7 +610,7 @@ describe('deploy: dry run and validation (nothing changed)', () => {
       const error = await deploy(options(), deps()).catch((e: unknown) => e)
       expect(isConfigurationError(error)).toBe(true)
       expect((error as Error).message).toBe(
-        'task-definition: ECS refused the task definition for api: Invalid memory value. Fix the task definition; nothing was deployed.'
+        "Input 'task-definition': ECS refused the task definition for api: Invalid memory value. Fix the task definition; nothing was deployed."
       )
       expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
     }
@@ -981,14 +952,12 @@ describe('deploy: failures and rollback', () => {
 
   it('keeps going when recording the started deployment fails', async () => {
     script('api', steady(LIVE, 'ecs-svc/1'), steady(NEW, 'ecs-svc/2'))
-    const result = await deploy(
-      options({
-        onDeploymentStarted: () => {
-          throw new Error('state file not writable')
-        }
-      }),
-      deps()
-    )
+    const result = await deploy(options(), {
+      ...deps(),
+      onDeploymentStarted: () => {
+        throw new Error('state file not writable')
+      }
+    })
     expect(result.status).toBe('succeeded')
     expect(log.text()).toContain(
       'api: could not record the started deployment: state file not writable'

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { isConfigurationError } from '@fargate-promote/common'
-import { isValidImageReference, parseImageReference } from '../src/task-definitions/image-reference.js'
+import {
+  isValidImageReference,
+  parseImageReference
+} from '../src/task-definitions/image-reference.js'
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`
 
@@ -62,13 +65,13 @@ describe('parseImageReference', () => {
     expect(isValidImageReference(ref)).toBe(false)
     let caught: unknown
     try {
-      parseImageReference(ref, 'images: container web')
+      parseImageReference(ref, { input: 'images' })
     } catch (error) {
       caught = error
     }
     expect(isConfigurationError(caught)).toBe(true)
     const message = (caught as Error).message
-    expect(message).toContain('images: container web')
+    expect(message).toContain("Input 'images': ")
     expect(message).toContain(`'${ref}'`)
     expect(message).toContain(why)
     expect(message).toContain('Use [registry/]repository')

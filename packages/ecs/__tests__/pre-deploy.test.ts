@@ -10,7 +10,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { FakeClock, isConfigurationError, MemoryLogger } from '@fargate-promote/common'
-import { choosePreDeployContainer, PreDeployError, runPreDeployTask } from '../src/deploy/pre-deploy.js'
+import {
+  choosePreDeployContainer,
+  PreDeployError,
+  runPreDeployTask
+} from '../src/deploy/pre-deploy.js'
 import { CLUSTER, service, taskDefinition, tdArn } from './deploy-fixtures.js'
 
 const ecs = mockClient(ECSClient)
@@ -251,7 +255,7 @@ describe('runPreDeployTask', () => {
     }).catch((e: unknown) => e)
     expect(isConfigurationError(error)).toBe(true)
     expect((error as Error).message).toBe(
-      "pre-deploy-container: 'db' is not a container of the task definition. Its containers are: 'web', 'migrate-helper'."
+      "Input 'pre-deploy-container': 'db' is not a container of the task definition. Its containers are: 'web', 'migrate-helper'."
     )
     expect(ecs).not.toHaveReceivedCommand(RunTaskCommand)
   })

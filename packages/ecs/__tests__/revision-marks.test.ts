@@ -3,14 +3,12 @@ import { DescribeTaskDefinitionCommand, ECSClient, TagResourceCommand } from '@a
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { MemoryLogger } from '@fargate-promote/common'
+import { describeRevision, sanitizeTagValue, tagRolledBack } from '../src/task-definitions/marks.js'
 import {
-  describeRevision,
   ROLLBACK_REASON_TAG,
   ROLLED_BACK_AT_TAG,
-  sanitizeTagValue,
-  tagRolledBack,
   TAG_VALUE_LIMIT
-} from '../src/task-definitions/marks.js'
+} from '../src/task-definitions/tags.js'
 
 const ecs = mockClient(ECSClient)
 const ARN = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7'

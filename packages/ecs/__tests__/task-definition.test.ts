@@ -188,22 +188,21 @@ describe('renderTaskDefinition', () => {
   it('refuses an image for an unknown container and lists the real ones', () => {
     expectConfigError(
       () => renderTaskDefinition({ ...none, base: fileDefinition(), images: { app: 'nginx:1' } }),
-      "images: container 'app' is not in task definition task-definition.json",
+      "Input 'images': container 'app' is not in task definition task-definition.json",
       "'web', 'log-router'"
     )
   })
 
-  it('refuses an invalid image reference, naming the container', () => {
+  it('refuses an invalid image reference, naming the input', () => {
     expectConfigError(
       () =>
         renderTaskDefinition({ ...none, base: fileDefinition(), images: { web: 'API:latest' } }),
-      "images: container 'web'",
-      "'API:latest'"
+      "Input 'images': 'API:latest' is not a valid image reference"
     )
   })
 
   it.each([
-    [{ app: { A: '1' } }, "environment: container 'app'"],
+    [{ app: { A: '1' } }, "Input 'environment-variables': container 'app'"],
     [{ web: { '1BAD': 'x' } }, "'1BAD' (container 'web') is not a valid variable name"],
     [{ web: { 'WITH-DASH': 'x' } }, "'WITH-DASH'"]
   ])('refuses bad environment %j', (environment, message) => {
@@ -223,7 +222,7 @@ describe('renderTaskDefinition', () => {
   ])('refuses bad tags %j', (tags, message) => {
     expectConfigError(
       () => renderTaskDefinition({ ...none, base: fileDefinition(), tags }),
-      'tags:',
+      "Input 'tags':",
       message
     )
   })

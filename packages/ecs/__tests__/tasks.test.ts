@@ -3,15 +3,15 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import {
-  describeStoppedTasks,
   describeTasks,
+  listStoppedTasks,
   explainStoppedTask,
   listDeploymentTasks,
   mostTellingStoppedTask,
   taskIdOf,
   toStoppedTaskView
 } from '../src/observe/tasks.js'
-import type { StoppedTaskView } from '../src/watch/types.js'
+import type { StoppedTaskView } from '../src/observe/types.js'
 import {
   at,
   CLUSTER,
@@ -167,8 +167,9 @@ describe('AWS calls', () => {
   })
 
   it('turns DescribeTasks answers into stopped-task views with exit codes', async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [taskArn(TASK_A), taskArn(TASK_B)] })
     ecsMock.on(DescribeTasksCommand).resolves({ tasks: [oomTask(TASK_A), crashedTask(TASK_B)] })
-    const views = await describeStoppedTasks({ ecs }, CLUSTER, [taskArn(TASK_A), taskArn(TASK_B)])
+    const views = await listStoppedTasks({ ecs }, { cluster: CLUSTER, startedBy: NEW })
     expect(views[0]).toEqual({
       taskArn: taskArn(TASK_A),
       taskId: TASK_A,

@@ -436,7 +436,7 @@ describe('watchRollout: failed deployments', () => {
     [
       'INACTIVE',
       { services: [service({ status: 'INACTIVE', deployments: [] })] },
-      `service web is INACTIVE: it is being deleted, so deployment ${NEW} cannot complete`
+      `service web is INACTIVE: it was deleted, so deployment ${NEW} cannot complete`
     ],
     [
       'DRAINING',

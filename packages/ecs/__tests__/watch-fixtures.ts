@@ -160,7 +160,7 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { FakeClock, MemoryLogger } from '@fargate-promote/common'
 import type { AwsClientStub } from 'aws-sdk-client-mock'
-import type { WatchDeps, WatchOptions } from '../src/watch/watch.js'
+import type { WatchDeps, WatchOptions } from '../src/watch/types.js'
 
 export function watchOptions(fields: Partial<WatchOptions> = {}): WatchOptions {
   return {

@@ -13,7 +13,8 @@ import {
 import { ConfigurationError, FakeClock, systemClock } from '@fargate-promote/common'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
-import { RolloutWatchError, watchRollout, type WatchOptions } from '../src/watch/watch.js'
+import type { WatchOptions } from '../src/watch/types.js'
+import { RolloutWatchError, watchRollout } from '../src/watch/watch.js'
 import {
   CLUSTER,
   deployment,
@@ -483,50 +484,4 @@ describe('watchRollout: call budget', () => {
       expect(elbMock).toHaveReceivedCommandTimes(DescribeTargetHealthCommand, count)
     }
   )
-})
-
-describe('watchRollout: bad options', () => {
-  const target = { service: 'web', deploymentId: NEW, taskDefinitionArn: TD_NEW }
-  it.each([
-    [{ cluster: ' ' }, "cluster: ' ' is empty. Give the ECS cluster name or ARN."],
-    [
-      { targets: [] },
-      'targets: the list is empty. Give at least one service and deployment to watch.'
-    ],
-    [
-      { targets: [{ ...target, service: '' }] },
-      "targets[0].service: '' is empty. Give the ECS service name."
-    ],
-    [
-      { targets: [target, { ...target, deploymentId: '' }] },
-      "targets[1].deploymentId: '' is empty. Give the deployment id UpdateService returned (ecs-svc/…)."
-    ],
-    [
-      { targets: [target, target] },
-      "targets[1].service: 'web' is listed twice. Watch each service once."
-    ],
-    [
-      { timeoutMs: 0 },
-      "timeoutMs: '0' is not a positive duration. Give a number of milliseconds above 0."
-    ],
-    [
-      { pollIntervalMs: Number.NaN },
-      "pollIntervalMs: 'NaN' is not a positive duration. Give a number of milliseconds above 0."
-    ],
-    [
-      { waitForTargetHealth: 'yes' as never },
-      "waitForTargetHealth: 'yes' is not valid. Use true, false or 'auto'."
-    ],
-    [
-      { since: Number.POSITIVE_INFINITY },
-      "since: 'Infinity' is not a time. Give epoch milliseconds, or leave it out."
-    ]
-  ])('%p is refused before any AWS call', async (fields, message) => {
-    const { deps } = watchDeps()
-    const attempt = watchRollout(watchOptions(fields), deps)
-    await expect(attempt).rejects.toThrow(ConfigurationError)
-    await expect(attempt).rejects.toThrow(message)
-    expect(ecsMock).not.toHaveReceivedAnyCommand()
-    expect(elbMock).not.toHaveReceivedAnyCommand()
-  })
 })

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import type { TargetView } from '../src/watch/types.js'
+import type { TargetView } from '../src/observe/types.js'
+import { isSettled as looksComplete } from '../src/observe/settled.js'
+import { judgeTargets } from '../src/observe/targets.js'
 import {
   failureEventOf,
   findRollback,
-  judgeTargets,
-  looksComplete,
   stripPeriod,
   withAlarmNames
-} from '../src/watch/verdict.js'
+} from '../src/watch/rollback-evidence.js'
 import {
   countsOf,
   describeCounts,

@@ -17,7 +17,8 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
-  TargetGroupNotFoundException
+  TargetGroupNotFoundException,
+  type DescribeTargetHealthCommandOutput
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   GetQueueAttributesCommand,
@@ -73,23 +74,47 @@ describe('probeEcsService', () => {
   const spec = { type: 'ecs-service', name: 'svc', cluster: 'prod', service: 'web' } as const
   const clock = new FakeClock()
   const since = clock.now() - 60_000
+  const TG_ARN =
+    'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-tg/73e2d6bc24d8a067'
+  const deps = () => ({ ecs, elb, clock, since })
 
-  function service(deployments: Deployment[], counts = { desiredCount: 3, runningCount: 3 }) {
-    ecsMock
-      .on(DescribeServicesCommand)
-      .resolves({ services: [{ serviceName: 'web', status: 'ACTIVE', ...counts, deployments }] })
+  function service(
+    deployments: Deployment[],
+    counts = { desiredCount: 3, runningCount: 3 },
+    extra: Record<string, unknown> = {}
+  ) {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [{ serviceName: 'web', status: 'ACTIVE', ...counts, deployments, ...extra }]
+    })
   }
 
-  it('passes a stable service and asks for stopped tasks of the service', async () => {
+  /** RUNNING tasks of the primary deployment, each with an IP a target group can name. */
+  function runningTasks(ips: string[]) {
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: ips.map((_, i) => `arn:task/prod/run${i}`) })
+    ecsMock
+      .on(DescribeTasksCommand, { tasks: ips.map((_, i) => `arn:task/prod/run${i}`) })
+      .resolves({
+        tasks: ips.map((ip, i) => ({
+          taskArn: `arn:task/prod/run${i}`,
+          lastStatus: 'RUNNING',
+          taskDefinitionArn: TD,
+          containers: [{ name: 'web', networkInterfaces: [{ privateIpv4Address: ip }] }]
+        }))
+      })
+  }
+
+  it('passes a settled service: its primary tasks, no stops, and says what it saw', async () => {
     service([deployment({})])
     ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
-    const sample = await probeEcsService(spec, { ecs, clock, since })
+    const sample = await probeEcsService(spec, deps())
     expect(sample).toEqual({
       check: 'svc',
       type: 'ecs-service',
       at: clock.now(),
       ok: true,
-      detail: 'deployment ecs-svc/1111111111111111111 COMPLETED, 3/3 running web:42'
+      detail: 'deployment ecs-svc/1111111111111111111 COMPLETED with 3/3 tasks of web:42 running'
     })
     expect(ecsMock).toHaveReceivedCommandWith(DescribeServicesCommand, {
       cluster: 'prod',
@@ -97,10 +122,60 @@ describe('probeEcsService', () => {
     })
     expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, {
       cluster: 'prod',
+      startedBy: 'ecs-svc/1111111111111111111',
+      desiredStatus: 'RUNNING'
+    })
+    expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, {
+      cluster: 'prod',
       serviceName: 'web',
       desiredStatus: 'STOPPED'
     })
     expect(ecsMock).not.toHaveReceivedCommand(DescribeTasksCommand)
+    expect(elbMock).not.toHaveReceivedAnyCommand()
+  })
+
+  it('with a load balancer, serves only when every task is a healthy target', async () => {
+    const loadBalancers = [{ targetGroupArn: TG_ARN, containerName: 'web', containerPort: 8080 }]
+    service(
+      [deployment({ desiredCount: 2, runningCount: 2 })],
+      { desiredCount: 2, runningCount: 2 },
+      {
+        loadBalancers
+      }
+    )
+    runningTasks(['10.0.1.5', '10.0.1.6'])
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] })
+    const health = (
+      second: 'healthy' | 'unhealthy'
+    ): Omit<DescribeTargetHealthCommandOutput, '$metadata'> => ({
+      TargetHealthDescriptions: [
+        { Target: { Id: '10.0.1.5', Port: 8080 }, TargetHealth: { State: 'healthy' as const } },
+        {
+          Target: { Id: '10.0.1.6', Port: 8080 },
+          TargetHealth: {
+            State: second,
+            Reason: 'Target.ResponseCodeMismatch',
+            Description: 'Health checks failed with these codes: [503]'
+          }
+        }
+      ]
+    })
+    elbMock
+      .on(DescribeTargetHealthCommand)
+      .resolvesOnce(health('unhealthy'))
+      .resolves(health('healthy'))
+    const failing = await probeEcsService(spec, deps())
+    expect(failing).toMatchObject({
+      ok: false,
+      detail:
+        '1/2 targets healthy in web-tg: 1 target unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [503]): 10.0.1.6:8080'
+    })
+    const passing = await probeEcsService(spec, deps())
+    expect(passing).toMatchObject({
+      ok: true,
+      detail:
+        'deployment ecs-svc/1111111111111111111 COMPLETED with 2/2 tasks of web:42 running, 2/2 targets healthy in web-tg'
+    })
   })
 
   it.each<[string, Deployment[], { desiredCount: number; runningCount: number }, string]>([
@@ -116,7 +191,7 @@ describe('probeEcsService', () => {
         deployment({ id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: OLD_TD, runningCount: 3 })
       ],
       { desiredCount: 3, runningCount: 4 },
-      '2 deployments, still rolling: PRIMARY ecs-svc/2 IN_PROGRESS 1/3 running; ACTIVE ecs-svc/1 COMPLETED 3/3 running'
+      '2 deployments, a rollout is under way: PRIMARY ecs-svc/2 (web:42, IN_PROGRESS, 1/3 tasks running, 2 pending); ACTIVE ecs-svc/1 (web:41, COMPLETED, 3/3 tasks running)'
     ],
     [
       'a circuit-breaker failure',
@@ -134,19 +209,19 @@ describe('probeEcsService', () => {
       'one deployment still in progress',
       [deployment({ rolloutState: 'IN_PROGRESS', runningCount: 2, pendingCount: 1 })],
       { desiredCount: 3, runningCount: 2 },
-      'deployment PRIMARY ecs-svc/1111111111111111111 IN_PROGRESS 2/3 running'
+      'deployment ecs-svc/1111111111111111111 is IN_PROGRESS with 2/3 tasks running, 1 pending: ECS deployment ecs-svc/1111111111111111111 completed.'
     ],
     [
       'fewer running than desired',
-      [deployment({})],
+      [deployment({ runningCount: 2 })],
       { desiredCount: 3, runningCount: 2 },
-      '2/3 tasks running (0 pending)'
+      'deployment ecs-svc/1111111111111111111 has 2/3 tasks running'
     ],
     [
       'no PRIMARY deployment',
       [deployment({ status: 'ACTIVE' })],
       { desiredCount: 3, runningCount: 3 },
-      'service has no PRIMARY deployment'
+      'service web has no PRIMARY deployment'
     ],
     [
       'a service scaled to zero',
@@ -156,33 +231,39 @@ describe('probeEcsService', () => {
     ]
   ])('fails %s', async (_what, deployments, counts, detail) => {
     service(deployments, counts)
-    const sample = await probeEcsService(spec, { ecs, clock, since })
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] })
+    const sample = await probeEcsService(spec, deps())
     expect(sample).toMatchObject({ ok: false, detail })
   })
 
   it('accepts a deployment without rolloutState when its counts are settled', async () => {
     service([deployment({ rolloutState: undefined })])
     ecsMock.on(ListTasksCommand).resolves({})
-    expect((await probeEcsService(spec, { ecs, clock, since })).ok).toBe(true)
+    expect((await probeEcsService(spec, deps())).ok).toBe(true)
   })
 
   it('fails a draining service and a missing one', async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [{ status: 'DRAINING' }] })
-    expect((await probeEcsService(spec, { ecs, clock, since })).detail).toBe('service is DRAINING')
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [{ serviceName: 'web', status: 'DRAINING' }] })
+    expect((await probeEcsService(spec, deps())).detail).toBe(
+      'service web is DRAINING: it is being deleted'
+    )
     ecsMock
       .on(DescribeServicesCommand)
       .resolves({ services: [], failures: [{ arn: 'web', reason: 'MISSING' }] })
-    expect((await probeEcsService(spec, { ecs, clock, since })).detail).toBe(
+    expect((await probeEcsService(spec, deps())).detail).toBe(
       'service web not found in cluster prod (MISSING)'
     )
   })
 
-  it('fails when a task of the current task definition stopped in the window, with its reason', async () => {
+  it('fails when a task of the live revision stopped in the window, with its reason; scale-ins and older stops do not count', async () => {
     service([deployment({})])
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] })
     ecsMock
-      .on(ListTasksCommand)
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
       .resolvesOnce({ taskArns: ['arn:task/prod/aaa', 'arn:task/prod/bbb'], nextToken: 'n1' })
-      .resolvesOnce({ taskArns: ['arn:task/prod/ccc', 'arn:task/prod/ddd'] })
+      .resolvesOnce({ taskArns: ['arn:task/prod/ccc', 'arn:task/prod/ddd', 'arn:task/prod/eee'] })
     ecsMock.on(DescribeTasksCommand).resolves({
       tasks: [
         {
@@ -209,31 +290,22 @@ describe('probeEcsService', () => {
           taskDefinitionArn: TD,
           stoppedAt: new Date(since + 9_000),
           stopCode: 'TaskFailedToStart'
+        },
+        // A scale-in says nothing about the revision's health.
+        {
+          taskArn: 'arn:task/prod/eee',
+          taskDefinitionArn: TD,
+          stoppedAt: new Date(since + 9_500),
+          stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1111111111111111111)'
         }
       ]
     })
-    const sample = await probeEcsService(spec, { ecs, clock, since })
+    const sample = await probeEcsService(spec, deps())
     expect(sample.ok).toBe(false)
     expect(sample.detail).toBe(
-      `2 tasks of web:42 stopped during the check: aaa at ${new Date(since + 5_000).toISOString()}: Essential container in task exited (app exit 137: OutOfMemoryError: Container killed due to memory usage) (and 1 more)`
+      '2 tasks of web:42 stopped in the last 1m: task aaa stopped: Essential container in task exited (EssentialContainerExited); container app exited with code 137: OutOfMemoryError: Container killed due to memory usage (and 1 more)'
     )
     expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, { nextToken: 'n1' })
-    expect(ecsMock).toHaveReceivedCommandWith(DescribeTasksCommand, {
-      cluster: 'prod',
-      tasks: ['arn:task/prod/aaa', 'arn:task/prod/bbb', 'arn:task/prod/ccc', 'arn:task/prod/ddd']
-    })
-  })
-
-  it('names a single stopped task without a reason', async () => {
-    service([deployment({})])
-    ecsMock.on(ListTasksCommand).resolves({ taskArns: ['arn:task/prod/eee'] })
-    ecsMock.on(DescribeTasksCommand).resolves({
-      tasks: [{ taskArn: 'arn:task/prod/eee', taskDefinitionArn: TD, stoppedAt: new Date(since) }]
-    })
-    const sample = await probeEcsService(spec, { ecs, clock, since })
-    expect(sample.detail).toBe(
-      `1 task of web:42 stopped during the check: eee at ${new Date(since).toISOString()}: no reason given`
-    )
   })
 
   it('reports an AWS error with the call that failed', async () => {
@@ -242,14 +314,12 @@ describe('probeEcsService', () => {
         name: 'AccessDeniedException'
       })
     )
-    expect((await probeEcsService(spec, { ecs, clock, since })).detail).toBe(
+    expect((await probeEcsService(spec, deps())).detail).toBe(
       'DescribeServices failed: AccessDeniedException: User is not authorized to perform ecs:DescribeServices'
     )
     service([deployment({})])
     ecsMock.on(ListTasksCommand).rejects(new Error('Rate exceeded'))
-    expect((await probeEcsService(spec, { ecs, clock, since })).detail).toBe(
-      'ListTasks/DescribeTasks failed: Rate exceeded'
-    )
+    expect((await probeEcsService(spec, deps())).detail).toBe('ListTasks failed: Rate exceeded')
   })
 })
 

@@ -1,3 +1,4 @@
+import * as YAML from 'yaml'
 /**
  * Cancellation (deps.signal): the runner's SIGINT must turn a running verify or monitor into a
  * report of what was seen so far, at once, without leaving timers or sockets behind.
@@ -16,9 +17,10 @@ import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
 import { DescribeServicesCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { FakeClock, MemoryLogger, systemClock } from '@fargate-promote/common'
 import {
-  parseChecks,
+  parseChecksWith,
   probeHttp,
   reportToJson,
   runHealthChecks,
@@ -32,12 +34,13 @@ import { startServer, type TestServer } from './helpers/server.js'
 const ecsMock = mockClient(ECSClient)
 const cwMock = mockClient(CloudWatchClient)
 const ecs = new ECSClient({ region: 'eu-west-1' })
+const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1' })
 const cloudwatch = new CloudWatchClient({ region: 'eu-west-1' })
 
-const checks = (yaml: string): CheckSpec[] => parseChecks(yaml, { source: 'test' })
+const checks = (yaml: string): CheckSpec[] => parseChecksWith(YAML, yaml, { source: 'test' })
 const SVC = '- name: svc\n  ecs-service: { cluster: prod, service: web }\n'
 const ALARMS = '- name: alarms\n  cloudwatch-alarm: { alarms: [web-5xx] }\n'
-const STABLE = 'deployment ecs-svc/1 COMPLETED, 2/2 running ?'
+const STABLE = 'deployment ecs-svc/1 COMPLETED with 2/2 tasks of (unknown task definition) running'
 
 function stableService() {
   ecsMock.on(DescribeServicesCommand).resolves({
@@ -115,6 +118,7 @@ describe('runHealthChecks: cancellation on the fake clock', () => {
       clock,
       log,
       ecs,
+      elb,
       signal: controller.signal
     })
     expect(report).toMatchObject({
@@ -153,6 +157,7 @@ describe('runHealthChecks: cancellation on the fake clock', () => {
       clock,
       log,
       ecs,
+      elb,
       signal: controller.signal
     })
     expect(clock.sleeps).toEqual([10_000, 10_000, 10_000])
@@ -191,7 +196,7 @@ describe('runHealthChecks: cancellation on the fake clock', () => {
         intervalMs: 5_000,
         consecutiveSuccesses: 2
       },
-      { clock: new FakeClock(), log, ecs, cloudwatch, signal: controller.signal }
+      { clock: new FakeClock(), log, ecs, elb, cloudwatch, signal: controller.signal }
     )
     expect(report).toMatchObject({ healthy: false, cancelled: true, failedChecks: [] })
     const [svc, alarms] = report.checks
@@ -361,6 +366,7 @@ describe('runHealthChecks: no timer left behind (system clock on jest fake timer
       clock: systemClock,
       log: new MemoryLogger(),
       ecs,
+      elb,
       signal: controller.signal
     })
     await settle(() => jest.getTimerCount() === 1)
@@ -387,6 +393,7 @@ describe('runHealthChecks: no timer left behind (system clock on jest fake timer
       clock: systemClock,
       log: new MemoryLogger(),
       ecs,
+      elb,
       cloudwatch
     })
     await settle(() => jest.getTimerCount() === 2)

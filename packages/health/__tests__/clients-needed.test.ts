@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { clientsNeeded, parseChecks } from '../src/index.js'
+import * as YAML from 'yaml'
+import { clientsNeeded, parseChecksWith } from '../src/index.js'
 
-const needs = (yaml: string) => clientsNeeded(parseChecks(yaml, { source: 'test' }))
+const needs = (yaml: string) => clientsNeeded(parseChecksWith(YAML, yaml, { source: 'test' }))
 
 describe('clientsNeeded', () => {
   it('needs no AWS client for HTTP checks', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import * as YAML from 'yaml'
 import { isConfigurationError } from '@fargate-promote/common'
 import {
   httpShorthand,
   lookupJsonPath,
-  parseChecks,
+  parseChecksWith,
   parseJsonPath,
   secretHeaderValues
 } from '../src/index.js'
@@ -12,7 +13,7 @@ const source = 'input checks'
 
 function errorOf(text: string): string {
   try {
-    parseChecks(text, { source })
+    parseChecksWith(YAML, text, { source })
   } catch (error) {
     expect(isConfigurationError(error)).toBe(true)
     return (error as Error).message
@@ -22,7 +23,8 @@ function errorOf(text: string): string {
 
 describe('parseChecks', () => {
   it('reads every check type with defaults and camelCase fields', () => {
-    const checks = parseChecks(
+    const checks = parseChecksWith(
+      YAML,
       `
 - name: api
   http:
@@ -136,7 +138,8 @@ describe('parseChecks', () => {
   })
 
   it('defaults min-healthy-percent to 100 and keeps a string body as is', () => {
-    const [tg, http] = parseChecks(
+    const [tg, http] = parseChecksWith(
+      YAML,
       `
 - name: tg
   target-group: { target-group: 'arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/web/abc' }
@@ -404,7 +407,7 @@ describe('parseChecks', () => {
   })
 
   it('names a file source in messages', () => {
-    expect(() => parseChecks('- name: a', { source: '.github/health.yml' })).toThrow(
+    expect(() => parseChecksWith(YAML, '- name: a', { source: '.github/health.yml' })).toThrow(
       ".github/health.yml: check 'a' has no type"
     )
   })
@@ -450,7 +453,8 @@ describe('httpShorthand', () => {
 
 describe('secretHeaderValues', () => {
   it('returns every header value of every http check, once', () => {
-    const checks = parseChecks(
+    const checks = parseChecksWith(
+      YAML,
       `
 - name: a
   http: { url: https://a, headers: { Authorization: Bearer t1, X-Api-Key: k2 } }

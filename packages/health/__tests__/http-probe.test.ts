@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import * as YAML from 'yaml'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -12,14 +13,16 @@ import {
   displayUrl,
   httpShorthand,
   MAX_BODY_BYTES,
-  parseChecks,
+  parseChecksWith,
   probeHttp,
   type HttpCheckSpec
 } from '../src/index.js'
 import { delay, startServer, type TestServer } from './helpers/server.js'
 
 function httpCheck(fields: string): HttpCheckSpec {
-  return parseChecks(`- name: web\n  http: { ${fields} }`, { source: 'test' })[0] as HttpCheckSpec
+  return parseChecksWith(YAML, `- name: web\n  http: { ${fields} }`, {
+    source: 'test'
+  })[0] as HttpCheckSpec
 }
 
 const clock = new FakeClock()

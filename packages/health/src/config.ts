@@ -380,8 +380,20 @@ function parseCheck(source: string, item: unknown, index: number, names: Map<str
  * ConfigurationError naming the source, the check and the field, raised before any probe runs.
  */
 export async function parseChecks(text: string, options: ParseChecksOptions): Promise<CheckSpec[]> {
+  return parseChecksWith(await loadYaml(), text, options)
+}
+
+/** The YAML parser's part parseChecksWith uses: the `yaml` package, loaded by the caller. */
+export type YamlParser = Pick<typeof import('yaml'), 'isMap' | 'isSeq' | 'parseDocument'>
+
+/** parseChecks with the YAML parser at hand (parseChecks loads it first). */
+export function parseChecksWith(
+  yaml: YamlParser,
+  text: string,
+  options: ParseChecksOptions
+): CheckSpec[] {
   const { source } = options
-  const { isMap, isSeq, parseDocument } = await loadYaml()
+  const { isMap, isSeq, parseDocument } = yaml
   const document = parseDocument(text)
   const error = document.errors[0]
   if (error) {

@@ -1,11 +1,13 @@
 export * from './types.js'
 export {
   parseChecks,
+  parseChecksWith,
   httpShorthand,
   secretHeaderValues,
   secretValues,
   DEFAULT_HTTP_TIMEOUT_MS,
   type ParseChecksOptions,
+  type YamlParser,
   type HttpShorthandOptions
 } from './config.js'
 export { parseJsonPath, lookupJsonPath } from './json-path.js'

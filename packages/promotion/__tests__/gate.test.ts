@@ -256,7 +256,7 @@ describe('evaluateGate: approval', () => {
     })
     expect(ecsMock).toHaveReceivedCommandWith(ListTasksCommand, {
       cluster: CLUSTER,
-      serviceName: 'web',
+      startedBy: 'ecs-svc/2',
       desiredStatus: 'RUNNING'
     })
     expect(cwMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: ['web-5xx'] })
@@ -292,7 +292,7 @@ describe('evaluateGate: approval', () => {
     const verdict = await evaluateGate(options({ services: ['web', 'worker'] }), deps())
     expect(verdict.approved).toBe(true)
     expect(check(verdict, 'stability (worker)').detail).toBe(
-      '2/2 tasks of web:42 running, no task stopped in the last 15m'
+      'deployment ecs-svc/2 COMPLETED with 2/2 tasks of web:42 running, no task stopped in the last 15m'
     )
     expect(verdict.images).toEqual({
       'web/web': `${REPO}@${DIGEST_A}`,
@@ -479,8 +479,9 @@ describe('evaluateGate: identity', () => {
     stage()
     ecsMock.on(DescribeServicesCommand).resolves(answer)
     const emergency = { enabled: true, reason: 'hotfix', actor: 'octocat' }
+    const named = status === 'MISSING' ? "'web'" : `'web (${status})'`
     await expect(evaluateGate(options({ emergency }), deps())).rejects.toThrow(
-      `services: 'web' is not an active service of cluster 'staging' (ECS says ${status})`
+      `Input 'service': ${named} is not an active service of cluster 'staging'.`
     )
   })
 
@@ -499,9 +500,18 @@ describe('evaluateGate: identity', () => {
     expect(check(verdict, 'identity (web)').detail).toContain('no RUNNING task')
   })
 
-  it('reports AWS failures as failed checks', async () => {
+  it('gives no verdict at all when staging cannot be described: even a bypass has nothing to go on', async () => {
     stage()
     ecsMock.on(DescribeServicesCommand).rejects(new Error('AccessDeniedException: not allowed'))
+    const emergency = { enabled: true, reason: 'hotfix', actor: 'octocat' }
+    await expect(evaluateGate(options({ emergency }), deps())).rejects.toThrow(
+      'AccessDeniedException: not allowed'
+    )
+  })
+
+  it('reports AWS failures while observing a described service as failed checks', async () => {
+    stage()
+    ecsMock.on(ListTasksCommand).rejects(new Error('AccessDeniedException: not allowed'))
     const verdict = await evaluateGate(options(), deps())
     expect(verdict.approved).toBe(false)
     for (const name of ['identity (web)', 'stability (web)', 'soak (web)']) {
@@ -523,7 +533,7 @@ describe('evaluateGate: stability', () => {
     const verdict = await evaluateGate(options(), deps())
     const stability = check(verdict, 'stability (web)')
     expect(stability).toMatchObject({ ok: false, blocking: true })
-    expect(stability.detail).toBe(`staging is rolling back: ${reason}`)
+    expect(stability.detail).toBe(`service web is rolling back: ${reason}`)
     expect(verdict.mode).toBe('blocked')
   })
 
@@ -542,7 +552,7 @@ describe('evaluateGate: stability', () => {
     })
     const verdict = await evaluateGate(options(), deps())
     expect(check(verdict, 'stability (web)').detail).toBe(
-      'staging is rolling back: deployment ecs-svc/3 (web:41) FAILED: ECS deployment circuit breaker: tasks failed to start.'
+      '2 deployments, a rollout is under way: PRIMARY ecs-svc/2 (web:42, COMPLETED, 2/2 tasks running); ACTIVE ecs-svc/3 (web:41, FAILED, 2/2 tasks running)'
     )
   })
 
@@ -567,12 +577,12 @@ describe('evaluateGate: stability', () => {
         ]
       },
       detail:
-        '2 deployments (a rollout is under way: ACTIVE web:41); primary deployment is IN_PROGRESS: ECS deployment ecs-svc/2 in progress.'
+        '2 deployments, a rollout is under way: PRIMARY ecs-svc/2 (web:42, IN_PROGRESS, 2/2 tasks running); ACTIVE ecs-svc/1 (web:41, COMPLETED, 2/2 tasks running)'
     },
     {
       name: 'fewer tasks running than desired',
       stage: { deployments: [primary({ runningCount: 1 })] },
-      detail: '1 of 2 tasks running'
+      detail: 'deployment ecs-svc/2 has 1/2 tasks running'
     },
     {
       name: 'a service scaled to zero',
@@ -583,7 +593,7 @@ describe('evaluateGate: stability', () => {
       name: 'a task of this revision that crashed recently',
       stage: { stopped: [crashed, stopping] },
       detail:
-        'tasks of this revision stopped in the last 15m: task ccc stopped: Essential container in task exited (EssentialContainerExited); container web exited with code 137: OutOfMemoryError: Container killed | task eee stopped: no reason given'
+        '2 tasks of web:42 stopped in the last 15m: task ccc stopped: Essential container in task exited (EssentialContainerExited); container web exited with code 137: OutOfMemoryError: Container killed (and 1 more)'
     },
     {
       name: 'an unhealthy target',
@@ -601,12 +611,12 @@ describe('evaluateGate: stability', () => {
         ]
       },
       detail:
-        'task bbb is unhealthy in web-tg (Target.ResponseCodeMismatch: Health checks failed with these codes: [502])'
+        '1/2 targets healthy in web-tg: 1 target unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [502]): 10.0.0.2:8080'
     },
     {
       name: 'a task that is no target',
       stage: { targets: [healthy('10.0.0.1')] },
-      detail: 'task bbb is not a target of web-tg'
+      detail: '1/2 targets healthy in web-tg; task bbb is not a target of web-tg'
     }
   ] as { name: string; stage: Stage; detail: string }[])(
     'blocks on $name',
@@ -642,7 +652,7 @@ describe('evaluateGate: stability', () => {
     expect(check(verdict, 'stability (web)')).toMatchObject({
       ok: true,
       detail:
-        '2/2 tasks of web:42 running, healthy in 1 target group(s), no task stopped in the last 15m'
+        'deployment ecs-svc/2 COMPLETED with 2/2 tasks of web:42 running, 2/2 targets healthy in web-tg, no task stopped in the last 15m'
     })
   })
 

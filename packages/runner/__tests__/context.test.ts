@@ -12,7 +12,9 @@ describe('readRunContext', () => {
       GITHUB_RUN_ATTEMPT: '2',
       GITHUB_SERVER_URL: 'https://github.example.com/',
       GITHUB_API_URL: 'http://127.0.0.1:9/github/',
-      GITHUB_WORKSPACE: '/work/shop'
+      GITHUB_WORKSPACE: '/work/shop',
+      GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/promote.yml@refs/heads/main',
+      RUNNER_TEMP: '/home/runner/work/_temp'
     })
     expect(context).toEqual({
       repository: 'acme/shop',
@@ -25,6 +27,8 @@ describe('readRunContext', () => {
       serverUrl: 'https://github.example.com',
       apiUrl: 'http://127.0.0.1:9/github',
       workspace: '/work/shop',
+      workflowRef: 'acme/shop/.github/workflows/promote.yml@refs/heads/main',
+      runnerTemp: '/home/runner/work/_temp',
       runUrl: 'https://github.example.com/acme/shop/actions/runs/42'
     })
   })

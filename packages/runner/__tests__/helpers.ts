@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, jest } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Restores process.env and process.exitCode after every test of the calling file. */
@@ -41,18 +40,6 @@ export function captureStdout(): { text: () => string; lines: () => string[] } {
   }
 }
 
-/** A fresh temporary directory per test, removed afterwards. */
-export function useTempDir(): () => string {
-  let dir = ''
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'runner-test-'))
-  })
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true })
-  })
-  return () => dir
-}
-
 /** An empty file, as the runner pre-creates GITHUB_OUTPUT and friends. */
 export function emptyFile(dir: string, name: string): string {
   const path = join(dir, name)
@@ -74,3 +61,5 @@ export function readCommandFile(path: string): Map<string, string> {
   if (consumed !== text.length) throw new Error(`Trailing text: ${text.slice(consumed)}`)
   return entries
 }
+
+export { useTempDir } from '../../../test/support/temp-dir.js'

@@ -32,4 +32,24 @@ describe('actionsLogger', () => {
     ).rejects.toThrow('no previous revision')
     expect(stdout.lines()).toEqual(['::group::Rollback', '::endgroup::'])
   })
+
+  it('writes text from outside (a check name, an ECS event) so no line can start a command', () => {
+    actionsLogger.info('✓ a\n::error::x passing')
+    actionsLogger.info('(service web) has started 1 tasks: (task ##[warning]x)')
+    expect(stdout.lines().filter(line => line.trimStart().startsWith('::'))).toEqual([])
+    expect(stdout.lines().filter(line => line.includes('##['))).toEqual([])
+    expect(stdout.text().replaceAll('\u200b', '')).toContain('::error::x passing')
+  })
+
+  it('escapes line breaks in warnings, debug lines and group titles: one command each', async () => {
+    actionsLogger.warning('a\n::error::x')
+    actionsLogger.debug('b\n::error::y')
+    await actionsLogger.group('c\n::error::z', () => Promise.resolve())
+    expect(stdout.lines()).toEqual([
+      '::warning::a%0A::error::x',
+      '::debug::b%0A::error::y',
+      '::group::c%0A::error::z',
+      '::endgroup::'
+    ])
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError, runAction } from '../src/index.js'
+import { ConfigurationError } from '@fargate-promote/common'
+import { runAction } from '../src/index.js'
 import { captureStdout, isolateProcessState } from './helpers.js'
 
 isolateProcessState()

@@ -75,7 +75,12 @@ export async function githubClient(
     }
   const octokit = getOctokit(
     token,
-    { throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') } },
+    {
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      // Rate limits (403, 429) belong to the throttling plugin, which waits as GitHub says; the
+      // retry plugin would retry a 429 after 1 s whatever retry-after asks.
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
+    },
     retry,
     throttling
   )

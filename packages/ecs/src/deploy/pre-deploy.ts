@@ -68,7 +68,8 @@ export function choosePreDeployContainer(
   if (container !== undefined) {
     if (!names.includes(container)) {
       throw new ConfigurationError(
-        `pre-deploy-container: '${container}' is not a container of the task definition. Its containers are: ${names.map(n => `'${n}'`).join(', ')}.`
+        `'${container}' is not a container of the task definition. Its containers are: ${names.map(n => `'${n}'`).join(', ')}.`,
+        { input: 'pre-deploy-container' }
       )
     }
     return container
@@ -76,7 +77,8 @@ export function choosePreDeployContainer(
   const first = containers.find(isEssential)?.name
   if (!first) {
     throw new ConfigurationError(
-      'pre-deploy-container: the task definition has no essential container. Name the container to run the command in.'
+      'the task definition has no essential container. Name the container to run the command in.',
+      { input: 'pre-deploy-container' }
     )
   }
   return first

@@ -1,7 +1,7 @@
 import type { Deployment, Service, Task } from '@aws-sdk/client-ecs'
 import type { ElbClient } from '../deps.js'
 import { formatDuration } from '@fargate-promote/common'
-import { countsOf, plural, taskDefinitionName } from './describe.js'
+import { countsOf, plural, targetGroupName, taskDefinitionName } from './describe.js'
 import type { AwsCallListener, EcsReadDeps } from './services.js'
 import { primaryDeployment, unsettledReason } from './settled.js'
 import { judgeTargets, observeTargets, targetGroupsOf } from './targets.js'
@@ -10,7 +10,8 @@ import {
   explainStoppedTask,
   isHealthStop,
   listDeploymentTasks,
-  listStoppedTasks
+  listStoppedTasks,
+  taskIdOf
 } from './tasks.js'
 import type { StoppedTaskView, TargetView } from './types.js'
 
@@ -48,6 +49,17 @@ function stoppedProblem(stopped: StoppedTaskView[], revision: string, since: str
   return `${plural(stopped.length, 'task')} of ${revision} stopped ${since}: ${explainStoppedTask(first)}${more}`
 }
 
+/** Running tasks of ours that are no target of a group at all: not serving there. */
+function unregistered(service: Service, observation: ServiceObservation): string[] {
+  return targetGroupsOf(service).flatMap(group =>
+    observation.tasks
+      .filter(task => task.lastStatus === 'RUNNING')
+      .map(task => taskIdOf(task.taskArn ?? ''))
+      .filter(id => !observation.targets.some(t => t.targetGroupArn === group && t.taskId === id))
+      .map(id => `task ${id} is not a target of ${targetGroupName(group)}`)
+  )
+}
+
 /**
  * Reads what a settled service is made of — the primary deployment's running tasks, their
  * target health, the live revision's recent stops — and judges it with the one definition of
@@ -77,11 +89,17 @@ export async function observeService(
   const desired = countsOf(primary).desired
   if (desired === 0) observation.problems.push('desired count is 0: no task serves traffic')
   const arns = await listDeploymentTasks(deps, cluster, primary.id, 'RUNNING')
-  observation.tasks = arns.length === 0 ? [] : await describeTasks(deps, cluster, arns)
+  const tasks = arns.length === 0 ? [] : await describeTasks(deps, cluster, arns)
+  observation.tasks = tasks.filter(task => task.startedBy === primary.id)
+  // A service still rolling out does not serve its revision yet: its targets and stops would
+  // only repeat that, at the price of more calls every round.
+  if (unsettled !== undefined) return observation
   if (targetGroupsOf(service).length > 0 && desired > 0) {
     observation.targets = await observeTargets(deps, { cluster, service, tasks: observation.tasks })
     const judgement = judgeTargets(service, observation.targets, desired)
-    if (!judgement.healthy) observation.problems.push(judgement.detail)
+    if (!judgement.healthy) {
+      observation.problems.push(judgement.detail, ...unregistered(service, observation))
+    }
   }
   const stopped = await listStoppedTasks(deps, {
     cluster,

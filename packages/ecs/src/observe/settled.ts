@@ -59,7 +59,12 @@ export function unsettledReason(
   if (deployment.rolloutState === 'FAILED') {
     return `deployment ${id} FAILED: ${deployment.rolloutStateReason ?? 'no reason given'}`
   }
+  // ECS's circuit breaker or a deployment alarm put the service back: say so, not just "rolling".
+  if (/rolling back/i.test(deployment.rolloutStateReason ?? '')) {
+    return `service ${name} is rolling back: ${deployment.rolloutStateReason ?? ''}`
+  }
   const deployments = service.deployments ?? []
+  if (deployments.length === 0) return `service ${name} lists no deployments`
   if (deployments.length > 1) {
     return `${deployments.length} deployments, a rollout is under way: ${deployments.map(deploymentLine).join('; ')}`
   }

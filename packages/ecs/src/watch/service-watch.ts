@@ -1,6 +1,6 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs'
 import { formatDuration, type Logger } from '@fargate-promote/common'
-import { countsOf, progressOf } from '../observe/describe.js'
+import { countsOf, describeCounts, progressOf, stateOf } from '../observe/describe.js'
 import { findDeployment } from '../observe/services.js'
 import { inactiveReason, isActiveService, isSettled } from '../observe/settled.js'
 import { judgeTargets, targetGroupsOf } from '../observe/targets.js'
@@ -172,7 +172,7 @@ export class ServiceWatch {
     if (this.rollback.active && !this.context.options.followRollback) {
       this.rollback.end(
         'timed-out',
-        `not followed (followRollback is off); it was ${progressOf(primary).replace(/ running/, ' tasks running')}`
+        `not followed (followRollback is off); it was ${stateOf(primary)} with ${describeCounts(primary)}`
       )
     }
   }

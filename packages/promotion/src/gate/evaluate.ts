@@ -1,10 +1,11 @@
-import { errorMessage, formatDuration, isConfigurationError } from '@fargate-promote/common'
+import type { Service } from '@aws-sdk/client-ecs'
+import { errorMessage, formatDuration } from '@fargate-promote/common'
 import { COMMIT_TAG, VERSION_TAG } from '@fargate-promote/ecs'
 import type { DeploymentHistoryEntry } from '../github/deployments.js'
 import { judgeGitHubDeployment, newestDeploymentOf } from './github-deployment.js'
 import { runGateHealth } from './health.js'
 import { checkIdentity, describeCandidate, type IdentityResult } from './identity.js'
-import { observeStaging, type StagingObservation } from './observe.js'
+import { describeStaging, observeStagingService, type StagingObservation } from './observe.js'
 import { judgeSoak, liveSince, type LiveSince, type SoakResult } from './soak.js'
 import { checkStability } from './stability.js'
 import type {
@@ -151,21 +152,25 @@ export async function evaluateGate(options: GateOptions, deps: GateDeps): Promis
   const outcomes: Outcome[] = []
   const services: GateServiceEvidence[] = []
   const soaks: SoakResult[] = []
-  let observed: Observed[] = []
-  try {
-    const observations = await observeStaging(
-      { cluster: options.cluster, services: options.services, windowMs: stopWindow(options) },
-      { ecs: deps.ecs, elb: deps.elb, now }
-    )
-    observed = observations.map(observation => ({
-      observation,
-      identity: checkIdentity(observation, options.candidate)
-    }))
-  } catch (error) {
-    if (isConfigurationError(error)) throw error
-    for (const service of options.services) {
-      outcomes.push(...unobservable(service, errorMessage(error), options.minSoakMs))
-      services.push({ service, images: {}, runningTasks: 0 })
+  const observing = {
+    cluster: options.cluster,
+    services: options.services,
+    windowMs: stopWindow(options)
+  }
+  const described = await describeStaging(observing, deps)
+  const observed: Observed[] = []
+  for (const [index, name] of options.services.entries()) {
+    try {
+      const observation = await observeStagingService(
+        described[index] as Service,
+        name,
+        observing,
+        { ecs: deps.ecs, elb: deps.elb, now }
+      )
+      observed.push({ observation, identity: checkIdentity(observation, options.candidate) })
+    } catch (error) {
+      outcomes.push(...unobservable(name, errorMessage(error), options.minSoakMs))
+      services.push({ service: name, images: {}, runningTasks: 0 })
       soaks.push({ ok: false, detail: '', soakedForMs: 0, remainingSoakMs: options.minSoakMs })
     }
   }

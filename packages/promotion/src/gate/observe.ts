@@ -1,4 +1,4 @@
-import type { ECSClient } from '@aws-sdk/client-ecs'
+import type { ECSClient, Service } from '@aws-sdk/client-ecs'
 import { ConfigurationError } from '@fargate-promote/common'
 import {
   describeServices,
@@ -23,26 +23,24 @@ export interface ObserveStagingOptions {
   windowMs: number
 }
 
-function notActive(
-  options: ObserveStagingOptions,
-  name: string,
-  status: string
-): ConfigurationError {
+function notActive(options: ObserveStagingOptions, names: string[]): ConfigurationError {
+  const plural = names.length > 1
   return new ConfigurationError(
-    `'${name}' is not an active service of cluster '${options.cluster}' (ECS says ${status}). Name the staging service(s) the deploy workflow updates.`,
+    `${names.map(name => `'${name}'`).join(', ')} ${plural ? 'are not active services' : 'is not an active service'} of cluster '${options.cluster}'. Name the staging service(s) the deploy workflow updates.`,
     { input: options.services.length === 1 ? 'service' : 'services' }
   )
 }
 
 /**
- * Reads the staging services with one DescribeServices call and observes each. A service that
- * is missing or not ACTIVE (DRAINING: being deleted) is bad input, not a check that could fail
- * and be bypassed: a gate on a service that does not serve would approve nothing at all.
+ * The staging services, with one DescribeServices call. A service that is missing or not ACTIVE
+ * (DRAINING: being deleted) is bad input, not a check that could fail and be bypassed: a gate
+ * on a service that does not serve would approve nothing at all. Other AWS errors are thrown:
+ * without this read there is no verdict to give.
  */
-export async function observeStaging(
+export async function describeStaging(
   options: ObserveStagingOptions,
-  deps: { ecs: ECSClient; elb: ElbClient; now: number }
-): Promise<StagingObservation[]> {
+  deps: { ecs: ECSClient }
+): Promise<Service[]> {
   const { cluster } = options
   let described: Awaited<ReturnType<typeof describeServices>>
   try {
@@ -54,16 +52,30 @@ export async function observeStaging(
       { input: 'cluster' }
     )
   }
-  const observations: StagingObservation[] = []
-  for (const name of options.services) {
-    const service = findService(described.services, name)
-    if (service === undefined) throw notActive(options, name, 'MISSING')
-    if (!isActiveService(service)) throw notActive(options, name, service.status ?? 'not ACTIVE')
-    const stoppedSince = deps.now - options.windowMs
-    const observation = await observeService(service, { cluster, name, stoppedSince }, deps)
-    observations.push({ ...observation, tags: await revisionTags(deps.ecs, observation) })
-  }
-  return observations
+  const found = options.services.map(name => findService(described.services, name))
+  const unusable = options.services.flatMap((name, index) => {
+    const service = found[index]
+    if (service === undefined) return [name]
+    return isActiveService(service) ? [] : [`${name} (${service.status ?? 'not ACTIVE'})`]
+  })
+  if (unusable.length > 0) throw notActive(options, unusable)
+  return found as Service[]
+}
+
+/** One staging service observed: the one ECS observation, and its revision's tags. */
+export async function observeStagingService(
+  service: Service,
+  name: string,
+  options: ObserveStagingOptions,
+  deps: { ecs: ECSClient; elb: ElbClient; now: number }
+): Promise<StagingObservation> {
+  const stoppedSince = deps.now - options.windowMs
+  const observation = await observeService(
+    service,
+    { cluster: options.cluster, name, stoppedSince },
+    deps
+  )
+  return { ...observation, tags: await revisionTags(deps.ecs, observation) }
 }
 
 async function revisionTags(

@@ -175,7 +175,7 @@ export async function readVerifyInputs(
   const concurrency = inputs.integer('concurrency', { min: 1, max: 256, defaultValue: 1 })
   if (concurrency > 1 && requests === 1) {
     throw new ConfigurationError(
-      `(${concurrency}) only applies when 'requests' is more than 1: give how many requests each round sends.`,
+      `${concurrency} only applies when 'requests' is more than 1: give how many requests each round sends.`,
       { input: 'concurrency' }
     )
   }

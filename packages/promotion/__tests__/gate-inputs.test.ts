@@ -1,0 +1,132 @@
+import { describe, expect, test } from '@jest/globals'
+import { readGateInputs } from '../src/index.js'
+import { CONTEXT, reader, refusal } from './inputs-helpers.js'
+
+const read = (values: Record<string, string>, context = CONTEXT) =>
+  readGateInputs(reader({ cluster: 'staging', service: 'web', ...values }), context)
+
+describe('readGateInputs', () => {
+  test('defaults: the workflow commit as candidate, 15m soak, 60s checks, environment staging', async () => {
+    expect(await read({})).toEqual({
+      cluster: 'staging',
+      services: ['web'],
+      candidate: { sha: CONTEXT.sha },
+      candidateSource: `the workflow's commit ${CONTEXT.sha} (no version, sha or image given)`,
+      minSoakMs: 900_000,
+      checks: [],
+      checksTimeoutMs: 60_000,
+      alarms: {},
+      requireGitHubDeployment: false,
+      environment: 'staging',
+      emergency: { enabled: false, allowedActors: [], actor: 'octocat' },
+      repository: { owner: 'acme', repo: 'shop' },
+      checkRun: {
+        repository: { owner: 'acme', repo: 'shop' },
+        serverUrl: 'https://github.com',
+        fallbackSha: CONTEXT.sha,
+        detailsUrl: CONTEXT.runUrl
+      }
+    })
+  })
+
+  test('every setting, an audited emergency as the allow-list spells the actor', async () => {
+    const inputs = await read(
+      {
+        service: '',
+        services: 'web\nworker',
+        version: '1.4.2',
+        sha: '5f3c9a1',
+        image: 'registry.example.com/shop/web:1.4.2',
+        'min-soak': '30m',
+        'checks-timeout': '2m',
+        checks: '- name: api\n  http: { url: "https://staging.example.com/health" }',
+        alarms: 'web-5xx\nweb-latency',
+        'alarm-prefix': 'staging-',
+        'github-token': 'ghs_x',
+        'require-github-deployment': 'true',
+        environment: 'stage',
+        emergency: 'true',
+        'emergency-reason': 'fix for incident 42',
+        'emergency-actors': '@OctoCat, hubot'
+      },
+      { ...CONTEXT, workflowRef: 'acme/shop/.github/workflows/promote.yml@refs/heads/main' }
+    )
+    expect(inputs).toMatchObject({
+      services: ['web', 'worker'],
+      candidate: {
+        version: '1.4.2',
+        sha: '5f3c9a1',
+        image: 'registry.example.com/shop/web:1.4.2'
+      },
+      minSoakMs: 1_800_000,
+      checksTimeoutMs: 120_000,
+      alarms: { names: ['web-5xx', 'web-latency'], prefix: 'staging-' },
+      requireGitHubDeployment: true,
+      environment: 'stage',
+      githubToken: 'ghs_x',
+      emergency: {
+        enabled: true,
+        reason: 'fix for incident 42',
+        actor: 'OctoCat',
+        allowedActors: ['OctoCat', 'hubot']
+      },
+      checkRun: { path: '.github/workflows/promote.yml' }
+    })
+    expect(inputs.checks.map(check => check.name)).toEqual(['api'])
+    expect(inputs.candidateSource).toBe(JSON.stringify(inputs.candidate))
+  })
+
+  test('a token makes the GitHub deployment required unless it is turned off', async () => {
+    expect((await read({ 'github-token': 't' })).requireGitHubDeployment).toBe(true)
+    const off = await read({ 'github-token': 't', 'require-github-deployment': 'false' })
+    expect(off.requireGitHubDeployment).toBe(false)
+  })
+
+  test.each<[Record<string, string>, string]>([
+    [
+      { service: '' },
+      "Input 'service': not given. Give the staging service that must run the candidate."
+    ],
+    [{ sha: 'xyz' }, "Input 'sha': 'xyz' is not a commit SHA."],
+    [{ image: 'Web App:1' }, "Input 'image': 'Web App:1' is not a valid image reference"],
+    [{ 'min-soak': '-5m' }, "Input 'min-soak': '-5m' is not a duration."],
+    [{ 'checks-timeout': '0s' }, "Input 'checks-timeout': '0s' is not a duration from 1s to 1h."],
+    [
+      { checks: '- name: alarms\n  ecs-service: { cluster: c, service: s }', alarms: 'a' },
+      "Input 'checks': check 'alarms' has the name of the gate's own alarm check. Rename it."
+    ],
+    [
+      { 'require-github-deployment': 'true' },
+      "Input 'require-github-deployment': is true but 'github-token' is empty"
+    ],
+    [{ emergency: 'true' }, "Input 'emergency-reason': not given."],
+    [
+      { emergency: 'true', 'emergency-reason': 'x' },
+      "Input 'github-token': is required when 'emergency' is true"
+    ],
+    [
+      {
+        emergency: 'true',
+        'emergency-reason': 'x',
+        'github-token': 't',
+        'emergency-actors': 'alice'
+      },
+      "Input 'emergency-actors': 'octocat' may not bypass the staging gate; only alice may."
+    ]
+  ])('%p is refused: %s', async (values, message) => {
+    expect(await refusal(() => read(values))).toContain(message)
+  })
+
+  test('outside a workflow: no candidate to gate, no repository for the GitHub deployment', async () => {
+    const outside = { ...CONTEXT, sha: undefined, repository: 'not-a-repo' }
+    expect(await refusal(() => read({}, outside))).toContain('No candidate to gate')
+    expect(
+      await refusal(() =>
+        read({ version: '1', 'require-github-deployment': 'true', 'github-token': 't' }, outside)
+      )
+    ).toContain("GITHUB_REPOSITORY ('not-a-repo') is not owner/repo")
+    const anywhere = await read({ version: '1' }, outside)
+    expect(anywhere.repository).toBeUndefined()
+    expect(anywhere.checkRun).toBeUndefined()
+  })
+})
