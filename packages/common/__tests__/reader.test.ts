@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigurationError, InputReader, recordSource } from '../src/index.js'
 import { useTempDir } from '../../../test/support/temp-dir.js'

@@ -10,7 +10,7 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { ConfigurationError, FakeClock, systemClock } from '@fargate-promote/common'
+import { FakeClock, systemClock } from '@fargate-promote/common'
 import { mockClient } from 'aws-sdk-client-mock'
 import 'aws-sdk-client-mock-jest'
 import type { WatchOptions } from '../src/watch/types.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { TargetView } from '../src/observe/types.js'
-import { isSettled as looksComplete } from '../src/observe/settled.js'
+import { isSettled } from '../src/observe/settled.js'
 import { judgeTargets } from '../src/observe/targets.js'
 import {
   failureEventOf,
@@ -32,7 +32,7 @@ import {
   TG2
 } from './watch-fixtures.js'
 
-describe('looksComplete', () => {
+describe('isSettled', () => {
   const done = { runningCount: 2, rolloutState: 'COMPLETED' as const }
   it.each([
     ['PRIMARY, COMPLETED, 2/2, alone', [deployment({ id: NEW, ...done })], true],
@@ -53,12 +53,12 @@ describe('looksComplete', () => {
     ]
   ])('%s -> %p', (_name, deployments, expected) => {
     const svc = service({ deployments })
-    expect(looksComplete(svc, deployments[0]!)).toBe(expected)
+    expect(isSettled(svc, deployments[0])).toBe(expected)
   })
 
   it('is false when the service lists no deployments', () => {
     expect(
-      looksComplete({}, deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' }))
+      isSettled({}, deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' }))
     ).toBe(false)
   })
 })

@@ -98,6 +98,8 @@ describe('probeEcsService', () => {
       .resolves({
         tasks: ips.map((ip, i) => ({
           taskArn: `arn:task/prod/run${i}`,
+          // ECS starts a service's tasks with startedBy = the deployment id.
+          startedBy: 'ecs-svc/1111111111111111111',
           lastStatus: 'RUNNING',
           taskDefinitionArn: TD,
           containers: [{ name: 'web', networkInterfaces: [{ privateIpv4Address: ip }] }]

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as YAML from 'yaml'
-import { FakeClock, isConfigurationError } from '@fargate-promote/common'
+import { FakeClock } from '@fargate-promote/common'
 import {
   createHttpAgents,
   destroyHttpAgents,

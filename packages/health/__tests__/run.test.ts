@@ -9,12 +9,7 @@ import {
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
-import {
-  FakeClock,
-  formatDuration,
-  isConfigurationError,
-  MemoryLogger
-} from '@fargate-promote/common'
+import { FakeClock, formatDuration, MemoryLogger } from '@fargate-promote/common'
 import {
   parseChecksWith,
   reportToJson,

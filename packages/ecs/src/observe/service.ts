@@ -90,6 +90,8 @@ export async function observeService(
   if (desired === 0) observation.problems.push('desired count is 0: no task serves traffic')
   const arns = await listDeploymentTasks(deps, cluster, primary.id, 'RUNNING')
   const tasks = arns.length === 0 ? [] : await describeTasks(deps, cluster, arns)
+  // ListTasks already filters by startedBy; this keeps a task of another deployment out even
+  // where an answer was not filtered (ECS documents startedBy as meant to be the only filter).
   observation.tasks = tasks.filter(task => task.startedBy === primary.id)
   // A service still rolling out does not serve its revision yet: its targets and stops would
   // only repeat that, at the price of more calls every round.

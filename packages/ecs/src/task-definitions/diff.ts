@@ -1,4 +1,5 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
+import { READ_ONLY_FIELDS } from './render.js'
 
 /** What a task-definition-like object must offer to be compared. */
 export interface ComparableTaskDefinition {
@@ -49,18 +50,7 @@ export interface TaskDefinitionDiff {
 
 const TASK_FIELDS_SHOWN = new Set(['family', 'cpu', 'memory', 'containerDefinitions'])
 // Read-only or bookkeeping fields that differ between any two revisions.
-const TASK_FIELDS_IGNORED = new Set([
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-  'deleteRequestedAt',
-  'tags'
-])
+const TASK_FIELDS_IGNORED = new Set([...READ_ONLY_FIELDS, 'tags'])
 const CONTAINER_FIELDS_SHOWN = new Set([
   'name',
   'image',

@@ -33,7 +33,7 @@ export interface RenderedTaskDefinition {
 }
 
 // Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses.
-const READ_ONLY = new Set([
+export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'taskDefinitionArn',
   'revision',
   'status',
@@ -209,7 +209,7 @@ function checkFields(
   subject: ConfigurationSubject
 ): string {
   const unknown = Object.keys(definition).filter(
-    key => !READ_ONLY.has(key) && !REGISTER_FIELDS.has(key)
+    key => !READ_ONLY_FIELDS.has(key) && !REGISTER_FIELDS.has(key)
   )
   if (unknown.length > 0) {
     throw new ConfigurationError(

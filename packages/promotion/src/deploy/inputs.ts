@@ -5,17 +5,12 @@ import {
   type DeployOptions,
   type TaskDefinitionSource
 } from '@fargate-promote/ecs'
-import { parseRepository, type RepositoryRef } from '../github/client.js'
-import { fileRoots, readServices } from '../inputs/common.js'
+import type { RecordTarget } from '../github/recorder.js'
+import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
 
 /** Where deploy-fargate records the GitHub deployment: an environment of a repository. */
-export interface DeployRecordTarget extends RepositoryRef {
-  environment: string
-  /** The commit (or ref) deployed. */
-  ref: string
-  logUrl?: string
-  environmentUrl?: string
-}
+/** Where the deploy is recorded as a GitHub deployment. */
+export type DeployRecordTarget = RecordTarget
 
 /** Every setting of a deploy, read and checked once, before anything talks to AWS. */
 export interface DeployInputs extends DeployOptions {
@@ -172,23 +167,6 @@ function readWaitForTargetHealth(inputs: InputReader): boolean | 'auto' {
   return choice === 'auto' ? 'auto' : choice === 'true'
 }
 
-function recordTarget(
-  context: RunContext,
-  environment: string | undefined,
-  environmentUrl: string | undefined,
-  token: string | undefined
-): DeployRecordTarget | undefined {
-  const repository = parseRepository(context.repository)
-  if (token === undefined || environment === undefined || repository === undefined) return undefined
-  return {
-    ...repository,
-    environment,
-    ref: context.sha ?? context.ref ?? 'HEAD',
-    ...(context.runUrl !== undefined && { logUrl: context.runUrl }),
-    ...(environmentUrl !== undefined && { environmentUrl })
-  }
-}
-
 /** deploy-fargate's settings, from an action's inputs or any other InputReader. */
 export async function readDeployInputs(
   inputs: InputReader,
@@ -212,7 +190,11 @@ export async function readDeployInputs(
   const preDeploy = readPreDeploy(inputs)
   const record = dryRun
     ? undefined
-    : recordTarget(context, environment, environmentUrl, githubToken)
+    : recordTarget(context, {
+        environment,
+        token: githubToken,
+        ...(environmentUrl !== undefined && { environmentUrl })
+      })
   return {
     cluster,
     services,

@@ -4,6 +4,8 @@ import {
   type InputReader,
   type RunContext
 } from '@fargate-promote/common'
+import { parseRepository } from '../github/client.js'
+import type { RecordTarget } from '../github/recorder.js'
 
 /** DescribeServices takes at most 10 services; a deploy, a gate and a watch stay within one call. */
 export const MAX_SERVICES = 10
@@ -44,4 +46,24 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
     })
   }
   return services
+}
+
+/**
+ * Where a GitHub deployment is recorded: only when a token and an environment were given and
+ * the run names its repository. The commit is the run's (else its ref).
+ */
+export function recordTarget(
+  context: RunContext,
+  settings: { environment: string | undefined; token: string | undefined; environmentUrl?: string }
+): RecordTarget | undefined {
+  const { environment, token, environmentUrl } = settings
+  const repository = parseRepository(context.repository)
+  if (token === undefined || environment === undefined || repository === undefined) return undefined
+  return {
+    ...repository,
+    environment,
+    ref: context.sha ?? context.ref ?? 'HEAD',
+    ...(context.runUrl !== undefined && { logUrl: context.runUrl }),
+    ...(environmentUrl !== undefined && { environmentUrl })
+  }
 }

@@ -1,9 +1,8 @@
 import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
 import type { RollbackTo } from '@fargate-promote/ecs'
 import { loadChecks, type CheckSpec } from '@fargate-promote/health'
-import { parseRepository } from '../github/client.js'
 import type { RecordTarget } from '../github/recorder.js'
-import { fileRoots } from '../inputs/common.js'
+import { fileRoots, recordTarget } from '../inputs/common.js'
 
 /** Every setting of a rollback, read and checked once, before anything talks to AWS. */
 export interface RollbackInputs {
@@ -68,21 +67,6 @@ export function parseRollbackTo(value: string): RollbackTo {
   return { kind: 'version', version: value }
 }
 
-function recordTarget(
-  context: RunContext,
-  environment: string | undefined,
-  token: string | undefined
-): RecordTarget | undefined {
-  const repository = parseRepository(context.repository)
-  if (token === undefined || environment === undefined || repository === undefined) return undefined
-  return {
-    ...repository,
-    environment,
-    ref: context.sha ?? context.ref ?? 'HEAD',
-    ...(context.runUrl !== undefined && { logUrl: context.runUrl })
-  }
-}
-
 /** rollback's settings, from an action's inputs or any other InputReader. */
 export async function readRollbackInputs(
   inputs: InputReader,
@@ -119,7 +103,7 @@ export async function readRollbackInputs(
   }
   const environmentName = inputs.optional('environment')
   const githubToken = inputs.optional('github-token')
-  const record = recordTarget(context, environmentName, githubToken)
+  const record = recordTarget(context, { environment: environmentName, token: githubToken })
   return {
     cluster,
     service,
