@@ -2,6 +2,7 @@ import { jest } from '@jest/globals'
 import {
   ConfigurationError,
   controlCharacterIn,
+  withoutCredentials,
   interruptibleSleep,
   type Clock,
   errorMessage,
@@ -256,5 +257,18 @@ describe('interruptibleSleep', () => {
     const clock = new FakeClock(0)
     await interruptibleSleep(clock, 5000, undefined)
     expect(clock.now()).toBe(5000)
+  })
+})
+
+describe('withoutCredentials', () => {
+  it.each([
+    ['https://user:pw@host/x?y=1', 'https://***@host/x?y=1'],
+    ['https://user:p/w@host/x', 'https://***@host/x'],
+    ['https://host/x?mail=a@b.example', 'https://host/x?mail=a@b.example'],
+    ['https://host/health', 'https://host/health'],
+    ['host/x', 'host/x'],
+    ['postgres://a@db/app', 'postgres://***@db/app']
+  ])('%p is shown as %p', (text, shown) => {
+    expect(withoutCredentials(text)).toBe(shown)
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigurationError, readSettingFile, resolveSettingFile } from '../src/index.js'
@@ -79,6 +80,20 @@ describe('setting files stay inside the workspace or the runner temp directory',
     expect(refusal(() => readSettingFile('nope.json', roots(), subject))).toBe(
       "Input 'task-definition': cannot read 'nope.json': ENOENT: no such file or directory. Give a path relative to the workspace that exists."
     )
+  })
+
+  it('refuses a named pipe without waiting for a writer', () => {
+    // A blocking open would wait here for ever (it is synchronous): the step would hang.
+    execFileSync('mkfifo', [join(workspace(), 'pipe.json')])
+    expect(refusal(() => readSettingFile('pipe.json', roots(), subject))).toBe(
+      "Input 'task-definition': cannot read 'pipe.json': it is not a regular file (a named pipe, a socket or a device)."
+    )
+  })
+
+  it('reads a file whose name starts with two dots: it is inside, not above', () => {
+    writeFileSync(join(workspace(), '..td.json'), '{"dots": true}')
+    expect(readSettingFile('..td.json', roots(), subject).text).toBe('{"dots": true}')
+    expect(refusal(() => readSettingFile('..', roots(), subject))).toContain("'..' resolves to")
   })
 
   it('reads a file of exactly the limit and refuses one byte more without reading it whole', () => {

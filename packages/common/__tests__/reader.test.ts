@@ -376,6 +376,17 @@ describe('url', () => {
       "Input 'url': 'file:///etc/passwd' uses 'file:'; only http and https URLs are accepted."
     )
   })
+  it.each([
+    ['https://svc:hunter2@host:99999/health', "'https://***@host:99999/health' is not a valid URL"],
+    ['ftp://svc:hunter2@files.example/x', "'ftp://***@files.example/x' uses 'ftp:'"],
+    ['https://svc:hun/ter2@host:99999/', "'https://***@host:99999/' is not a valid URL"]
+  ])('never shows the user and password of %p in its error', (text, shown) => {
+    setInput('url', text)
+    const message = configurationError(() => inputs().url('url')).message
+    expect(message).toContain(shown)
+    expect(message).not.toContain('hunter2')
+    expect(message).not.toContain('hun/ter2')
+  })
 })
 
 describe('polling', () => {

@@ -18,3 +18,19 @@ export function controlCharacterIn(text: string): string | undefined {
   const code = (found.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')
   return NAMED[found] ?? `U+${code}`
 }
+
+/**
+ * A URL as an error message may show it: whatever stands between `scheme://` and the last `@`
+ * before any query or fragment (a user and password, which may themselves hold `/` or `:`) is
+ * shown as `***`. It runs before masking can know the password, and on text that may not even
+ * parse as a URL, so it errs towards hiding: a path with `@` in it loses its host in the message.
+ */
+export function withoutCredentials(text: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0]
+  if (scheme === undefined) return text
+  const rest = text.slice(scheme.length)
+  const authorityEnd = rest.search(/[?#\s]/)
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd)
+  const at = authority.lastIndexOf('@')
+  return at === -1 ? text : `${scheme}***${rest.slice(at)}`
+}

@@ -9,7 +9,8 @@ import {
   listDeploymentTasks,
   mostTellingStoppedTask,
   taskIdOf,
-  toStoppedTaskView
+  toStoppedTaskView,
+  isHealthStop
 } from '../src/observe/tasks.js'
 import type { StoppedTaskView } from '../src/observe/types.js'
 import {
@@ -86,6 +87,36 @@ describe('explainStoppedTask', () => {
     ['no reason at all', view({}), `task ${TASK_A} stopped: no reason given`]
   ])('%s', (_name, task, expected) => {
     expect(explainStoppedTask(task)).toBe(expected)
+  })
+})
+
+describe('isHealthStop', () => {
+  it.each([
+    ['a crashed container', 'EssentialContainerExited', 'Essential container in task exited', true],
+    ['a failed start', 'TaskFailedToStart', 'CannotPullContainerError: pull access denied', true],
+    [
+      'failed ELB health checks',
+      'ServiceSchedulerInitiated',
+      'Task failed ELB health checks in (target-group arn:tg)',
+      true
+    ],
+    [
+      'a scale-in',
+      'ServiceSchedulerInitiated',
+      `Scaling activity initiated by (deployment ${NEW})`,
+      false
+    ],
+    ['a StopTask call', 'UserInitiated', 'Task stopped by user', false],
+    ['a Fargate Spot reclaim', 'SpotInterruption', 'Your Spot Task was interrupted.', false],
+    ['a termination notice', 'TerminationNotice', 'Task stopped: termination notice', false],
+    ['a failed host', 'InfrastructureHealth', 'Infrastructure failure', false],
+    ['no code, no reason', undefined, undefined, true]
+  ])('%s -> %p', (_name, stopCode, stoppedReason, expected) => {
+    const task = view({
+      ...(stopCode !== undefined && { stopCode }),
+      ...(stoppedReason !== undefined && { stoppedReason })
+    })
+    expect(isHealthStop(task)).toBe(expected)
   })
 })
 

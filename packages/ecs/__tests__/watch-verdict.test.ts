@@ -47,6 +47,30 @@ describe('isSettled', () => {
       true
     ],
     [
+      'a circuit-breaker rollback still IN_PROGRESS at 2/2',
+      [
+        deployment({
+          id: NEW,
+          runningCount: 2,
+          rolloutStateReason:
+            'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.'
+        })
+      ],
+      false
+    ],
+    [
+      'a circuit-breaker rollback COMPLETED, its reason unchanged',
+      [
+        deployment({
+          id: NEW,
+          ...done,
+          rolloutStateReason:
+            'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.'
+        })
+      ],
+      true
+    ],
+    [
       'no counts at all (desired 0)',
       [{ id: NEW, status: 'PRIMARY', rolloutState: 'COMPLETED' as const }],
       true
@@ -57,9 +81,9 @@ describe('isSettled', () => {
   })
 
   it('is false when the service lists no deployments', () => {
-    expect(
-      isSettled({}, deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' }))
-    ).toBe(false)
+    expect(isSettled({}, deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' }))).toBe(
+      false
+    )
   })
 })
 

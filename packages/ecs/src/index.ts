@@ -20,6 +20,7 @@ export {
 export {
   renderTaskDefinition,
   checkTaskDefinitionSize,
+  checkTaskDefinitionFileSize,
   MAX_TASK_DEFINITION_BYTES,
   type RenderedTaskDefinition
 } from './task-definitions/render.js'

@@ -2,7 +2,8 @@ import {
   ConfigurationError,
   controlCharacterIn,
   loadYaml,
-  requireDuration
+  requireDuration,
+  withoutCredentials
 } from '@fargate-promote/common'
 import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
 import { parseJsonPath } from './json-path.js'
@@ -123,11 +124,6 @@ class Fields {
     }
     return value
   }
-}
-
-/** A URL as error messages may show it: without the user and password it may carry. */
-function withoutCredentials(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1')
 }
 
 function parseUrl(fields: Fields, field: string, text: string): string {

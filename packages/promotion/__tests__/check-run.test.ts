@@ -140,10 +140,10 @@ describe('writeGateCheckRun', () => {
     expect(out.summary).toContain('**Blocked**: 1 check(s) failed.')
     expect(out.summary).toContain('| health: check 1 | ✅ pass | passing |')
     expect(out.summary).toContain(
-      '| health: check 2 | ❌ fail | check 2 \\| failed &lt;b&gt;500&lt;/b&gt; second line |'
+      '| health: check 2 | ❌ fail | check 2 &#124; failed &lt;b&gt;500&lt;/b&gt;<br>second line |'
     )
     expect(out.summary).toContain('Soak: 4m of 15m, 11m to go.')
-    expect(out.summary).toContain(`| web | \`repo/web@sha256:${'a'.repeat(64)}\` |`)
+    expect(out.summary).toContain(`| web | <code>repo/web@sha256:${'a'.repeat(64)}</code> |`)
     expect(out.summary).toContain('- Wait 11m and re-run the gate.')
     expect(out.annotations).toEqual([
       {
@@ -154,6 +154,34 @@ describe('writeGateCheckRun', () => {
         title: 'staging gate: health: check 2',
         message: 'check 2 | failed <b>500</b>\nsecond line'
       }
+    ])
+  })
+
+  it('keeps a hostile check name or image inside its own cell: one row per check', async () => {
+    const github = new FakeGitHub()
+    const hostile: GateCheck = {
+      name: 'x\r| forged | ✅ pass | ok',
+      kind: 'health',
+      ok: false,
+      blocking: true,
+      detail: 'line one\rline two\n\n# heading'
+    }
+    await writeGateCheckRun(
+      {
+        repository: REPOSITORY,
+        sha: SHA,
+        verdict: verdict({ checks: [hostile], images: { web: 'repo/web:`x` | y' } }),
+        path: '.github/workflows/promote.yml'
+      },
+      { github }
+    )
+    const summary = output(github.requests[0]).summary
+    const lines = summary.split(/\r\n|\r|\n/)
+    const rows = lines.filter(line => line.startsWith('| ') && !line.startsWith('| Check'))
+    expect(rows).toEqual([
+      '| x<br>&#124; forged &#124; ✅ pass &#124; ok | ❌ fail | line one<br>line two<br><br># heading |',
+      '| Container | Image |',
+      '| web | <code>repo/web:`x` &#124; y</code> |'
     ])
   })
 

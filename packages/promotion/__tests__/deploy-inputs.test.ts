@@ -279,6 +279,30 @@ describe('readDeployInputs: the task definition file', () => {
     )
   })
 
+  test('a describe-task-definition dump is measured by what would be sent, not by its read-only fields', async () => {
+    const sent = {
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'x', command: ['a'.repeat(60_000)] }]
+    }
+    // 10 KB of read-only bookkeeping around a 60 KB definition: the file is over 64 KiB,
+    // the request ECS would get is not.
+    const dump = {
+      taskDefinition: {
+        ...sent,
+        taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7',
+        requiresAttributes: Array.from({ length: 200 }, (_, i) => ({
+          name: `com.amazonaws.ecs.capability.${i}`
+        }))
+      },
+      tags: [{ key: 'version', value: '1.0.0' }]
+    }
+    expect(JSON.stringify(dump).length).toBeGreaterThan(65_536)
+    writeFileSync(join(dir, 'td.json'), JSON.stringify(dump))
+    given({ service: 'web', 'task-definition': 'td.json' })
+    const read = await readDeployInputs(new InputReader(recordSource(values)), inWorkspace())
+    expect(read.taskDefinition).toMatchObject({ kind: 'file', path: 'td.json' })
+  })
+
   test('written by a render step into RUNNER_TEMP it is read; outside both places, or through a link out, it is refused', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
     try {

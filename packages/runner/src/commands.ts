@@ -9,9 +9,15 @@
 /** Not whitespace to .NET's TrimStart, and invisible: the text reads as it was written. */
 const ZERO_WIDTH_SPACE = '\u200b'
 
+/**
+ * A line the runner reads as a `::` command: .NET's TrimStart removes what Char.IsWhiteSpace
+ * calls white space, which is JavaScript's \s plus NEL (U+0085); JavaScript's trimStart keeps NEL.
+ */
+const COMMAND_LINE = /^[\s\u0085]*::/
+
 function neutralizeLine(line: string): string {
   const legacySafe = line.replaceAll('##[', `##${ZERO_WIDTH_SPACE}[`)
-  return legacySafe.trimStart().startsWith('::') ? ZERO_WIDTH_SPACE + legacySafe : legacySafe
+  return COMMAND_LINE.test(legacySafe) ? ZERO_WIDTH_SPACE + legacySafe : legacySafe
 }
 
 /** `text` with every line that the runner would take for a workflow command made inert. */

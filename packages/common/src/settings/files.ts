@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { ConfigurationError, errorMessage, type ConfigurationSubject } from '../errors.js'
 
 /**
@@ -39,7 +39,8 @@ function realRoot(dir: string): string | undefined {
 
 function inside(path: string, root: string): boolean {
   const rel = relative(root, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+  // `..foo.json` is a file in the root; `..` and `../x` are outside it.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
 }
 
 function allowedPlaces(roots: FileRoots): string {
@@ -80,11 +81,25 @@ export function resolveSettingFile(
   return real
 }
 
-/** Reads at most `maxBytes + 1` bytes, so a huge file is refused without reading it whole. */
+/** What a path is when it is not a regular file, in the words of a message. */
+function notRegular(stats: ReturnType<typeof fstatSync>): string | undefined {
+  if (stats.isFile()) return undefined
+  if (stats.isDirectory()) return 'it is a directory'
+  return 'it is not a regular file (a named pipe, a socket or a device)'
+}
+
+class NotRegularFile extends Error {}
+
+/**
+ * Reads at most `maxBytes + 1` bytes, so a huge file is refused without reading it whole.
+ * Opened non-blocking: opening a named pipe would otherwise wait for a writer forever, and with
+ * it the whole step (the open is synchronous, so no timer or signal handler could run).
+ */
 function readBounded(path: string, maxBytes: number): { text: string; tooLarge: boolean } {
-  const fd = openSync(path, 'r')
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
-    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' })
+    const reason = notRegular(fstatSync(fd))
+    if (reason !== undefined) throw new NotRegularFile(reason)
     const buffer = Buffer.alloc(maxBytes + 1)
     let length = 0
     for (;;) {
@@ -119,7 +134,7 @@ export function readSettingFile(
   try {
     read = readBounded(fullPath, maxBytes)
   } catch (error) {
-    const reason = codeOf(error) === 'EISDIR' ? 'it is a directory' : osReason(error)
+    const reason = error instanceof NotRegularFile ? error.message : osReason(error)
     throw new ConfigurationError(`cannot read '${path}': ${reason}.`, subject)
   }
   if (read.tooLarge) {

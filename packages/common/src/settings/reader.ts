@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js'
 import { ConfigurationError, type ConfigurationSubject } from '../errors.js'
-import { controlCharacterIn } from '../text.js'
+import { controlCharacterIn, withoutCredentials } from '../text.js'
 import { readSettingFile, type FileRoots, type SettingFile } from './files.js'
 import {
   parseBooleanText,
@@ -149,17 +149,19 @@ export class InputReader {
       )
     }
     let url: URL
+    // Shown without its user and password: masking only knows them once the inputs are read.
+    const shown = withoutCredentials(value)
     try {
       url = new URL(value)
     } catch {
       throw new ConfigurationError(
-        `'${value}' is not a valid URL. Write it in full: https://host/path.`,
+        `'${shown}' is not a valid URL. Write it in full: https://host/path.`,
         input(name)
       )
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConfigurationError(
-        `'${value}' uses '${url.protocol}'; only http and https URLs are accepted.`,
+        `'${shown}' uses '${url.protocol}'; only http and https URLs are accepted.`,
         input(name)
       )
     }

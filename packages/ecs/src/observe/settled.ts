@@ -59,8 +59,13 @@ export function unsettledReason(
   if (deployment.rolloutState === 'FAILED') {
     return `deployment ${id} FAILED: ${deployment.rolloutStateReason ?? 'no reason given'}`
   }
-  // ECS's circuit breaker or a deployment alarm put the service back: say so, not just "rolling".
-  if (/rolling back/i.test(deployment.rolloutStateReason ?? '')) {
+  // ECS's circuit breaker or a deployment alarm is putting the service back: say so, not just
+  // "rolling". Once that rollback deployment is COMPLETED the words say how it began, not that
+  // it is still under way, so they are not read then.
+  if (
+    deployment.rolloutState !== 'COMPLETED' &&
+    /rolling back/i.test(deployment.rolloutStateReason ?? '')
+  ) {
     return `service ${name} is rolling back: ${deployment.rolloutStateReason ?? ''}`
   }
   const deployments = service.deployments ?? []

@@ -111,8 +111,23 @@ export async function listStoppedTasks(
 // A scale-in (old tasks replaced, fewer tasks wanted) stops tasks of a healthy revision too.
 const SCALE_IN = /^Scaling activity initiated by/
 
-/** A stop that says something about the revision's health: anything but a scale-in. */
+/**
+ * Stop codes that say nothing about the revision: a person or tool called StopTask, Fargate
+ * Spot took the capacity back, or the host under the task failed (aws-behaviour §2.4).
+ */
+const NOT_THE_REVISION = new Set([
+  'UserInitiated',
+  'SpotInterruption',
+  'TerminationNotice',
+  'InfrastructureHealth'
+])
+
+/**
+ * A stop that says something about the revision's health: a crash, a failed start, failed
+ * health checks. Scale-ins and the stops above are left out; an unknown code counts.
+ */
 export function isHealthStop(task: StoppedTaskView): boolean {
+  if (task.stopCode !== undefined && NOT_THE_REVISION.has(task.stopCode)) return false
   return !SCALE_IN.test(task.stoppedReason ?? '')
 }
 

@@ -262,6 +262,23 @@ export function checkTaskDefinitionSize(
 }
 
 /**
+ * The same check on a file as it was read, before any AWS call: only what would be sent counts
+ * (a `describe-task-definition` wrapper and read-only fields such as `registeredAt` are dropped
+ * when the request is built). The rendered request is checked again once images are set.
+ */
+export function checkTaskDefinitionFileSize(
+  value: unknown,
+  source: string,
+  subject: ConfigurationSubject
+): void {
+  const { definition, tags } = unwrap(value, source, subject)
+  const sent = Object.entries(definition).filter(
+    ([key]) => REGISTER_FIELDS.has(key) && key !== 'tags'
+  )
+  checkTaskDefinitionSize({ ...Object.fromEntries(sent), tags }, source, subject)
+}
+
+/**
  * Turn a task definition from a file or from DescribeTaskDefinition into a
  * RegisterTaskDefinition request with the given images, environment and tags.
  * Throws ConfigurationError for anything ECS would refuse or that cannot be what was meant.

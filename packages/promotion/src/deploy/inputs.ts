@@ -1,6 +1,6 @@
 import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
 import {
-  checkTaskDefinitionSize,
+  checkTaskDefinitionFileSize,
   parseTaskDefinitionArn,
   type DeployOptions,
   type TaskDefinitionSource
@@ -60,7 +60,7 @@ async function readTaskDefinition(
   const file = await inputs.structuredFile('task-definition', fileRoots(context))
   if (file === undefined) return { kind: 'current' }
   // ECS refuses a definition over 64 KiB with a bare 413: say so before any AWS call.
-  checkTaskDefinitionSize(file.value, `'${file.path}'`, { input: 'task-definition' })
+  checkTaskDefinitionFileSize(file.value, `'${file.path}'`, { input: 'task-definition' })
   return { kind: 'file', path: file.path, definition: file.value }
 }
 

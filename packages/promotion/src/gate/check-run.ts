@@ -1,4 +1,4 @@
-import { errorMessage, formatDuration, type Logger } from '@fargate-promote/common'
+import { errorMessage, escapeTableCell, formatDuration, type Logger } from '@fargate-promote/common'
 import {
   writeCheckRun,
   type CheckRunAnnotation,
@@ -48,15 +48,11 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
 }
 
-/** Untrusted text (AWS reasons, alarm texts) in a table cell: no HTML, no cell breaks. */
-function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ')
-}
+/**
+ * Untrusted text (check names, AWS reasons, alarm texts) in the summary: no HTML, no cell
+ * break, no line break of any kind (a lone CR ends a line in markdown too).
+ */
+const cell = escapeTableCell
 
 function failedCount(verdict: GateVerdict): number {
   return verdict.checks.filter(check => !check.ok).length
@@ -116,7 +112,7 @@ export function checkRunSummary(verdict: GateVerdict): string {
   if (images.length > 0) {
     lines.push('', '| Container | Image |', '|---|---|')
     for (const [container, image] of images)
-      lines.push(`| ${cell(container)} | \`${cell(image)}\` |`)
+      lines.push(`| ${cell(container)} | <code>${cell(image)}</code> |`)
   }
   if (verdict.nextSteps.length > 0) {
     lines.push('', '**Next steps**', '')

@@ -41,18 +41,28 @@ export interface FinalRecord {
 export class DeploymentRecorder {
   private record?: Promise<DeploymentRecord | undefined>
   private history?: Promise<DeploymentHistoryEntry[]>
+  private client?: Promise<GitHubClient>
 
   constructor(
     readonly target: RecordTarget,
     private readonly deps: RecorderDeps
   ) {}
 
+  /**
+   * One client for the whole record (made on first use): its throttling spaces this run's
+   * writes a second apart, which a client per request could not.
+   */
+  private github(): Promise<GitHubClient> {
+    this.client ??= this.deps.github()
+    return this.client
+  }
+
   /** The environment's newest deployments, read once. */
   deployments(limit: number): Promise<DeploymentHistoryEntry[]> {
     const { owner, repo, environment } = this.target
-    this.history ??= this.deps
-      .github()
-      .then(github => listDeploymentHistory({ owner, repo, environment, limit }, { github }))
+    this.history ??= this.github().then(github =>
+      listDeploymentHistory({ owner, repo, environment, limit }, { github })
+    )
     return this.history
   }
 
@@ -78,7 +88,7 @@ export class DeploymentRecorder {
           ...(target.logUrl !== undefined && { logUrl: target.logUrl }),
           ...(target.environmentUrl !== undefined && { environmentUrl: target.environmentUrl })
         },
-        { github: await deps.github() }
+        { github: await this.github() }
       )
       deps.log.info(
         `Recorded GitHub deployment ${created.id} for environment ${created.environment}.`
@@ -126,7 +136,7 @@ export class DeploymentRecorder {
           ...(target.logUrl !== undefined && { logUrl: target.logUrl }),
           ...(target.environmentUrl !== undefined && { environmentUrl: target.environmentUrl })
         },
-        { github: await deps.github() }
+        { github: await this.github() }
       )
       return true
     } catch (error) {
