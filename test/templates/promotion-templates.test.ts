@@ -1,4 +1,3 @@
-import * as YAML from 'yaml'
 /**
  * The promotion rules the workflow templates promise, checked on the files application teams copy:
  * production gets exactly what the staging gate approved, in the protected environment, and is
@@ -8,7 +7,7 @@ import * as YAML from 'yaml'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { parseChecksWith } from '@fargate-promote/health'
+import { parseChecks } from '@fargate-promote/health'
 import { parse } from 'yaml'
 
 const root = new URL('../..', import.meta.url).pathname
@@ -237,9 +236,9 @@ describe('all templates', () => {
 describe('example health checks', () => {
   test.each(['staging.yml', 'production.yml'])(
     'health/%s is valid health-verify checks with http, ecs-service, target-group and alarms',
-    file => {
+    async file => {
       const text = readFileSync(join(templates, 'health', file), 'utf8')
-      const checks = parseChecksWith(YAML, text, { source: file })
+      const checks = await parseChecks(text, { source: file })
       expect(new Set(checks.map(check => check.type))).toEqual(
         new Set(['http', 'ecs-service', 'target-group', 'cloudwatch-alarm'])
       )
