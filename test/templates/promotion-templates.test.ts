@@ -238,7 +238,7 @@ describe('example health checks', () => {
     'health/%s is valid health-verify checks with http, ecs-service, target-group and alarms',
     async file => {
       const text = readFileSync(join(templates, 'health', file), 'utf8')
-      const checks = await parseChecks(text, { source: file })
+      const checks = await parseChecks(text, { subject: { file } })
       expect(new Set(checks.map(check => check.type))).toEqual(
         new Set(['http', 'ecs-service', 'target-group', 'cloudwatch-alarm'])
       )

@@ -701,7 +701,7 @@ describe('health-verify', () => {
     [
       'expect-status out of range',
       { url: 'http://127.0.0.1/', 'expect-status': '700' },
-      /Input 'url' field 'expect-status': '700' is outside 100-599/
+      /Input 'expect-status': '700' is outside 100-599/
     ],
     [
       'an unparsable JSON path',

@@ -11,7 +11,6 @@ import {
   isConfigurationError,
   MemoryLogger,
   parseDuration,
-  requireDuration,
   realClock,
   silentLogger,
   systemClock
@@ -32,14 +31,6 @@ describe('parseDuration', () => {
 
   test.each(['30', '', '10 minutes', '5d', 'm', '-5s', '1h 30m'])('%p is refused', text => {
     expect(parseDuration(text)).toBeUndefined()
-  })
-
-  test('requireDuration names what was wrong and the accepted forms', () => {
-    expect(() => requireDuration("input 'timeout'", '30x')).toThrow(
-      "input 'timeout': '30x' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m."
-    )
-    expect(() => requireDuration('x', '30x')).toThrow(ConfigurationError)
-    expect(requireDuration('x', '2s')).toBe(2000)
   })
 })
 

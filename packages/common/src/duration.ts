@@ -1,5 +1,3 @@
-import { ConfigurationError } from './errors.js'
-
 const UNIT_MS: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -23,20 +21,6 @@ export function parseDuration(text: string): number | undefined {
     total += Number(match[1]) * (UNIT_MS[match[2] as string] as number)
   }
   return Math.round(total)
-}
-
-/**
- * Like parseDuration, but throws a ConfigurationError naming `what` (an input or a field)
- * and the accepted forms.
- */
-export function requireDuration(what: string, text: string): number {
-  const ms = parseDuration(text)
-  if (ms === undefined) {
-    throw new ConfigurationError(
-      `${what}: '${text}' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`
-    )
-  }
-  return ms
 }
 
 /** `1h 5m`, `2m 30s`, `45s`, `750ms`: the largest unit and the one below it, for people. */

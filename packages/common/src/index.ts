@@ -7,7 +7,7 @@ export {
   FakeClock
 } from './clock.js'
 export { type Logger, type LogLine, MemoryLogger, silentLogger } from './logger.js'
-export { parseDuration, requireDuration, formatDuration } from './duration.js'
+export { parseDuration, formatDuration } from './duration.js'
 export {
   ConfigurationError,
   isConfigurationError,

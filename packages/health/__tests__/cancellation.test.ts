@@ -37,7 +37,8 @@ const ecs = new ECSClient({ region: 'eu-west-1' })
 const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1' })
 const cloudwatch = new CloudWatchClient({ region: 'eu-west-1' })
 
-const checks = (yaml: string): CheckSpec[] => parseChecksWith(YAML, yaml, { source: 'test' })
+const checks = (yaml: string): CheckSpec[] =>
+  parseChecksWith(YAML, yaml, { subject: { input: 'checks' } })
 const SVC = '- name: svc\n  ecs-service: { cluster: prod, service: web }\n'
 const ALARMS = '- name: alarms\n  cloudwatch-alarm: { alarms: [web-5xx] }\n'
 const STABLE = 'deployment ecs-svc/1 COMPLETED with 2/2 tasks of (unknown task definition) running'

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import * as YAML from 'yaml'
 import { clientsNeeded, parseChecksWith } from '../src/index.js'
 
-const needs = (yaml: string) => clientsNeeded(parseChecksWith(YAML, yaml, { source: 'test' }))
+const needs = (yaml: string) =>
+  clientsNeeded(parseChecksWith(YAML, yaml, { subject: { input: 'checks' } }))
 
 describe('clientsNeeded', () => {
   it('needs no AWS client for HTTP checks', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as YAML from 'yaml'
-import { isConfigurationError } from '@fargate-promote/common'
+import { isConfigurationError, type ConfigurationError } from '@fargate-promote/common'
 import {
   httpShorthand,
   lookupJsonPath,
@@ -9,11 +9,11 @@ import {
   secretHeaderValues
 } from '../src/index.js'
 
-const source = 'input checks'
+const subject = { input: 'checks' }
 
 function errorOf(text: string): string {
   try {
-    parseChecksWith(YAML, text, { source })
+    parseChecksWith(YAML, text, { subject })
   } catch (error) {
     expect(isConfigurationError(error)).toBe(true)
     return (error as Error).message
@@ -62,7 +62,7 @@ describe('parseChecks', () => {
 - name: orders-default
   sqs-queue: { queue: https://sqs.eu-west-1.amazonaws.com/123456789012/orders }
 `,
-      { source }
+      { subject }
     )
     expect(checks).toEqual([
       {
@@ -146,7 +146,7 @@ describe('parseChecks', () => {
 - name: post
   http: { url: 'https://x.example/', method: PUT, body: 'a=1', expect-status: 204 }
 `,
-      { source }
+      { subject }
     )
     expect(tg).toMatchObject({ minHealthyPercent: 100 })
     expect(http).toMatchObject({
@@ -161,7 +161,7 @@ describe('parseChecks', () => {
     [
       'invalid YAML',
       '- name: a\n  http: {url: x\n',
-      ['input checks: invalid YAML at line 3, column 1: Flow map in block collection']
+      ["Input 'checks': invalid YAML at line 3, column 1: Flow map in block collection"]
     ],
     [
       'a duplicate key',
@@ -406,9 +406,22 @@ describe('parseChecks', () => {
     expect(message).not.toContain('hunter2')
   })
 
-  it('names a file source in messages', () => {
-    expect(() => parseChecksWith(YAML, '- name: a', { source: '.github/health.yml' })).toThrow(
-      ".github/health.yml: check 'a' has no type"
+  it('names the setting and the file in messages, as a subject a front end can relabel', () => {
+    const place = { input: 'checks', file: '.github/health.yml' }
+    let caught: unknown
+    try {
+      parseChecksWith(YAML, '- name: a', { subject: place })
+    } catch (error) {
+      caught = error
+    }
+    expect(isConfigurationError(caught)).toBe(true)
+    const error = caught as ConfigurationError
+    expect(error.message).toBe(
+      "Input 'checks' (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue."
+    )
+    expect(error.subject).toEqual(place)
+    expect(error.describe(input => `--${input}`)).toBe(
+      "--checks (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue."
     )
   })
 })
@@ -441,13 +454,13 @@ describe('httpShorthand', () => {
     expect(plain.bodyContains).toBeUndefined()
   })
 
-  it('names the input in errors', () => {
+  it('names the input each value came from in errors', () => {
     expect(() => httpShorthand({ url: 'file:///etc/passwd' })).toThrow(
-      "input url field 'url': 'file:///etc/passwd' uses 'file:'"
+      "Input 'url': 'file:///etc/passwd' uses 'file:'"
     )
-    expect(() =>
-      httpShorthand({ url: 'https://x', expectStatus: '200,abc', source: 'input expect-status' })
-    ).toThrow("input expect-status field 'expect-status': 'abc' is not a status code")
+    expect(() => httpShorthand({ url: 'https://x', expectStatus: '200,abc' })).toThrow(
+      "Input 'expect-status': 'abc' is not a status code"
+    )
   })
 })
 
@@ -463,7 +476,7 @@ describe('secretHeaderValues', () => {
 - name: s
   ecs-service: { cluster: c, service: s }
 `,
-      { source }
+      { subject }
     )
     expect(secretHeaderValues(checks)).toEqual(['Bearer t1', 'k2'])
   })

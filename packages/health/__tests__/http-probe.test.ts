@@ -21,7 +21,7 @@ import { delay, startServer, type TestServer } from './helpers/server.js'
 
 function httpCheck(fields: string): HttpCheckSpec {
   return parseChecksWith(YAML, `- name: web\n  http: { ${fields} }`, {
-    source: 'test'
+    subject: { input: 'checks' }
   })[0] as HttpCheckSpec
 }
 

@@ -49,7 +49,7 @@ describe('sampleLoad', () => {
 
   const spec = () =>
     parseChecksWith(YAML, `- name: api\n  http: { url: '${server.url}/' }`, {
-      source: 'test'
+      subject: { input: 'checks' }
     })[0] as HttpCheckSpec
 
   it('keeps at most `concurrency` requests in flight over keep-alive connections', async () => {

@@ -33,7 +33,8 @@ beforeEach(() => {
   cwMock.reset()
 })
 
-const checks = (yaml: string): CheckSpec[] => parseChecksWith(YAML, yaml, { source: 'test' })
+const checks = (yaml: string): CheckSpec[] =>
+  parseChecksWith(YAML, yaml, { subject: { input: 'checks' } })
 
 const SVC = '- name: svc\n  ecs-service: { cluster: prod, service: web }\n'
 const TG =

@@ -1,7 +1,7 @@
 import {
   ConfigurationError,
-  describeSubject,
   errorMessage,
+  type ConfigurationSubject,
   loadYaml,
   readSettingFile,
   type FileRoots
@@ -29,16 +29,16 @@ export interface ChecksSourceOptions {
 export async function loadChecks(
   options: ChecksSourceOptions
 ): Promise<{ checks: CheckSpec[]; source: string }> {
-  const what = describeSubject({ input: options.input })
+  const subject = { input: options.input }
   const value = options.text.trim()
   if (!CHECKS_FILE.test(value)) {
-    const source = what.charAt(0).toLowerCase() + what.slice(1)
-    return { checks: await parseChecks(options.text, { source: what }), source }
+    const source = `input '${options.input}'`
+    return { checks: await parseChecks(options.text, { subject }), source }
   }
-  const file = readSettingFile(value, options.roots, { input: options.input })
-  if (/\.json$/i.test(value)) await requireJson(file.text, value, what)
+  const file = readSettingFile(value, options.roots, subject)
+  if (/\.json$/i.test(value)) await requireJson(file.text, value, subject)
   return {
-    checks: await parseChecks(file.text, { source: `${what} file '${value}'` }),
+    checks: await parseChecks(file.text, { subject: { ...subject, file: value } }),
     source: `file ${value}`
   }
 }
@@ -48,7 +48,11 @@ export async function loadChecks(
  * message does not give a line and column on every Node version; the YAML parser (JSON is a
  * subset of YAML's flow syntax) finds the same spot.
  */
-async function requireJson(content: string, file: string, what: string): Promise<void> {
+async function requireJson(
+  content: string,
+  file: string,
+  subject: ConfigurationSubject
+): Promise<void> {
   try {
     JSON.parse(content)
   } catch (error) {
@@ -56,7 +60,8 @@ async function requireJson(content: string, file: string, what: string): Promise
     const at = parseDocument(content).errors[0]?.linePos?.[0]
     const position = at ? ` at line ${at.line}, column ${at.col}` : ''
     throw new ConfigurationError(
-      `${what}: '${file}' is not valid JSON${position}: ${errorMessage(error)}`
+      `'${file}' is not valid JSON${position}: ${errorMessage(error)}`,
+      subject
     )
   }
 }

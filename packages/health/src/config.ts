@@ -2,8 +2,9 @@ import {
   ConfigurationError,
   controlCharacterIn,
   loadYaml,
-  requireDuration,
-  withoutCredentials
+  parseDuration,
+  withoutCredentials,
+  type ConfigurationSubject
 } from '@fargate-promote/common'
 import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
 import { parseJsonPath } from './json-path.js'
@@ -19,8 +20,8 @@ import {
 } from './types.js'
 
 export interface ParseChecksOptions {
-  /** Where the text came from, for messages: `input checks` or a file path. */
-  source: string
+  /** Where the text came from: the setting (`checks`) and, for a file, its path. */
+  subject: ConfigurationSubject
 }
 
 const FIELDS: Record<CheckType, readonly string[]> = {
@@ -57,15 +58,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Reads one check's fields, naming the check and field in every error. */
+/** Where a field's problem is reported: the subject, and the words before the problem. */
+type FieldPlace = (field: string) => { subject: ConfigurationSubject; where: string }
+
+/** Reads one check's fields, naming the check and field (or the input) in every error. */
 class Fields {
   constructor(
-    private readonly where: string,
+    private readonly place: FieldPlace,
     private readonly values: Record<string, unknown>
   ) {}
 
   fail(field: string, problem: string): never {
-    throw new ConfigurationError(`${this.where} field '${field}': ${problem}`)
+    const { subject, where } = this.place(field)
+    throw new ConfigurationError(where === '' ? problem : `${where}: ${problem}`, subject)
   }
 
   has(field: string): boolean {
@@ -102,8 +107,14 @@ class Fields {
   duration(field: string): number | undefined {
     if (!this.has(field)) return undefined
     const value = this.values[field]
-    // A bare number is refused by requireDuration too: it would be a guess at the unit.
-    const ms = requireDuration(`${this.where} field '${field}'`, String(value))
+    // A bare number is refused too: it would be a guess at the unit.
+    const ms = parseDuration(String(value))
+    if (ms === undefined) {
+      this.fail(
+        field,
+        `${show(String(value))} is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`
+      )
+    }
     if (ms <= 0) this.fail(field, `${show(value)} must be longer than zero.`)
     return ms
   }
@@ -319,39 +330,49 @@ function parseTyped(name: string, type: CheckType, fields: Fields): CheckSpec {
   }
 }
 
-function parseCheck(source: string, item: unknown, index: number, names: Map<string, number>) {
-  const position = `${source}: check #${index + 1}`
+function parseCheck(
+  subject: ConfigurationSubject,
+  item: unknown,
+  index: number,
+  names: Map<string, number>
+) {
+  const position = `check #${index + 1}`
   if (!isPlainObject(item)) {
     throw new ConfigurationError(
-      `${position} is ${show(item)}, not a mapping. Write each check as '- name: …' followed by one type (${CHECK_TYPES.join(', ')}).`
+      `${position} is ${show(item)}, not a mapping. Write each check as '- name: …' followed by one type (${CHECK_TYPES.join(', ')}).`,
+      subject
     )
   }
   const name = item.name
   if (typeof name !== 'string' || name.trim() === '') {
     throw new ConfigurationError(
-      `${position} has no 'name'. Give every check a unique name, e.g. '- name: api'.`
+      `${position} has no 'name'. Give every check a unique name, e.g. '- name: api'.`,
+      subject
     )
   }
   const previous = names.get(name)
   if (previous !== undefined) {
     throw new ConfigurationError(
-      `${source}: check '${name}' is defined twice (#${previous} and #${index + 1}). Check names must be unique.`
+      `check '${name}' is defined twice (#${previous} and #${index + 1}). Check names must be unique.`,
+      subject
     )
   }
   names.set(name, index + 1)
-  const where = `${source}: check '${name}'`
+  const where = `check '${name}'`
   const keys = Object.keys(item).filter(key => key !== 'name')
   const unknown = keys.find(key => !(CHECK_TYPES as readonly string[]).includes(key))
   if (unknown !== undefined) {
     throw new ConfigurationError(
-      `${where}: unknown type '${unknown}'. Allowed types: ${CHECK_TYPES.join(', ')}.`
+      `${where}: unknown type '${unknown}'. Allowed types: ${CHECK_TYPES.join(', ')}.`,
+      subject
     )
   }
   if (keys.length !== 1) {
     const problem =
       keys.length === 0 ? 'has no type' : `has ${keys.length} types (${keys.join(', ')})`
     throw new ConfigurationError(
-      `${where} ${problem}. Give exactly one of: ${CHECK_TYPES.join(', ')}.`
+      `${where} ${problem}. Give exactly one of: ${CHECK_TYPES.join(', ')}.`,
+      subject
     )
   }
   const type = keys[0] as CheckType
@@ -359,16 +380,19 @@ function parseCheck(source: string, item: unknown, index: number, names: Map<str
   const typedWhere = `${where} (${type})`
   if (!isPlainObject(body)) {
     throw new ConfigurationError(
-      `${typedWhere}: expected a mapping of fields under '${type}:', got ${show(body)}. Allowed fields: ${FIELDS[type].join(', ')}.`
+      `${typedWhere}: expected a mapping of fields under '${type}:', got ${show(body)}. Allowed fields: ${FIELDS[type].join(', ')}.`,
+      subject
     )
   }
   const unknownField = Object.keys(body).find(key => !FIELDS[type].includes(key))
   if (unknownField !== undefined) {
     throw new ConfigurationError(
-      `${typedWhere}: unknown field '${unknownField}'. Allowed fields: ${FIELDS[type].join(', ')}.`
+      `${typedWhere}: unknown field '${unknownField}'. Allowed fields: ${FIELDS[type].join(', ')}.`,
+      subject
     )
   }
-  return parseTyped(name, type, new Fields(typedWhere, body))
+  const place: FieldPlace = field => ({ subject, where: `${typedWhere} field '${field}'` })
+  return parseTyped(name, type, new Fields(place, body))
 }
 
 /**
@@ -388,7 +412,7 @@ export function parseChecksWith(
   text: string,
   options: ParseChecksOptions
 ): CheckSpec[] {
-  const { source } = options
+  const { subject } = options
   const { isMap, isSeq, parseDocument } = yaml
   const document = parseDocument(text)
   const error = document.errors[0]
@@ -397,23 +421,24 @@ export function parseChecksWith(
     const position = at ? ` at line ${at.line}, column ${at.col}` : ''
     // The pretty message repeats the position and quotes the source; keep the first sentence.
     const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '')
-    throw new ConfigurationError(`${source}: invalid YAML${position}: ${message}`)
+    throw new ConfigurationError(`invalid YAML${position}: ${message}`, subject)
   }
   if (document.contents === null) {
-    throw new ConfigurationError(`${source}: no checks defined. Give a YAML list of checks.`)
+    throw new ConfigurationError('no checks defined. Give a YAML list of checks.', subject)
   }
   if (!isSeq(document.contents)) {
     const got = isMap(document.contents) ? 'a mapping' : 'a single value'
     throw new ConfigurationError(
-      `${source}: expected a YAML list of checks (each starting with '- name:'), got ${got}.`
+      `expected a YAML list of checks (each starting with '- name:'), got ${got}.`,
+      subject
     )
   }
   const items = document.toJS() as unknown[]
   if (items.length === 0) {
-    throw new ConfigurationError(`${source}: the list of checks is empty. Define at least one.`)
+    throw new ConfigurationError('the list of checks is empty. Define at least one.', subject)
   }
   const names = new Map<string, number>()
-  return items.map((item, index) => parseCheck(source, item, index, names))
+  return items.map((item, index) => parseCheck(subject, item, index, names))
 }
 
 export interface HttpShorthandOptions {
@@ -423,8 +448,6 @@ export interface HttpShorthandOptions {
   bodyContains?: string
   /** Default `http`. */
   name?: string
-  /** Default `input url`. */
-  source?: string
 }
 
 /** The one-URL form of an http check, for actions that take a `url` input. */
@@ -437,7 +460,8 @@ export function httpShorthand(options: HttpShorthandOptions): HttpCheckSpec {
   if (options.bodyContains !== undefined && options.bodyContains !== '') {
     fields['body-contains'] = options.bodyContains
   }
-  return parseHttp(name, new Fields(options.source ?? 'input url', fields))
+  // Each field is a setting of its own (`url`, `expect-status`, `body-contains`): name that one.
+  return parseHttp(name, new Fields(field => ({ subject: { input: field }, where: '' }), fields))
 }
 
 /** Every header value of every http check, so the adapter can mask them all. */

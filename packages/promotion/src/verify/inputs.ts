@@ -66,7 +66,6 @@ async function readChecks(
   }
   const check = httpShorthand({
     url,
-    source: "Input 'url'",
     ...(expectStatus !== undefined && { expectStatus }),
     ...(bodyContains !== undefined && { bodyContains })
   })
