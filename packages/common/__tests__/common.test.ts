@@ -255,7 +255,13 @@ describe('withoutCredentials', () => {
   it.each([
     ['https://user:pw@host/x?y=1', 'https://***@host/x?y=1'],
     ['https://user:p/w@host/x', 'https://***@host/x'],
-    ['https://host/x?mail=a@b.example', 'https://host/x?mail=a@b.example'],
+    ['https://host/x?mail=a@b.example', 'https://***@b.example'],
+    ['https://svc:hun#ter2@host/health', 'https://***@host/health'],
+    ['https://svc:hun?ter2@host/health', 'https://***@host/health'],
+    ['https:svc:hunter2@host:99999/health', 'https:***@host:99999/health'],
+    [' https://u:pw@h:99999/', ' https://***@h:99999/'],
+    ['svc:hunter2@host', 'svc:***@host'],
+    ['@host', '***@host'],
     ['https://host/health', 'https://host/health'],
     ['host/x', 'host/x'],
     ['postgres://a@db/app', 'postgres://***@db/app']

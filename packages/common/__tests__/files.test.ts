@@ -83,9 +83,27 @@ describe('setting files stay inside the workspace or the runner temp directory',
   })
 
   it('refuses a named pipe without waiting for a writer', () => {
-    // A blocking open would wait here for ever (it is synchronous): the step would hang.
     execFileSync('mkfifo', [join(workspace(), 'pipe.json')])
-    expect(refusal(() => readSettingFile('pipe.json', roots(), subject))).toBe(
+    // A blocking open would wait for a writer for ever, synchronously, where no test timeout
+    // can stop it: the read runs in a child process that is killed after 20 s instead.
+    const source = new URL('../src/settings/files.ts', import.meta.url).pathname
+    const script = `
+      const { readSettingFile } = await import(${JSON.stringify(source)})
+      try {
+        readSettingFile('pipe.json', ${JSON.stringify(roots())}, { input: 'task-definition' })
+        console.log('read')
+      } catch (error) {
+        console.log(error.message)
+      }`
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        timeout: 20_000,
+        encoding: 'utf8'
+      }
+    )
+    expect(output.trim()).toBe(
       "Input 'task-definition': cannot read 'pipe.json': it is not a regular file (a named pipe, a socket or a device)."
     )
   })

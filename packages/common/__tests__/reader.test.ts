@@ -379,13 +379,14 @@ describe('url', () => {
   it.each([
     ['https://svc:hunter2@host:99999/health', "'https://***@host:99999/health' is not a valid URL"],
     ['ftp://svc:hunter2@files.example/x', "'ftp://***@files.example/x' uses 'ftp:'"],
-    ['https://svc:hun/ter2@host:99999/', "'https://***@host:99999/' is not a valid URL"]
+    ['https://svc:hun/ter2@host:99999/', "'https://***@host:99999/' is not a valid URL"],
+    ['https://svc:hun#ter2@host/health', "'https://***@host/health' is not a valid URL"],
+    ['ftp:svc:hunter2@files.example/x', "'ftp:***@files.example/x' uses 'ftp:'"]
   ])('never shows the user and password of %p in its error', (text, shown) => {
     setInput('url', text)
     const message = configurationError(() => inputs().url('url')).message
     expect(message).toContain(shown)
-    expect(message).not.toContain('hunter2')
-    expect(message).not.toContain('hun/ter2')
+    expect(message).not.toMatch(/hun.?ter2/)
   })
 })
 

@@ -24,7 +24,14 @@ export function escapeMultiline(text: string): string {
   return escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>')
 }
 
-/** Safe in an HTML table cell and in a markdown table cell: `|` would end a markdown cell. */
+/**
+ * Safe in an HTML table cell and in a markdown table cell or list item: `|` would end a
+ * markdown cell, and `[` `]` could make a link of text such as `[Approve](https://…)` from an
+ * HTTP body. Numeric entities render as the character itself in both.
+ */
 export function escapeTableCell(text: string): string {
-  return escapeMultiline(text).replace(/\|/g, '&#124;')
+  return escapeMultiline(text)
+    .replace(/\|/g, '&#124;')
+    .replace(/\[/g, '&#91;')
+    .replace(/\]/g, '&#93;')
 }

@@ -20,17 +20,14 @@ export function controlCharacterIn(text: string): string | undefined {
 }
 
 /**
- * A URL as an error message may show it: whatever stands between `scheme://` and the last `@`
- * before any query or fragment (a user and password, which may themselves hold `/` or `:`) is
- * shown as `***`. It runs before masking can know the password, and on text that may not even
- * parse as a URL, so it errs towards hiding: a path with `@` in it loses its host in the message.
+ * A URL as an error message may show it: everything between its scheme (`https:`, with or
+ * without `//`) and the last `@` is shown as `***`, since a user and password may hold `/`, `?`,
+ * `#` or `:`. It runs before masking can know the password, and on text that may not parse as a
+ * URL, so it errs towards hiding: an `@` in a path or query hides the host in the message too.
  */
 export function withoutCredentials(text: string): string {
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0]
-  if (scheme === undefined) return text
-  const rest = text.slice(scheme.length)
-  const authorityEnd = rest.search(/[?#\s]/)
-  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd)
-  const at = authority.lastIndexOf('@')
-  return at === -1 ? text : `${scheme}***${rest.slice(at)}`
+  const at = text.lastIndexOf('@')
+  if (at === -1) return text
+  const scheme = /^\s*[a-z][a-z0-9+.-]*:[\\/]*/i.exec(text)?.[0] ?? ''
+  return `${scheme}***${text.slice(at)}`
 }

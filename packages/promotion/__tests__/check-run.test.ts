@@ -164,7 +164,7 @@ describe('writeGateCheckRun', () => {
       kind: 'health',
       ok: false,
       blocking: true,
-      detail: 'line one\rline two\n\n# heading'
+      detail: 'line one\rline two\n\n# heading [Approve](https://evil.example)'
     }
     await writeGateCheckRun(
       {
@@ -179,7 +179,7 @@ describe('writeGateCheckRun', () => {
     const lines = summary.split(/\r\n|\r|\n/)
     const rows = lines.filter(line => line.startsWith('| ') && !line.startsWith('| Check'))
     expect(rows).toEqual([
-      '| x<br>&#124; forged &#124; ✅ pass &#124; ok | ❌ fail | line one<br>line two<br><br># heading |',
+      '| x<br>&#124; forged &#124; ✅ pass &#124; ok | ❌ fail | line one<br>line two<br><br># heading &#91;Approve&#93;(https://evil.example) |',
       '| Container | Image |',
       '| web | <code>repo/web:`x` &#124; y</code> |'
     ])

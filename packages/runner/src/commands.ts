@@ -6,7 +6,13 @@
  * .NET's ReadLine splits them: at \n, \r and \r\n.
  */
 
-/** Not whitespace to .NET's TrimStart, and invisible: the text reads as it was written. */
+/**
+ * Not whitespace to .NET's TrimStart, and invisible: the text reads as it was written. The
+ * runner's StartsWith("::") and IndexOf("##[") compare with culture rules that ignore U+200B,
+ * so a marked line may still be taken for a command; but the runner reads the command name
+ * from a fixed offset (after the 2 or 3 characters it expected), where it then finds ':' or
+ * '[', which names no command, and the line is printed as text. Keep this character in front.
+ */
 const ZERO_WIDTH_SPACE = '\u200b'
 
 /**
