@@ -1,6 +1,14 @@
 import type { RequestContext } from '../contract.js'
-import { invalid, optionalString, readTags, stringList, type Input } from './input.js'
+import {
+  invalid,
+  optionalInteger,
+  optionalString,
+  readTags,
+  stringList,
+  type Input
+} from './input.js'
 import type { ClusterRec } from './model.js'
+import { paginate } from './pagination.js'
 import { clusterArnFor, now, type EcsStore } from './store.js'
 
 const CLUSTER_NAME = /^[a-zA-Z0-9_-]{1,255}$/
@@ -57,4 +65,15 @@ export function describeClusters(store: EcsStore, ctx: RequestContext, input: In
     else clusters.push(clusterView(store, cluster, withTags))
   }
   return { clusters, failures }
+}
+
+/**
+ * The caller's region's clusters, oldest first, `maxResults` 1-100 (default 100) per page, as
+ * ECS documents ListClusters.
+ */
+export function listClusters(store: EcsStore, ctx: RequestContext, input: Input): unknown {
+  const maxResults = optionalInteger(input, 'maxResults', 1, 100) ?? 100
+  const clusters = [...store.clusters.values()].filter(c => c.region === ctx.region)
+  const { page, nextToken } = paginate(clusters, optionalString(input, 'nextToken'), maxResults)
+  return { clusterArns: page.map(c => c.arn), nextToken }
 }

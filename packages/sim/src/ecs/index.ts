@@ -1,6 +1,7 @@
 import { AwsError, type EcsDeps, type EcsModule, type RequestContext } from '../contract.js'
-import { createCluster, describeClusters } from './clusters.js'
+import { createCluster, describeClusters, listClusters } from './clusters.js'
 import type { Input } from './input.js'
+import { listServices } from './list-services.js'
 import { reconcileService } from './scheduler.js'
 import {
   listServiceDeployments,
@@ -29,6 +30,7 @@ type Operation = (store: EcsStore, ctx: RequestContext, input: Input) => unknown
 const OPERATIONS: Record<string, { run: Operation; mutating: boolean }> = {
   CreateCluster: { run: createCluster, mutating: true },
   DescribeClusters: { run: describeClusters, mutating: false },
+  ListClusters: { run: listClusters, mutating: false },
   RegisterTaskDefinition: { run: registerTaskDefinition, mutating: true },
   DescribeTaskDefinition: { run: (s, _c, i) => describeTaskDefinition(s, i), mutating: false },
   ListTaskDefinitions: { run: (s, _c, i) => listTaskDefinitions(s, i), mutating: false },
@@ -36,6 +38,7 @@ const OPERATIONS: Record<string, { run: Operation; mutating: boolean }> = {
   CreateService: { run: createService, mutating: true },
   UpdateService: { run: updateService, mutating: true },
   DescribeServices: { run: describeServices, mutating: false },
+  ListServices: { run: listServices, mutating: false },
   DeleteService: { run: deleteService, mutating: true },
   ListTasks: { run: listTasks, mutating: false },
   DescribeTasks: { run: describeTasks, mutating: false },
