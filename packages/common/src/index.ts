@@ -60,3 +60,15 @@ export {
 } from './settings/files.js'
 export { isSecretName } from './settings/secret-names.js'
 export { loadYaml } from './settings/yaml.js'
+export {
+  parsePositionedYaml,
+  formatFieldPath,
+  type PositionedText,
+  type FieldPath
+} from './settings/yaml-positions.js'
+export {
+  checkAgainstSchema,
+  SettingsFileError,
+  isSettingsFileError,
+  type SchemaProblem
+} from './settings/schema-check.js'

@@ -115,3 +115,21 @@ export {
   type ClientsOf
 } from './clients.js'
 export { fileRoots, readServices, MAX_SERVICES } from './inputs/common.js'
+
+// The application config file (.github/fargate-promote.yml)
+export {
+  ConfigSchema,
+  EnvironmentSchema,
+  configJsonSchema,
+  type PromotionConfig,
+  type EnvironmentConfig,
+  type ProtectionConfig
+} from './config/schema.js'
+export {
+  DEFAULT_CONFIG_PATH,
+  parseConfigText,
+  readConfigFile,
+  environmentOf,
+  type LoadedConfig,
+  type ReadConfigOptions
+} from './config/load.js'

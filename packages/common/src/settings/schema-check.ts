@@ -1,0 +1,88 @@
+import type { z } from 'zod'
+import { ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import { formatFieldPath, type PositionedText } from './yaml-positions.js'
+
+/** One problem in a settings file, where an editor would show it. */
+export interface SchemaProblem {
+  file: string
+  line: number
+  column: number
+  /** `environments.production.protection.wait-timer`; '' for the whole file. */
+  field: string
+  message: string
+}
+
+/**
+ * Every problem of a settings file at once (fixing them one run at a time is slow); the
+ * message lists them all, the subject names the first.
+ */
+export class SettingsFileError extends ConfigurationError {
+  readonly problems: readonly SchemaProblem[]
+
+  constructor(problems: readonly SchemaProblem[], subject: ConfigurationSubject) {
+    const [first] = problems
+    const lines = problems.map(p => `line ${p.line}${p.field ? `, ${p.field}` : ''}: ${p.message}`)
+    const problem =
+      problems.length === 1 && first
+        ? `${first.message}`
+        : `${problems.length} problems:\n${lines.map(line => `  ${line}`).join('\n')}`
+    super(
+      problem,
+      problems.length === 1 && first
+        ? { ...subject, line: first.line, field: first.field || undefined }
+        : subject
+    )
+    this.name = 'SettingsFileError'
+    this.problems = problems
+  }
+}
+
+export function isSettingsFileError(error: unknown): error is SettingsFileError {
+  return error instanceof SettingsFileError
+}
+
+/** zod says "expected object, received undefined" for a missing key; a person says this. */
+const errorMap: z.core.$ZodErrorMap = issue =>
+  issue.code === 'invalid_type' && issue.input === undefined
+    ? 'required, and missing here.'
+    : undefined
+
+function describe(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
+function problemsOf(
+  issues: readonly z.core.$ZodIssue[],
+  positioned: PositionedText,
+  file: string
+): SchemaProblem[] {
+  const problems = issues.flatMap((issue): SchemaProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(key => {
+        const path = [...issue.path, key]
+        const { line, column } = positioned.locate(path, true)
+        const message = `unknown key '${key}'. Check its spelling against the schema.`
+        return { file, line, column, field: formatFieldPath(path), message }
+      })
+    }
+    const { line, column } = positioned.locate(issue.path)
+    return [
+      { file, line, column, field: formatFieldPath(issue.path), message: describe(issue.message) }
+    ]
+  })
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column)
+}
+
+/**
+ * The schema's output for a positioned text, or a SettingsFileError with the file, line and
+ * field of every problem. `schema` is passed in, so this module never loads zod itself.
+ */
+export function checkAgainstSchema<Schema extends z.ZodType>(
+  schema: Schema,
+  positioned: PositionedText,
+  subject: ConfigurationSubject & { file: string }
+): z.output<Schema> {
+  const result = schema.safeParse(positioned.data, { error: errorMap })
+  if (result.success) return result.data
+  throw new SettingsFileError(problemsOf(result.error.issues, positioned, subject.file), subject)
+}

@@ -1,0 +1,157 @@
+import { parseDuration } from '@fargate-promote/common'
+import { z } from 'zod'
+
+/*
+ * `.github/fargate-promote.yml`: one file per application with every environment's settings.
+ * The same schema types the file, validates it (file, line and field in every error) and is
+ * published as JSON Schema so editors complete and check it. Keys are kebab-case like the
+ * actions' inputs, so a setting has one name everywhere.
+ */
+
+const MAX_WAIT_TIMER_MINUTES = 43_200
+const MAX_REVIEWERS = 6
+const MAX_SERVICES = 10
+const DAY_MS = 86_400_000
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty.')
+
+/** `30m`, `24h`, `1h30m`: the duration form the actions' inputs take. */
+const duration = (what: string, max: number) =>
+  z
+    .string()
+    .refine(text => parseDuration(text) !== undefined, {
+      message: `not a duration. Write a number with a unit: 90s, 30m, 24h or 1h30m (${what}).`
+    })
+    .refine(text => (parseDuration(text) ?? 0) <= max, {
+      message: `${what} is at most ${max / 3_600_000} hours.`
+    })
+    .describe(`${what}: a number with a unit, such as 30m, 24h or 1h30m.`)
+
+const name = (what: string) =>
+  nonEmpty
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, `must be ${what}: letters, digits, '-' and '_'.`)
+    .describe(what)
+
+const Service = z
+  .strictObject({
+    name: name('the ECS service name'),
+    containers: z
+      .array(name('a container name'))
+      .min(1)
+      .max(10)
+      .describe('Containers of the service that receive the built image.')
+  })
+  .meta({ id: 'Service' })
+
+const githubLogin = nonEmpty.regex(
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/,
+  'must be a GitHub login (letters, digits and hyphens).'
+)
+const teamSlug = nonEmpty.regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  'must be org/team-slug, for example my-org/platform.'
+)
+
+const Protection = z
+  .strictObject({
+    reviewers: z
+      .strictObject({
+        users: z.array(githubLogin).default([]).describe('GitHub logins that may approve.'),
+        teams: z.array(teamSlug).default([]).describe('Teams (org/slug) whose members may approve.')
+      })
+      .prefault({})
+      .refine(r => r.users.length + r.teams.length <= MAX_REVIEWERS, {
+        message: `GitHub allows at most ${MAX_REVIEWERS} reviewers (users and teams together).`
+      }),
+    'wait-timer': z
+      .int('must be a whole number of minutes.')
+      .min(0, 'must be 0 or more minutes.')
+      .max(
+        MAX_WAIT_TIMER_MINUTES,
+        `is at most ${MAX_WAIT_TIMER_MINUTES} minutes (30 days), GitHub's limit.`
+      )
+      .default(0)
+      .describe('Minutes to wait after approval before the job runs (0-43200).'),
+    'prevent-self-review': z
+      .boolean()
+      .default(false)
+      .describe('The person who triggered the run may not approve it.'),
+    branches: z
+      .array(nonEmpty)
+      .optional()
+      .describe(
+        'Branch name patterns allowed to deploy (for example main, release/*). Leave out for all.'
+      ),
+    tags: z
+      .array(nonEmpty)
+      .optional()
+      .describe('Tag name patterns allowed to deploy (for example v*).')
+  })
+  .meta({ id: 'Protection' })
+
+const Tests = z
+  .strictObject({
+    integration: nonEmpty
+      .optional()
+      .describe('Command run against the deployed environment (its URL in FARGATE_PROMOTE_URL).'),
+    performance: nonEmpty.optional().describe('Command of the performance check.')
+  })
+  .meta({ id: 'Tests' })
+
+/** Checks in the health-verify format, inline, or the path of a checks file in the repository. */
+const Checks = z
+  .union([nonEmpty, z.array(z.record(z.string(), z.unknown())).min(1)])
+  .describe('Health checks in the health-verify format: a list, or the path of a .yml file.')
+
+export const EnvironmentSchema = z
+  .strictObject({
+    region: nonEmpty
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1.')
+      .describe('AWS region of the cluster.'),
+    role: nonEmpty
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN.')
+      .optional()
+      .describe('IAM role assumed through OIDC for this environment.'),
+    cluster: name('the ECS cluster name'),
+    services: z.array(Service).min(1).max(MAX_SERVICES),
+    'desired-count': z
+      .int('must be a whole number of tasks.')
+      .min(0, 'must be 0 or more tasks.')
+      .max(1000, 'is at most 1000 tasks per service.')
+      .optional()
+      .describe('Tasks per service.'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('URL of the environment.'),
+    alarms: z
+      .array(nonEmpty)
+      .default([])
+      .describe('CloudWatch alarms attached as ECS deployment alarms (rollback when they fire).'),
+    checks: Checks.optional(),
+    soak: duration('soak time on this environment before promotion', 7 * DAY_MS).optional(),
+    monitor: duration('monitoring after a deployment', 7 * DAY_MS).optional(),
+    tests: Tests.optional(),
+    protection: Protection.prefault({})
+  })
+  .meta({ id: 'Environment' })
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1).describe('Version of this file format: 1.'),
+  application: name('the application name').optional(),
+  environments: z
+    .record(name('an environment name'), EnvironmentSchema)
+    .refine(environments => Object.keys(environments).length > 0, {
+      message: 'lists no environment. Add one, for example dev.'
+    })
+})
+
+export type PromotionConfig = z.output<typeof ConfigSchema>
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>
+export type ProtectionConfig = EnvironmentConfig['protection']
+
+/** The schema an editor loads (draft-07: what yaml-language-server reads). */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ConfigSchema, { target: 'draft-07', io: 'input' })
+}
