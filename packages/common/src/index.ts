@@ -28,6 +28,7 @@ export type { RunContext } from './run-context.js'
 export {
   InputReader,
   recordSource,
+  layeredSource,
   type InputSource,
   type IntegerOptions,
   type DurationOptions,

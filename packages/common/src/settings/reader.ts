@@ -19,6 +19,30 @@ import { readStructuredFile } from './structured.js'
  */
 export interface InputSource {
   raw(name: string): string
+  /** What an error about the setting names; default `{ input: name }`. */
+  subject?(name: string): ConfigurationSubject
+}
+
+/**
+ * `primary`'s values, and `fallback`'s for settings `primary` leaves empty. Settings that go
+ * together (`service`/`services`, `image`/`container`/`images`) are taken from one source:
+ * when `primary` gives any of a group, `fallback` gives none of it.
+ */
+export function layeredSource(
+  primary: InputSource,
+  fallback: InputSource,
+  groups: readonly (readonly string[])[] = []
+): InputSource {
+  const given = (name: string) => primary.raw(name).trim() !== ''
+  const fromFallback = (name: string) =>
+    !given(name) && !groups.some(group => group.includes(name) && group.some(given))
+  return {
+    raw: name => (fromFallback(name) ? fallback.raw(name) : primary.raw(name)),
+    subject: name =>
+      (fromFallback(name) && fallback.raw(name).trim() !== '' ? fallback : primary).subject?.(
+        name
+      ) ?? { input: name }
+  }
 }
 
 /** A source from a plain record, for the CLI and for tests. */
@@ -52,10 +76,6 @@ export interface PollingOptions {
   maxTimeout?: number
 }
 
-function input(name: string): ConfigurationSubject {
-  return { input: name }
-}
-
 /**
  * Typed, strict reading of settings. Every method either returns a valid value or throws a
  * ConfigurationError naming the setting, the value and the expected form. An empty value
@@ -64,6 +84,16 @@ function input(name: string): ConfigurationSubject {
  */
 export class InputReader {
   constructor(private readonly source: InputSource) {}
+
+  /** The source read from, to layer another under it (see layeredSource). */
+  get settings(): InputSource {
+    return this.source
+  }
+
+  /** What an error about the setting names: the input, or the file, line and field it came from. */
+  subjectOf(name: string): ConfigurationSubject {
+    return this.source.subject?.(name) ?? { input: name }
+  }
 
   /** The trimmed value, or undefined when the setting is empty. */
   optional(name: string): string | undefined {
@@ -79,44 +109,44 @@ export class InputReader {
   }
 
   notGiven(name: string, expected: string): ConfigurationError {
-    return new ConfigurationError(`not given. Give ${expected}.`, input(name))
+    return new ConfigurationError(`not given. Give ${expected}.`, this.subjectOf(name))
   }
 
   /** true/True/TRUE/false/False/FALSE; empty gives the default; yes, 1, on are errors. */
   boolean(name: string, defaultValue: boolean): boolean {
     const value = this.optional(name)
-    return value === undefined ? defaultValue : parseBooleanText(value, input(name))
+    return value === undefined ? defaultValue : parseBooleanText(value, this.subjectOf(name))
   }
 
   integer(name: string, options: IntegerOptions): number {
     const value = this.optional(name)
     const range = { min: options.min, max: options.max }
-    if (value !== undefined) return parseIntegerText(value, input(name), range)
+    if (value !== undefined) return parseIntegerText(value, this.subjectOf(name), range)
     if (options.defaultValue !== undefined) return options.defaultValue
     throw this.notGiven(name, `a whole number from ${options.min} to ${options.max}`)
   }
 
   optionalInteger(name: string, range: { min: number; max: number }): number | undefined {
     const value = this.optional(name)
-    return value === undefined ? undefined : parseIntegerText(value, input(name), range)
+    return value === undefined ? undefined : parseIntegerText(value, this.subjectOf(name), range)
   }
 
   /** A duration such as `90s`, `10m`, `1h30m`, in milliseconds. */
   duration(name: string, options: DurationOptions = {}): number {
     const value = this.optional(name) ?? options.defaultValue
     if (value === undefined) throw this.notGiven(name, 'a duration such as 90s, 10m or 1h30m')
-    return parseDurationText(value, input(name), { min: options.min, max: options.max })
+    return parseDurationText(value, this.subjectOf(name), { min: options.min, max: options.max })
   }
 
   optionalDuration(name: string, range: { min?: number; max?: number }): number | undefined {
     const value = this.optional(name)
-    return value === undefined ? undefined : parseDurationText(value, input(name), range)
+    return value === undefined ? undefined : parseDurationText(value, this.subjectOf(name), range)
   }
 
   /** One of `choices`, compared exactly; empty gives the default, or is an error without one. */
   choice<T extends string>(name: string, choices: readonly T[], defaultValue?: T): T {
     const value = this.optional(name)
-    if (value !== undefined) return parseChoiceText(value, input(name), choices)
+    if (value !== undefined) return parseChoiceText(value, this.subjectOf(name), choices)
     if (defaultValue !== undefined) return defaultValue
     throw this.notGiven(name, `one of ${choices.map(choice => `'${choice}'`).join(', ')}`)
   }
@@ -131,7 +161,7 @@ export class InputReader {
    * in errors match what the user wrote.
    */
   keyValues(name: string, options: KeyValueOptions = {}): Map<string, string> {
-    return parseKeyValueLines(this.source.raw(name), input(name), options)
+    return parseKeyValueLines(this.source.raw(name), this.subjectOf(name), options)
   }
 
   /**
@@ -145,7 +175,7 @@ export class InputReader {
     if (control !== undefined) {
       throw new ConfigurationError(
         `the URL contains ${control}. Give the URL on one line, without control characters.`,
-        input(name)
+        this.subjectOf(name)
       )
     }
     let url: URL
@@ -156,13 +186,13 @@ export class InputReader {
     } catch {
       throw new ConfigurationError(
         `'${shown}' is not a valid URL. Write it in full: https://host/path.`,
-        input(name)
+        this.subjectOf(name)
       )
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConfigurationError(
         `'${shown}' uses '${url.protocol}'; only http and https URLs are accepted.`,
-        input(name)
+        this.subjectOf(name)
       )
     }
     return value
@@ -171,7 +201,9 @@ export class InputReader {
   /** The file the setting names, read safely (see readSettingFile); undefined when empty. */
   file(name: string, roots: FileRoots, maxBytes?: number): SettingFile | undefined {
     const path = this.optional(name)
-    return path === undefined ? undefined : readSettingFile(path, roots, input(name), maxBytes)
+    return path === undefined
+      ? undefined
+      : readSettingFile(path, roots, this.subjectOf(name), maxBytes)
   }
 
   /** The parsed .json/.yaml/.yml file the setting names; undefined when empty. */
@@ -182,7 +214,7 @@ export class InputReader {
   ): Promise<{ path: string; value: unknown } | undefined> {
     const path = this.optional(name)
     if (path === undefined) return undefined
-    const subject = input(name)
+    const subject = this.subjectOf(name)
     return { path, value: await readStructuredFile(path, { roots, subject, maxBytes }) }
   }
 
@@ -204,7 +236,7 @@ export class InputReader {
     if (intervalMs > timeoutMs) {
       throw new ConfigurationError(
         `${formatDuration(intervalMs)} is longer than '${options.timeout}' (${formatDuration(timeoutMs)}). Poll more often than the deadline.`,
-        input(options.interval)
+        this.subjectOf(options.interval)
       )
     }
     return { timeoutMs, intervalMs }

@@ -8,10 +8,10 @@ import {
   type FileRoots,
   type PositionedText
 } from '@fargate-promote/common'
+import { DEFAULT_CONFIG_PATH } from './paths.js'
 import { ConfigSchema, type EnvironmentConfig, type PromotionConfig } from './schema.js'
 
-/** Where application repositories keep the file; the actions and the CLI read it from here. */
-export const DEFAULT_CONFIG_PATH = '.github/fargate-promote.yml'
+export { DEFAULT_CONFIG_PATH }
 
 /** The config as read: its settings, the path as the user wrote it, and where each field is. */
 export interface LoadedConfig {

@@ -18,7 +18,7 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty.')
 /** `30m`, `24h`, `1h30m`: the duration form the actions' inputs take. */
 const duration = (what: string, max: number) =>
   z
-    .string()
+    .string(`not a duration. Write a number with a unit: 90s, 30m, 24h or 1h30m (${what}).`)
     .refine(text => parseDuration(text) !== undefined, {
       message: `not a duration. Write a number with a unit: 90s, 30m, 24h or 1h30m (${what}).`
     })

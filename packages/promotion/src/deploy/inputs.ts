@@ -6,6 +6,7 @@ import {
   type TaskDefinitionSource
 } from '@fargate-promote/ecs'
 import type { RecordTarget } from '../github/recorder.js'
+import { withEnvironmentConfig } from '../config/inputs.js'
 import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
 
 /** Where deploy-fargate records the GitHub deployment: an environment of a repository. */
@@ -80,19 +81,24 @@ function readImages(inputs: InputReader): Record<string, string> {
     images[container] = image
   }
   const image = inputs.optional('image')
-  const container = inputs.optional('container')
-  if (image === undefined && container === undefined) return images
-  if (image === undefined || container === undefined) {
+  const containers = inputs.list('container')
+  if (image === undefined && containers.length === 0) return images
+  if (image === undefined || containers.length === 0) {
     const [given, missing] = image === undefined ? ['container', 'image'] : ['image', 'container']
-    throw new ConfigurationError(`needs '${missing}' too: the two go together.`, { input: given })
-  }
-  if (images[container] !== undefined) {
     throw new ConfigurationError(
-      `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
-      { input: 'image' }
+      `needs '${missing}' too: the two go together.`,
+      inputs.subjectOf(given)
     )
   }
-  images[container] = image
+  for (const container of containers) {
+    if (images[container] !== undefined) {
+      throw new ConfigurationError(
+        `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
+        inputs.subjectOf('image')
+      )
+    }
+    images[container] = image
+  }
   return images
 }
 
@@ -169,9 +175,10 @@ function readWaitForTargetHealth(inputs: InputReader): boolean | 'auto' {
 
 /** deploy-fargate's settings, from an action's inputs or any other InputReader. */
 export async function readDeployInputs(
-  inputs: InputReader,
+  given: InputReader,
   context: RunContext
 ): Promise<DeployInputs> {
+  const inputs = await withEnvironmentConfig(given, { action: 'deploy', context })
   const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
   const services = readServices(inputs, 'the ECS service to deploy')
   const polling = inputs.polling({

@@ -1,4 +1,5 @@
 import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import { withEnvironmentConfig } from '../config/inputs.js'
 import { parseImageReference } from '@fargate-promote/ecs'
 import { loadChecks } from '@fargate-promote/health'
 import { parseRepository, type RepositoryRef } from '../github/client.js'
@@ -146,10 +147,8 @@ function checkRunTarget(repository: RepositoryRef, context: RunContext): GateChe
 }
 
 /** staging-gate's settings, from an action's inputs or any other InputReader. */
-export async function readGateInputs(
-  inputs: InputReader,
-  context: RunContext
-): Promise<GateInputs> {
+export async function readGateInputs(given: InputReader, context: RunContext): Promise<GateInputs> {
+  const inputs = await withEnvironmentConfig(given, { action: 'gate', context })
   const cluster = inputs.required('cluster', 'the staging ECS cluster name or ARN')
   const services = readServices(inputs, 'the staging service that must run the candidate')
   const { candidate, candidateSource } = readCandidate(inputs, context)

@@ -28,7 +28,7 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
   if (single !== undefined && several.length > 0) {
     throw new ConfigurationError(
       "was given together with 'services'. Use 'service' for one service or 'services' for several, not both.",
-      { input: 'service' }
+      inputs.subjectOf('service')
     )
   }
   const services = single !== undefined ? [single] : several
@@ -36,14 +36,15 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
   if (services.length > MAX_SERVICES) {
     throw new ConfigurationError(
       `lists ${services.length} services; at most ${MAX_SERVICES} go together (one DescribeServices call). Split them over several steps.`,
-      { input: 'services' }
+      inputs.subjectOf('services')
     )
   }
   const duplicate = services.find((name, index) => services.indexOf(name) !== index)
   if (duplicate !== undefined) {
-    throw new ConfigurationError(`lists '${duplicate}' twice. List each service once.`, {
-      input: 'services'
-    })
+    throw new ConfigurationError(
+      `lists '${duplicate}' twice. List each service once.`,
+      inputs.subjectOf('services')
+    )
   }
   return services
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import { withEnvironmentConfig } from '../config/inputs.js'
 import type { RollbackTo } from '@fargate-promote/ecs'
 import { loadChecks, type CheckSpec } from '@fargate-promote/health'
 import type { RecordTarget } from '../github/recorder.js'
@@ -69,9 +70,10 @@ export function parseRollbackTo(value: string): RollbackTo {
 
 /** rollback's settings, from an action's inputs or any other InputReader. */
 export async function readRollbackInputs(
-  inputs: InputReader,
+  given: InputReader,
   context: RunContext
 ): Promise<RollbackInputs> {
+  const inputs = await withEnvironmentConfig(given, { action: 'rollback', context })
   const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
   const service = inputs.required('service', 'the ECS service to roll back')
   const toText = inputs.optional('to') ?? 'previous'

@@ -4,6 +4,7 @@ import {
   type InputReader,
   type RunContext
 } from '@fargate-promote/common'
+import { withEnvironmentConfig } from '../config/inputs.js'
 import {
   httpShorthand,
   loadChecks,
@@ -158,9 +159,10 @@ function checkHttpOnly(inputs: VerifyInputs, requests: number, concurrency: numb
 
 /** health-verify's settings, from an action's inputs or any other InputReader. */
 export async function readVerifyInputs(
-  inputs: InputReader,
+  given: InputReader,
   context: RunContext
 ): Promise<VerifyInputs> {
+  const inputs = await withEnvironmentConfig(given, { action: 'verify', context })
   const { checks, source } = await readChecks(inputs, context)
   const mode = inputs.choice<HealthMode>('mode', ['verify', 'monitor'], 'verify')
   const timing = readTiming(inputs, mode)

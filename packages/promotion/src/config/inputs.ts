@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import {
+  formatFieldPath,
+  InputReader,
+  layeredSource,
+  type InputSource,
+  type RunContext
+} from '@fargate-promote/common'
+import { fileRoots } from '../inputs/common.js'
+import { DEFAULT_CONFIG_PATH } from './paths.js'
+import type { EnvironmentConfig } from './schema.js'
+
+/** Which action reads the file: each takes the environment's settings under its own input names. */
+export type ConfiguredAction = 'deploy' | 'verify' | 'gate' | 'rollback'
+
+/** A setting from the file: its text in the action's input form, and the field it came from. */
+interface ConfigValue {
+  text: string
+  field: (string | number)[]
+}
+
+type Mapping = (env: EnvironmentConfig) => Record<string, ConfigValue | undefined>
+
+const lines = (values: readonly string[]) => values.join('\n')
+const unique = (values: readonly string[]) => [...new Set(values)]
+
+const cluster: Mapping = env => ({ cluster: { text: env.cluster, field: ['cluster'] } })
+
+const services: Mapping = env => ({
+  services: { text: lines(env.services.map(service => service.name)), field: ['services'] }
+})
+
+/** Inline checks are handed on as YAML text (the file's schema has already checked them). */
+async function checksText(env: EnvironmentConfig): Promise<string | undefined> {
+  if (env.checks === undefined) return undefined
+  if (typeof env.checks === 'string') return env.checks
+  const { stringify } = await import('yaml')
+  return stringify(env.checks)
+}
+
+function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | undefined> {
+  const containers = unique(env.services.flatMap(service => service.containers))
+  return {
+    ...cluster(env),
+    ...services(env),
+    container: { text: lines(containers), field: ['services'] },
+    'desired-count':
+      env['desired-count'] === undefined
+        ? undefined
+        : { text: String(env['desired-count']), field: ['desired-count'] },
+    alarms: env.alarms.length > 0 ? { text: lines(env.alarms), field: ['alarms'] } : undefined,
+    'environment-url': env.url === undefined ? undefined : { text: env.url, field: ['url'] }
+  }
+}
+
+async function mappingFor(
+  action: ConfiguredAction,
+  env: EnvironmentConfig
+): Promise<Record<string, ConfigValue | undefined>> {
+  const checks = await checksText(env)
+  const checksValue = checks === undefined ? undefined : { text: checks, field: ['checks'] }
+  switch (action) {
+    case 'deploy':
+      return deployMapping(env)
+    case 'verify':
+      // Without checks, the environment's URL is probed like the `url` input.
+      return checksValue !== undefined
+        ? { checks: checksValue }
+        : { url: env.url === undefined ? undefined : { text: env.url, field: ['url'] } }
+    case 'gate':
+      return {
+        ...cluster(env),
+        ...services(env),
+        checks: checksValue,
+        alarms: env.alarms.length > 0 ? { text: lines(env.alarms), field: ['alarms'] } : undefined,
+        'min-soak': env.soak === undefined ? undefined : { text: env.soak, field: ['soak'] }
+      }
+    case 'rollback':
+      return {
+        ...cluster(env),
+        // The rollback action takes one service; an environment of several names it explicitly.
+        service:
+          env.services.length === 1
+            ? { text: env.services[0]?.name ?? '', field: ['services', 0, 'name'] }
+            : undefined,
+        checks: checksValue
+      }
+  }
+}
+
+/** Settings that come from one place: giving one of them as an input drops the file's others. */
+const GROUPS = [
+  ['service', 'services'],
+  // The file's containers are for the workflow's `image`; `images` or `container` replace them.
+  ['container', 'images'],
+  ['checks', 'url']
+] as const
+
+export interface EnvironmentConfigOptions {
+  action: ConfiguredAction
+  context: RunContext
+}
+
+/**
+ * The inputs, over the config file's settings for the `environment` input: an input given in
+ * the workflow wins, an empty one is read from `.github/fargate-promote.yml` (or `config`).
+ * Errors about a value from the file name its file, line and field. Without a config file (the
+ * default path absent), the inputs alone.
+ */
+export async function withEnvironmentConfig(
+  inputs: InputReader,
+  { action, context }: EnvironmentConfigOptions
+): Promise<InputReader> {
+  const path = inputs.optional('config')
+  const environment = inputs.optional('environment')
+  const roots = fileRoots(context)
+  if (path === undefined && !existsSync(resolve(roots.workspace, DEFAULT_CONFIG_PATH))) {
+    return inputs
+  }
+  // The schema library loads only when there is a file to read.
+  const { readConfigFile, environmentOf } = await import('./load.js')
+  const loaded = await readConfigFile({ path, roots, input: 'config' })
+  if (loaded === undefined || environment === undefined) return inputs
+  const env = environmentOf(loaded, environment, 'environment')
+  const values = await mappingFor(action, env)
+  // The file names the containers the workflow's `image` is for; without an image, none.
+  if (inputs.optional('image') === undefined) delete values.container
+  const fallback: InputSource = {
+    raw: name => values[name]?.text ?? '',
+    subject: name => {
+      const field = ['environments', environment, ...(values[name]?.field ?? [])]
+      return {
+        input: name,
+        file: loaded.path,
+        line: loaded.lineOf(field),
+        field: formatFieldPath(field)
+      }
+    }
+  }
+  return new InputReader(layeredSource(inputs.settings, fallback, GROUPS))
+}
