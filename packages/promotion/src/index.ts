@@ -133,3 +133,20 @@ export {
   type LoadedConfig,
   type ReadConfigOptions
 } from './config/load.js'
+
+// Environment protection as code (fargate-promote environments apply)
+export { planEnvironments, type PlanEnvironmentsOptions } from './protection/plan.js'
+export { applyPlan, ApplyError } from './protection/apply.js'
+export {
+  planHasChanges,
+  type ProtectionPlan,
+  type EnvironmentPlan,
+  type EnvironmentAction,
+  type EnvironmentState,
+  type SettingChange,
+  type SettingName,
+  type Reviewer,
+  type BranchMode,
+  type BranchPattern,
+  type BranchPolicy
+} from './protection/types.js'
