@@ -1060,7 +1060,7 @@ describe('the API object', () => {
       environments: [expect.objectContaining({ name: 'dev' })]
     })
     await api.reset()
-    expect(api.dump()).toEqual({ repositories: [] })
+    expect(api.dump()).toEqual({ users: 'any', teams: 'any', repositories: [] })
   })
 
   it('rethrows unexpected failures instead of hiding them', async () => {

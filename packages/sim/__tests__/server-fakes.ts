@@ -26,6 +26,8 @@ export interface FakeWorldState {
   alarms: Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>
   queues: Map<string, { attributes: Record<string, string>; messages: string[] }>
   deployments: unknown[]
+  /** What `seed` and `push` were given. */
+  githubSeeds: unknown[]
 }
 
 function module(
@@ -283,7 +285,15 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
       state.deployments = []
       return Promise.resolve()
     },
-    dump: () => ({ deployments: state.deployments })
+    dump: () => ({ deployments: state.deployments }),
+    seed(seed) {
+      state.githubSeeds.push(seed)
+      return { seeded: true }
+    },
+    push(push) {
+      state.githubSeeds.push(push)
+      return { head: push.commits.at(-1) }
+    }
   }
   const runtime: TaskRuntime = {
     start: () => Promise.reject(new Error('not used')),
@@ -338,7 +348,8 @@ export function newFakeState(): FakeWorldState {
     listeners: [],
     alarms: new Map(),
     queues: new Map(),
-    deployments: []
+    deployments: [],
+    githubSeeds: []
   }
 }
 

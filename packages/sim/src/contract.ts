@@ -287,6 +287,56 @@ export interface GitHubResponse {
   headers?: Record<string, string>
 }
 
+/** A user `GET /users/{login}` knows; `id` defaults to a stable id derived from the login. */
+export interface GitHubSeedUser {
+  login: string
+  id?: number
+  type?: 'User' | 'Organization' | 'Bot'
+}
+
+/** A team `GET /orgs/{org}/teams/{slug}` knows; `name` defaults to the slug. */
+export interface GitHubSeedTeam {
+  org: string
+  slug: string
+  name?: string
+  id?: number
+}
+
+/** Branch histories of one repository (`owner/name`): full shas, oldest first, head last. */
+export interface GitHubSeedRepository {
+  name: string
+  branches: Record<string, string[]>
+}
+
+/**
+ * What a world declares about GitHub (scenario `github:`, `POST /_sim/github`). Declaring
+ * `users` (even `[]`) makes every other login unknown (404), likewise `teams`; without them
+ * every name exists.
+ */
+export interface GitHubSeed {
+  users?: GitHubSeedUser[]
+  teams?: GitHubSeedTeam[]
+  repositories?: GitHubSeedRepository[]
+}
+
+/** Commits pushed on top of a branch (`POST /_sim/github/push`), oldest first. */
+export interface GitHubPush {
+  repository: string
+  branch: string
+  commits: string[]
+}
+
+/** A declaration that is malformed or contradicts the world; `path` names the bad value. */
+export class GitHubSeedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string
+  ) {
+    super(path === '' ? problem : `${path}: ${problem}`)
+    this.name = 'GitHubSeedError'
+  }
+}
+
 /** github/index.ts: `export function createGitHubApi(deps: { clock: SimClock }): GitHubApi` */
 export interface GitHubApi {
   handle(request: GitHubRequest): Promise<GitHubResponse>
@@ -294,6 +344,10 @@ export interface GitHubApi {
   isMutating(method: string, path: string): boolean
   reset(): Promise<void>
   dump(): unknown
+  /** Declare users, teams and branch histories; answers what is declared now. */
+  seed(seed: GitHubSeed): unknown
+  /** Append commits to a branch; answers the branch's new head. */
+  push(push: GitHubPush): unknown
 }
 
 /**

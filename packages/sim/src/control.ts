@@ -1,4 +1,5 @@
 import type { CallLog, CallFilter } from './call-log.js'
+import { githubControl } from './control-github.js'
 import { FaultRuleError, type FaultInjector } from './faults.js'
 import type { World } from './world.js'
 
@@ -96,6 +97,10 @@ export async function handleControl(
     case 'DELETE /faults':
       deps.faults.clear()
       return { status: 200, body: { cleared: true } }
+    case 'POST /github':
+      return githubControl('seed', body, deps.world)
+    case 'POST /github/push':
+      return githubControl('push', body, deps.world)
   }
   const alarm = /^\/alarms\/([^/]+)$/.exec(req.path)
   if (alarm !== null) {

@@ -1,4 +1,5 @@
-import type { ImageBehaviour } from './contract.js'
+import { GitHubSeedError, type GitHubSeed, type ImageBehaviour } from './contract.js'
+import { parseGitHubSeed } from './github/seed.js'
 
 /**
  * The scenario file: the world the sim starts from (and returns to on reset). Validation names
@@ -69,6 +70,8 @@ export interface Scenario {
   services: ScenarioService[]
   alarms: ScenarioAlarm[]
   queues: ScenarioQueue[]
+  /** Users, teams and branch histories GitHub knows (see README "GitHub world"). */
+  github?: GitHubSeed
 }
 
 export class ScenarioError extends Error {
@@ -451,8 +454,38 @@ const TOP_LEVEL = [
   'taskDefinitions',
   'services',
   'alarms',
-  'queues'
+  'queues',
+  'github'
 ] as const
+
+function queuesOf(raw: Obj): ScenarioQueue[] {
+  const queues = list(raw, 'queues', '').map((q, i) => queue(q, `queues[${i}]`))
+  unique(
+    queues.map(q => q.name),
+    i => `queues[${i}].name`,
+    'queue'
+  )
+  const queueNames = new Set(queues.map(q => q.name))
+  queues.forEach((q, i) => {
+    if (q.deadLetterQueue !== undefined && !queueNames.has(q.deadLetterQueue)) {
+      throw new ScenarioError(
+        `queues[${i}].deadLetterQueue`,
+        `queue '${q.deadLetterQueue}' is not declared`
+      )
+    }
+  })
+  return orderQueues(queues)
+}
+
+function githubOf(raw: Obj): GitHubSeed | undefined {
+  if (raw.github === undefined || raw.github === null) return undefined
+  try {
+    return parseGitHubSeed(raw.github, 'github')
+  } catch (error) {
+    if (error instanceof GitHubSeedError) throw new ScenarioError(error.path, error.problem)
+    throw error
+  }
+}
 
 export function validateScenario(value: unknown): Scenario {
   const raw = object(value ?? {}, '', TOP_LEVEL)
@@ -508,21 +541,6 @@ export function validateScenario(value: unknown): Scenario {
     i => `alarms[${i}].name`,
     'alarm'
   )
-  const queues = list(raw, 'queues', '').map((q, i) => queue(q, `queues[${i}]`))
-  unique(
-    queues.map(q => q.name),
-    i => `queues[${i}].name`,
-    'queue'
-  )
-  const queueNames = new Set(queues.map(q => q.name))
-  queues.forEach((q, i) => {
-    if (q.deadLetterQueue !== undefined && !queueNames.has(q.deadLetterQueue)) {
-      throw new ScenarioError(
-        `queues[${i}].deadLetterQueue`,
-        `queue '${q.deadLetterQueue}' is not declared`
-      )
-    }
-  })
   return {
     region,
     behaviours,
@@ -532,6 +550,7 @@ export function validateScenario(value: unknown): Scenario {
     taskDefinitions,
     services,
     alarms,
-    queues: orderQueues(queues)
+    queues: queuesOf(raw),
+    github: githubOf(raw)
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parse, YAMLParseError } from 'yaml'
-import { SIM_ACCOUNT_ID, type AwsServiceName } from './contract.js'
+import { SIM_ACCOUNT_ID, type AwsServiceName, type GitHubSeed } from './contract.js'
 import { encodeQueryParams } from './protocols/query-codec.js'
 import {
   ScenarioError,
@@ -84,6 +84,7 @@ export async function applyScenario(
     }
   }
 
+  if (scenario.github !== undefined) seedGitHub(world, scenario.github)
   for (const clusterName of scenario.clusters) await call('ecs', 'CreateCluster', { clusterName })
 
   const groupArns = new Map<string, string>()
@@ -202,6 +203,15 @@ export async function applyScenario(
 
   const steady = scenario.services.filter(s => s.waitForSteady)
   await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
+}
+
+/** GitHub has no API to create users or commits: the module takes the declaration itself. */
+function seedGitHub(world: World, seed: GitHubSeed): void {
+  try {
+    world.github.seed(seed)
+  } catch (error) {
+    throw new Error(`scenario: github ${(error as Error).message}`, { cause: error })
+  }
 }
 
 function createServiceInput(

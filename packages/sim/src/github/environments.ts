@@ -11,19 +11,20 @@ const MAX_WAIT_MINUTES = 43200
 function reviewerJson(ctx: RouteContext, reviewer: Reviewer) {
   const base = ctx.request.baseUrl
   if (reviewer.type === 'User') {
-    const login = ctx.world.users.get(reviewer.id) ?? `user-${reviewer.id}`
+    const login = ctx.world.directory.userById(reviewer.id)?.login ?? `user-${reviewer.id}`
     return { type: 'User', reviewer: userJson(base, login, reviewer.id) }
   }
-  const team = ctx.world.teams.get(reviewer.id) ?? {
+  const team = ctx.world.directory.teamById(reviewer.id) ?? {
     org: ctx.repo.owner,
-    slug: `team-${reviewer.id}`
+    slug: `team-${reviewer.id}`,
+    name: `team-${reviewer.id}`
   }
   return {
     type: 'Team',
     reviewer: {
       id: reviewer.id,
       node_id: nodeId('T', reviewer.id),
-      name: team.slug,
+      name: team.name,
       slug: team.slug,
       url: `${base}/orgs/${team.org}/teams/${team.slug}`,
       html_url: `https://github.com/orgs/${team.org}/teams/${team.slug}`,
@@ -113,7 +114,7 @@ export function getEnvironment(ctx: RouteContext): GitHubResponse {
   return { status: 200, body: environmentJson(ctx, findEnvironment(ctx)) }
 }
 
-function reviewers(fields: Fields): Reviewer[] | undefined {
+function reviewers(ctx: RouteContext, fields: Fields): Reviewer[] | undefined {
   const raw = fields.raw('reviewers')
   if (raw === undefined) return undefined
   if (raw === null) return []
@@ -126,6 +127,10 @@ function reviewers(fields: Fields): Reviewer[] | undefined {
     const type = f.oneOf('type', ['User', 'Team'] as const, true) as Reviewer['type']
     const id = f.integer('id', 1, Number.MAX_SAFE_INTEGER)
     if (id === undefined) throw f.missing('id')
+    // Only once the world declared its users (or teams) can an id be unknown.
+    if (!ctx.world.directory.isReviewer(type, id)) {
+      throw invalid(`${type} with id ${id} does not exist or cannot review in this repository.`)
+    }
     return { type, id }
   })
 }
@@ -161,7 +166,7 @@ export function putEnvironment(ctx: RouteContext): GitHubResponse {
   const fields = new Fields(objectBody(ctx.request.body), 'Environment')
   const waitTimer = fields.integer('wait_timer', 0, MAX_WAIT_MINUTES)
   const preventSelfReview = fields.boolean('prevent_self_review')
-  const newReviewers = reviewers(fields)
+  const newReviewers = reviewers(ctx, fields)
   const policy = branchPolicy(fields)
 
   const now = ctx.world.clock.now()

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { GitHubApi, GitHubRequest, GitHubResponse, SimClock } from '../contract.js'
+import { applyPush, applySeed } from './declare.js'
 import { GitHubError, notFound, requiresAuthentication } from './responses.js'
 import { ROUTES, match } from './router.js'
-import { createWorld } from './state.js'
+import { createWorld, dumpWorld } from './state.js'
 
 export interface SimGitHubApi extends GitHubApi {
   /** Point a branch at a sha (otherwise every branch resolves to a stable fake sha). */
@@ -23,7 +24,10 @@ function requestId(): string {
   return `${hex(2)}:${hex(2)}:${hex(3)}:${hex(4)}:${hex(4)}`
 }
 
-/** An in-memory GitHub REST API for any owner/repo: deployments, checks, environments. */
+/**
+ * An in-memory GitHub REST API for any owner/repo: deployments, checks, environments, commit
+ * ancestry (compare), users and teams.
+ */
 export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
   const world = createWorld(deps.clock)
   let windowStart = deps.clock.now()
@@ -99,14 +103,9 @@ export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
       used = 0
       return Promise.resolve()
     },
-    dump: () => ({
-      repositories: world.repos().map(repo => ({
-        fullName: `${repo.owner}/${repo.name}`,
-        deployments: repo.deployments,
-        checkRuns: repo.checkRuns,
-        environments: [...repo.environments.values()]
-      }))
-    }),
+    dump: () => dumpWorld(world),
+    seed: seed => applySeed(world, seed),
+    push: push => applyPush(world, push),
     setBranch(fullName, branch, sha) {
       const [owner, name] = fullName.split('/')
       if (owner === undefined || name === undefined) throw new Error(`not owner/repo: ${fullName}`)

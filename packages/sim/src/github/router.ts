@@ -1,9 +1,11 @@
 import type { GitHubResponse } from '../contract.js'
 import * as checkRuns from './check-runs.js'
 import * as commits from './commits.js'
+import { compare } from './compare.js'
 import * as deployments from './deployments.js'
 import * as environments from './environments.js'
 import type { BaseContext, RouteContext } from './state.js'
+import * as users from './users.js'
 
 /**
  * Path patterns: `:name` is one segment (URL-decoded, so `%2F` in an environment name is a
@@ -37,6 +39,7 @@ export const ROUTES: Route[] = [
   repoRoute('GET', `${R}/commits/*ref/check-runs`, checkRuns.listCheckRunsForRef),
   repoRoute('GET', `${R}/commits/*ref`, commits.getCommit),
   repoRoute('GET', `${R}/git/ref/*ref`, commits.getGitRef),
+  repoRoute('GET', `${R}/compare/*basehead`, compare),
   repoRoute('GET', `${R}/environments`, environments.listEnvironments),
   repoRoute('GET', ENV, environments.getEnvironment),
   repoRoute('PUT', ENV, environments.putEnvironment),
@@ -50,8 +53,8 @@ export const ROUTES: Route[] = [
     `${ENV}/deployment-branch-policies/:policyId`,
     environments.deleteBranchPolicy
   ),
-  { method: 'GET', pattern: '/users/:username', repo: false, handler: commits.getUser },
-  { method: 'GET', pattern: '/orgs/:org/teams/:slug', repo: false, handler: commits.getTeam }
+  { method: 'GET', pattern: '/users/:username', repo: false, handler: users.getUser },
+  { method: 'GET', pattern: '/orgs/:org/teams/:slug', repo: false, handler: users.getTeam }
 ]
 
 const NUMERIC_PARAMS = new Set(['id', 'statusId', 'policyId'])

@@ -1,5 +1,8 @@
 import type { GitHubRequest, SimClock } from '../contract.js'
-import { RefTable, fakeSha } from './refs.js'
+import { Directory, stableId } from './directory.js'
+import { RefTable } from './refs.js'
+
+export { stableId } from './directory.js'
 
 /** The in-memory GitHub: records as GitHub stores them, rendered per request by each route. */
 
@@ -97,9 +100,8 @@ export interface World {
   nextId(): number
   repo(owner: string, name: string): RepoState
   repos(): RepoState[]
-  /** Logins seen through `GET /users/{login}`, so reviewer ids render with their login. */
-  users: Map<number, string>
-  teams: Map<number, { org: string; slug: string }>
+  /** The users and teams that exist (all of them, until the world declares its own). */
+  directory: Directory
   reset(): void
 }
 
@@ -118,7 +120,7 @@ export function createWorld(clock: SimClock): World {
           owner,
           name,
           id: stableId(key),
-          refs: new RefTable(key),
+          refs: new RefTable(key, () => clock.now()),
           deployments: [],
           checkRuns: [],
           environments: new Map()
@@ -128,19 +130,26 @@ export function createWorld(clock: SimClock): World {
       return repo
     },
     repos: () => [...repos.values()],
-    users: new Map(),
-    teams: new Map(),
+    directory: new Directory(),
     reset() {
       repos.clear()
-      this.users.clear()
-      this.teams.clear()
+      this.directory.reset()
     }
   }
 }
 
-/** A stable numeric id for names (users, teams, repositories) GitHub would know already. */
-export function stableId(seed: string): number {
-  return (Number.parseInt(fakeSha(seed).slice(0, 8), 16) % 90_000_000) + 10_000_000
+/** What `GET /_sim/state` shows of GitHub. */
+export function dumpWorld(world: World): unknown {
+  return {
+    ...world.directory.dump(),
+    repositories: world.repos().map(repo => ({
+      fullName: `${repo.owner}/${repo.name}`,
+      branches: repo.refs.heads(),
+      deployments: repo.deployments,
+      checkRuns: repo.checkRuns,
+      environments: [...repo.environments.values()]
+    }))
+  }
 }
 
 export interface BaseContext {

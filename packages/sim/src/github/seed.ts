@@ -1,0 +1,157 @@
+import {
+  GitHubSeedError,
+  type GitHubPush,
+  type GitHubSeed,
+  type GitHubSeedRepository,
+  type GitHubSeedTeam,
+  type GitHubSeedUser
+} from '../contract.js'
+import { isFullSha, isValidRefName } from './refs.js'
+
+/**
+ * Reading a GitHub declaration (the scenario's `github:` section, the bodies of
+ * `POST /_sim/github` and `POST /_sim/github/push`), failing with the path of the bad value.
+ */
+
+type Obj = Record<string, unknown>
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/
+const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+const REPO_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+const USER_TYPES = ['User', 'Organization', 'Bot'] as const
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
+const at = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
+
+function object(value: unknown, path: string, known: readonly string[]): Obj {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GitHubSeedError(path, `must be a mapping, got ${show(value)}`)
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new GitHubSeedError(at(path, key), `unknown field (known: ${known.join(', ')})`)
+    }
+  }
+  return value as Obj
+}
+
+function list(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw new GitHubSeedError(path, `must be a list, got ${show(value)}`)
+  return value
+}
+
+function text(value: unknown, path: string, pattern: RegExp, what: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new GitHubSeedError(path, `must be ${what}, got ${show(value)}`)
+  }
+  return value
+}
+
+function optionalId(raw: Obj, path: string): number | undefined {
+  const id = raw.id
+  if (id === undefined) return undefined
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new GitHubSeedError(at(path, 'id'), `must be a positive integer, got ${show(id)}`)
+  }
+  return id
+}
+
+function user(value: unknown, path: string): GitHubSeedUser {
+  const login = 'a GitHub login'
+  if (typeof value === 'string') return { login: text(value, path, LOGIN, login) }
+  const raw = object(value, path, ['login', 'id', 'type'])
+  const type = raw.type
+  if (type !== undefined && !(USER_TYPES as readonly unknown[]).includes(type)) {
+    throw new GitHubSeedError(at(path, 'type'), `must be one of ${USER_TYPES.join(', ')}`)
+  }
+  return {
+    login: text(raw.login, at(path, 'login'), LOGIN, login),
+    id: optionalId(raw, path),
+    type: type as GitHubSeedUser['type']
+  }
+}
+
+function team(value: unknown, path: string): GitHubSeedTeam {
+  if (typeof value === 'string') {
+    const [org, slug, ...rest] = value.split('/')
+    if (rest.length > 0 || org === undefined || slug === undefined) {
+      throw new GitHubSeedError(path, `must be 'org/slug', got ${show(value)}`)
+    }
+    return { org: text(org, path, LOGIN, 'an org login'), slug: text(slug, path, SLUG, 'a slug') }
+  }
+  const raw = object(value, path, ['org', 'slug', 'name', 'id'])
+  const name = raw.name
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
+    throw new GitHubSeedError(at(path, 'name'), `must be a non-empty string, got ${show(name)}`)
+  }
+  return {
+    org: text(raw.org, at(path, 'org'), LOGIN, 'an org login'),
+    slug: text(raw.slug, at(path, 'slug'), SLUG, 'a team slug'),
+    name,
+    id: optionalId(raw, path)
+  }
+}
+
+function shas(value: unknown, path: string, min: number): string[] {
+  const items = list(value, path)
+  if (items.length < min) throw new GitHubSeedError(path, `must list at least ${min} commit`)
+  const seen = new Set<string>()
+  return items.map((sha, i) => {
+    if (typeof sha !== 'string' || !isFullSha(sha)) {
+      throw new GitHubSeedError(at(path, i), `must be a full 40-character sha, got ${show(sha)}`)
+    }
+    const lower = sha.toLowerCase()
+    if (seen.has(lower)) throw new GitHubSeedError(at(path, i), `${sha} is listed twice`)
+    seen.add(lower)
+    return lower
+  })
+}
+
+function branch(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !isValidRefName(value) || value.startsWith('refs/')) {
+    throw new GitHubSeedError(path, `must be a branch name, got ${show(value)}`)
+  }
+  return value
+}
+
+function repository(value: unknown, path: string): GitHubSeedRepository {
+  const raw = object(value, path, ['name', 'branches'])
+  const name = text(raw.name, at(path, 'name'), REPO_NAME, "'owner/name'")
+  const branchesPath = at(path, 'branches')
+  const declared = object(raw.branches ?? {}, branchesPath, Object.keys(raw.branches ?? {}))
+  const branches: Record<string, string[]> = {}
+  for (const [key, history] of Object.entries(declared)) {
+    branches[branch(key, at(branchesPath, key))] = shas(history, at(branchesPath, key), 1)
+  }
+  return { name, branches }
+}
+
+/** `users`, `teams` and `repositories`, each optional; absent keys declare nothing. */
+export function parseGitHubSeed(value: unknown, path = ''): GitHubSeed {
+  const raw = object(value ?? {}, path, ['users', 'teams', 'repositories'])
+  const seed: GitHubSeed = {}
+  if (raw.users !== undefined) {
+    const p = at(path, 'users')
+    seed.users = list(raw.users, p).map((u, i) => user(u, at(p, i)))
+  }
+  if (raw.teams !== undefined) {
+    const p = at(path, 'teams')
+    seed.teams = list(raw.teams, p).map((t, i) => team(t, at(p, i)))
+  }
+  if (raw.repositories !== undefined) {
+    const p = at(path, 'repositories')
+    seed.repositories = list(raw.repositories, p).map((r, i) => repository(r, at(p, i)))
+  }
+  return seed
+}
+
+/** `{ repository: 'owner/name', branch, commits: [sha, ...] }`. */
+export function parseGitHubPush(value: unknown): GitHubPush {
+  const raw = object(value ?? {}, '', ['repository', 'branch', 'commits'])
+  return {
+    repository: text(raw.repository, 'repository', REPO_NAME, "'owner/name'"),
+    branch: branch(raw.branch, 'branch'),
+    commits: shas(raw.commits, 'commits', 1)
+  }
+}
