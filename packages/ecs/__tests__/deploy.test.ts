@@ -596,6 +596,16 @@ describe('deploy: dry run and validation (nothing changed)', () => {
     expectNothingMutated()
   })
 
+  it('refuses a service/container image for a service that is not deployed, before any change', async () => {
+    const error = await deploy(options({ images: { 'ghost/web': IMAGE } }), deps()).catch(
+      (e: unknown) => e
+    )
+    expect((error as Error).message).toBe(
+      "Input 'images': container 'ghost/web' is in none of the task definitions. Their containers are: api (web, migrate-helper)."
+    )
+    expectNothingMutated()
+  })
+
   it.each(['ClientException', 'InvalidParameterException'])(
     'turns a task definition ECS refuses (%s) into a configuration error before any service is updated',
     async name => {

@@ -166,6 +166,21 @@ describe('readDeployInputs', () => {
     expect(inputs.waitForTargetHealth).toBe(true)
   })
 
+  test("staging-gate's images output (JSON, service/container keys) and several containers for one image", async () => {
+    given({
+      services: 'web\nworker',
+      images: '{"web/web":"repo/web@sha256:aa","worker/worker":"repo/worker@sha256:bb"}'
+    })
+    expect((await read()).images).toEqual({
+      'web/web': 'repo/web@sha256:aa',
+      'worker/worker': 'repo/worker@sha256:bb'
+    })
+    given({ services: 'web\nworker', image: 'repo/app:2', container: 'web\nworker' })
+    expect((await read()).images).toEqual({ web: 'repo/app:2', worker: 'repo/app:2' })
+    given({ service: 'web', images: 'web/web=repo/web:1' })
+    expect((await read()).images).toEqual({ 'web/web': 'repo/web:1' })
+  })
+
   test('a task definition file is read relative to the workspace; an ARN is passed on', async () => {
     given({ service: 'web', 'task-definition': 'test/fixtures/e2e.yml' })
     const file = (await read()).taskDefinition
@@ -212,6 +227,12 @@ describe('readDeployInputs', () => {
       "Input 'images' (line 1): 'nginx:1' must have the form container=image."
     ],
     [{ service: 'web', image: 'registry.example.com/x:1' }, "Input 'image': needs 'container' too"],
+    [
+      { service: 'web', images: '{"web": 1}' },
+      "Input 'images': starts with '{' but is not a JSON object of container (or service/container) to image"
+    ],
+    [{ service: 'web', images: '{"a b": "x:1"}' }, "Input 'images': starts with '{' but is not"],
+    [{ service: 'web', images: '{}' }, "Input 'images': starts with '{' but is not"],
     [{ service: 'web', container: 'web' }, "Input 'container': needs 'image' too"],
     [
       { service: 'web', images: 'web=a.io/x:1', image: 'a.io/x:2', container: 'web' },

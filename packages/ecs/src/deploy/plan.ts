@@ -79,6 +79,27 @@ function pick<T>(map: Record<string, T>, names: string[]): Record<string, T> {
   return Object.fromEntries(Object.entries(map).filter(([name]) => names.includes(name)))
 }
 
+/**
+ * A service's images: `container` keys apply to every service that has the container,
+ * `service/container` keys (what staging-gate outputs for several services) to that service
+ * only, and win over the plain key.
+ */
+export function imagesOf(
+  images: Record<string, string>,
+  service: string,
+  names: string[] | undefined
+): Record<string, string> {
+  const chosen: Record<string, string> = {}
+  for (const [key, image] of Object.entries(images)) {
+    if (!key.includes('/') && (names === undefined || names.includes(key))) chosen[key] = image
+  }
+  const prefix = `${service}/`
+  for (const [key, image] of Object.entries(images)) {
+    if (key.startsWith(prefix)) chosen[key.slice(prefix.length)] = image
+  }
+  return chosen
+}
+
 /** What a service's new revision is rendered from. */
 interface Base {
   service: string
@@ -96,7 +117,14 @@ interface Base {
  */
 function checkKeysSomewhere(input: string, keys: string[], bases: Base[]): void {
   for (const key of keys) {
-    if (!bases.some(base => base.names.includes(key))) {
+    const slash = key.indexOf('/')
+    const found =
+      slash === -1
+        ? bases.some(base => base.names.includes(key))
+        : bases.some(
+            b => b.service === key.slice(0, slash) && b.names.includes(key.slice(slash + 1))
+          )
+    if (!found) {
       const known = bases.map(b => `${b.service} (${b.names.join(', ')})`).join('; ')
       throw new ConfigurationError(
         `container '${key}' is in none of the task definitions. Their containers are: ${known}.`,
@@ -143,7 +171,7 @@ function planService(
 ): ServicePlan {
   const rendered = renderTaskDefinition({
     base: base.base,
-    images: multi ? pick(options.images, base.names) : options.images,
+    images: imagesOf(options.images, item.name, multi ? base.names : undefined),
     environment: multi ? pick(options.environment, base.names) : options.environment,
     // The real value is set once the live revision is final (after waiting for a rollout).
     tags: { ...options.tags, [PREVIOUS_TAG]: item.liveTaskDefinitionArn },
@@ -192,8 +220,12 @@ export async function planDeployment(
     bases.push(await baseOf(item, options.taskDefinition, cache, deps.ecs))
   }
   const multi = checked.length > 1
+  // One service: render names a missing container; a service/container key is checked here.
+  const scoped = Object.keys(options.images).filter(key => key.includes('/'))
+  if (multi || scoped.length > 0) {
+    checkKeysSomewhere('images', multi ? Object.keys(options.images) : scoped, bases)
+  }
   if (multi) {
-    checkKeysSomewhere('images', Object.keys(options.images), bases)
     checkKeysSomewhere('environment-variables', Object.keys(options.environment), bases)
   }
   const plans = checked.map((item, index) =>

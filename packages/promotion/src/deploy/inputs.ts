@@ -27,7 +27,8 @@ export interface DeployInputs extends DeployOptions {
 
 const ENV_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/
 const TAG_KEY = /^[A-Za-z0-9 +\-=._:/@]{1,128}$/
-const CONTAINER = /^[A-Za-z0-9_-]{1,255}$/
+/** `container`, or `service/container` for one service of several (staging-gate's `images`). */
+const CONTAINER = /^(?:[A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255}$/
 
 async function readTaskDefinition(
   inputs: InputReader,
@@ -65,13 +66,38 @@ async function readTaskDefinition(
   return { kind: 'file', path: file.path, definition: file.value }
 }
 
+/** staging-gate's `images` output as given: a JSON object of container to image. */
+function imagesJson(inputs: InputReader, text: string): Map<string, string> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  const entries = typeof parsed === 'object' && parsed !== null ? Object.entries(parsed) : []
+  if (
+    Array.isArray(parsed) ||
+    entries.length === 0 ||
+    entries.some(([key, value]) => typeof value !== 'string' || !CONTAINER.test(key))
+  ) {
+    throw new ConfigurationError(
+      'starts with \'{\' but is not a JSON object of container (or service/container) to image, like staging-gate\'s `images` output. Give {"web":"repo/web@sha256:…"} or container=image lines.',
+      inputs.subjectOf('images')
+    )
+  }
+  return new Map(entries as [string, string][])
+}
+
 function readImages(inputs: InputReader): Record<string, string> {
   const images: Record<string, string> = {}
-  const lines = inputs.keyValues('images', {
-    keyPattern: CONTAINER,
-    keyDescription: 'a container name',
-    form: 'container=image'
-  })
+  const text = inputs.optional('images')
+  const lines = text?.startsWith('{')
+    ? imagesJson(inputs, text)
+    : inputs.keyValues('images', {
+        keyPattern: CONTAINER,
+        keyDescription: 'a container name (or service/container)',
+        form: 'container=image'
+      })
   for (const [container, image] of lines) {
     if (!image) {
       throw new ConfigurationError(`container '${container}' has no image after '='.`, {
