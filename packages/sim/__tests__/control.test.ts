@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { CreateClusterCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs'
+import { githubControl } from '../src/control-github.js'
 import { startSim, type Sim } from '../src/server.js'
+import type { World } from '../src/world.js'
 import { credentials, fakeFactories, type FakeWorldState } from './server-fakes.js'
 
 let sim: Sim
@@ -109,6 +111,36 @@ describe('control API', () => {
   ])('%s %s -> %d', async (method, path, body, status, message) => {
     state.alarms.set('x', 'OK')
     expect(await control(method, path, body)).toEqual({ status, body: { message } })
+  })
+
+  it('hands parsed GitHub declarations and pushes to the module', async () => {
+    const sha = 'a'.repeat(40)
+    expect(await control('POST', '/github', JSON.stringify({ users: ['alice'] }))).toEqual({
+      status: 200,
+      body: { seeded: true }
+    })
+    const push = { repository: 'acme/shop', branch: 'main', commits: [sha] }
+    expect(await control('POST', '/github/push', JSON.stringify(push))).toEqual({
+      status: 200,
+      body: { head: sha }
+    })
+    expect(state.githubSeeds).toEqual([{ users: [{ login: 'alice' }] }, push])
+    expect(await control('POST', '/github', '{"users":[5]}')).toEqual({
+      status: 400,
+      body: { message: 'users[0]: must be a GitHub login, got 5' }
+    })
+    expect((await control('GET', '/github')).status).toBe(404)
+  })
+
+  it('lets a failure that is not a bad declaration through', () => {
+    const world = {
+      github: {
+        seed: () => {
+          throw new TypeError('github bug')
+        }
+      }
+    } as unknown as World
+    expect(() => githubControl('seed', {}, world)).toThrow('github bug')
   })
 
   it('resets through POST /reset', async () => {

@@ -21,6 +21,9 @@ const [A, B, C, D, X, Y, Z] = ['a', 'b', 'c', 'd', 'e', 'f', '9'].map(sha) as [
 const repo = { owner: 'acme', repo: 'shop' }
 
 let sim: Sim
+// Expected 4xx answers would otherwise be logged by Octokit's request-log plugin.
+const quiet = () => undefined
+const quietLog = { debug: quiet, info: quiet, warn: quiet, error: quiet }
 let octokit: Octokit
 
 const control = async (path: string, body: unknown) => {
@@ -47,11 +50,10 @@ const compare = (basehead: string) =>
 
 beforeAll(async () => {
   sim = await startSim()
-  const quiet = () => undefined
   octokit = new Octokit({
     baseUrl: `${sim.url}/github`,
     auth: 'ghs_compare',
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet }
+    log: quietLog
   })
 })
 afterAll(async () => {
@@ -284,7 +286,11 @@ describe('commit ancestry: declaring, pushing and the undeclared repository', ()
     }
     const seeded = await startSim({ scenario })
     try {
-      const client = new Octokit({ baseUrl: `${seeded.url}/github`, auth: 'ghs_scenario' })
+      const client = new Octokit({
+        baseUrl: `${seeded.url}/github`,
+        auth: 'ghs_scenario',
+        log: quietLog
+      })
       const ask = () =>
         client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${A}...main` })
       expect((await ask()).data.status).toBe('ahead')

@@ -59,7 +59,7 @@ function optionalId(raw: Obj, path: string): number | undefined {
 
 function user(value: unknown, path: string): GitHubSeedUser {
   const login = 'a GitHub login'
-  if (typeof value === 'string') return { login: text(value, path, LOGIN, login) }
+  if (typeof value !== 'object') return { login: text(value, path, LOGIN, login) }
   const raw = object(value, path, ['login', 'id', 'type'])
   const type = raw.type
   if (type !== undefined && !(USER_TYPES as readonly unknown[]).includes(type)) {
@@ -73,8 +73,8 @@ function user(value: unknown, path: string): GitHubSeedUser {
 }
 
 function team(value: unknown, path: string): GitHubSeedTeam {
-  if (typeof value === 'string') {
-    const [org, slug, ...rest] = value.split('/')
+  if (typeof value !== 'object') {
+    const [org, slug, ...rest] = typeof value === 'string' ? value.split('/') : []
     if (rest.length > 0 || org === undefined || slug === undefined) {
       throw new GitHubSeedError(path, `must be 'org/slug', got ${show(value)}`)
     }
