@@ -1,0 +1,69 @@
+import {
+  errorMessage,
+  isConfigurationError,
+  isSettingsFileError,
+  type SchemaProblem
+} from '@fargate-promote/common'
+import { EXIT, type ExitCode } from './exit-codes.js'
+import { printable, printableLines } from './text.js'
+import type { Ui } from './ui.js'
+
+/** A wrong command line or environment (no repository, no token, a bad flag value): exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+/** One problem as `--json` reports it; file, line, column and field when they are known. */
+export interface Problem {
+  message: string
+  file?: string
+  line?: number
+  column?: number
+  field?: string
+}
+
+/** Options are named as typed (`--config`), where the actions would say `Input 'config'`. */
+const asOption = (input: string) => input
+
+function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
+  if (isSettingsFileError(error)) {
+    return {
+      code: EXIT.invalidConfig,
+      problems: error.problems.map((p: SchemaProblem) => ({ ...p }))
+    }
+  }
+  if (isConfigurationError(error)) {
+    const { file, line, field } = error.subject
+    const message = file === undefined ? error.describe(asOption) : error.problem
+    return { code: EXIT.invalidConfig, problems: [{ message, file, line, field }] }
+  }
+  if (error instanceof UsageError)
+    return { code: EXIT.usage, problems: [{ message: error.message }] }
+  return { code: EXIT.failed, problems: [{ message: errorMessage(error) }] }
+}
+
+/** `file:line:column: field: message`, as compilers and editors print a problem. */
+function formatProblem(problem: Problem): string {
+  const place = [problem.file, problem.line, problem.column]
+    .filter(part => part !== undefined)
+    .join(':')
+  const field = problem.field ? `${problem.field}: ` : ''
+  return printableLines(`${place === '' ? '' : `${place}: `}${field}${problem.message}`)
+}
+
+/**
+ * Reports what stopped a command, once, and returns its exit code: each problem on stderr, or
+ * with --json one `{ ok: false, exitCode, errors }` document on stdout.
+ */
+export function reportFailure(error: unknown, ui: Ui): ExitCode {
+  const { code, problems } = problemsOf(error)
+  if (ui.json) {
+    ui.print(JSON.stringify({ ok: false, exitCode: code, errors: problems }))
+    return code
+  }
+  for (const problem of problems) ui.note(`${ui.err.red('error')} ${formatProblem(problem)}`)
+  if (code === EXIT.invalidConfig && problems.length > 1) {
+    ui.note(printable(`${problems.length} problems; nothing was changed.`))
+  }
+  return code
+}

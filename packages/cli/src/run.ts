@@ -1,0 +1,40 @@
+import { CommanderError } from '@commander-js/extra-typings'
+import { errorMessage } from '@fargate-promote/common'
+import { EXIT, type ExitCode } from './exit-codes.js'
+import type { CliIo } from './io.js'
+import { buildProgram } from './program.js'
+import { printableLines } from './text.js'
+
+/** `--json` as commander would see it: before a `--` that ends the options. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json')
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns its exit code. It
+ * exits nothing and reads no process state: the bin passes process's streams, environment and
+ * working directory, tests pass their own.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: ExitCode = EXIT.ok
+  try {
+    await buildProgram(io, result => (code = result)).parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; everything else commander stops is usage.
+      if (error.exitCode === 0) return EXIT.ok
+      if (wantsJson(argv)) {
+        const problem = { message: error.message.replace(/^error: /, '') }
+        io.stdout.write(
+          `${JSON.stringify({ ok: false, exitCode: EXIT.usage, errors: [problem] })}\n`
+        )
+      }
+      return EXIT.usage
+    }
+    // Actions report their own failures; this is a bug, said once, plainly.
+    io.stderr.write(`fargate-promote: ${printableLines(errorMessage(error))}\n`)
+    return EXIT.failed
+  }
+}
