@@ -76,6 +76,15 @@ describe('readGateInputs', () => {
     expect(inputs.candidateSource).toBe(JSON.stringify(inputs.candidate))
   })
 
+  test('with a token the candidate must be on the default branch, a named one, or none', async () => {
+    expect((await read({})).protectedBranch).toBeUndefined()
+    expect((await read({ 'github-token': 't' })).protectedBranch).toBe('default')
+    const named = await read({ 'github-token': 't', 'protected-branch': 'release/2' })
+    expect(named.protectedBranch).toBe('release/2')
+    const none = await read({ 'github-token': 't', 'protected-branch': 'none' })
+    expect(none.protectedBranch).toBeUndefined()
+  })
+
   test('a token makes the GitHub deployment required unless it is turned off', async () => {
     expect((await read({ 'github-token': 't' })).requireGitHubDeployment).toBe(true)
     const off = await read({ 'github-token': 't', 'require-github-deployment': 'false' })
@@ -100,6 +109,14 @@ describe('readGateInputs', () => {
       "Input 'require-github-deployment': is true but 'github-token' is empty"
     ],
     [{ emergency: 'true' }, "Input 'emergency-reason': not given."],
+    [
+      { 'protected-branch': 'main' },
+      "Input 'protected-branch': needs 'github-token': the gate asks GitHub whether the candidate is on the branch."
+    ],
+    [
+      { 'protected-branch': 'a..b', 'github-token': 't' },
+      "Input 'protected-branch': 'a..b' is not a branch name. Give the protected branch (for example main), or none."
+    ],
     [
       { emergency: 'true', 'emergency-reason': 'x' },
       "Input 'github-token': is required when 'emergency' is true"

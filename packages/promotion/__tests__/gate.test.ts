@@ -950,3 +950,89 @@ describe('evaluateGate: reading staging', () => {
     expect(check(verdict, 'identity (web)').detail).toContain('image differ')
   })
 })
+
+describe('evaluateGate: the candidate must be on the protected branch', () => {
+  /** Answers GitHub's repository and compare routes as GitHub does (a 404 is thrown). */
+  const compareGitHub = (status: string | number, defaultBranch = 'main') => {
+    const requests: Recorded[] = []
+    const client: GitHubClient = {
+      request(route, parameters) {
+        requests.push({ route, parameters })
+        if (route === 'GET /repos/{owner}/{repo}') {
+          return Promise.resolve({ status: 200, data: { default_branch: defaultBranch } })
+        }
+        if (typeof status === 'number') {
+          return Promise.reject(Object.assign(new Error('Not Found'), { status }))
+        }
+        return Promise.resolve({ status: 200, data: { status } })
+      }
+    }
+    return { client, requests }
+  }
+  const branchOptions = (extra: Partial<GateOptions> = {}) =>
+    options({
+      candidate: { sha: SHA },
+      minSoakMs: 0,
+      repository: { owner: 'acme', repo: 'web' },
+      protectedBranch: 'default',
+      ...extra
+    })
+
+  it.each([
+    ['identical', true, `${SHA.slice(0, 12)} is on main`],
+    ['ahead', true, `${SHA.slice(0, 12)} is on main`],
+    ['behind', false, `${SHA.slice(0, 12)} is not on main (GitHub compares them as behind)`],
+    ['diverged', false, 'is not on main (GitHub compares them as diverged)'],
+    [404, false, `GitHub knows no common history of ${SHA.slice(0, 12)} and main`],
+    [502, false, `could not compare ${SHA.slice(0, 12)} with main: Not Found`]
+  ])('compare %s → ok %s', async (status, ok, detail) => {
+    stage()
+    const { client, requests } = compareGitHub(status)
+    const verdict = await evaluateGate(branchOptions(), deps(client))
+    const branch = check(verdict, 'protected branch')
+    expect(branch).toMatchObject({ kind: 'branch', ok })
+    expect(branch.detail).toContain(detail)
+    expect(verdict.approved).toBe(ok)
+    expect(requests.map(r => r.route)).toEqual([
+      'GET /repos/{owner}/{repo}',
+      'GET /repos/{owner}/{repo}/compare/{basehead}'
+    ])
+    expect(requests[1]?.parameters).toMatchObject({ basehead: `${SHA}...main` })
+  })
+
+  it('a named branch is compared without asking for the default branch', async () => {
+    stage()
+    const { client, requests } = compareGitHub('ahead')
+    const verdict = await evaluateGate(
+      branchOptions({ protectedBranch: 'release/2' }),
+      deps(client)
+    )
+    expect(check(verdict, 'protected branch').detail).toBe(`${SHA.slice(0, 12)} is on release/2`)
+    expect(requests.map(r => r.parameters?.basehead)).toEqual([`${SHA}...release/2`])
+  })
+
+  it('an emergency bypass never skips it: a commit off the branch is blocked', async () => {
+    stage()
+    const { client } = compareGitHub('diverged')
+    const verdict = await evaluateGate(
+      branchOptions({
+        minSoakMs: 60 * MIN,
+        emergency: { enabled: true, reason: 'INC-1', actor: 'octocat' }
+      }),
+      deps(client)
+    )
+    expect(verdict).toMatchObject({ approved: false, mode: 'blocked' })
+    expect(check(verdict, 'protected branch').blocking).toBe(true)
+    expect(check(verdict, 'soak (web)').blocking).toBe(false)
+    expect(log.text()).toContain('The emergency bypass does not skip the protected-branch check.')
+  })
+
+  it('without a token there is nothing to compare with: blocked, saying what to pass', async () => {
+    stage()
+    const verdict = await evaluateGate(branchOptions(), deps())
+    expect(check(verdict, 'protected branch')).toMatchObject({
+      ok: false,
+      detail: 'no candidate commit SHA, GitHub token or repository to compare with the branch'
+    })
+  })
+})

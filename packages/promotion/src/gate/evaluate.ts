@@ -1,7 +1,9 @@
 import type { Service } from '@aws-sdk/client-ecs'
 import { errorMessage, formatDuration } from '@fargate-promote/common'
 import { COMMIT_TAG, VERSION_TAG } from '@fargate-promote/ecs'
+import type { GitHubClient } from '../github/client.js'
 import type { DeploymentHistoryEntry } from '../github/deployments.js'
+import { checkOnBranch, defaultBranchOf } from './branch.js'
 import { judgeGitHubDeployment, newestDeploymentOf } from './github-deployment.js'
 import { runGateHealth } from './health.js'
 import { checkIdentity, describeCandidate, type IdentityResult } from './identity.js'
@@ -36,6 +38,8 @@ interface Outcome {
   ok: boolean
   detail: string
   nextStep: string
+  /** Blocks even under an emergency bypass (the bypass skips soak and staging health only). */
+  alwaysBlocks?: boolean
 }
 
 /**
@@ -199,6 +203,9 @@ export async function evaluateGate(options: GateOptions, deps: GateDeps): Promis
   if (options.requireGitHubDeployment) {
     outcomes.push(await githubOutcome(sha, environment, githubDeployment))
   }
+  if (options.protectedBranch !== undefined) {
+    outcomes.push(await branchOutcome(options, sha, github))
+  }
   const verdict = buildVerdict(options, outcomes, services, soaks, sha, now, log)
   if (deps.signal?.aborted !== true) return verdict
   // A run cut short proves nothing: no approval, and no bypass either.
@@ -239,6 +246,35 @@ async function githubOutcome(
   }
 }
 
+async function branchOutcome(
+  options: GateOptions,
+  sha: string | undefined,
+  github: GitHubClient | undefined
+): Promise<Outcome> {
+  const base = { name: 'protected branch', kind: 'branch' as const, alwaysBlocks: true }
+  const { repository } = options
+  if (sha === undefined || github === undefined || repository === undefined) {
+    return {
+      ...base,
+      ok: false,
+      detail: 'no candidate commit SHA, GitHub token or repository to compare with the branch',
+      nextStep: 'Pass the candidate commit SHA and github-token to the gate.'
+    }
+  }
+  let branch = options.protectedBranch ?? 'default'
+  try {
+    if (branch === 'default') branch = await defaultBranchOf(repository, { github })
+  } catch (error) {
+    return {
+      ...base,
+      ok: false,
+      detail: `could not read the repository's default branch: ${errorMessage(error)}`,
+      nextStep: "Run the gate again, or name the branch in 'protected-branch'."
+    }
+  }
+  return { ...base, ...(await checkOnBranch({ ...repository, sha, branch }, { github })) }
+}
+
 function buildVerdict(
   options: GateOptions,
   outcomes: Outcome[],
@@ -254,7 +290,7 @@ function buildVerdict(
       name: outcome.name,
       kind: outcome.kind,
       ok: outcome.ok,
-      blocking: !outcome.ok && !emergency,
+      blocking: !outcome.ok && (!emergency || outcome.alwaysBlocks === true),
       detail: outcome.detail
     }
     if (outcome.service !== undefined) check.service = outcome.service
@@ -273,9 +309,16 @@ function buildVerdict(
   const first = services[0]
   const version =
     (first?.isCandidate === true ? first.version : undefined) ?? options.candidate.version
+  const blocked = failed.some(outcome => outcome.alwaysBlocks === true)
   const verdict: GateVerdict = {
-    approved: failed.length === 0 || emergency,
-    mode: emergency ? 'emergency' : failed.length === 0 ? 'approved' : 'blocked',
+    approved: !blocked && (failed.length === 0 || emergency),
+    mode: blocked
+      ? 'blocked'
+      : emergency
+        ? 'emergency'
+        : failed.length === 0
+          ? 'approved'
+          : 'blocked',
     checks,
     images,
     taskDefinitionArn: first?.taskDefinitionArn,
@@ -289,6 +332,7 @@ function buildVerdict(
   if (version !== undefined) verdict.version = version
   if (sha !== undefined) verdict.sha = sha
   if (emergency) {
+    if (blocked) log.warning('The emergency bypass does not skip the protected-branch check.')
     const reason = (options.emergency.reason ?? '').trim()
     const actor = options.emergency.actor
     verdict.emergency = actor === undefined ? { reason } : { reason, actor }

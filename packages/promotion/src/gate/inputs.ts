@@ -70,6 +70,31 @@ function readRequireGitHubDeployment(inputs: InputReader, token: string | undefi
   return choice === 'true'
 }
 
+const BRANCH = /^(?!\/)(?!.*\.\.)(?!.*\/$)[A-Za-z0-9._/-]{1,255}$/
+
+/**
+ * The branch the candidate must be on: the repository's default branch unless named; `none`
+ * skips the check. It needs the token (GitHub's compare API).
+ */
+function readProtectedBranch(inputs: InputReader, token: string | undefined): string | undefined {
+  const given = inputs.optional('protected-branch')
+  if (given === 'none') return undefined
+  if (given === undefined) return token === undefined ? undefined : 'default'
+  if (!BRANCH.test(given)) {
+    throw new ConfigurationError(
+      `'${given}' is not a branch name. Give the protected branch (for example main), or none.`,
+      inputs.subjectOf('protected-branch')
+    )
+  }
+  if (token === undefined) {
+    throw new ConfigurationError(
+      "needs 'github-token': the gate asks GitHub whether the candidate is on the branch. Pass github-token: ${{ github.token }}, or set protected-branch to none.",
+      inputs.subjectOf('protected-branch')
+    )
+  }
+  return given
+}
+
 /** Logins, one per line or separated by commas. */
 function readActors(inputs: InputReader): string[] {
   return inputs
@@ -167,6 +192,7 @@ export async function readGateInputs(given: InputReader, context: RunContext): P
   checkNames({ checks, alarms })
   const githubToken = inputs.optional('github-token')
   const requireGitHubDeployment = readRequireGitHubDeployment(inputs, githubToken)
+  const protectedBranch = readProtectedBranch(inputs, githubToken)
   const repository = parseRepository(context.repository)
   if (repository === undefined && requireGitHubDeployment) {
     throw new ConfigurationError(
@@ -185,6 +211,7 @@ export async function readGateInputs(given: InputReader, context: RunContext): P
     requireGitHubDeployment,
     environment: inputs.optional('environment') ?? DEFAULT_ENVIRONMENT,
     emergency: readEmergency(inputs, context, githubToken),
+    ...(protectedBranch !== undefined && { protectedBranch }),
     ...(githubToken !== undefined && { githubToken }),
     ...(repository !== undefined && { repository, checkRun: checkRunTarget(repository, context) })
   }

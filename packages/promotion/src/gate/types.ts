@@ -38,6 +38,12 @@ export interface GateOptions {
   repository?: RepositoryRef
   /** The GitHub environment staging deploys record. Default `staging`. */
   environment?: string
+  /**
+   * The candidate commit must be on this branch (GitHub's compare API); `default` is the
+   * repository's default branch. Undefined skips the check (no GitHub token). An emergency
+   * never bypasses it.
+   */
+  protectedBranch?: string
   emergency: GateEmergency
 }
 
@@ -56,7 +62,8 @@ export interface GateDeps {
   signal?: AbortSignal
 }
 
-export type GateCheckKind = 'identity' | 'stability' | 'soak' | 'health' | 'alarms' | 'github'
+export type GateCheckKind =
+  'identity' | 'stability' | 'soak' | 'health' | 'alarms' | 'github' | 'branch'
 
 export interface GateCheck {
   name: string
