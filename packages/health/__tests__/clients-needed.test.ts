@@ -15,6 +15,15 @@ describe('clientsNeeded', () => {
     })
   })
 
+  it('needs no AWS client for command checks', () => {
+    expect(needs('- name: smoke\n  command: { run: ./smoke.sh }')).toEqual({
+      ecs: false,
+      elb: false,
+      cloudwatch: false,
+      sqs: false
+    })
+  })
+
   it('needs CloudWatch for an SQS age limit, not for a depth limit alone', () => {
     expect(needs('- name: q\n  sqs-queue: { queue: jobs, max-visible: 10 }')).toMatchObject({
       sqs: true,

@@ -6,7 +6,8 @@ import {
   lookupJsonPath,
   parseChecksWith,
   parseJsonPath,
-  secretHeaderValues
+  secretHeaderValues,
+  secretValues
 } from '../src/index.js'
 
 const subject = { input: 'checks' }
@@ -417,12 +418,107 @@ describe('parseChecks', () => {
     expect(isConfigurationError(caught)).toBe(true)
     const error = caught as ConfigurationError
     expect(error.message).toBe(
-      "Input 'checks' (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue."
+      "Input 'checks' (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue, command."
     )
     expect(error.subject).toEqual(place)
     expect(error.describe(input => `--${input}`)).toBe(
-      "--checks (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue."
+      "--checks (file '.github/health.yml'): check 'a' has no type. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue, command."
     )
+  })
+})
+
+describe('command checks', () => {
+  it('reads a command check with its defaults', () => {
+    const checks = parseChecksWith(
+      YAML,
+      `
+- name: integration
+  command:
+    run: pytest tests/integration -q
+    timeout: 15m
+    shell: sh
+    env: { BASE_PATH: /api, RETRIES: 3, VERBOSE: true }
+    working-directory: services/api
+- name: smoke
+  command: { run: "npm run smoke" }
+`,
+      { subject }
+    )
+    expect(checks).toEqual([
+      {
+        type: 'command',
+        name: 'integration',
+        run: 'pytest tests/integration -q',
+        shell: 'sh',
+        env: { BASE_PATH: '/api', RETRIES: '3', VERBOSE: 'true' },
+        workingDirectory: 'services/api',
+        timeoutMs: 900_000
+      },
+      {
+        type: 'command',
+        name: 'smoke',
+        run: 'npm run smoke',
+        shell: 'bash',
+        env: {},
+        timeoutMs: 600_000
+      }
+    ])
+  })
+
+  it.each([
+    ['a missing run', '{ shell: bash }', "field 'run': missing. Give the command to run"],
+    ['an empty run', '{ run: "  " }', "field 'run': '  ' is not a non-empty string"],
+    ['an unknown shell', '{ run: x, shell: fish }', "field 'shell': 'fish' is not supported"],
+    [
+      'a bare-number timeout',
+      '{ run: x, timeout: 600 }',
+      "field 'timeout': '600' is not a duration"
+    ],
+    ['env not a mapping', '{ run: x, env: [A] }', "field 'env': expected a mapping"],
+    [
+      'a bad env name',
+      '{ run: x, env: { "A-B": 1 } }',
+      "field 'env': 'A-B' is not a valid variable name"
+    ],
+    [
+      'an env name the run sets',
+      '{ run: x, env: { FARGATE_PROMOTE_URL: y } }',
+      "'FARGATE_PROMOTE_URL' is set by the run itself"
+    ],
+    [
+      'a list as env value',
+      '{ run: x, env: { TOKEN: [s3cret] } }',
+      "the value of 'TOKEN' must be a string"
+    ],
+    [
+      'an absolute working directory',
+      '{ run: x, working-directory: /etc }',
+      "field 'working-directory': '/etc' is not a path inside the workspace"
+    ],
+    [
+      'a working directory outside the workspace',
+      '{ run: x, working-directory: a/../../b }',
+      "'a/../../b' is not a path inside the workspace"
+    ],
+    ['an unknown field', '{ run: x, cwd: a }', "unknown field 'cwd'"]
+  ])('refuses %s', (_what, fields, expected) => {
+    const message = errorOf(`- name: c\n  command: ${fields}`)
+    expect(message).toContain(expected)
+    expect(message).not.toContain('s3cret')
+  })
+
+  it('masks the values of secret-looking env names, and only those', () => {
+    const checks = parseChecksWith(
+      YAML,
+      `
+- name: c
+  command:
+    run: ./smoke.sh
+    env: { API_TOKEN: t1, DB_PASSWORD: p2, REGION: eu-west-1, AUTHOR: me, EMPTY_SECRET: "" }
+`,
+      { subject }
+    )
+    expect(secretValues(checks)).toEqual(['t1', 'p2'])
   })
 })
 

@@ -1,6 +1,6 @@
 import { formatDuration } from '@fargate-promote/common'
 import { percentile, summarizeLatency, thresholdViolations } from './analysis.js'
-import { rounds, type CheckState } from './check-state.js'
+import { rounds, successesNeeded, type CheckState } from './check-state.js'
 import { checkTarget } from './probe-round.js'
 import type { RunHealthChecksOptions } from './run-types.js'
 import type { CheckResult, HealthReport, Sample } from './types.js'
@@ -14,7 +14,10 @@ function describeFailure(
   if (options.mode === 'monitor') {
     return `${name} failed ${state.failures} of ${state.attempts} rounds, more than the failure limit ${failureLimit}; last: ${state.lastDetail}`
   }
-  return `${name} did not pass ${rounds(options.consecutiveSuccesses)} in a row within ${formatDuration(options.timeoutMs)} (${state.passes} of ${state.attempts} passed); last: ${state.lastDetail}`
+  // A command check needs one pass, not a streak (see CommandCheckSpec).
+  const streak =
+    state.spec.type === 'command' ? '' : ` ${rounds(options.consecutiveSuccesses)} in a row`
+  return `${name} did not pass${streak} within ${formatDuration(options.timeoutMs)} (${state.passes} of ${state.attempts} passed); last: ${state.lastDetail}`
 }
 
 /** What a cancelled run knew about one check when it stopped. */
@@ -28,7 +31,7 @@ function describeSoFar(
   if (state.cancelled) {
     const streak =
       options.mode === 'verify'
-        ? `, ${state.consecutive} of ${options.consecutiveSuccesses} in a row`
+        ? `, ${state.consecutive} of ${successesNeeded(state.spec, options)} in a row`
         : ''
     return `${name} passed ${state.passes} of ${rounds(state.attempts)}${streak} (last: ${state.lastDetail})`
   }
@@ -62,6 +65,7 @@ export function buildReport(
       consecutive: state.consecutive,
       lastDetail: state.lastDetail
     }
+    if (state.lastOutput !== undefined) result.lastOutput = state.lastOutput
     if (p50Ms !== undefined) result.p50Ms = p50Ms
     if (p95Ms !== undefined) result.p95Ms = p95Ms
     if (state.cancelled) result.cancelled = true

@@ -3,6 +3,7 @@ import type { LatencyThresholds } from './analysis.js'
 import type { LoadOptions } from './load.js'
 import { createHttpAgents, type HttpAgents } from './probes/http.js'
 import { judgeRound } from './round.js'
+import type { RunHealthChecksOptions } from './run-types.js'
 import type { CheckSpec, Sample } from './types.js'
 
 /** One check during a run: its rounds so far and, once reached, its verdict. */
@@ -13,6 +14,8 @@ export interface CheckState {
   failures: number
   consecutive: number
   lastDetail: string
+  /** command checks: the last round's output tail, when it printed any. */
+  lastOutput?: string
   /** The last round's outcome, to log only changes. */
   lastOk: boolean | undefined
   ok: boolean
@@ -59,6 +62,9 @@ export function recordRound(
   const verdict = judgeRound(round, thresholds)
   state.attempts++
   state.lastDetail = verdict.detail
+  const output = round[0]?.output
+  if (output !== undefined) state.lastOutput = output
+  else delete state.lastOutput
   if (verdict.ok) {
     state.passes++
     state.consecutive++
@@ -70,9 +76,21 @@ export function recordRound(
     log.info(
       `${verdict.ok ? '✓' : '✗'} ${state.spec.name} ${verdict.ok ? 'passing' : 'failing'}: ${verdict.detail}`
     )
+    // Why a command failed is in its output: show its end once, when it starts failing.
+    if (!verdict.ok && output !== undefined) {
+      for (const line of output.split('\n')) log.info(`    ${line}`)
+    }
   }
   state.lastOk = verdict.ok
   return true
+}
+
+/**
+ * Passing rounds in a row a check needs in verify mode: one for a command check, whose pass is
+ * a verdict of its own (see CommandCheckSpec), consecutive-successes for the others.
+ */
+export function successesNeeded(spec: CheckSpec, options: RunHealthChecksOptions): number {
+  return spec.type === 'command' ? 1 : options.consecutiveSuccesses
 }
 
 export function rounds(count: number, adjective = ''): string {

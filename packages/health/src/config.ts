@@ -7,11 +7,16 @@ import {
   type ConfigurationSubject
 } from '@fargate-promote/common'
 import { DEFAULT_EXPECT_STATUS, parseStatusEntry } from './expect-status.js'
+import { commandSecrets } from './probes/command.js'
 import { parseJsonPath } from './json-path.js'
+import { isAbsolute, normalize } from 'node:path'
 import {
   CHECK_TYPES,
+  COMMAND_SHELLS,
   HTTP_METHODS,
   type CheckSpec,
+  type CommandCheckSpec,
+  type CommandShell,
   type CheckType,
   type HttpCheckSpec,
   type HttpMethod,
@@ -42,7 +47,8 @@ const FIELDS: Record<CheckType, readonly string[]> = {
   'ecs-service': ['cluster', 'service'],
   'target-group': ['target-group', 'min-healthy-percent'],
   'cloudwatch-alarm': ['alarms', 'prefix', 'fail-on-insufficient-data'],
-  'sqs-queue': ['queue', 'max-visible', 'max-age', 'dead-letter-empty']
+  'sqs-queue': ['queue', 'max-visible', 'max-age', 'dead-letter-empty'],
+  command: ['run', 'timeout', 'shell', 'env', 'working-directory']
 }
 
 const JSON_ASSERTION_FIELDS = ['path', 'equals', 'in', 'matches']
@@ -276,6 +282,55 @@ function parseHttp(name: string, fields: Fields): HttpCheckSpec {
   return spec
 }
 
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000
+
+function parseCommandEnv(fields: Fields): Record<string, string> {
+  if (!fields.has('env')) return {}
+  const raw = fields.raw('env')
+  if (!isPlainObject(raw)) fields.fail('env', 'expected a mapping of variable name to value.')
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      fields.fail('env', `${show(name)} is not a valid variable name.`)
+    }
+    if (name.startsWith('FARGATE_PROMOTE_')) {
+      fields.fail('env', `'${name}' is set by the run itself; choose another name.`)
+    }
+    // The value is not quoted back: it may be a secret.
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      fields.fail('env', `the value of '${name}' must be a string.`)
+    }
+    env[name] = String(value)
+  }
+  return env
+}
+
+function parseCommand(name: string, fields: Fields): CommandCheckSpec {
+  const shell = fields.optionalString('shell') ?? 'bash'
+  if (!(COMMAND_SHELLS as readonly string[]).includes(shell)) {
+    fields.fail(
+      'shell',
+      `${show(shell)} is not supported. Use one of ${COMMAND_SHELLS.join(', ')}.`
+    )
+  }
+  const spec: CommandCheckSpec = {
+    type: 'command',
+    name,
+    run: fields.string('run', 'the command to run'),
+    shell: shell as CommandShell,
+    env: parseCommandEnv(fields),
+    timeoutMs: fields.duration('timeout') ?? DEFAULT_COMMAND_TIMEOUT_MS
+  }
+  const directory = fields.optionalString('working-directory')
+  if (directory !== undefined) {
+    if (isAbsolute(directory) || normalize(directory).split(/[\\/]/)[0] === '..') {
+      fields.fail('working-directory', `${show(directory)} is not a path inside the workspace.`)
+    }
+    spec.workingDirectory = directory
+  }
+  return spec
+}
+
 function parseTyped(name: string, type: CheckType, fields: Fields): CheckSpec {
   switch (type) {
     case 'http':
@@ -327,6 +382,8 @@ function parseTyped(name: string, type: CheckType, fields: Fields): CheckSpec {
       if (maxAgeMs !== undefined) spec.maxAgeMs = maxAgeMs
       return spec
     }
+    case 'command':
+      return parseCommand(name, fields)
   }
 }
 
@@ -476,11 +533,13 @@ export function secretHeaderValues(checks: CheckSpec[]): string[] {
 
 /**
  * Everything in the checks that must be masked before anything is logged: header values
- * (often tokens from secrets) and passwords written into URLs.
+ * (often tokens from secrets), passwords written into URLs, and the values of command checks'
+ * env variables whose names look secret.
  */
 export function secretValues(checks: CheckSpec[]): string[] {
   const values = new Set(secretHeaderValues(checks))
   for (const check of checks) {
+    if (check.type === 'command') for (const value of commandSecrets(check)) values.add(value)
     if (check.type !== 'http') continue
     const password = new URL(check.url).password
     if (password !== '') values.add(decodeURIComponent(password))

@@ -6,6 +6,7 @@ export {
   secretHeaderValues,
   secretValues,
   DEFAULT_HTTP_TIMEOUT_MS,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   type ParseChecksOptions,
   type YamlParser,
   type HttpShorthandOptions
@@ -25,6 +26,22 @@ export { probeEcsService, type EcsServiceProbeDeps } from './probes/ecs-service.
 export { probeTargetGroup, type TargetGroupProbeDeps } from './probes/target-group.js'
 export { probeAlarms, type AlarmProbeDeps } from './probes/alarm.js'
 export { probeSqsQueue, type SqsProbeDeps } from './probes/sqs.js'
+export {
+  probeCommand,
+  commandEnv,
+  commandSecrets,
+  commandTarget,
+  type CommandProbeDeps
+} from './probes/command.js'
+export {
+  createCommandRunner,
+  DEFAULT_KILL_AFTER_MS,
+  type CommandRunner,
+  type CommandRunnerOptions,
+  type CommandRequest,
+  type CommandExit
+} from './command-runner.js'
+export { OutputTail, OUTPUT_TAIL_LINES, OUTPUT_TAIL_BYTES } from './command-output.js'
 export { sampleLoad, type LoadOptions, type LoadDeps } from './load.js'
 export {
   percentile,

@@ -2,8 +2,10 @@ import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { ElbClient } from '@fargate-promote/ecs'
 import type { CloudWatchReader, SqsReader } from './aws-clients.js'
 import type { CheckState } from './check-state.js'
+import type { CommandRunner } from './command-runner.js'
 import { sampleLoad } from './load.js'
 import { probeAlarms } from './probes/alarm.js'
+import { commandTarget, probeCommand } from './probes/command.js'
 import { probeEcsService } from './probes/ecs-service.js'
 import { httpTarget, probeHttp, type HttpAgents } from './probes/http.js'
 import { probeSqsQueue } from './probes/sqs.js'
@@ -11,7 +13,10 @@ import { probeTargetGroup } from './probes/target-group.js'
 import type { RunHealthChecksDeps, RunHealthChecksOptions } from './run-types.js'
 import type { CheckSpec, Sample } from './types.js'
 
-/** What a check looks at: `GET https://…`, `cluster/service`, a target group, alarms, a queue. */
+/**
+ * What a check looks at: `GET https://…`, `cluster/service`, a target group, alarms, a queue,
+ * the command's first line.
+ */
 export function checkTarget(spec: CheckSpec): string {
   switch (spec.type) {
     case 'http':
@@ -24,6 +29,8 @@ export function checkTarget(spec: CheckSpec): string {
       return spec.alarms !== undefined ? spec.alarms.join(', ') : `${spec.prefix ?? ''}*`
     case 'sqs-queue':
       return spec.queue
+    case 'command':
+      return commandTarget(spec)
   }
 }
 
@@ -57,6 +64,12 @@ export function probeRound(
     case 'sqs-queue': {
       const sqsDeps = { sqs: deps.sqs as SqsReader, clock, cloudwatch: deps.cloudwatch }
       return probeSqsQueue(spec, sqsDeps).then(s => [s])
+    }
+    case 'command': {
+      const runner = deps.commands as CommandRunner
+      const { log, signal } = deps
+      const commandDeps = { runner, clock, log, signal, target: options.target }
+      return probeCommand(spec, commandDeps).then(s => [s])
     }
   }
 }

@@ -4,7 +4,8 @@ import type { ElbClient } from '@fargate-promote/ecs'
 import type { CloudWatchReader, SqsReader } from './aws-clients.js'
 import type { LatencyThresholds } from './analysis.js'
 import type { LoadOptions } from './load.js'
-import type { CheckSpec, HealthMode } from './types.js'
+import type { CommandRunner } from './command-runner.js'
+import type { CheckSpec, EnvironmentUnderTest, HealthMode } from './types.js'
 
 /**
  * How to run the checks, already validated where it was read (health-verify's inputs, the
@@ -26,6 +27,8 @@ export interface RunHealthChecksOptions {
   /** HTTP checks send this many requests per round instead of one. */
   load?: LoadOptions
   thresholds?: LatencyThresholds
+  /** The deployment under test, for command checks (FARGATE_PROMOTE_URL, _VERSION, _ENVIRONMENT). */
+  target?: EnvironmentUnderTest
 }
 
 export interface RunHealthChecksDeps {
@@ -35,9 +38,11 @@ export interface RunHealthChecksDeps {
   elb?: ElbClient
   cloudwatch?: CloudWatchReader
   sqs?: SqsReader
+  /** Runs command checks: createCommandRunner, given the front end's environment and workspace. */
+  commands?: CommandRunner
   /**
    * Cancellation (the runner's SIGINT): no new round starts, the wait for the next one ends at
-   * once, HTTP requests in flight are aborted (AWS calls in flight are let finish), and the
+   * once, HTTP requests in flight are aborted, commands are ended (AWS calls in flight are let finish), and the
    * run resolves with a `cancelled` report of what was gathered so far. It never throws for it.
    */
   signal?: AbortSignal

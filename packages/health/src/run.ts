@@ -1,6 +1,12 @@
 import { interruptibleSleep } from '@fargate-promote/common'
 import { buildReport } from './build-report.js'
-import { newCheckState, recordRound, rounds, type CheckState } from './check-state.js'
+import {
+  newCheckState,
+  recordRound,
+  rounds,
+  successesNeeded,
+  type CheckState
+} from './check-state.js'
 import { requireClients } from './clients-needed.js'
 import { probeRound } from './probe-round.js'
 import { destroyHttpAgents } from './probes/http.js'
@@ -31,7 +37,7 @@ async function checkLoop(run: RunState, state: CheckState): Promise<void> {
     const roundStart = clock.now()
     const round = await probeRound(state, options, deps, run.startedAt)
     if (!recordRound(state, round, run.samples, options.thresholds, log)) break
-    if (options.mode === 'verify' && state.consecutive >= options.consecutiveSuccesses) {
+    if (options.mode === 'verify' && state.consecutive >= successesNeeded(state.spec, options)) {
       state.ok = true
       log.info(`✓ ${state.spec.name} healthy: ${rounds(state.consecutive, 'passing ')} in a row`)
       return
@@ -64,7 +70,7 @@ async function checkLoop(run: RunState, state: CheckState): Promise<void> {
  * for durationMs; the run stops as soon as one check has failed more than failureLimit rounds.
  * Checks run concurrently and each loop keeps its own clock, so a slow check never delays
  * another's rounds or deadline. When deps.signal aborts, the run ends as soon as the rounds in
- * flight have (HTTP requests are aborted) and resolves with a `cancelled` report: see
+ * flight have (HTTP requests are aborted, commands ended) and resolves with a `cancelled` report: see
  * RunHealthChecksDeps.signal.
  */
 export async function runHealthChecks(

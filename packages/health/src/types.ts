@@ -3,7 +3,8 @@ export const CHECK_TYPES = [
   'ecs-service',
   'target-group',
   'cloudwatch-alarm',
-  'sqs-queue'
+  'sqs-queue',
+  'command'
 ] as const
 
 export type CheckType = (typeof CHECK_TYPES)[number]
@@ -82,8 +83,54 @@ export interface SqsCheckSpec {
   deadLetterEmpty: boolean
 }
 
+/** `bash` runs as GitHub's `shell: bash` does (`-eo pipefail`), `sh` as `shell: sh` (`-e`). */
+export const COMMAND_SHELLS = ['bash', 'sh'] as const
+export type CommandShell = (typeof COMMAND_SHELLS)[number]
+
+/**
+ * The application's own test (integration, smoke) run against the deployed environment, which
+ * it finds in FARGATE_PROMOTE_URL, FARGATE_PROMOTE_VERSION and FARGATE_PROMOTE_ENVIRONMENT.
+ * Exit code 0 passes; anything else, a timeout or a command that cannot start fails.
+ *
+ * Rounds: like every check it runs once per round, and in verify mode rounds repeat until it
+ * passes or the run's timeout is up (a service still warming up gets another try). But one
+ * passing round is enough: `consecutive-successes` does not apply to it. A test suite's pass is
+ * a verdict of its own, and running a suite that takes minutes and writes test data three
+ * times over would triple the run for no new evidence. In monitor mode it runs every interval
+ * and each failed run counts against the failure limit, like any check. A round in flight when
+ * the run's time is up is let finish (as an AWS call is): keep `timeout` within the run's.
+ */
+export interface CommandCheckSpec {
+  type: 'command'
+  name: string
+  /** The script, given to the shell as `-c` text. */
+  run: string
+  shell: CommandShell
+  /** Added to the environment. Values of secret-looking names are masked in output and reports. */
+  env: Record<string, string>
+  /** Relative to the workspace; the workspace itself when absent. */
+  workingDirectory?: string
+  /** The process (and all it started) is ended after this long: SIGTERM, then SIGKILL. */
+  timeoutMs: number
+}
+
 export type CheckSpec =
-  HttpCheckSpec | EcsServiceCheckSpec | TargetGroupCheckSpec | AlarmCheckSpec | SqsCheckSpec
+  | HttpCheckSpec
+  | EcsServiceCheckSpec
+  | TargetGroupCheckSpec
+  | AlarmCheckSpec
+  | SqsCheckSpec
+  | CommandCheckSpec
+
+/** The deployment a run verifies, as command checks see it: FARGATE_PROMOTE_* variables. */
+export interface EnvironmentUnderTest {
+  /** The environment's URL: FARGATE_PROMOTE_URL. */
+  url?: string
+  /** The version deployed there (an image tag, a commit): FARGATE_PROMOTE_VERSION. */
+  version?: string
+  /** The environment's name (staging, production): FARGATE_PROMOTE_ENVIRONMENT. */
+  environment?: string
+}
 
 /** One observation of one check: one HTTP request, or one round of AWS calls. */
 export interface Sample {
@@ -96,6 +143,12 @@ export interface Sample {
   status?: number
   /** One line a person understands. Never holds header values or response bodies. */
   detail: string
+  /**
+   * command checks: the last lines of the command's output (stdout and stderr together), at
+   * most OUTPUT_TAIL_LINES lines and OUTPUT_TAIL_BYTES bytes, without terminal escapes and with
+   * secret env values masked. Absent when the command printed nothing.
+   */
+  output?: string
   /**
    * The request was cut short by a cancellation (deps.signal): not an observation of the
    * service. runHealthChecks drops such samples, so they never reach a report.
@@ -127,6 +180,8 @@ export interface CheckResult {
   p50Ms?: number
   p95Ms?: number
   lastDetail: string
+  /** command checks: the output tail of the last round (see Sample.output), when it printed any. */
+  lastOutput?: string
   /**
    * The run was cancelled before this check reached a verdict: `ok` is false, but the check
    * did not fail either, so it is not in `failedChecks`. Absent otherwise.
