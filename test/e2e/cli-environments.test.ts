@@ -103,7 +103,7 @@ describe('environments apply', () => {
 
   it('--dry-run shows the changes and applies none', async () => {
     const before = lastSeq()
-    const result = await apply('--dry-run')
+    const result = await apply('--dry-run', '--repo', 'acme/shop')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
       /^staging +create +branch-policy +all branches +listed patterns$/m
@@ -223,6 +223,13 @@ describe('environments apply refuses bad input and changes nothing', () => {
       expected: [/:3:3: environments\.production\.cluster: required, and missing here\.$/m]
     },
     {
+      name: 'a duplicate key (YAML itself)',
+      lines: [...VALID_HEAD, ...staging, '    cluster: again'],
+      expected: [
+        /^error \.github\/fargate-promote\.yml:7: not valid YAML at column 5: Map keys must be unique\.$/m
+      ]
+    },
+    {
       name: 'no environment at all',
       lines: ['version: 1', 'environments: {}'],
       expected: [/:2:15: environments: lists no environment\. Add one, for example dev\.$/m]
@@ -265,11 +272,8 @@ describe('environments apply refuses bad input and changes nothing', () => {
       expect(json.code).toBe(3)
       const document = JSON.parse(json.stdout)
       expect(document).toMatchObject({ ok: false, exitCode: 3 })
-      expect(document.errors[0]).toMatchObject({
-        file: CONFIG,
-        line: expect.any(Number),
-        column: expect.any(Number)
-      })
+      // YAML syntax errors carry the column in their message; schema problems as a field.
+      expect(document.errors[0]).toMatchObject({ file: CONFIG, line: expect.any(Number) })
     }
   )
 
@@ -326,6 +330,25 @@ describe('environments apply refuses bad input and changes nothing', () => {
     const noConfig = await apply('--config', 'missing.yml')
     expect(noConfig.code).toBe(3)
     expect(noConfig.stderr).toContain("error --config: cannot read 'missing.yml'")
+  })
+
+  it('an apply that fails half-way says what it applied and which environment failed', async () => {
+    await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        service: 'github',
+        operation: 'POST /repos/acme/shop/environments/staging/deployment-branch-policies',
+        status: 500
+      })
+    })
+    const result = await apply()
+    await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('Applied before the failure: dev.')
+    expect(result.stderr).toContain("error Applying environment 'staging' failed: Server Error")
+    // Run again once GitHub is back: it finishes the job.
+    expect((await apply()).stdout).toMatch(/^production +create/m)
+    expect((await apply('--check')).code).toBe(0)
   })
 
   it('a GitHub failure is exit 1 with GitHub’s message', async () => {

@@ -1,3 +1,4 @@
+import type { WriteStream } from 'node:tty'
 import { stripVTControlCharacters } from 'node:util'
 import pc from 'picocolors'
 import yoctoSpinner from 'yocto-spinner'
@@ -22,9 +23,14 @@ export function wantColor(
   return stream.isTTY === true && env.TERM !== 'dumb'
 }
 
-/** A spinner only where a person watches: a terminal, not CI, not `dumb`, colours allowed. */
+/**
+ * A spinner only where a person watches: a real terminal stream (the spinner moves the cursor
+ * with its cursorTo/clearLine), not CI, not `dumb`, colours allowed.
+ */
 function wantSpinner(io: CliIo, color: boolean | undefined): boolean {
-  return io.stderr.isTTY === true && io.env.TERM !== 'dumb' && !('CI' in io.env) && color !== false
+  const terminal =
+    io.stderr.isTTY === true && typeof (io.stderr as Partial<WriteStream>).cursorTo === 'function'
+  return terminal && io.env.TERM !== 'dumb' && !('CI' in io.env) && color !== false
 }
 
 export interface UiOptions {

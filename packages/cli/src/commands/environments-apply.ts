@@ -26,9 +26,8 @@ export interface ApplyOptions {
 
 async function readConfig(path: string, io: CliIo): Promise<LoadedConfig> {
   const loaded = await readConfigFile({ path, roots: { workspace: io.cwd }, input: '--config' })
-  // A path given is always read (readConfigFile skips only a missing default it was not given).
-  if (loaded === undefined) throw new Error(`${path} was not read.`)
-  return loaded
+  // Defined: readConfigFile skips only a missing default path, and a path is always given here.
+  return loaded as LoadedConfig
 }
 
 /** An apply that stopped half-way says what it had already done. */

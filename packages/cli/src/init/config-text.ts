@@ -83,7 +83,7 @@ export async function configText(
       ])
     )
   }
-  const text = `${schemaLine === undefined ? '' : `${schemaLine}\n`}${HEADER}${yaml.stringify(config)}`
+  const text = `${schemaLine === undefined ? '' : `${schemaLine}\n`}${HEADER}${yaml.stringify(config, { aliasDuplicateObjects: false })}`
   try {
     await parseConfigText(text, '.github/fargate-promote.yml')
   } catch (error) {

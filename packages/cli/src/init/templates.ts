@@ -18,6 +18,12 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(
 /** The example config: its text is the documentation, its first line the editor's schema link. */
 const EXAMPLE_CONFIG = 'fargate-promote.yml'
 
+/**
+ * Templates that are not workflows: Dependabot reads only .github/dependabot.yml (its header
+ * says so), and in .github/workflows/ GitHub would try to run it as a workflow.
+ */
+const NOT_WORKFLOWS: Record<string, string> = { 'dependabot.yml': '.github/dependabot.yml' }
+
 /** A file init writes: where, relative to the application repository, and what. */
 export interface PlannedFile {
   path: string
@@ -30,17 +36,19 @@ const isFile = (path: string) => lstatSync(path, { throwIfNoEntry: false })?.isF
 
 /**
  * The workflow templates to copy: every `*.yml` at the top (the set changes as templates are
- * added) except the example config, into `.github/workflows/`; `health/*` into `.github/health/`.
+ * added) except the example config, into `.github/workflows/` (Dependabot's file to .github/);
+ * `health/*` into `.github/health/`.
  */
 export function templateFiles(templatesDir: string): PlannedFile[] {
-  if (!existsSync(templatesDir))
+  if (!existsSync(templatesDir)) {
     throw new Error(`No workflow templates at ${templatesDir}; give --templates DIR.`)
+  }
   const workflows = readdirSync(templatesDir)
     .filter(
       name => name.endsWith('.yml') && name !== EXAMPLE_CONFIG && isFile(join(templatesDir, name))
     )
     .map(name => ({
-      path: `.github/workflows/${name}`,
+      path: NOT_WORKFLOWS[name] ?? `.github/workflows/${name}`,
       text: readFileSync(join(templatesDir, name), 'utf8')
     }))
   const healthDir = join(templatesDir, 'health')
