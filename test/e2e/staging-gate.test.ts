@@ -93,16 +93,63 @@ describe('staging-gate bundle', () => {
     expect(result.stdout).toMatch(
       /::error::staging-gate failed: blocked by identity \(web\) \(staging runs web:1 .*version differ\); github deployment \(no commit SHA to look up/
     )
-    expect(result.summary).toContain('BLOCKED: 2 of 4 checks failed for 9.9.9')
+    // Without staging running 9.9.9 there is no commit to look up, nor to find on main.
+    expect(result.summary).toContain('BLOCKED: 3 of 5 checks failed for 9.9.9')
     expect(result.summary).toContain('What to do next')
     expect(result.summary).toContain('Deploy version 9.9.9 to staging')
 
     const [run] = checkRuns()
     expect(run).toMatchObject({ name: 'staging-gate', headSha: SHA, conclusion: 'failure' })
-    expect(run?.output.title).toBe('Blocked: 2 of 4 checks failed for 9.9.9')
+    expect(run?.output.title).toBe('Blocked: 3 of 5 checks failed for 9.9.9')
     expect(run?.annotations.map(a => [a.annotation_level, a.title])).toEqual([
       ['failure', 'staging gate: identity (web)'],
-      ['failure', 'staging gate: github deployment']
+      ['failure', 'staging gate: github deployment'],
+      ['failure', 'staging gate: protected branch']
     ])
   }, 90_000)
+
+  test('a release built from a commit that is not on main is blocked, even under an emergency bypass', async () => {
+    const feature = 'feed'.repeat(10)
+    const seeded = await fetch(`${sim.url}/_sim/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        repositories: [{ name: 'acme/shop', branches: { 'feature/x': [SHA, feature] } }]
+      })
+    })
+    expect(seeded.status).toBe(200)
+    const deployed = await runAction({
+      action: 'deploy-fargate',
+      inputs: {
+        cluster: 'staging',
+        service: 'web',
+        images: 'web=registry.example.com/shop/web:1.1.0',
+        version: '1.1.0',
+        'poll-interval': '100ms'
+      },
+      simUrl: sim.url,
+      env: { GITHUB_SHA: feature, GITHUB_REF: 'refs/heads/feature/x' },
+      timeoutMs: 90_000
+    })
+    expect(deployed.exitCode).toBe(0)
+
+    const result = await gate({
+      version: '1.1.0',
+      'min-soak': '0s',
+      'require-github-deployment': 'false',
+      emergency: 'true',
+      'emergency-reason': 'INC-7',
+      'github-token': TOKEN
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.approved).toBe('false')
+    expect(result.stdout).toContain(
+      `::error::staging-gate failed: blocked by protected branch (${feature.slice(0, 12)} is not on main (GitHub compares them as behind))`
+    )
+    expect(result.stdout).toContain(
+      'The emergency bypass does not skip the protected-branch check.'
+    )
+    const [run] = checkRuns()
+    expect(run).toMatchObject({ name: 'staging-gate', conclusion: 'failure' })
+  }, 120_000)
 })
