@@ -478,6 +478,29 @@ describe('example health checks', () => {
     }
   )
 
+  test.each(['staging', 'production'])(
+    'health/%s.yml is the file the example config names, for its cluster and services',
+    async environment => {
+      const config = parse(text('fargate-promote.yml')) as {
+        environments: Record<
+          string,
+          { cluster: string; checks: string; services: { name: string }[] }
+        >
+      }
+      const settings = config.environments[environment]!
+      expect(settings.checks).toBe(`.github/health/${environment}.yml`)
+      const checks = await parseChecks(text(join('health', `${environment}.yml`)), {
+        subject: { file: environment }
+      })
+      const services = checks.flatMap(check =>
+        check.type === 'ecs-service' ? [{ cluster: check.cluster, service: check.service }] : []
+      )
+      expect(services).toEqual(
+        settings.services.map(service => ({ cluster: settings.cluster, service: service.name }))
+      )
+    }
+  )
+
   test('the command checks test-suite.yml builds are valid health-verify checks', async () => {
     const yaml = [
       '- name: integration',
