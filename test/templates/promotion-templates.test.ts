@@ -227,6 +227,7 @@ describe('deploy.yml', () => {
       environment: '${{ inputs.environment }}',
       services: '${{ needs.plan.outputs.service-lines }}',
       image: '${{ inputs.image }}',
+      container: '${{ needs.plan.outputs.container-lines }}',
       version: '${{ steps.version.outputs.version }}',
       'github-token': '${{ github.token }}'
     })
