@@ -37,12 +37,6 @@ const SHA_PINNED = /^[^@\s]+@[0-9a-f]{40}$/
 const VERSION_COMMENT = /#\s*v\d+\.\d+\.\d+/
 const LOCAL_WORKFLOW = /^\.\/\.github\/workflows\/([^/]+\.ya?ml)$/
 
-/**
- * Inputs that action.yml still marks required but the config file supplies when `environment`
- * is given (packages/promotion/src/config/inputs.ts maps cluster and the service from the file).
- */
-const CONFIG_SUPPLIED = new Set(['cluster', 'service'])
-
 /** Contexts whose values a workflow author controls; anything else in `run:` is untrusted. */
 const TRUSTED_REFERENCES = [
   /^runner\./,
@@ -269,10 +263,8 @@ class Checker {
         this.add(value, 'unknown-input', `job '${jobName}': '${target}' has no input '${name}'.`)
       }
     }
-    const fromConfig = names.has('environment')
     for (const [name, input] of spec.inputs) {
       if (!input.required || input.hasDefault || names.has(name)) continue
-      if (fromConfig && CONFIG_SUPPLIED.has(name)) continue
       this.add(
         get(at, 'uses') ?? at,
         'missing-input',
