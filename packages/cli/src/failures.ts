@@ -5,7 +5,7 @@ import {
   type SchemaProblem
 } from '@fargate-promote/common'
 import { EXIT, type ExitCode } from './exit-codes.js'
-import { printable, printableLines } from './text.js'
+import { jsonLine, printable, printableLines } from './text.js'
 import type { Ui } from './ui.js'
 
 /** A wrong command line or environment (no repository, no token, a bad flag value): exit 2. */
@@ -37,8 +37,9 @@ function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
     const message = file === undefined ? error.describe(asOption) : error.problem
     return { code: EXIT.invalidConfig, problems: [{ message, file, line, field }] }
   }
-  if (error instanceof UsageError)
+  if (error instanceof UsageError) {
     return { code: EXIT.usage, problems: [{ message: error.message }] }
+  }
   return { code: EXIT.failed, problems: [{ message: errorMessage(error) }] }
 }
 
@@ -58,7 +59,7 @@ function formatProblem(problem: Problem): string {
 export function reportFailure(error: unknown, ui: Ui): ExitCode {
   const { code, problems } = problemsOf(error)
   if (ui.json) {
-    ui.print(JSON.stringify({ ok: false, exitCode: code, errors: problems }))
+    ui.print(jsonLine({ ok: false, exitCode: code, errors: problems }))
     return code
   }
   for (const problem of problems) ui.note(`${ui.err.red('error')} ${formatProblem(problem)}`)

@@ -17,35 +17,43 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
-/** The command tree. Actions report their exit code through `done`, never process.exitCode. */
-export function buildProgram(io: CliIo, done: (code: ExitCode) => void) {
-  const program = new Command('fargate-promote')
-    .description(
-      'Promote ECS Fargate services dev → staging → production through GitHub environments.'
-    )
-    .version(VERSION)
-    .option(
-      '--repo <owner/name>',
-      'GitHub repository (default: GITHUB_REPOSITORY)',
-      repositoryArgument
-    )
-    .option('--config <path>', 'config file', DEFAULT_CONFIG_PATH)
-    .option('--json', 'one JSON document on stdout, no progress on stderr')
-    .option('--color', 'colour the output even when it is not a terminal')
-    .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .addHelpText('afterAll', EXIT_CODES_HELP)
-    // `environments apply --help` lists --repo, --config and --json too.
-    .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: text => io.stdout.write(text),
-      writeErr: text => io.stderr.write(text),
-      getOutHasColors: () => wantColor(io.stdout, undefined, io.env),
-      getErrHasColors: () => wantColor(io.stderr, undefined, io.env)
-    })
-    // Set before the subcommands are added: they inherit it and throw instead of exiting.
-    .exitOverride()
+type Done = (code: ExitCode) => void
 
+/** The program with its global options, writing to this run's streams. */
+function rootCommand(io: CliIo) {
+  return (
+    new Command('fargate-promote')
+      .description(
+        'Promote ECS Fargate services dev → staging → production through GitHub environments.'
+      )
+      .version(VERSION)
+      .option(
+        '--repo <owner/name>',
+        'GitHub repository (default: GITHUB_REPOSITORY)',
+        repositoryArgument
+      )
+      .option('--config <path>', 'config file', DEFAULT_CONFIG_PATH)
+      .option('--json', 'one JSON document on stdout, no progress on stderr')
+      .option('--color', 'colour the output even when it is not a terminal')
+      .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+      .addHelpText('afterAll', EXIT_CODES_HELP)
+      // `environments apply --help` lists --repo, --config and --json too.
+      .configureHelp({ showGlobalOptions: true })
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({
+        writeOut: text => io.stdout.write(text),
+        writeErr: text => io.stderr.write(text),
+        getOutHasColors: () => wantColor(io.stdout, undefined, io.env),
+        getErrHasColors: () => wantColor(io.stderr, undefined, io.env)
+      })
+      // Set before the subcommands are added: they inherit it and throw instead of exiting.
+      .exitOverride()
+  )
+}
+
+type Root = ReturnType<typeof rootCommand>
+
+function addEnvironments(program: Root, io: CliIo, done: Done): void {
   program
     .command('environments')
     .description("Manage the repository's GitHub environments from the config file")
@@ -61,7 +69,9 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void) {
     .action(async (options, command) => {
       done(await environmentsApply({ ...command.optsWithGlobals(), ...options }, io))
     })
+}
 
+function addInit(program: Root, io: CliIo, done: Done): void {
   program
     .command('init')
     .description(
@@ -107,6 +117,12 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void) {
     .action(async (options, command) => {
       done(await init({ ...command.optsWithGlobals(), ...options }, io))
     })
+}
 
+/** The command tree. Actions report their exit code through `done`, never process.exitCode. */
+export function buildProgram(io: CliIo, done: Done) {
+  const program = rootCommand(io)
+  addEnvironments(program, io, done)
+  addInit(program, io, done)
   return program
 }

@@ -3,7 +3,7 @@ import { errorMessage } from '@fargate-promote/common'
 import { EXIT, type ExitCode } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { buildProgram } from './program.js'
-import { printableLines } from './text.js'
+import { jsonLine, printableLines } from './text.js'
 
 /** `--json` as commander would see it: before a `--` that ends the options. */
 function wantsJson(argv: readonly string[]): boolean {
@@ -27,9 +27,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (error.exitCode === 0) return EXIT.ok
       if (wantsJson(argv)) {
         const problem = { message: error.message.replace(/^error: /, '') }
-        io.stdout.write(
-          `${JSON.stringify({ ok: false, exitCode: EXIT.usage, errors: [problem] })}\n`
-        )
+        io.stdout.write(`${jsonLine({ ok: false, exitCode: EXIT.usage, errors: [problem] })}\n`)
       }
       return EXIT.usage
     }

@@ -29,3 +29,18 @@ export function printableLines(text: string): string {
     .map(line => printable(line))
     .join('\n')
 }
+
+/** What JSON.stringify leaves raw that a terminal would act on. */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * One line of JSON for stdout. JSON.stringify escapes C0 controls but leaves DEL, C1 controls
+ * (`\u009b` starts a terminal command) and bidi overrides raw; as `\uXXXX` escapes they parse
+ * to the same value and cannot act on a terminal that shows the document.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(
+    RAW_IN_JSON,
+    char => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`
+  )
+}

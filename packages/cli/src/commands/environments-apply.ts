@@ -11,7 +11,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js'
 import { reportFailure } from '../failures.js'
 import { githubClient, repositoryOf } from '../github.js'
 import type { CliIo } from '../io.js'
-import { printable } from '../text.js'
+import { jsonLine, printable } from '../text.js'
 import { createUi, type Ui } from '../ui.js'
 import { planJson, planSummary, planTable, type ApplyMode } from './plan-view.js'
 
@@ -58,7 +58,7 @@ export async function environmentsApply(options: ApplyOptions, io: CliIo): Promi
     if (mode === 'apply' && planHasChanges(plan)) {
       applied = await ui.step('Applying the changes', () => applyPlan(plan, github))
     }
-    if (ui.json) ui.print(JSON.stringify(planJson(plan, mode, applied, config.path)))
+    if (ui.json) ui.print(jsonLine(planJson(plan, mode, applied, config.path)))
     else for (const line of planSummary(plan, mode, applied, config.path)) ui.print(line)
     return mode === 'check' && planHasChanges(plan) ? EXIT.drift : EXIT.ok
   } catch (error) {

@@ -14,7 +14,7 @@ import {
   writeFiles,
   type PlannedFile
 } from '../init/templates.js'
-import { printable } from '../text.js'
+import { jsonLine, printable } from '../text.js'
 import { createUi, type Ui } from '../ui.js'
 
 export interface InitOptions extends InitFlags {
@@ -59,7 +59,7 @@ async function answersOf(options: InitOptions, io: CliIo, ui: Ui): Promise<InitA
 
 function report(ui: Ui, dir: string, written: string[]): void {
   if (ui.json) {
-    ui.print(JSON.stringify({ ok: true, directory: dir, written }))
+    ui.print(jsonLine({ ok: true, directory: dir, written }))
     return
   }
   for (const path of written) ui.print(`wrote ${printable(path)}`)

@@ -1,5 +1,6 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { CliIo } from '../io.js'
+import { printable } from '../text.js'
 import type { Ui } from '../ui.js'
 import {
   environmentNames,
@@ -35,14 +36,15 @@ async function chooseClusters(names: string[], clusters: string[], prompt: Promp
 }
 
 async function chooseServices(ecs: ECSClient, cluster: string, prompt: Prompt, ui: Ui) {
-  const services = await ui.step(`Listing the services of ${cluster}`, () =>
+  const services = await ui.step(`Listing the services of ${printable(cluster)}`, () =>
     listServiceNames(ecs, cluster)
   )
-  if (services.length === 0)
+  if (services.length === 0) {
     throw new Error(
       `Cluster ${cluster} has no service. Create the services first, or give --service.`
     )
-  ui.note(`Services of ${cluster}:\n${numbered(services)}`)
+  }
+  ui.note(`Services of ${printable(cluster)}:\n${numbered(services)}`)
   const fallback = services.length <= MAX_SERVICES ? services.join(',') : undefined
   const picked = await askUntil(
     prompt,
@@ -75,7 +77,7 @@ export async function answersFromAccount(
     (await askUntil(prompt, 'AWS region', answer => answer || undefined))
   const ecs = await ecsClient(region, io.env)
   try {
-    const clusters = await ui.step(`Listing the ECS clusters of ${region}`, () =>
+    const clusters = await ui.step(`Listing the ECS clusters of ${printable(region)}`, () =>
       listClusterNames(ecs)
     )
     if (clusters.length === 0) {

@@ -48,8 +48,9 @@ async function lookUpUser(github: GitHubClient, login: string): Promise<Lookup> 
       problem: `'${login}' is an organization, not a user. Name one of its teams under 'teams' (org/slug).`
     }
   }
-  if (typeof user.id !== 'number')
+  if (typeof user.id !== 'number') {
     throw new Error(`GitHub answered GET /users/${login} without an id.`)
+  }
   return {
     reviewer: {
       type: 'User',
@@ -73,8 +74,9 @@ async function lookUpTeam(github: GitHubClient, name: string): Promise<Lookup> {
     }
   }
   const team = answer.data as { id?: unknown }
-  if (typeof team.id !== 'number')
+  if (typeof team.id !== 'number') {
     throw new Error(`GitHub answered GET /orgs/${org}/teams/${slug} without an id.`)
+  }
   return { reviewer: { type: 'Team', id: team.id, name } }
 }
 
