@@ -4,6 +4,13 @@
 import { register } from 'tsx/esm/api'
 
 register()
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', error => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+}
 const { run } = await import('../src/run.ts')
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
