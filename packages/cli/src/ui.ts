@@ -9,7 +9,7 @@ export type Colors = ReturnType<typeof pc.createColors>
 /**
  * Whether to colour a stream: `--color`/`--no-color` win; then NO_COLOR (any non-empty value)
  * and FORCE_COLOR (`0`/`false` off, anything else on); then a terminal that is not `dumb`.
- * picocolors' own guess reads process.env and argv, which are not this run's.
+ * picocolors' own guess reads the process's environment and argv, which are not this run's.
  */
 export function wantColor(
   stream: OutStream,
