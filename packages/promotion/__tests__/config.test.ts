@@ -125,9 +125,18 @@ environments:
         teams: [org/one, justateam]
 `)
     expect(problems.map(p => `${p.line} ${p.field}: ${p.message}`)).toEqual([
-      '5 environments.production.role: must be an IAM role ARN.',
+      '5 environments.production.role: must be an IAM role ARN (arn:aws:iam::123456789012:role/name).',
       '10 environments.production.protection.reviewers: GitHub allows at most 6 reviewers (users and teams together).',
       '11 environments.production.protection.reviewers.teams[1]: must be org/team-slug, for example my-org/platform.'
+    ])
+  })
+
+  test("an environment named like a monitoring environment ('-monitor') is refused at its key", async () => {
+    const problems = await problemsOf(
+      'version: 1\nenvironments:\n  prod-monitor:\n    region: eu-west-1\n    cluster: c\n    services: [{ name: a, containers: [a] }]\n'
+    )
+    expect(problems.map(p => `${p.line}:${p.column} ${p.field}: ${p.message}`)).toEqual([
+      "3:3 environments.prod-monitor: ends with '-monitor', the suffix of the monitoring environment apply creates for each environment. Rename it."
     ])
   })
 

@@ -65,6 +65,12 @@ function problemsOf(
         return { file, line, column, field: formatFieldPath(path), message }
       })
     }
+    if (issue.code === 'invalid_key') {
+      // A record's key (an environment name) is wrong: point at the key, say why.
+      const { line, column } = positioned.locate(issue.path, true)
+      const reason = issue.issues.map(inner => describe(inner.message)).join(' ')
+      return [{ file, line, column, field: formatFieldPath(issue.path), message: reason }]
+    }
     const { line, column } = positioned.locate(issue.path)
     return [
       { file, line, column, field: formatFieldPath(issue.path), message: describe(issue.message) }

@@ -43,6 +43,11 @@ const Service = z
   })
   .meta({ id: 'Service' })
 
+const roleArn = nonEmpty.regex(
+  /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+  'must be an IAM role ARN (arn:aws:iam::123456789012:role/name).'
+)
+
 const githubLogin = nonEmpty.regex(
   /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/,
   'must be a GitHub login (letters, digits and hyphens).'
@@ -108,10 +113,14 @@ export const EnvironmentSchema = z
     region: nonEmpty
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1.')
       .describe('AWS region of the cluster.'),
-    role: nonEmpty
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN.')
+    role: roleArn
       .optional()
-      .describe('IAM role assumed through OIDC for this environment.'),
+      .describe('IAM role the deploy jobs assume through OIDC in this GitHub environment.'),
+    'rollback-role': roleArn
+      .optional()
+      .describe(
+        'IAM role the monitoring and rollback jobs assume in the <name>-monitor GitHub environment (reads and rollback only). Default role.'
+      ),
     cluster: name('the ECS cluster name'),
     services: z.array(Service).min(1).max(MAX_SERVICES),
     'desired-count': z
@@ -141,7 +150,13 @@ export const ConfigSchema = z.strictObject({
   version: z.literal(1).describe('Version of this file format: 1.'),
   application: name('the application name').optional(),
   environments: z
-    .record(name('an environment name'), EnvironmentSchema)
+    .record(
+      name('an environment name').refine(key => !key.endsWith('-monitor'), {
+        message:
+          "ends with '-monitor', the suffix of the monitoring environment apply creates for each environment. Rename it."
+      }),
+      EnvironmentSchema
+    )
     .refine(environments => Object.keys(environments).length > 0, {
       message: 'lists no environment. Add one, for example dev.'
     })

@@ -43,3 +43,18 @@ export function desiredState(
     patterns: custom ? unique(patterns, p => `${p.type}:${p.name}`) : []
   }
 }
+
+/**
+ * Monitoring and rollback jobs run in `<name>-monitor`: an automatic rollback at night must not
+ * wait for production's reviewers and wait timer, and monitor.yml runs every 15 minutes. Its
+ * OIDC subject (`environment:<name>-monitor`) lets the AWS trust policy give those jobs the
+ * read-and-rollback role only.
+ */
+export function monitorEnvironmentName(name: string): string {
+  return `${name}-monitor`
+}
+
+/** No reviewers and no wait timer; the same branches and tags as the environment it watches. */
+export function monitorState(watched: EnvironmentState): EnvironmentState {
+  return { ...watched, waitTimer: 0, reviewers: [], preventSelfReview: false }
+}

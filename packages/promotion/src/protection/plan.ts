@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js'
 import type { GitHubClient, RepositoryRef } from '../github/client.js'
 import { listEnvironmentNames, readEnvironment } from './current.js'
-import { desiredState } from './desired.js'
+import { desiredState, monitorEnvironmentName, monitorState } from './desired.js'
 import { diffEnvironment } from './diff.js'
 import { resolveReviewers } from './reviewers.js'
 import type { ProtectionPlan } from './types.js'
@@ -23,12 +23,17 @@ export async function planEnvironments(options: PlanEnvironmentsOptions): Promis
     resolveReviewers(config, github),
     listEnvironmentNames(github, repo)
   ])
-  const entries = Object.entries(config.config.environments)
+  const entries = Object.entries(config.config.environments).flatMap(([name, settings]) => {
+    const desired = desiredState(settings.protection, resolved)
+    return [
+      [name, desired],
+      [monitorEnvironmentName(name), monitorState(desired)]
+    ] as const
+  })
   const environments = await Promise.all(
-    entries.map(async ([name, settings]) => {
-      const desired = desiredState(settings.protection, resolved)
-      return diffEnvironment(name, desired, await readEnvironment(github, repo, name))
-    })
+    entries.map(async ([name, desired]) =>
+      diffEnvironment(name, desired, await readEnvironment(github, repo, name))
+    )
   )
   // GitHub environment names are case-insensitive: `Production` is the config's `production`.
   const managed = new Set(entries.map(([name]) => name.toLowerCase()))
