@@ -91,6 +91,30 @@ describe('the config file', () => {
     expect(sim.calls()).toEqual([])
   }, 60_000)
 
+  test('a dry run of the environment (the pull-request check) annotates what would change, and changes nothing', async () => {
+    const run = await runAction({
+      action: 'deploy-fargate',
+      inputs: {
+        config: CONFIG,
+        environment: 'staging',
+        image: 'registry.example.com/shop/app:2.0.0',
+        'dry-run': 'true'
+      },
+      simUrl: sim.url
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.status).toBe('dry-run')
+    const notices = run.stdout.split('\n').filter(line => line.startsWith('::notice'))
+    expect(notices).toHaveLength(2)
+    expect(notices[0]).toMatch(
+      /^::notice title=Dry run%3A web::.*registry\.example\.com\/shop\/web:1\.0\.0.*registry\.example\.com\/shop\/app:2\.0\.0/
+    )
+    expect(notices[1]).toMatch(
+      /^::notice title=Dry run%3A worker::.*shop\/worker:1\.0\.0.*shop\/app:2\.0\.0/
+    )
+    expect(sim.calls().filter(call => call.mutating)).toEqual([])
+  }, 60_000)
+
   test('an input given in the workflow overrides the file', async () => {
     const run = await runAction({
       action: 'deploy-fargate',

@@ -1,3 +1,4 @@
+import { formatDiff } from '@fargate-promote/ecs'
 import type { DeployOutcome } from '@fargate-promote/promotion'
 import { Annotations, type OutputValue } from '@fargate-promote/runner'
 
@@ -27,10 +28,22 @@ export function outputsOf(outcome: DeployOutcome, durationMs: number): Record<st
   }
 }
 
-/** An error per failed service, a warning per rollback (ours or ECS's). */
+/**
+ * An error per failed service, a warning per rollback (ours or ECS's); in a dry run, a notice
+ * per service with what would change, so a pull request's check shows the diff.
+ */
 export function annotate(outcome: DeployOutcome): void {
   const annotations = new Annotations()
   for (const service of outcome.result.services) {
+    if (outcome.result.status === 'dry-run') {
+      const lines = formatDiff(service.diff)
+      annotations.notice(
+        lines.length > 0 ? lines.join('\n') : 'No change to the task definition.',
+        {
+          title: `Dry run: ${service.service}`
+        }
+      )
+    }
     const title = `Rollback of ${service.service}`
     if (service.failureReason) {
       annotations.error(service.failureReason, {
