@@ -48,6 +48,15 @@ beforeEach(async () => {
 
 afterEach(() => rmSync(app, { recursive: true, force: true }))
 
+/** The desired state of an environment without reviewers or wait timer, as --json prints it. */
+const unprotected = (branchMode: string, patterns: { name: string; type: string }[]) => ({
+  waitTimer: 0,
+  reviewers: [],
+  preventSelfReview: false,
+  branchMode,
+  patterns
+})
+
 const apply = (...args: string[]) => runCli(['environments', 'apply', ...args], { env, cwd: app })
 const lastSeq = () => sim.calls().at(-1)?.seq ?? 0
 const mutatingSince = (seq: number) =>
@@ -73,7 +82,13 @@ describe('environments apply', () => {
     expect(first.stdout).toMatch(/^production +create +wait-timer +0 +5$/m)
     expect(first.stdout).toMatch(/reviewers +\(none\) +alice-release, shop-org\/platform$/m)
     expect(first.stdout).toMatch(/tag pattern +- +v\*$/m)
-    expect(first.stdout).toContain('Applied 3 environments of acme/shop: dev, staging, production.')
+    expect(first.stdout).toMatch(
+      /^production-monitor +create +branch-policy +all branches +listed patterns$/m
+    )
+    expect(first.stdout).toMatch(/^dev-monitor +create +- +- +-$/m)
+    expect(first.stdout).toContain(
+      'Applied 6 environments of acme/shop: dev, dev-monitor, staging, staging-monitor, production, production-monitor.'
+    )
     expect(first.stderr).toContain('✔ Reading the environments of acme/shop')
 
     const production = await github('GET', '/environments/production')
@@ -91,10 +106,33 @@ describe('environments apply', () => {
     ).toEqual(['branch:main', 'tag:v*'])
     expect((await github('GET', '/environments/dev')).data.deployment_branch_policy).toBeNull()
 
+    // production-monitor: production's branches and tags, without its reviewers and wait timer.
+    const monitor = await github('GET', '/environments/production-monitor')
+    expect(monitor.data.deployment_branch_policy).toEqual({
+      protected_branches: false,
+      custom_branch_policies: true
+    })
+    expect((monitor.data.protection_rules as { type: string }[]).map(rule => rule.type)).toEqual([
+      'branch_policy'
+    ])
+    const monitorPolicies = await github(
+      'GET',
+      '/environments/production-monitor/deployment-branch-policies'
+    )
+    expect(
+      (monitorPolicies.data.branch_policies as { name: string; type: string }[]).map(
+        p => `${p.type}:${p.name}`
+      )
+    ).toEqual(['branch:main', 'tag:v*'])
+    const devMonitor = await github('GET', '/environments/dev-monitor')
+    expect(devMonitor.data.deployment_branch_policy).toBeNull()
+    expect(devMonitor.data.protection_rules).toEqual([])
+
     const before = lastSeq()
     const second = await apply()
     expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/^production +none +- +- +-$/m)
+    expect(second.stdout).toMatch(/^production-monitor +none +- +- +-$/m)
     expect(second.stdout).toContain(
       'No changes: the environments of acme/shop match .github/fargate-promote.yml.'
     )
@@ -108,9 +146,13 @@ describe('environments apply', () => {
     expect(result.stdout).toMatch(
       /^staging +create +branch-policy +all branches +listed patterns$/m
     )
-    expect(result.stdout).toContain('Dry run: 3 environments would change; nothing was applied.')
+    expect(result.stdout).toMatch(
+      /^staging-monitor +create +branch-policy +all branches +listed patterns$/m
+    )
+    expect(result.stdout).toContain('Dry run: 6 environments would change; nothing was applied.')
     expect(mutatingSince(before)).toEqual([])
     expect((await github('GET', '/environments/staging')).status).toBe(404)
+    expect((await github('GET', '/environments/staging-monitor')).status).toBe(404)
   })
 
   it('--check exits 4 after settings are changed behind its back, and changes nothing itself', async () => {
@@ -148,6 +190,56 @@ describe('environments apply', () => {
     expect((await apply('--check')).code).toBe(0)
   })
 
+  it('--check reports a monitor environment changed behind its back as drift, and apply repairs it', async () => {
+    expect((await apply()).code).toBe(0)
+    expect(
+      (await github('PUT', '/environments/production-monitor', { wait_timer: 7 })).status
+    ).toBe(200)
+    expect(
+      (
+        await github('POST', '/environments/staging-monitor/deployment-branch-policies', {
+          name: 'hotfix/*'
+        })
+      ).status
+    ).toBe(200)
+    const before = lastSeq()
+    const check = await apply('--check')
+    expect(check.code).toBe(4)
+    expect(check.stdout).toMatch(/^staging +none +- +- +-$/m)
+    expect(check.stdout).toMatch(/^staging-monitor +update +branch pattern +hotfix\/\* +-$/m)
+    expect(check.stdout).toMatch(/^production +none +- +- +-$/m)
+    expect(check.stdout).toMatch(/^production-monitor +update +wait-timer +7 +0$/m)
+    expect(check.stdout).toContain(
+      'Drift: 2 environments of acme/shop differ from .github/fargate-promote.yml (staging-monitor, production-monitor).'
+    )
+    const json = await apply('--check', '--json')
+    expect(json.code).toBe(4)
+    const document = JSON.parse(json.stdout) as {
+      environments: { name: string; action: string; changes: unknown[] }[]
+    }
+    expect(document).toMatchObject({ ok: true, mode: 'check', drift: true, applied: [] })
+    expect(
+      document.environments.filter(e => e.action !== 'none').map(e => [e.name, e.changes])
+    ).toEqual([
+      ['staging-monitor', []],
+      ['production-monitor', [{ setting: 'wait-timer', from: 7, to: 0 }]]
+    ])
+    expect(mutatingSince(before)).toEqual([])
+
+    const repaired = await apply()
+    expect(repaired.code).toBe(0)
+    expect(repaired.stdout).toContain(
+      'Applied 2 environments of acme/shop: staging-monitor, production-monitor.'
+    )
+    const monitor = await github('GET', '/environments/production-monitor')
+    expect((monitor.data.protection_rules as { type: string }[]).map(rule => rule.type)).toEqual([
+      'branch_policy'
+    ])
+    const policies = await github('GET', '/environments/staging-monitor/deployment-branch-policies')
+    expect((policies.data.branch_policies as { name: string }[]).map(p => p.name)).toEqual(['main'])
+    expect((await apply('--check')).code).toBe(0)
+  })
+
   it('--json prints one document on stdout and nothing on stderr', async () => {
     const result = await apply('--json')
     expect(result.code).toBe(0)
@@ -161,21 +253,68 @@ describe('environments apply', () => {
       config: CONFIG,
       mode: 'apply',
       drift: true,
-      applied: ['dev', 'staging', 'production'],
+      applied: [
+        'dev',
+        'dev-monitor',
+        'staging',
+        'staging-monitor',
+        'production',
+        'production-monitor'
+      ],
       unmanaged: []
     })
     expect(document.environments.map(e => [e.name, e.action])).toEqual([
       ['dev', 'create'],
+      ['dev-monitor', 'create'],
       ['staging', 'create'],
-      ['production', 'create']
+      ['staging-monitor', 'create'],
+      ['production', 'create'],
+      ['production-monitor', 'create']
     ])
     expect(result.stdout.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('--json lists each environment of the config and its -monitor companion, named once in the config', async () => {
+    const service = '    services: [{ name: web, containers: [web] }]'
+    const text = [
+      'version: 1',
+      'environments:',
+      '  qa:',
+      '    region: eu-west-1',
+      '    cluster: shop-qa',
+      service,
+      '  live:',
+      '    region: eu-west-1',
+      '    cluster: shop-live',
+      service,
+      '    protection:',
+      '      wait-timer: 2',
+      '      tags: [v*]'
+    ]
+    writeFileSync(join(app, CONFIG), `${text.join('\n')}\n`)
+    const result = await apply('--json')
+    expect(result.code).toBe(0)
+    const document = JSON.parse(result.stdout) as {
+      applied: string[]
+      environments: { name: string; desired: Record<string, unknown> }[]
+    }
+    expect(document.applied).toEqual(['qa', 'qa-monitor', 'live', 'live-monitor'])
+    expect(document.environments.map(e => [e.name, e.desired])).toEqual([
+      ['qa', unprotected('all', [])],
+      ['qa-monitor', unprotected('all', [])],
+      ['live', { ...unprotected('custom', [{ name: 'v*', type: 'tag' }]), waitTimer: 2 }],
+      ['live-monitor', unprotected('custom', [{ name: 'v*', type: 'tag' }])]
+    ])
+    const names = (await github('GET', '/environments')).data.environments as { name: string }[]
+    expect(names.map(e => e.name)).toEqual(['live', 'live-monitor', 'qa', 'qa-monitor'])
   })
 
   it('reports environments the config does not name, escaped, and leaves them alone', async () => {
     // The sim refuses C0 controls in a name, as GitHub does; C1 and bidi controls get through.
     const name = 'preview\u009b31m-\u202egpj.exe'
     expect((await github('PUT', `/environments/${encodeURIComponent(name)}`, {})).status).toBe(200)
+    // A monitor environment made by hand before apply managed them is managed, not listed.
+    expect((await github('PUT', '/environments/production-monitor', {})).status).toBe(200)
     const result = await apply()
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('left as they are: preview\\x9b31m-\\u202egpj.exe.')
@@ -347,10 +486,14 @@ describe('environments apply refuses bad input and changes nothing', () => {
     const result = await apply()
     await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' })
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('Applied before the failure: dev.')
+    expect(result.stderr).toContain('Applied before the failure: dev, dev-monitor.')
     expect(result.stderr).toContain("error Applying environment 'staging' failed: Server Error")
     // Run again once GitHub is back: it finishes the job.
-    expect((await apply()).stdout).toMatch(/^production +create/m)
+    const again = await apply()
+    expect(again.stdout).toMatch(/^staging +update +branch pattern +- +main$/m)
+    expect(again.stdout).toMatch(/^staging-monitor +create/m)
+    expect(again.stdout).toMatch(/^production +create/m)
+    expect(again.stdout).toMatch(/^production-monitor +create/m)
     expect((await apply('--check')).code).toBe(0)
   })
 
@@ -423,7 +566,14 @@ describe('the bin', () => {
     expect(applied.code).toBe(0)
     expect(JSON.parse(applied.stdout)).toMatchObject({
       ok: true,
-      applied: ['dev', 'staging', 'production']
+      applied: [
+        'dev',
+        'dev-monitor',
+        'staging',
+        'staging-monitor',
+        'production',
+        'production-monitor'
+      ]
     })
     const check = await spawnBin(['environments', 'apply', '--check'])
     expect(check).toMatchObject({ code: 0, stdout: expect.stringContaining('No changes') })

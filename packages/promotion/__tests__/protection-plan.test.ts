@@ -188,6 +188,124 @@ describe('planEnvironments: one environment, table-driven', () => {
   })
 })
 
+describe('planEnvironments: the <name>-monitor companion of each environment', () => {
+  it('has no reviewers, no wait timer and no self-review rule, and the branches and tags of its environment', async () => {
+    const { plan, github } = await planOne({
+      reviewers: { users: ['alice'], teams: ['acme/platform'] },
+      'wait-timer': 5,
+      'prevent-self-review': true,
+      branches: ['main'],
+      tags: ['v*']
+    })
+    expect(plan.environments.map(e => e.name)).toEqual(['production', 'production-monitor'])
+    expect(plan.environments[1]).toEqual({
+      name: 'production-monitor',
+      action: 'create',
+      changes: [{ setting: 'branch-policy', from: 'all', to: 'custom' }],
+      addPatterns: [
+        { name: 'main', type: 'branch' },
+        { name: 'v*', type: 'tag' }
+      ],
+      removePatterns: [],
+      desired: {
+        waitTimer: 0,
+        reviewers: [],
+        preventSelfReview: false,
+        branchMode: 'custom',
+        patterns: [
+          { name: 'main', type: 'branch' },
+          { name: 'v*', type: 'tag' }
+        ]
+      }
+    })
+    expect(github.mutations).toEqual([])
+  })
+
+  it('lets every branch deploy when its environment names no branches and no tags', async () => {
+    const { plan } = await planOne({ reviewers: { users: ['alice'] }, 'wait-timer': 3 })
+    expect(plan.environments[1]).toEqual({
+      name: 'production-monitor',
+      action: 'create',
+      changes: [],
+      addPatterns: [],
+      removePatterns: [],
+      desired: {
+        waitTimer: 0,
+        reviewers: [],
+        preventSelfReview: false,
+        branchMode: 'all',
+        patterns: []
+      }
+    })
+  })
+
+  it('lets no branch deploy when its environment lists an empty branch list', async () => {
+    const { plan } = await planOne({ branches: [] })
+    expect(plan.environments[1]).toMatchObject({
+      name: 'production-monitor',
+      action: 'create',
+      changes: [{ setting: 'branch-policy', from: 'all', to: 'custom' }],
+      addPatterns: [],
+      desired: { branchMode: 'custom', patterns: [] }
+    })
+  })
+
+  it('is planned right after its environment, in the order of the config', async () => {
+    const github = new FakeGitHub()
+    const config = await configWith({ dev: {}, staging: { branches: ['main'] }, production: {} })
+    const plan = await planEnvironments({ config, repo: REPO, github })
+    expect(plan.environments.map(e => e.name)).toEqual([
+      'dev',
+      'dev-monitor',
+      'staging',
+      'staging-monitor',
+      'production',
+      'production-monitor'
+    ])
+  })
+
+  it('is compared with what the repository has: reviewers, a wait timer or a stray pattern are drift', async () => {
+    const github = new FakeGitHub()
+    github.environment('production', { branchPolicy: custom, policies: [{ id: 1, name: 'main' }] })
+    github.environment('production-monitor', {
+      waitTimer: 10,
+      reviewers: [{ type: 'User', id: 102 }],
+      preventSelfReview: true,
+      branchPolicy: custom,
+      policies: [
+        { id: 2, name: 'main', type: 'branch' },
+        { id: 3, name: 'hotfix/*', type: 'branch' }
+      ]
+    })
+    const drifted = await planEnvironments({
+      config: await configWith({ production: { branches: ['main'] } }),
+      repo: REPO,
+      github
+    })
+    expect(drifted.environments[0]).toMatchObject({ name: 'production', action: 'none' })
+    expect(drifted.environments[1]).toEqual({
+      name: 'production-monitor',
+      action: 'update',
+      changes: [
+        { setting: 'wait-timer', from: 10, to: 0 },
+        { setting: 'reviewers', from: ['bob'], to: [] },
+        { setting: 'prevent-self-review', from: true, to: false }
+      ],
+      addPatterns: [],
+      removePatterns: [{ id: 3, name: 'hotfix/*', type: 'branch' }],
+      desired: {
+        waitTimer: 0,
+        reviewers: [],
+        preventSelfReview: false,
+        branchMode: 'custom',
+        patterns: [{ name: 'main', type: 'branch' }]
+      }
+    })
+    expect(planHasChanges(drifted)).toBe(true)
+    expect(github.mutations).toEqual([])
+  })
+})
+
 describe('planEnvironments: the repository as a whole', () => {
   it('reports environments the config does not name, case-insensitively, and never plans to delete them', async () => {
     const github = new FakeGitHub()
@@ -198,9 +316,30 @@ describe('planEnvironments: the repository as a whole', () => {
     expect(plan.unmanaged).toEqual(['preview-42'])
     expect(plan.environments.map(e => [e.name, e.action])).toEqual([
       ['production', 'create'],
-      ['staging', 'create']
+      ['production-monitor', 'create'],
+      ['staging', 'create'],
+      ['staging-monitor', 'create']
     ])
     expect(planHasChanges(plan)).toBe(true)
+  })
+
+  it('counts the monitor environments as managed, case-insensitively, and only those of the config', async () => {
+    const github = new FakeGitHub()
+    github.environment('production-monitor')
+    github.environment('Staging-Monitor')
+    github.environment('monitor')
+    github.environment('production-monitor-old')
+    github.environment('preview-42-monitor')
+    const config = await configWith({ production: {}, staging: {} })
+    const plan = await planEnvironments({ config, repo: REPO, github })
+    expect(plan.unmanaged).toEqual(['monitor', 'preview-42-monitor', 'production-monitor-old'])
+    expect(plan.environments.map(e => [e.name, e.action])).toEqual([
+      ['production', 'create'],
+      ['production-monitor', 'none'],
+      ['staging', 'create'],
+      ['staging-monitor', 'create']
+    ])
+    expect(github.mutations).toEqual([])
   })
 
   it('reads every page of environments and of branch policies', async () => {
@@ -212,12 +351,25 @@ describe('planEnvironments: the repository as a whole', () => {
       type: 'branch' as const
     }))
     github.environment('production', { branchPolicy: custom, policies })
+    github.environment('production-monitor', { branchPolicy: custom, policies: [...policies] })
     const branches = policies.map(p => p.name)
     const config = await configWith({ production: { branches } })
     const plan = await planEnvironments({ config, repo: REPO, github })
     expect(plan.unmanaged).toHaveLength(230)
-    expect(plan.environments[0]?.action).toBe('none')
+    expect(plan.environments.map(e => [e.name, e.action])).toEqual([
+      ['production', 'none'],
+      ['production-monitor', 'none']
+    ])
     expect(planHasChanges(plan)).toBe(false)
+    const pageRequests = (name: string) =>
+      github.requests.filter(
+        r =>
+          r.route ===
+            'GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies' &&
+          r.parameters.environment_name === name
+      )
+    expect(pageRequests('production')).toHaveLength(2)
+    expect(pageRequests('production-monitor')).toHaveLength(2)
   })
 
   it('works with a client that resolves error statuses instead of throwing them', async () => {
