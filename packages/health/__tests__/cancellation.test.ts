@@ -20,7 +20,7 @@ import { DescribeServicesCommand, ECSClient, ListTasksCommand } from '@aws-sdk/c
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { FakeClock, MemoryLogger, systemClock } from '@fargate-promote/common'
 import {
-  parseChecksWith,
+  ChecksSchema,
   probeHttp,
   reportToJson,
   runHealthChecks,
@@ -37,8 +37,7 @@ const ecs = new ECSClient({ region: 'eu-west-1' })
 const elb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1' })
 const cloudwatch = new CloudWatchClient({ region: 'eu-west-1' })
 
-const checks = (yaml: string): CheckSpec[] =>
-  parseChecksWith(YAML, yaml, { subject: { input: 'checks' } })
+const checks = (yaml: string): CheckSpec[] => ChecksSchema.parse(YAML.parse(yaml))
 const SVC = '- name: svc\n  ecs-service: { cluster: prod, service: web }\n'
 const ALARMS = '- name: alarms\n  cloudwatch-alarm: { alarms: [web-5xx] }\n'
 const STABLE = 'deployment ecs-svc/1 COMPLETED with 2/2 tasks of (unknown task definition) running'

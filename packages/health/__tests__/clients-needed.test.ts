@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import * as YAML from 'yaml'
-import { clientsNeeded, parseChecksWith } from '../src/index.js'
+import { ChecksSchema, clientsNeeded } from '../src/index.js'
 
-const needs = (yaml: string) =>
-  clientsNeeded(parseChecksWith(YAML, yaml, { subject: { input: 'checks' } }))
+const needs = (yaml: string) => clientsNeeded(ChecksSchema.parse(YAML.parse(yaml)))
 
 describe('clientsNeeded', () => {
   it('needs no AWS client for HTTP checks', () => {

@@ -13,16 +13,14 @@ import {
   displayUrl,
   httpShorthand,
   MAX_BODY_BYTES,
-  parseChecksWith,
+  ChecksSchema,
   probeHttp,
   type HttpCheckSpec
 } from '../src/index.js'
 import { delay, startServer, type TestServer } from './helpers/server.js'
 
 function httpCheck(fields: string): HttpCheckSpec {
-  return parseChecksWith(YAML, `- name: web\n  http: { ${fields} }`, {
-    subject: { input: 'checks' }
-  })[0] as HttpCheckSpec
+  return ChecksSchema.parse(YAML.parse(`- name: web\n  http: { ${fields} }`))[0] as HttpCheckSpec
 }
 
 const clock = new FakeClock()

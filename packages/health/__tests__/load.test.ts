@@ -4,7 +4,7 @@ import { FakeClock } from '@fargate-promote/common'
 import {
   createHttpAgents,
   destroyHttpAgents,
-  parseChecksWith,
+  ChecksSchema,
   sampleLoad,
   summarizeLatency,
   type HttpCheckSpec
@@ -48,9 +48,9 @@ describe('sampleLoad', () => {
   })
 
   const spec = () =>
-    parseChecksWith(YAML, `- name: api\n  http: { url: '${server.url}/' }`, {
-      subject: { input: 'checks' }
-    })[0] as HttpCheckSpec
+    ChecksSchema.parse(
+      YAML.parse(`- name: api\n  http: { url: '${server.url}/' }`)
+    )[0] as HttpCheckSpec
 
   it('keeps at most `concurrency` requests in flight over keep-alive connections', async () => {
     const check = spec()

@@ -11,7 +11,7 @@ import {
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { FakeClock, formatDuration, MemoryLogger } from '@fargate-promote/common'
 import {
-  parseChecksWith,
+  ChecksSchema,
   reportToJson,
   runHealthChecks,
   type CheckSpec,
@@ -33,8 +33,7 @@ beforeEach(() => {
   cwMock.reset()
 })
 
-const checks = (yaml: string): CheckSpec[] =>
-  parseChecksWith(YAML, yaml, { subject: { input: 'checks' } })
+const checks = (yaml: string): CheckSpec[] => ChecksSchema.parse(YAML.parse(yaml))
 
 const SVC = '- name: svc\n  ecs-service: { cluster: prod, service: web }\n'
 const TG =

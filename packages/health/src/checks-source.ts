@@ -6,7 +6,7 @@ import {
   readSettingFile,
   type FileRoots
 } from '@fargate-promote/common'
-import { parseChecks } from './config.js'
+import { parseChecks } from './parse-checks.js'
 import type { CheckSpec } from './types.js'
 
 /** A `checks` value that is a single line ending in one of these names a file. */

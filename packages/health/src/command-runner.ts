@@ -133,9 +133,9 @@ function runChild(child: ChildProcess, request: CommandRequest, killAfterMs: num
  * Runs commands as child processes, each in a process group of its own so that a timeout or a
  * cancellation ends everything it started.
  *
- * Why not @actions/exec: it gives no handle on the process, so a command cannot be ended on a
- * timeout or a cancellation, and it would wait for a process left in the background (packages
- * here do not import @actions/* either; see test/architecture.test.ts).
+ * Why not @actions/exec (which the issue suggested): it gives no handle on the process it
+ * starts, so a command could not be ended on its timeout or on a cancellation, let alone the
+ * test processes its shell started.
  */
 export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
   const killAfterMs = options.killAfterMs ?? DEFAULT_KILL_AFTER_MS

@@ -1,16 +1,13 @@
 export * from './types.js'
-export {
-  parseChecks,
-  parseChecksWith,
-  httpShorthand,
-  secretHeaderValues,
-  secretValues,
-  DEFAULT_HTTP_TIMEOUT_MS,
-  DEFAULT_COMMAND_TIMEOUT_MS,
-  type ParseChecksOptions,
-  type YamlParser,
-  type HttpShorthandOptions
-} from './config.js'
+export { parseChecks, loadChecksSchema, type ParseChecksOptions } from './parse-checks.js'
+// For schemas that embed the checks format (packages/promotion's config). parseChecks loads the
+// schema itself on first use: a bundle that never uses these names drops this re-export
+// (sideEffects: false), so zod stays in a chunk loaded only when checks are parsed.
+export { CheckSchema, ChecksSchema, type CheckInput } from './schema/checks.js'
+export { httpShorthand, type HttpShorthandOptions } from './http-shorthand.js'
+export { parseHttpUrl } from './http-url.js'
+export { secretHeaderValues, secretValues } from './secrets.js'
+export { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS } from './check-defaults.js'
 export { parseJsonPath, lookupJsonPath } from './json-path.js'
 export {
   probeHttp,

@@ -1,0 +1,26 @@
+import { controlCharacterIn, withoutCredentials } from '@fargate-promote/common'
+import { quote } from './quote.js'
+
+/**
+ * The URL an http check requests, or what is wrong with it. Messages never show a user or
+ * password: the URL may carry them, and an error is printed before masking knows them.
+ */
+export function parseHttpUrl(text: string): URL | string {
+  // The URL parser drops line breaks and tabs silently: the request would go somewhere other
+  // than what the file says, and the text could reach a log line as a workflow command.
+  const control = controlCharacterIn(text)
+  if (control !== undefined) {
+    return `the URL contains ${control}. Write it on one line, without control characters.`
+  }
+  const shown = quote(withoutCredentials(text))
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return `${shown} is not a valid URL. Write it in full: https://host/path.`
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `${shown} uses '${url.protocol}'; only http and https are supported.`
+  }
+  return url
+}
