@@ -683,13 +683,13 @@ describe('health-verify', () => {
     [
       'invalid YAML',
       { checks: '- name: a\n  http: { url: http://x' },
-      /Input 'checks': invalid YAML at line \d+, column \d+/
+      /Input 'checks' \(line 2\): not valid YAML at column \d+/
     ],
-    ['an unknown check type', { checks: '- name: a\n  ping: { host: x }' }, /unknown type 'ping'/],
+    ['an unknown check type', { checks: '- name: a\n  ping: { host: x }' }, /line 1, \[0\]: check 'a' has no type\. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue, command\.%0A  line 2, \[0\]\.ping: unknown key 'ping'/],
     [
       'an unknown field',
       { checks: "- name: a\n  http: { url: 'http://127.0.0.1/', retries: 3 }" },
-      /Input 'checks': check 'a' \(http\): unknown field 'retries'/
+      /Input 'checks' \(line 2, field '\[0\]\.http\.retries'\): unknown key 'retries'/
     ],
     [
       'duplicate names',
@@ -709,7 +709,7 @@ describe('health-verify', () => {
         checks:
           "- name: a\n  http: { url: 'http://127.0.0.1/', json: [{ path: '$.items[', equals: 1 }] }"
       },
-      /check 'a' \(http\) field 'json\[0\]\.path'/
+      /Input 'checks' \(line 2, field '\[0\]\.http\.json\[0\]\.path'\): '\$\.items\[' is not a supported JSON path/
     ],
     [
       'a negative failure-limit',

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { systemClock } from '@fargate-promote/common'
 import {
   clientsNeeded,
+  createCommandRunner,
   reportToJson,
   secretValues,
   type HealthReport
@@ -49,6 +50,8 @@ export async function run(): Promise<void> {
       const { signal } = cancellation
       const outcome = await verify(inputs, {
         ...clients,
+        // Command checks run with the step's environment, in the workspace.
+        commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
         clock: systemClock,
         log: actionsLogger,
         signal

@@ -1,7 +1,6 @@
 import { systemClock } from '@fargate-promote/common'
-import { clientsNeeded, secretValues } from '@fargate-promote/health'
+import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
-  createAwsClients,
   createClients,
   destroyAwsClients,
   readRollbackInputs,
@@ -24,28 +23,26 @@ import { writeRollbackSummary } from './summary.js'
 
 const ACTION = 'rollback'
 
-async function rollback(inputs: RollbackInputs, signal: AbortSignal): Promise<RollbackOutcome> {
-  const { ecs, elb } = createClients(['ecs', 'elb'])
-  // CloudWatch and SQS only for the checks that need them.
-  const clients = createAwsClients({
-    ...clientsNeeded(inputs.checks),
-    ecs: false,
-    elb: false
-  })
+async function rollback(
+  inputs: RollbackInputs,
+  signal: AbortSignal,
+  workspace: string
+): Promise<RollbackOutcome> {
+  // CloudWatch and SQS are made on their first request: only checks that need them pay.
+  const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'])
   const token = inputs.githubToken
   const log = actionsLogger
   try {
     return await rollbackAndRecord(inputs, {
       ...clients,
-      ecs,
-      elb,
+      commands: createCommandRunner({ env: process.env, workspace }),
       clock: systemClock,
       log,
       signal,
       ...(token !== undefined && { github: () => githubClient(token, { log }) })
     })
   } finally {
-    destroyAwsClients({ ...clients, ecs, elb })
+    destroyAwsClients(clients)
   }
 }
 
@@ -55,10 +52,11 @@ export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   await runAction(ACTION, async () => {
     try {
-      const inputs = await readRollbackInputs(actionInputs(), readRunContext())
+      const context = readRunContext()
+      const inputs = await readRollbackInputs(actionInputs(), context)
       if (inputs.githubToken) maskSecret(inputs.githubToken)
       for (const value of secretValues(inputs.checks)) maskSecret(value)
-      const outcome = await rollback(inputs, cancellation.signal)
+      const outcome = await rollback(inputs, cancellation.signal, context.workspace)
       const report = { ...outcome, inputs, durationMs: Date.now() - startedAt }
       setOutputs(outputsOf(report))
       reported = true

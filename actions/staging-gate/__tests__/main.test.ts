@@ -74,11 +74,14 @@ async function service(name = 'web') {
   return found
 }
 
-/** Puts a new revision on staging as deploy-fargate would: tagged version and commit. */
+/**
+ * Puts a new revision on staging as deploy-fargate would: tagged version and commit (`null`:
+ * no commit tag, as a revision registered by other tools).
+ */
 async function deploy(options: {
   image: string
   version: string
-  commit?: string
+  commit?: string | null
   name?: string
 }): Promise<string> {
   const name = options.name ?? 'web'
@@ -99,7 +102,7 @@ async function deploy(options: {
     })),
     tags: [
       { key: 'version', value: options.version },
-      { key: 'commit', value: options.commit ?? SHA }
+      ...(options.commit === null ? [] : [{ key: 'commit', value: options.commit ?? SHA }])
     ]
   }
   const registered = await ecs.send(new RegisterTaskDefinitionCommand(input))
@@ -209,7 +212,8 @@ describe('staging-gate', () => {
         'soak (web)',
         'health: web service',
         'alarms',
-        'github deployment'
+        'github deployment',
+        'protected branch'
       ])
 
       const summary = env.summary()
@@ -275,7 +279,7 @@ describe('staging-gate', () => {
       { image: `registry.example.com/shop/web@sha256:${'a'.repeat(64)}` },
       /image differ/
     ],
-    ['another commit', { sha: 'abcdef1' }, /nothing matches/]
+    ['another commit', { sha: 'abcdef1' }, /commit differ/]
   ])(
     'blocks when staging runs %s than the candidate',
     async (_what, candidate, detail) => {
@@ -684,6 +688,9 @@ describe('staging-gate', () => {
   })
 
   test('the report and the step still work when the check run has no commit to go on', async () => {
+    // A revision without a commit tag, and a workflow commit that is not a full SHA.
+    await deploy({ image: 'registry.example.com/shop/web:1.0.1', version: '1.0.0', commit: null })
+    await waitFor('the commit-less revision is live', completed)
     process.env.GITHUB_SHA = SHA.slice(0, 7)
     delete process.env.RUNNER_TEMP
     delete process.env.GITHUB_RUN_ID
@@ -693,7 +700,9 @@ describe('staging-gate', () => {
       version: '1.0.0',
       'min-soak': '0s',
       'require-github-deployment': 'false',
-      'github-token': TOKEN
+      'github-token': TOKEN,
+      // Without any commit the branch cannot be checked (that blocks: see the unit tests).
+      'protected-branch': 'none'
     })
     try {
       await run()

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock, type RunContext } from '@fargate-promote/common'
-import { secretValues } from '@fargate-promote/health'
+import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
   createClients,
   destroyAwsClients,
@@ -49,6 +49,7 @@ export async function run(): Promise<void> {
     try {
       const outcome = await gateAndRecord(inputs, {
         ...clients,
+        commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
         clock: systemClock,
         log,
         signal: cancellation.signal,

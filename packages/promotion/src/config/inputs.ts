@@ -27,6 +27,11 @@ const unique = (values: readonly string[]) => [...new Set(values)]
 
 const cluster: Mapping = env => ({ cluster: { text: env.cluster, field: ['cluster'] } })
 
+/** The environment's URL: shown on deployments, and given to command checks. */
+const environmentUrl: Mapping = env => ({
+  'environment-url': env.url === undefined ? undefined : { text: env.url, field: ['url'] }
+})
+
 const services: Mapping = env => ({
   services: { text: lines(env.services.map(service => service.name)), field: ['services'] }
 })
@@ -50,7 +55,7 @@ function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | und
         ? undefined
         : { text: String(env['desired-count']), field: ['desired-count'] },
     alarms: env.alarms.length > 0 ? { text: lines(env.alarms), field: ['alarms'] } : undefined,
-    'environment-url': env.url === undefined ? undefined : { text: env.url, field: ['url'] }
+    ...environmentUrl(env)
   }
 }
 
@@ -65,11 +70,15 @@ async function mappingFor(
       return deployMapping(env)
     case 'verify':
       // Without checks, the environment's URL is probed like the `url` input.
-      return checksValue !== undefined
-        ? { checks: checksValue }
-        : { url: env.url === undefined ? undefined : { text: env.url, field: ['url'] } }
+      return {
+        ...environmentUrl(env),
+        ...(checksValue !== undefined
+          ? { checks: checksValue }
+          : { url: env.url === undefined ? undefined : { text: env.url, field: ['url'] } })
+      }
     case 'gate':
       return {
+        ...environmentUrl(env),
         ...cluster(env),
         ...services(env),
         checks: checksValue,
@@ -78,6 +87,7 @@ async function mappingFor(
       }
     case 'rollback':
       return {
+        ...environmentUrl(env),
         ...cluster(env),
         // The rollback action takes one service; an environment of several names it explicitly.
         service:

@@ -29,7 +29,8 @@ export async function runGateHealth(
       mode: 'verify',
       timeoutMs,
       intervalMs: Math.min(MAX_INTERVAL_MS, timeoutMs),
-      consecutiveSuccesses: 1
+      consecutiveSuccesses: 1,
+      ...(options.target !== undefined && { target: options.target })
     },
     {
       clock: deps.clock,
@@ -38,6 +39,7 @@ export async function runGateHealth(
       elb: deps.elb,
       ...(deps.cloudwatch && { cloudwatch: deps.cloudwatch }),
       ...(deps.sqs && { sqs: deps.sqs }),
+      ...(deps.commands && { commands: deps.commands }),
       ...(deps.signal && { signal: deps.signal })
     }
   )

@@ -3,7 +3,7 @@ import { withEnvironmentConfig } from '../config/inputs.js'
 import { parseImageReference } from '@fargate-promote/ecs'
 import { loadChecks } from '@fargate-promote/health'
 import { parseRepository, type RepositoryRef } from '../github/client.js'
-import { fileRoots, readServices } from '../inputs/common.js'
+import { fileRoots, readServices, readTarget } from '../inputs/common.js'
 import type { GateCandidate, GateOptions } from './types.js'
 import { alarmChecks, DEFAULT_ENVIRONMENT } from './alarm-checks.js'
 import { workflowPath, type GateCheckRunTarget } from './check-run.js'
@@ -76,10 +76,16 @@ const BRANCH = /^(?!\/)(?!.*\.\.)(?!.*\/$)[A-Za-z0-9._/-]{1,255}$/
  * The branch the candidate must be on: the repository's default branch unless named; `none`
  * skips the check. It needs the token (GitHub's compare API).
  */
-function readProtectedBranch(inputs: InputReader, token: string | undefined): string | undefined {
+function readProtectedBranch(
+  inputs: InputReader,
+  token: string | undefined,
+  repository: RepositoryRef | undefined
+): string | undefined {
   const given = inputs.optional('protected-branch')
   if (given === 'none') return undefined
-  if (given === undefined) return token === undefined ? undefined : 'default'
+  // Outside a workflow (no repository) there is nothing to compare with, as for the deployment.
+  if (given === undefined)
+    return token === undefined || repository === undefined ? undefined : 'default'
   if (!BRANCH.test(given)) {
     throw new ConfigurationError(
       `'${given}' is not a branch name. Give the protected branch (for example main), or none.`,
@@ -192,8 +198,9 @@ export async function readGateInputs(given: InputReader, context: RunContext): P
   checkNames({ checks, alarms })
   const githubToken = inputs.optional('github-token')
   const requireGitHubDeployment = readRequireGitHubDeployment(inputs, githubToken)
-  const protectedBranch = readProtectedBranch(inputs, githubToken)
   const repository = parseRepository(context.repository)
+  const protectedBranch = readProtectedBranch(inputs, githubToken, repository)
+  const target = readTarget(inputs)
   if (repository === undefined && requireGitHubDeployment) {
     throw new ConfigurationError(
       `GITHUB_REPOSITORY ('${context.repository ?? ''}') is not owner/repo, so the staging deployments cannot be read. Run the gate in a workflow, or set require-github-deployment to false.`
@@ -212,6 +219,7 @@ export async function readGateInputs(given: InputReader, context: RunContext): P
     environment: inputs.optional('environment') ?? DEFAULT_ENVIRONMENT,
     emergency: readEmergency(inputs, context, githubToken),
     ...(protectedBranch !== undefined && { protectedBranch }),
+    ...(target !== undefined && { target }),
     ...(githubToken !== undefined && { githubToken }),
     ...(repository !== undefined && { repository, checkRun: checkRunTarget(repository, context) })
   }

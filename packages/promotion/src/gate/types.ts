@@ -1,7 +1,13 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
 import type { Clock, Logger } from '@fargate-promote/common'
 import type { ElbClient } from '@fargate-promote/ecs'
-import type { CheckSpec, CloudWatchReader, SqsReader } from '@fargate-promote/health'
+import type {
+  CheckSpec,
+  CloudWatchReader,
+  CommandRunner,
+  EnvironmentUnderTest,
+  SqsReader
+} from '@fargate-promote/health'
 import type { GitHubClient, RepositoryRef } from '../github/client.js'
 
 /** The release asking to go to production. At least one field is set. */
@@ -44,6 +50,8 @@ export interface GateOptions {
    * never bypasses it.
    */
   protectedBranch?: string
+  /** The staging environment the command checks test. */
+  target?: EnvironmentUnderTest
   emergency: GateEmergency
 }
 
@@ -53,6 +61,8 @@ export interface GateDeps {
   cloudwatch?: CloudWatchReader
   sqs?: SqsReader
   github?: GitHubClient
+  /** Needed by command checks. */
+  commands?: CommandRunner
   clock: Clock
   log: Logger
   /**

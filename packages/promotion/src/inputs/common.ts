@@ -4,6 +4,7 @@ import {
   type InputReader,
   type RunContext
 } from '@fargate-promote/common'
+import type { EnvironmentUnderTest } from '@fargate-promote/health'
 import { parseRepository } from '../github/client.js'
 import type { RecordTarget } from '../github/recorder.js'
 
@@ -66,5 +67,22 @@ export function recordTarget(
     ref: context.sha ?? context.ref ?? 'HEAD',
     ...(context.runUrl !== undefined && { logUrl: context.runUrl }),
     ...(environmentUrl !== undefined && { environmentUrl })
+  }
+}
+
+/**
+ * What command checks are told about the environment they test (FARGATE_PROMOTE_URL, _VERSION,
+ * _ENVIRONMENT): the `environment`, its `environment-url` (from the config file too) and the
+ * `version` inputs. Undefined when none is known.
+ */
+export function readTarget(inputs: InputReader): EnvironmentUnderTest | undefined {
+  const environment = inputs.optional('environment')
+  const url = inputs.url('environment-url')
+  const version = inputs.optional('version')
+  if (environment === undefined && url === undefined && version === undefined) return undefined
+  return {
+    ...(environment !== undefined && { environment }),
+    ...(url !== undefined && { url }),
+    ...(version !== undefined && { version })
   }
 }

@@ -1,9 +1,9 @@
 import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import type { RollbackTo } from '@fargate-promote/ecs'
-import { loadChecks, type CheckSpec } from '@fargate-promote/health'
+import { loadChecks, type CheckSpec, type EnvironmentUnderTest } from '@fargate-promote/health'
 import type { RecordTarget } from '../github/recorder.js'
-import { fileRoots, recordTarget } from '../inputs/common.js'
+import { fileRoots, readTarget, recordTarget } from '../inputs/common.js'
 
 /** Every setting of a rollback, read and checked once, before anything talks to AWS. */
 export interface RollbackInputs {
@@ -28,6 +28,8 @@ export interface RollbackInputs {
   githubToken?: string
   /** Where the rollback is recorded on GitHub (a token, an environment, a repository). */
   record?: RecordTarget
+  /** The environment the checks test, for command checks. */
+  target?: EnvironmentUnderTest
 }
 
 const ARN_PREFIX = 'arn:'
@@ -106,6 +108,7 @@ export async function readRollbackInputs(
   const environmentName = inputs.optional('environment')
   const githubToken = inputs.optional('github-token')
   const record = recordTarget(context, { environment: environmentName, token: githubToken })
+  const target = readTarget(inputs)
   return {
     cluster,
     service,
@@ -123,6 +126,7 @@ export async function readRollbackInputs(
     checksIntervalMs: checksPolling.intervalMs,
     ...(environmentName !== undefined && { environmentName }),
     ...(githubToken !== undefined && { githubToken }),
-    ...(record !== undefined && { record })
+    ...(record !== undefined && { record }),
+    ...(target !== undefined && { target })
   }
 }

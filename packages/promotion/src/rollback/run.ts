@@ -16,6 +16,7 @@ import {
   requireClients,
   runHealthChecks,
   type CloudWatchReader,
+  type CommandRunner,
   type HealthReport,
   type RunHealthChecksOptions,
   type SqsReader
@@ -42,6 +43,8 @@ export interface RollbackAndRecordDeps {
   /** Needed by alarm and queue checks. */
   cloudwatch?: CloudWatchReader
   sqs?: SqsReader
+  /** Needed by command checks. */
+  commands?: CommandRunner
 }
 
 /** Everything a caller reports: outputs, summary, annotations. */
@@ -107,7 +110,8 @@ function checkOptions(options: RollbackAndRecordOptions): RunHealthChecksOptions
     mode: 'verify',
     timeoutMs: options.checksTimeoutMs,
     intervalMs: options.checksIntervalMs,
-    consecutiveSuccesses: CHECK_SUCCESSES
+    consecutiveSuccesses: CHECK_SUCCESSES,
+    ...(options.target !== undefined && { target: options.target })
   }
 }
 

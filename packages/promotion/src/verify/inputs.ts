@@ -5,6 +5,7 @@ import {
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
+import { readTarget } from '../inputs/common.js'
 import {
   httpShorthand,
   loadChecks,
@@ -180,6 +181,7 @@ export async function readVerifyInputs(
       { input: 'concurrency' }
     )
   }
+  const target = readTarget(inputs)
   const verify: VerifyInputs = {
     checks,
     source,
@@ -189,7 +191,8 @@ export async function readVerifyInputs(
     failureLimit,
     thresholds: readThresholds(inputs),
     failOnUnhealthy: inputs.boolean('fail-on-unhealthy', true),
-    ...(requests > 1 && { load: { requests, concurrency } })
+    ...(requests > 1 && { load: { requests, concurrency } }),
+    ...(target !== undefined && { target })
   }
   checkHttpOnly(verify, requests, concurrency)
   return verify
