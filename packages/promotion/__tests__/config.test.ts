@@ -140,6 +140,18 @@ environments:
     ])
   })
 
+  test("inline checks are checked by health's own schema, with the config file's line and field", async () => {
+    const problems = await problemsOf(
+      MINIMAL.replace(
+        'http: { url: https://staging.example.com/health }',
+        'http: { url: https://staging.example.com/health, retries: 3 }'
+      )
+    )
+    expect(problems.map(p => `${p.line} ${p.field}: ${p.message}`)).toEqual([
+      "17 environments.staging.checks[0].http.retries: unknown key 'retries'. Check its spelling against the schema."
+    ])
+  })
+
   test('YAML syntax errors and duplicate keys name the file and line', async () => {
     expect(await refusal(() => parseConfigText('version: 1\nversion: 1\n', 'a.yml'))).toBe(
       "file 'a.yml', line 2: not valid YAML at column 1: Map keys must be unique."

@@ -36,12 +36,15 @@ const services: Mapping = env => ({
   services: { text: lines(env.services.map(service => service.name)), field: ['services'] }
 })
 
-/** Inline checks are handed on as YAML text (the file's schema has already checked them). */
-async function checksText(env: EnvironmentConfig): Promise<string | undefined> {
-  if (env.checks === undefined) return undefined
-  if (typeof env.checks === 'string') return env.checks
+/**
+ * Inline checks are handed on as the YAML text they were written as (the file's schema has
+ * checked them already, with their line and field); a string is a checks file's path.
+ */
+async function checksText(raw: unknown): Promise<string | undefined> {
+  if (raw === undefined || raw === null) return undefined
+  if (typeof raw === 'string') return raw
   const { stringify } = await import('yaml')
-  return stringify(env.checks)
+  return stringify(raw)
 }
 
 function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | undefined> {
@@ -61,9 +64,10 @@ function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | und
 
 async function mappingFor(
   action: ConfiguredAction,
-  env: EnvironmentConfig
+  env: EnvironmentConfig,
+  rawChecks: unknown
 ): Promise<Record<string, ConfigValue | undefined>> {
-  const checks = await checksText(env)
+  const checks = await checksText(rawChecks)
   const checksValue = checks === undefined ? undefined : { text: checks, field: ['checks'] }
   switch (action) {
     case 'deploy':
@@ -133,7 +137,8 @@ export async function withEnvironmentConfig(
   const loaded = await readConfigFile({ path, roots, input: 'config' })
   if (loaded === undefined || environment === undefined) return inputs
   const env = environmentOf(loaded, environment, 'environment')
-  const values = await mappingFor(action, env)
+  const raw = loaded.raw as { environments: Record<string, { checks?: unknown }> }
+  const values = await mappingFor(action, env, raw.environments[environment]?.checks)
   // The file names the containers the workflow's `image` is for; without an image, none.
   if (inputs.optional('image') === undefined) delete values.container
   const fallback: InputSource = {

@@ -17,6 +17,8 @@ export { DEFAULT_CONFIG_PATH }
 export interface LoadedConfig {
   path: string
   config: PromotionConfig
+  /** The file as written, before the schema's defaults and conversions (inline checks). */
+  raw: unknown
   /** 1-based line of a field, for errors about values read from the file. */
   lineOf(field: readonly PropertyKey[]): number
 }
@@ -31,7 +33,7 @@ export async function parseConfigText(text: string, path: string): Promise<Loade
   }
   const positioned: PositionedText = await parsePositionedYaml(text, subject)
   const config = checkAgainstSchema(ConfigSchema, positioned, subject)
-  return { path, config, lineOf: field => positioned.locate(field).line }
+  return { path, config, raw: positioned.data, lineOf: field => positioned.locate(field).line }
 }
 
 export interface ReadConfigOptions {

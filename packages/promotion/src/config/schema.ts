@@ -1,4 +1,5 @@
 import { parseDuration } from '@fargate-promote/common'
+import { ChecksSchema } from '@fargate-promote/health'
 import { z } from 'zod'
 
 /*
@@ -103,9 +104,12 @@ const Tests = z
   })
   .meta({ id: 'Tests' })
 
-/** Checks in the health-verify format, inline, or the path of a checks file in the repository. */
+/**
+ * Checks in the health-verify format (health's own schema, so an inline check is checked with
+ * the file's line and field), or the path of a checks file in the repository.
+ */
 const Checks = z
-  .union([nonEmpty, z.array(z.record(z.string(), z.unknown())).min(1)])
+  .union([nonEmpty, ChecksSchema])
   .describe('Health checks in the health-verify format: a list, or the path of a .yml file.')
 
 export const EnvironmentSchema = z
