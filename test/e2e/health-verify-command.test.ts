@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { startSim, type Sim } from '@fargate-promote/sim'
+import { listenerUrl } from '../support/sim-listener.js'
 import { useTempDir } from '../support/temp-dir.js'
 import { repoRoot, runAction, type ActionRun } from './run-action.js'
 
@@ -87,6 +88,41 @@ test('a passing command passes the run in one round, in the workspace', async ()
       })
     ])
     expect(result.summary).toContain('✅ HEALTHY: 1 of 1 checks passed (verify)')
+    expect(sim.calls()).toEqual([])
+  } finally {
+    removeReport(result)
+  }
+}, 60_000)
+
+test("the application's own test runs against the environment: its URL, version and name in its environment", async () => {
+  const url = await listenerUrl(sim.url)
+  // A smoke test as an application would write it: request the deployed service, fail on non-2xx.
+  const smoke =
+    "fetch(process.env.FARGATE_PROMOTE_URL + '/health').then(r => { console.log(process.env.FARGATE_PROMOTE_ENVIRONMENT, process.env.FARGATE_PROMOTE_VERSION, r.status); process.exit(r.ok ? 0 : 1) })"
+  const checks = `
+- name: smoke
+  command:
+    run: node -e "$SMOKE"
+    env: { SMOKE: ${JSON.stringify(smoke)} }
+`
+  const result = await runAction({
+    action: 'health-verify',
+    inputs: {
+      checks,
+      environment: 'staging',
+      'environment-url': url,
+      version: '1.0.0',
+      interval: '100ms',
+      timeout: '20s'
+    },
+    simUrl: sim.url
+  })
+  try {
+    expect(result.exitCode).toBe(0)
+    expect(reportOf(result).checks).toEqual([
+      expect.objectContaining({ name: 'smoke', ok: true, lastOutput: 'staging 1.0.0 200' })
+    ])
+    // The sim's load balancer answered 200 from a staging task; no AWS API was called.
     expect(sim.calls()).toEqual([])
   } finally {
     removeReport(result)

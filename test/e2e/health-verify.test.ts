@@ -103,7 +103,7 @@ test('the bundle refuses bad input before any AWS request', async () => {
   })
   expect(result.exitCode).toBe(1)
   expect(result.stdout).toContain(
-    "::error title=Configuration error::health-verify failed: Input 'checks': check 'service' (ecs-service): unknown field 'region'"
+    "::error title=Configuration error::health-verify failed: Input 'checks' (line 2, field '[0].ecs-service.region'): unknown key 'region'. Check its spelling against the schema."
   )
   expect(sim.calls()).toEqual([])
   expect(result.outputs).toEqual({})
