@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 
 export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
 
@@ -66,6 +67,21 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   return env
 }
 
+/**
+ * The runner passes every input of action.yml: a `default` when the workflow gives none, as if
+ * it had been given (an action cannot tell the two apart). The harness does the same.
+ */
+export function inputDefaults(action: string): Record<string, string> {
+  const manifest = parse(readFileSync(join(repoRoot, 'actions', action, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>
+  }
+  const defaults: Record<string, string> = {}
+  for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
+    if (input.default !== undefined) defaults[name] = String(input.default)
+  }
+  return defaults
+}
+
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${options.action}-`))
   const files = {
@@ -82,7 +98,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     ...files,
-    ...inputEnv(options.inputs),
+    ...inputEnv({ ...inputDefaults(options.action), ...options.inputs }),
     ...stateEnv,
     GITHUB_ACTIONS: 'true',
     GITHUB_REPOSITORY: 'acme/shop',

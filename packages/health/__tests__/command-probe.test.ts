@@ -123,6 +123,16 @@ describe('probeCommand', () => {
     expect(log.lines.every(line => line.level === 'debug')).toBe(true)
   })
 
+  it("masks the runner's inherited secrets (the GitHub token, AWS keys) a test prints", async () => {
+    const runner = Object.assign(
+      new FakeRunner(['token ghs_fromthestep used', 'ok'], { code: 1, signal: null }),
+      { secrets: ['ghs_fromthestep'] }
+    )
+    const sample = await probeCommand(command(), deps(runner))
+    expect(sample.output).toBe('token *** used\nok')
+    expect(JSON.stringify(sample)).not.toContain('ghs_fromthestep')
+  })
+
   it('ends the command after its timeout and says so, with the last line it printed', async () => {
     const runner = new FakeRunner(['waiting for the service'], 'hang')
     const sample = await probeCommand(command({ timeoutMs: 30 }), deps(runner))

@@ -70,6 +70,32 @@ describe('createCommandRunner', () => {
     expect(lines).toEqual(['from the front end|new|yes|no HOME'])
   })
 
+  it("never hands the action's inputs or the runner's tokens to the command, and masks secret-looking values", async () => {
+    const withTokens = createCommandRunner({
+      env: {
+        PATH: process.env.PATH,
+        'INPUT_GITHUB-TOKEN': 'ghs_inputtoken1234',
+        INPUT_CLUSTER: 'staging',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token',
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+        AWS_SECRET_ACCESS_KEY: 'aws-secret-value',
+        APP_MODE: 'smoke'
+      },
+      workspace
+    })
+    const { req, lines } = request(
+      'console.log(Object.keys(process.env).filter(k => /^(INPUT_|ACTIONS_|AWS_|APP_)/.test(k)).sort().join(","))'
+    )
+    await withTokens.run(req)
+    expect(lines).toEqual(['APP_MODE,AWS_SECRET_ACCESS_KEY'])
+    expect([...(withTokens.secrets ?? [])].sort()).toEqual([
+      'aws-secret-value',
+      'ghs_inputtoken1234',
+      'oidc-request-token',
+      'runtime-token'
+    ])
+  })
+
   it('runs in the workspace, or a directory inside it', async () => {
     const cwd = request('console.log(process.cwd())')
     await runner().run(cwd.req)

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { isSecretName } from '@fargate-promote/common'
 
 /** One command to run: a program and its arguments, with no shell in between. */
 export interface CommandRequest {
@@ -26,6 +27,11 @@ export interface CommandExit {
 export interface CommandRunner {
   /** Resolves when the command has ended, however it ended; rejects when it could not start. */
   run(request: CommandRequest): Promise<CommandExit>
+  /**
+   * Values of the inherited environment that look secret (tokens, keys, passwords): a test that
+   * prints one must not put it into a report, a check-run summary or an annotation.
+   */
+  readonly secrets?: readonly string[]
 }
 
 export interface CommandRunnerOptions {
@@ -130,6 +136,30 @@ function runChild(child: ChildProcess, request: CommandRequest, killAfterMs: num
 }
 
 /**
+ * What the application's command inherits: the front end's environment without the action's
+ * own inputs (INPUT_*, among them the GitHub token) and the runner's internal tokens
+ * (ACTIONS_*: the OIDC request token, the runtime token). A check passes what a test needs in
+ * its own `env`. Values under secret-looking names, the dropped ones too, are masked in output.
+ */
+export function commandEnvironment(env: Readonly<Record<string, string | undefined>>): {
+  inherited: Record<string, string>
+  secrets: string[]
+} {
+  const inherited: Record<string, string> = {}
+  const secrets: string[] = []
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue
+    const own = /^(INPUT_|ACTIONS_)/i.test(name)
+    if (!own) inherited[name] = value
+    const bare = name.replace(/^INPUT_/i, '')
+    if (value.length >= 4 && (isSecretName(bare) || (own && /TOKEN/i.test(name)))) {
+      secrets.push(value)
+    }
+  }
+  return { inherited, secrets }
+}
+
+/**
  * Runs commands as child processes, each in a process group of its own so that a timeout or a
  * cancellation ends everything it started.
  *
@@ -139,7 +169,9 @@ function runChild(child: ChildProcess, request: CommandRequest, killAfterMs: num
  */
 export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
   const killAfterMs = options.killAfterMs ?? DEFAULT_KILL_AFTER_MS
+  const { inherited, secrets } = commandEnvironment(options.env)
   return {
+    secrets,
     run(request) {
       const cwd = resolve(options.workspace, request.workingDirectory ?? '.')
       if (!isDirectory(cwd)) {
@@ -148,7 +180,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       }
       const child = spawn(request.file, [...request.args], {
         cwd,
-        env: { ...options.env, ...request.env },
+        env: { ...inherited, ...request.env },
         detached: !IS_WINDOWS,
         stdio: ['ignore', 'pipe', 'pipe']
       })

@@ -13,6 +13,7 @@ import {
 } from '@fargate-promote/promotion'
 import { repoRoot } from '../../../test/e2e/run-action.js'
 import { useTempDir } from '../../../test/support/temp-dir.js'
+import { configuredInputNames, type ConfiguredAction } from '../src/config/inputs.js'
 import { CONTEXT, reader, refusal } from './inputs-helpers.js'
 
 const EXAMPLE = readFileSync(join(repoRoot, 'workflows-templates/fargate-promote.yml'), 'utf8')
@@ -150,6 +151,24 @@ environments:
     expect(problems.map(p => `${p.line} ${p.field}: ${p.message}`)).toEqual([
       "17 environments.staging.checks[0].http.retries: unknown key 'retries'. Check its spelling against the schema."
     ])
+  })
+
+  test('every mistake in inline checks is named with its field, not as an invalid union', async () => {
+    const problems = await problemsOf(
+      MINIMAL.replace(
+        'http: { url: https://staging.example.com/health }',
+        "http: { url: 'https://staging.example.com/health', expect-status: 99999, timeout: 5 }\n      - name: g\n        htp: { url: 'https://x' }"
+      )
+    )
+    expect(problems.map(p => `${p.line} ${p.field}`)).toEqual([
+      '17 environments.staging.checks[0].http.expect-status',
+      '17 environments.staging.checks[0].http.timeout',
+      '18 environments.staging.checks[1]',
+      '19 environments.staging.checks[1].htp'
+    ])
+    expect(problems[1]?.message).toBe(
+      "'5' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m."
+    )
   })
 
   test('YAML syntax errors and duplicate keys name the file and line', async () => {
@@ -307,4 +326,29 @@ describe('actions read their environment from the config file', () => {
       "file '.github/fargate-promote.yml', line 11, field 'environments.staging.desired-count': must be 0 or more tasks."
     )
   })
+})
+
+describe('action.yml and the config file', () => {
+  const actions: [ConfiguredAction, string][] = [
+    ['deploy', 'deploy-fargate'],
+    ['verify', 'health-verify'],
+    ['gate', 'staging-gate'],
+    ['rollback', 'rollback']
+  ]
+
+  test.each(actions)(
+    'no input the file supplies to %s has a default in actions/%s/action.yml (the runner would pass it as given)',
+    async (action, folder) => {
+      const { parse } = await import('yaml')
+      const manifest = parse(
+        readFileSync(join(repoRoot, 'actions', folder, 'action.yml'), 'utf8')
+      ) as {
+        inputs: Record<string, { default?: unknown }>
+      }
+      const names = await configuredInputNames(action)
+      expect(names.length).toBeGreaterThan(0)
+      for (const name of names) expect(manifest.inputs).toHaveProperty([name])
+      expect(names.filter(name => manifest.inputs[name]?.default !== undefined)).toEqual([])
+    }
+  )
 })

@@ -51,12 +51,37 @@ function describe(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`
 }
 
+/**
+ * The issues of the union member the value was meant for: a branch whose own type was wrong
+ * (`expected string, received array`) was not meant, so the others' issues say what is wrong,
+ * with their paths under the union's. Without that, a union says only "Invalid input".
+ */
+function unionIssues(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  const meant = issue.errors.filter(
+    branch => !branch.some(inner => inner.code === 'invalid_type' && inner.path.length === 0)
+  )
+  if (meant.length !== 1) return undefined
+  return (meant[0] as z.core.$ZodIssue[]).map(inner => ({
+    ...inner,
+    path: [...issue.path, ...inner.path]
+  }))
+}
+
+/** Issues with unions opened up (see unionIssues). */
+function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap(issue => {
+    if (issue.code !== 'invalid_union') return [issue]
+    const inner = unionIssues(issue)
+    return inner === undefined ? [issue] : flatten(inner)
+  })
+}
+
 function problemsOf(
   issues: readonly z.core.$ZodIssue[],
   positioned: PositionedText,
   file: string
 ): SchemaProblem[] {
-  const problems = issues.flatMap((issue): SchemaProblem[] => {
+  const problems = flatten(issues).flatMap((issue): SchemaProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map(key => {
         const path = [...issue.path, key]

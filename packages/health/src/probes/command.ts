@@ -98,7 +98,7 @@ export async function probeCommand(
   }, spec.timeoutMs)
   const cancel = () => controller.abort()
   signal?.addEventListener('abort', cancel, { once: true })
-  const tail = new OutputTail(commandSecrets(spec))
+  const tail = new OutputTail([...commandSecrets(spec), ...(deps.runner.secrets ?? [])])
   const request: CommandRequest = {
     file: spec.shell,
     args: [...SHELL_ARGS[spec.shell], spec.run],

@@ -103,6 +103,32 @@ async function mappingFor(
   }
 }
 
+/**
+ * The inputs the file can supply for an action. None of them may have a default in action.yml:
+ * the runner passes a default as if it were given, and the file's value would never be read.
+ */
+export async function configuredInputNames(action: ConfiguredAction): Promise<string[]> {
+  const every: EnvironmentConfig = {
+    region: 'eu-west-1',
+    cluster: 'c',
+    services: [{ name: 's', containers: ['c'] }],
+    'desired-count': 1,
+    url: 'https://example.com',
+    alarms: ['a'],
+    checks: 'checks.yml',
+    soak: '1m',
+    monitor: '1m',
+    protection: {
+      reviewers: { users: [], teams: [] },
+      'wait-timer': 0,
+      'prevent-self-review': false
+    }
+  }
+  const withChecks = await mappingFor(action, every, 'checks.yml')
+  const withoutChecks = await mappingFor(action, { ...every, checks: undefined }, undefined)
+  return [...new Set([...Object.keys(withChecks), ...Object.keys(withoutChecks)])].sort()
+}
+
 /** Settings that come from one place: giving one of them as an input drops the file's others. */
 const GROUPS = [
   ['service', 'services'],
