@@ -242,6 +242,21 @@ describe('actions read their environment from the config file', () => {
     })
   })
 
+  test('a service named in the workflow gets only its own containers from the file', async () => {
+    const inputs = await readDeployInputs(
+      reader({ environment: 'staging', service: 'web', image: 'repo/shop:3' }),
+      workspace()
+    )
+    expect(inputs).toMatchObject({ services: ['web'], images: { web: 'repo/shop:3' } })
+    const unknown = await readDeployInputs(
+      reader({ environment: 'staging', service: 'api', image: 'repo/shop:3' }),
+      workspace()
+    ).catch((error: unknown) => error)
+    expect((unknown as Error).message).toBe(
+      "Input 'image': needs 'container' too: the two go together."
+    )
+  })
+
   test('without an image the file names no containers: a redeploy of what runs', async () => {
     const inputs = await readDeployInputs(reader({ environment: 'staging' }), workspace())
     expect(inputs.images).toEqual({})

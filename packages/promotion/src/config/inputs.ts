@@ -165,8 +165,18 @@ export async function withEnvironmentConfig(
   const env = environmentOf(loaded, environment, 'environment')
   const raw = loaded.raw as { environments: Record<string, { checks?: unknown }> }
   const values = await mappingFor(action, env, raw.environments[environment]?.checks)
-  // The file names the containers the workflow's `image` is for; without an image, none.
+  // The file names the containers the workflow's `image` is for; without an image, none; with
+  // services named in the workflow, only theirs.
+  const single = inputs.optional('service')
+  const chosen = [...inputs.list('services'), ...(single === undefined ? [] : [single])]
   if (inputs.optional('image') === undefined) delete values.container
+  else if (chosen.length > 0 && values.container !== undefined) {
+    const containers = unique(
+      env.services.filter(service => chosen.includes(service.name)).flatMap(s => s.containers)
+    )
+    if (containers.length === 0) delete values.container
+    else values.container = { text: lines(containers), field: ['services'] }
+  }
   const fallback: InputSource = {
     raw: name => values[name]?.text ?? '',
     subject: name => {
