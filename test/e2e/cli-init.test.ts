@@ -47,7 +47,9 @@ const FLAGS = [
   '--reviewer',
   'shop-org/platform',
   '--role',
-  'production=arn:aws:iam::333333333333:role/deploy'
+  'production=arn:aws:iam::333333333333:role/deploy',
+  '--url',
+  'production=https://shop.example.com'
 ]
 
 const init = (...args: string[]) => runCli(['init', ...args], { cwd: app, env: {} })
@@ -83,8 +85,10 @@ describe('init from flags', () => {
       soak: '30m',
       protection: { branches: ['main'] }
     })
+    expect(environments.dev?.url).toBeUndefined()
     expect(environments.production).toMatchObject({
       role: 'arn:aws:iam::333333333333:role/deploy',
+      url: 'https://shop.example.com',
       'desired-count': 3,
       monitor: '24h',
       services: [
@@ -160,6 +164,20 @@ describe('init from flags', () => {
       args: ['--region', 'eu-west-1', '--cluster', 'shop dev', '--service', 'web'],
       message:
         "--cluster (environments.dev.cluster): must be the ECS cluster name: letters, digits, '-' and '_'."
+    },
+    {
+      name: 'a URL the schema refuses, named by its flag',
+      args: [
+        '--region',
+        'eu-west-1',
+        '--cluster',
+        'shop',
+        '--service',
+        'web',
+        '--url',
+        'dev=ftp://x'
+      ],
+      message: '--url (environments.dev.url): '
     },
     {
       name: 'an environment without a cluster',

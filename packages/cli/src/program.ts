@@ -100,6 +100,11 @@ function addInit(program: Root, io: CliIo, done: Done): void {
       collect
     )
     .option(
+      '--url <env=url>',
+      "an environment's URL, checked by health-verify until you add checks (repeatable)",
+      collect
+    )
+    .option(
       '--reviewer <login|org/team>',
       'required reviewer of the last environment (repeatable)',
       collect

@@ -5,7 +5,7 @@ export interface InitAnswers {
   application?: string
   region: string
   /** In promotion order: the last one is production. */
-  environments: { name: string; cluster: string; role?: string }[]
+  environments: { name: string; cluster: string; role?: string; url?: string }[]
   /** Deployed in every environment. */
   services: { name: string; containers: string[] }[]
   /** Required reviewers of the last environment: logins and org/team slugs. */
@@ -18,6 +18,7 @@ export interface InitFlags {
   cluster?: string[]
   service?: string[]
   role?: string[]
+  url?: string[]
   reviewer?: string[]
   application?: string
 }
@@ -59,6 +60,26 @@ export function rolesFrom(flags: InitFlags, names: readonly string[]): Map<strin
   return perEnvironment('--role', flags.role ?? [], names)
 }
 
+/** `--url env=https://…` by environment: what health-verify checks when there are no checks. */
+export function urlsFrom(flags: InitFlags, names: readonly string[]): Map<string, string> {
+  return perEnvironment('--url', flags.url ?? [], names)
+}
+
+/** The role and URL flags of each environment. */
+export function withRoleAndUrl<E extends { name: string }>(
+  flags: InitFlags,
+  names: readonly string[],
+  environments: E[]
+): (E & { role?: string; url?: string })[] {
+  const roles = rolesFrom(flags, names)
+  const urls = urlsFrom(flags, names)
+  return environments.map(environment => ({
+    ...environment,
+    role: roles.get(environment.name),
+    url: urls.get(environment.name)
+  }))
+}
+
 /** `web` or `web:web,nginx`. */
 export function parseService(value: string): InitAnswers['services'][number] {
   const [name = '', containers] = value.split(':', 2)
@@ -91,7 +112,6 @@ export function answersFromFlags(
     )
   }
   const clusters = perEnvironment('--cluster', flags.cluster ?? [], names)
-  const roles = rolesFrom(flags, names)
   const missing = names.filter(name => !clusters.has(name))
   if (missing.length > 0) {
     throw new UsageError(
@@ -101,11 +121,11 @@ export function answersFromFlags(
   return {
     application: flags.application,
     region,
-    environments: names.map(name => ({
-      name,
-      cluster: clusters.get(name) as string,
-      role: roles.get(name)
-    })),
+    environments: withRoleAndUrl(
+      flags,
+      names,
+      names.map(name => ({ name, cluster: clusters.get(name) as string }))
+    ),
     services: (flags.service ?? []).map(parseService),
     reviewers: flags.reviewer ?? []
   }

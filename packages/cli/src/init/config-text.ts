@@ -30,6 +30,7 @@ function environmentOf(answers: InitAnswers, index: number) {
     region: answers.region,
     ...(environment.role === undefined ? {} : { role: environment.role }),
     cluster: environment.cluster,
+    ...(environment.url === undefined ? {} : { url: environment.url }),
     services: answers.services,
     ...(environment.name in DESIRED_COUNTS
       ? { 'desired-count': DESIRED_COUNTS[environment.name] }
@@ -56,6 +57,7 @@ function flagOf(field: string): string {
     [/^application/, '--application'],
     [/\.region$/, '--region'],
     [/\.role$/, '--role'],
+    [/\.url$/, '--url'],
     [/\.cluster$/, '--cluster'],
     [/\.services/, '--service'],
     [/\.reviewers/, '--reviewer'],

@@ -5,7 +5,7 @@ import type { Ui } from '../ui.js'
 import {
   environmentNames,
   regionOf,
-  rolesFrom,
+  withRoleAndUrl,
   type InitAnswers,
   type InitFlags
 } from './answers.js'
@@ -85,11 +85,11 @@ export async function answersFromAccount(
         `No ECS cluster in ${region}. Create the clusters first, or give --cluster and --service.`
       )
     }
-    const roles = rolesFrom(flags, names)
-    const environments = (await chooseClusters(names, clusters, prompt, ui)).map(environment => ({
-      ...environment,
-      role: roles.get(environment.name)
-    }))
+    const environments = withRoleAndUrl(
+      flags,
+      names,
+      await chooseClusters(names, clusters, prompt, ui)
+    )
     const services = await chooseServices(
       ecs,
       (environments[0] as { cluster: string }).cluster,
