@@ -54,8 +54,31 @@ const errorMap = issue => issue.code === 'invalid_type' && issue.input === undef
 function describe(text) {
     return /[.!?]$/.test(text) ? text : `${text}.`;
 }
+/**
+ * The issues of the union member the value was meant for: a branch whose own type was wrong
+ * (`expected string, received array`) was not meant, so the others' issues say what is wrong,
+ * with their paths under the union's. Without that, a union says only "Invalid input".
+ */
+function unionIssues(issue) {
+    const meant = issue.errors.filter(branch => !branch.some(inner => inner.code === 'invalid_type' && inner.path.length === 0));
+    if (meant.length !== 1)
+        return undefined;
+    return meant[0].map(inner => ({
+        ...inner,
+        path: [...issue.path, ...inner.path]
+    }));
+}
+/** Issues with unions opened up (see unionIssues). */
+function flatten(issues) {
+    return issues.flatMap(issue => {
+        if (issue.code !== 'invalid_union')
+            return [issue];
+        const inner = unionIssues(issue);
+        return inner === undefined ? [issue] : flatten(inner);
+    });
+}
 function problemsOf(issues, positioned, file) {
-    const problems = issues.flatMap((issue) => {
+    const problems = flatten(issues).flatMap((issue) => {
         if (issue.code === 'unrecognized_keys') {
             return issue.keys.map(key => {
                 const path = [...issue.path, key];
