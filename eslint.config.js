@@ -25,7 +25,10 @@ export default tseslint.config(
   },
   {
     // Readable units: a function a person can hold in their head, an adapter that only adapts.
-    files: ['packages/{cli,common,ecs,health,promotion,runner}/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    files: [
+      'packages/{cli,common,ecs,health,promotion,runner}/src/**/*.ts',
+      'actions/*/src/**/*.ts'
+    ],
     rules: {
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }]
     }

@@ -73,7 +73,7 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
  */
 export function inputDefaults(action: string): Record<string, string> {
   const manifest = parse(readFileSync(join(repoRoot, 'actions', action, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, { default?: unknown }>
+    inputs?: Record<string, { default?: string | number | boolean }>
   }
   const defaults: Record<string, string> = {}
   for (const [name, input] of Object.entries(manifest.inputs ?? {})) {

@@ -685,7 +685,11 @@ describe('health-verify', () => {
       { checks: '- name: a\n  http: { url: http://x' },
       /Input 'checks' \(line 2\): not valid YAML at column \d+/
     ],
-    ['an unknown check type', { checks: '- name: a\n  ping: { host: x }' }, /line 1, \[0\]: check 'a' has no type\. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue, command\.%0A  line 2, \[0\]\.ping: unknown key 'ping'/],
+    [
+      'an unknown check type',
+      { checks: '- name: a\n  ping: { host: x }' },
+      /line 1, \[0\]: check 'a' has no type\. Give exactly one of: http, ecs-service, target-group, cloudwatch-alarm, sqs-queue, command\.%0A {2}line 2, \[0\]\.ping: unknown key 'ping'/
+    ],
     [
       'an unknown field',
       { checks: "- name: a\n  http: { url: 'http://127.0.0.1/', retries: 3 }" },
