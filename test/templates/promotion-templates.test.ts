@@ -7,8 +7,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
+import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import { parseDuration } from '@fargate-promote/common'
 import { parseChecks } from '@fargate-promote/health'
-import { parse } from 'yaml'
+import { parse, stringify } from 'yaml'
+import { runStep } from './run-step.js'
+import { wavesVariant } from './waves-variant.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const templates = join(root, 'workflows-templates')
@@ -51,6 +55,30 @@ interface Workflow {
 
 const text = (file: string): string => readFileSync(join(templates, file), 'utf8')
 const load = (file: string): Workflow => parse(text(file)) as Workflow
+const exampleConfig = text('fargate-promote.yml')
+
+/** A JavaScript value as the expression evaluator's data. */
+function expressionData(value: unknown): data.ExpressionData {
+  if (typeof value === 'string') return new data.StringData(value)
+  if (typeof value === 'boolean') return new data.BooleanData(value)
+  if (typeof value === 'number') return new data.NumberData(value)
+  if (value !== null && typeof value === 'object') {
+    const dictionary = new data.Dictionary()
+    for (const [key, item] of Object.entries(value)) dictionary.add(key, expressionData(item))
+    return dictionary
+  }
+  return new data.Null()
+}
+
+/** `${{ … }}` evaluated as GitHub does (@actions/expressions, the parser's own evaluator). */
+function evaluate(expression: string, contexts: Record<string, unknown>): string {
+  const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(expression.trim())?.[1]
+  if (inner === undefined) throw new Error(`not an expression: ${expression}`)
+  const lexed = new Lexer(inner).lex()
+  const ast = new Parser(lexed.tokens, Object.keys(contexts), []).parse()
+  const result = new Evaluator(ast, expressionData(contexts) as data.Dictionary).evaluate()
+  return result.coerceString()
+}
 const needsOf = (job: Job): string[] =>
   job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]
 const environmentOf = (job: Job): string | undefined =>
@@ -97,17 +125,10 @@ describe('production.yml', () => {
     })
   })
 
-  test('gate -> wave-1 -> wave-2 -> summary, rollback of wave 1 after wave 2', () => {
-    expect(Object.keys(production.jobs)).toEqual([
-      'gate',
-      'wave-1',
-      'wave-2',
-      'rollback-wave-1',
-      'summary'
-    ])
-    expect(needsOf(job('wave-1'))).toEqual(['gate'])
-    expect(needsOf(job('wave-2'))).toEqual(['gate', 'wave-1'])
-    expect(needsOf(job('summary'))).toEqual(['gate', 'wave-1', 'wave-2', 'rollback-wave-1'])
+  test('gate -> deploy -> summary: one deploy of every production service by default', () => {
+    expect(Object.keys(production.jobs)).toEqual(['gate', 'deploy', 'summary'])
+    expect(needsOf(job('deploy'))).toEqual(['gate'])
+    expect(needsOf(job('summary'))).toEqual(['gate', 'deploy'])
     expect(job('summary').if).toBe('always()')
   })
 
@@ -132,44 +153,122 @@ describe('production.yml', () => {
     expect(environmentOf(job('gate'))).toBe('staging-monitor')
   })
 
-  test("every wave deploys the digest the gate found on staging, never a build's", () => {
+  test("the deploy gets every container's digest the gate found on staging, never a build's", () => {
     const gate = job('gate')
-    expect(gate.outputs?.images).toBe('${{ steps.gate.outputs.images }}')
-    const digest = stepsOf(gate).find(step => step.id === 'image')
-    expect(digest?.env?.IMAGES).toBe('${{ steps.gate.outputs.images }}')
-    expect(digest?.if).toBe("steps.gate.outputs.approved == 'true'")
-    expect(gate.outputs?.image).toBe('${{ steps.image.outputs.image }}')
-    for (const wave of ['wave-1', 'wave-2']) {
-      expect(job(wave).uses).toBe('./.github/workflows/deploy.yml')
-      expect(job(wave).with).toMatchObject({
-        environment: 'production',
-        image: '${{ needs.gate.outputs.image }}',
-        version: '${{ needs.gate.outputs.version }}',
-        'rollback-on-failure': true
-      })
-      expect(String(job(wave).with?.monitor)).toMatch(/^\d+m$/)
-    }
+    const digests = stepsOf(gate).find(step => step.id === 'images')
+    expect(digests?.env?.IMAGES).toBe('${{ steps.gate.outputs.images }}')
+    expect(digests?.if).toBe("steps.gate.outputs.approved == 'true'")
+    expect(gate.outputs?.images).toBe('${{ steps.images.outputs.images }}')
+    expect(gate.outputs).not.toHaveProperty('image')
+    const deploy = job('deploy')
+    expect(deploy.uses).toBe('./.github/workflows/deploy.yml')
+    expect(deploy.with).toMatchObject({
+      environment: 'production',
+      images: '${{ needs.gate.outputs.images }}',
+      version: '${{ needs.gate.outputs.version }}',
+      'rollback-on-failure': true
+    })
+    // No single image and no service list: every service of environments.production.
+    expect(deploy.with).not.toHaveProperty('image')
+    expect(deploy.with).not.toHaveProperty('services')
+    expect(String(deploy.with?.monitor)).toMatch(/^\d+m$/)
     expect(text('production.yml')).not.toMatch(/needs\.build|build\.yml/)
   })
 
+  test('a task with a sidecar is promoted: the digests step keeps every container, by digest', () => {
+    const digests = stepsOf(job('gate')).find(step => step.id === 'images')
+    const images = {
+      'web/web': `registry.example.com/shop/web@sha256:${'a'.repeat(64)}`,
+      'web/log-router': `public.ecr.aws/aws-observability/aws-for-fluent-bit@sha256:${'b'.repeat(64)}`,
+      'worker/worker': `registry.example.com/shop/web@sha256:${'a'.repeat(64)}`
+    }
+    const run = runStep(digests?.run, { env: { IMAGES: JSON.stringify(images) } })
+    expect(run).toMatchObject({ status: 0 })
+    expect(JSON.parse(run.outputs.images ?? '')).toEqual(images)
+    expect(run.summary).toContain('`web/log-router`')
+    // A tag is not what staging ran: refused, no output.
+    const tagged = runStep(digests?.run, {
+      env: { IMAGES: JSON.stringify({ ...images, 'web/log-router': 'fluent-bit:latest' }) }
+    })
+    expect(tagged.status).not.toBe(0)
+    expect(tagged.outputText).toBe('')
+    expect(tagged.stdout).toContain('::error::')
+  })
+
   test('production is deployed only when the gate approved', () => {
-    expect(job('wave-1').if).toBe("needs.gate.outputs.approved == 'true'")
+    expect(job('deploy').if).toBe("needs.gate.outputs.approved == 'true'")
   })
 
-  test('waves split the services: the next wave only after the previous one verified', () => {
-    expect(job('wave-1').with?.services).toBe('web')
-    expect(job('wave-2').with?.services).toBe('worker')
+  /** production.yml with its commented waves variant applied (read when a test needs it). */
+  const variant = (): Workflow => parse(wavesVariant(text('production.yml'))) as Workflow
+
+  test('no service name is written into the workflow, waves variant included', () => {
+    // Before the variant: a failure here is about the default workflow itself.
+    expect(text('production.yml')).not.toMatch(/services:\s*(web|worker)\b/)
+    for (const workflow of [production, variant()]) {
+      for (const [name, each] of Object.entries(workflow.jobs)) {
+        const services = each.with?.services
+        if (services !== undefined)
+          expect({ name, services }).toEqual({
+            name,
+            services: expect.stringMatching(/^\$\{\{ needs\.waves\.outputs\.(first|rest) \}\}$/)
+          })
+      }
+    }
   })
 
-  test('wave 1 is rolled back only when wave 2 failed, to the revisions it replaced', () => {
-    const rollback = job('rollback-wave-1')
-    expect(rollback.if).toBe(
-      "failure() && needs.wave-1.result == 'success' && needs.wave-2.result == 'failure'"
-    )
-    expect(rollback.uses).toBe('./.github/workflows/rollback.yml')
-    expect(rollback.with).toMatchObject({
-      environment: 'production',
-      targets: '${{ needs.wave-1.outputs.services }}'
+  describe('the commented waves variant', () => {
+    const wave = (name: string) => jobOf(variant(), name)
+
+    test('waves -> wave-1 -> wave-2, from the run input and the config; wave 1 rolled back after wave 2', () => {
+      expect(Object.keys(variant().jobs)).toEqual([
+        'gate',
+        'waves',
+        'wave-1',
+        'wave-2',
+        'rollback-wave-1',
+        'summary'
+      ])
+      expect(variant().on.workflow_dispatch?.inputs?.['first-wave']).toMatchObject({
+        type: 'string',
+        default: ''
+      })
+      expect(wave('waves').if).toBe("needs.gate.outputs.approved == 'true'")
+      expect(needsOf(wave('wave-1'))).toEqual(['gate', 'waves'])
+      expect(needsOf(wave('wave-2'))).toEqual(['gate', 'waves', 'wave-1'])
+      expect(wave('wave-2').if).toBe("needs.waves.outputs.rest != ''")
+      for (const name of ['wave-1', 'wave-2']) {
+        expect(wave(name).with).toMatchObject({
+          environment: 'production',
+          images: '${{ needs.gate.outputs.images }}',
+          version: '${{ needs.gate.outputs.version }}',
+          'rollback-on-failure': true
+        })
+      }
+      expect(wave('rollback-wave-1')).toMatchObject({
+        if: "failure() && needs.wave-1.result == 'success' && needs.wave-2.result == 'failure'",
+        uses: './.github/workflows/rollback.yml',
+        with: { environment: 'production', targets: '${{ needs.wave-1.outputs.services }}' }
+      })
+    })
+
+    test('the waves are the input (in config order) and every other production service', () => {
+      const script = stepsOf(wave('waves')).find(step => step.id === 'waves')?.run
+      const config = [
+        'environments:',
+        '  production:',
+        '    services:',
+        '      - { name: web, containers: [web] }',
+        '      - { name: worker, containers: [worker] }',
+        '      - { name: api, containers: [api] }'
+      ].join('\n')
+      const files = { '.github/fargate-promote.yml': config }
+      const split = (first: string) => runStep(script, { files, env: { FIRST_WAVE: first } })
+      expect(split('api web').outputs).toEqual({ first: 'web api', rest: 'worker' })
+      expect(split('').outputs).toEqual({ first: 'web worker api', rest: '' })
+      const unknown = split('web billing')
+      expect(unknown.status).not.toBe(0)
+      expect(unknown.stderr).toContain('not services of environments.production: billing')
     })
   })
 
@@ -178,6 +277,51 @@ describe('production.yml', () => {
     expect(run?.env?.EMERGENCY).toBe('${{ needs.gate.outputs.emergency }}')
     expect(run?.run).toContain('emergency bypass')
   })
+
+  test('the summary reports every job it needs and fails unless all of them deployed', () => {
+    const step = stepsOf(job('summary'))[0]
+    expect(step?.env?.NEEDS).toBe('${{ toJSON(needs) }}')
+    const images = { web: `registry.example.com/shop/web@sha256:${'a'.repeat(64)}` }
+    const ok = { result: 'success', outputs: {} }
+    const deployed = { result: 'success', outputs: { status: 'succeeded', 'rolled-back': '' } }
+    const summary = (needs: Record<string, unknown>, approved = 'true') =>
+      runStep(step?.run, {
+        env: {
+          APPROVED: approved,
+          VERSION: '1.4.2',
+          IMAGES: JSON.stringify(images),
+          EMERGENCY: 'false',
+          REASON: 'CHG-1 | fix',
+          NEEDS: JSON.stringify(needs)
+        }
+      })
+    const promoted = summary({ gate: ok, deploy: deployed })
+    expect(promoted.status).toBe(0)
+    expect(promoted.summary).toContain('| deploy | success (succeeded) |')
+    expect(promoted.summary).toContain('| reason | CHG-1 / fix |')
+    const rolledBack = {
+      result: 'failure',
+      outputs: { status: 'succeeded', 'rolled-back': 'true' }
+    }
+    const failed = summary({ gate: ok, deploy: rolledBack })
+    expect(failed.status).not.toBe(0)
+    expect(failed.summary).toContain('| deploy | failure (succeeded), rolled back |')
+    expect(
+      summary({ gate: ok, deploy: { result: 'skipped', outputs: {} } }, 'false').status
+    ).not.toBe(0)
+    // The waves variant: wave 2 skipped because wave 1 had every service is a promotion.
+    const waves = {
+      gate: ok,
+      waves: ok,
+      'wave-1': deployed,
+      'wave-2': { result: 'skipped', outputs: {} }
+    }
+    expect(
+      summary({ ...waves, 'rollback-wave-1': { result: 'skipped', outputs: {} } }).status
+    ).toBe(0)
+    const wave2Failed = { ...waves, 'wave-2': rolledBack, 'rollback-wave-1': ok }
+    expect(summary(wave2Failed).status).not.toBe(0)
+  })
 })
 
 describe('deploy.yml', () => {
@@ -185,10 +329,11 @@ describe('deploy.yml', () => {
   const job = (name: string) => jobOf(deploy, name)
   const inputs = deploy.on.workflow_call?.inputs ?? {}
 
-  test('is reusable: environment and image required, services optional for waves', () => {
+  test('is reusable: environment required, image or images, services optional for waves', () => {
     expect(Object.keys(deploy.on)).toEqual(['workflow_call'])
     expect(inputs.environment).toMatchObject({ type: 'string', required: true })
-    expect(inputs.image).toMatchObject({ type: 'string', required: true })
+    expect(inputs.image).toMatchObject({ type: 'string', default: '' })
+    expect(inputs.images).toMatchObject({ type: 'string', default: '' })
     expect(inputs.services).toMatchObject({ type: 'string', default: '' })
     expect(inputs['rollback-on-failure']).toMatchObject({ type: 'boolean', default: false })
   })
@@ -228,18 +373,88 @@ describe('deploy.yml', () => {
       services: '${{ needs.plan.outputs.service-lines }}',
       image: '${{ inputs.image }}',
       container: '${{ needs.plan.outputs.container-lines }}',
+      images: '${{ needs.plan.outputs.images }}',
       version: '${{ steps.version.outputs.version }}',
       'github-token': '${{ github.token }}'
     })
+    expect(job('plan').outputs?.images).toBe('${{ steps.config.outputs.images }}')
+    // Command checks get the release just deployed as FARGATE_PROMOTE_VERSION.
     const verify = stepsOf(job('deploy')).find(step => step.id === 'verify')
     expect(verify?.with).toMatchObject({
       environment: '${{ inputs.environment }}',
+      version: '${{ steps.version.outputs.version }}',
       requests: '${{ inputs.requests }}',
       'p95-latency': '${{ inputs.p95-latency }}',
       'max-error-rate': '${{ inputs.max-error-rate }}'
     })
     const monitor = stepsOf(job('deploy')).find(step => step.id === 'monitor')
-    expect(monitor?.with).toMatchObject({ mode: 'monitor', duration: '${{ inputs.monitor }}' })
+    expect(monitor?.with).toMatchObject({
+      mode: 'monitor',
+      duration: '${{ inputs.monitor }}',
+      version: '${{ steps.version.outputs.version }}'
+    })
+  })
+
+  describe('the plan: what each deploy gets', () => {
+    const script = stepsOf(job('plan')).find(step => step.id === 'config')?.run
+    const digest = (c: string) => `registry.example.com/shop/web@sha256:${c.repeat(64)}`
+    const staging = {
+      'web/web': digest('a'),
+      'web/log-router': digest('b'),
+      'worker/worker': digest('a')
+    }
+    const plan = (env: Record<string, string>) =>
+      runStep(script, {
+        files: { '.github/fargate-promote.yml': exampleConfig },
+        env: {
+          CONFIG: '.github/fargate-promote.yml',
+          ENVIRONMENT: 'production',
+          SERVICES: '',
+          IMAGE: '',
+          IMAGES: '',
+          ...env
+        }
+      })
+
+    test("staging-gate's images, sidecars included, for every service; a wave gets its own", () => {
+      const all = plan({ IMAGES: JSON.stringify(staging) })
+      expect(all.status).toBe(0)
+      expect(JSON.parse(all.outputs.images ?? '')).toEqual(staging)
+      expect(all.outputs['service-lines']).toBe('web\nworker')
+      expect(all.outputs['container-lines']).toBe('')
+      const wave = plan({ IMAGES: JSON.stringify(staging), SERVICES: 'web' })
+      expect(JSON.parse(wave.outputs.images ?? '')).toEqual({
+        'web/web': digest('a'),
+        'web/log-router': digest('b')
+      })
+      // One staging service: plain container keys go to every service that has the container.
+      const single = plan({ IMAGES: JSON.stringify({ web: digest('a') }), SERVICES: 'worker' })
+      expect(JSON.parse(single.outputs.images ?? '')).toEqual({ web: digest('a') })
+    })
+
+    test('a build image goes to the containers the config lists, as before', () => {
+      const run = plan({ ENVIRONMENT: 'staging', IMAGE: digest('c') })
+      expect(run.status).toBe(0)
+      expect(run.outputs['container-lines']).toBe('web\nworker')
+      expect(run.outputs.images).toBe('')
+    })
+
+    test.each([
+      ['both image and images', { IMAGE: digest('c'), IMAGES: JSON.stringify(staging) }],
+      ['neither image nor images', {}],
+      [
+        'a tag instead of a digest',
+        { IMAGES: JSON.stringify({ ...staging, 'web/web': 'web:1.4.2' }) }
+      ],
+      ['a service staging does not run', { IMAGES: JSON.stringify({ 'web/web': digest('a') }) }],
+      ['not a JSON object', { IMAGES: '["web"]' }],
+      ['two JSON values', { IMAGES: '{"web":"x"} {"web":"y"}' }]
+    ])('refuses %s', (_, env) => {
+      const run = plan(env)
+      expect(run.status).not.toBe(0)
+      expect(run.outputText).toBe('')
+      expect(run.stdout).toContain('::error::')
+    })
   })
 
   test('outputs are passed through from the actions', () => {
@@ -290,20 +505,92 @@ describe('rollback.yml', () => {
     expect(rollback.on.workflow_call?.inputs?.['only-if-unhealthy']?.type).toBe('boolean')
   })
 
-  test('one service at a time, in the deploy group, from the monitor environment', () => {
+  test('one service at a time, in the deploy group', () => {
     const legs = job('rollback')
     expect(legs.strategy?.['max-parallel']).toBe(1)
     expect(legs.concurrency).toEqual({
       group: 'deploy-${{ inputs.environment }}',
       'cancel-in-progress': false
     })
-    // Never `production`: its reviewers and wait timer would hold an automatic rollback up.
-    expect(environmentOf(legs)).toBe('${{ inputs.environment }}-monitor')
     expect(stepUsing(legs, 'rollback')?.with).toMatchObject({
       environment: '${{ inputs.environment }}',
       service: '${{ matrix.service }}',
       to: '${{ matrix.to }}',
       reason: '${{ inputs.reason }}'
+    })
+  })
+
+  describe('where the rollback runs: the monitor environment, or behind the reviewers', () => {
+    const expression = environmentOf(job('rollback')) ?? ''
+    /** The GitHub environment of the rollback job for these inputs, as GitHub evaluates it. */
+    const runsIn = (given: Record<string, string | boolean>) =>
+      evaluate(expression, { inputs: given })
+    const dispatch = (to: string) => ({ environment: 'production', to, reason: 'r', services: '' })
+    const call = {
+      environment: 'production',
+      to: 'previous',
+      reason: 'r',
+      services: '',
+      targets: '',
+      'only-if-unhealthy': false,
+      'check-only': false,
+      config: '.github/fargate-promote.yml'
+    }
+
+    test('automatic rollbacks and a manual `to: previous` run in <environment>-monitor', () => {
+      const targets = JSON.stringify([
+        {
+          service: 'web',
+          previousTaskDefinitionArn: 'arn:aws:ecs:eu-west-1:333333333333:task-definition/web:7'
+        }
+      ])
+      expect(runsIn({ ...call, targets })).toBe('production-monitor')
+      expect(runsIn({ ...call, 'only-if-unhealthy': true })).toBe('production-monitor')
+      expect(runsIn(dispatch('previous'))).toBe('production-monitor')
+      expect(runsIn(dispatch(''))).toBe('production-monitor')
+    })
+
+    test('a manual run to any other target runs in <environment>: reviewers and wait timer', () => {
+      for (const to of [
+        '1.4.1',
+        '42',
+        'arn:aws:ecs:eu-west-1:333333333333:task-definition/web:7'
+      ]) {
+        expect({ to, runsIn: runsIn(dispatch(to)) }).toEqual({ to, runsIn: 'production' })
+      }
+      expect(runsIn({ ...call, to: '1.4.1' })).toBe('production')
+    })
+
+    test('the plan picks the role that environment trusts: rollback-role, or the deploy role', () => {
+      const plan = stepsOf(job('plan')).find(step => step.id === 'plan')
+      expect(plan?.env?.RUNS_IN).toBe(expression)
+      const config = exampleConfig.replace(
+        '    role: arn:aws:iam::333333333333:role/fargate-promote-production\n',
+        '    role: arn:aws:iam::333333333333:role/fargate-promote-production\n    rollback-role: arn:aws:iam::333333333333:role/fargate-promote-production-rollback\n'
+      )
+      expect(config).toContain('rollback-role')
+      const role = (runs: string, to: string) =>
+        runStep(plan?.run, {
+          files: { '.github/fargate-promote.yml': config },
+          env: {
+            CONFIG: '.github/fargate-promote.yml',
+            ENVIRONMENT: 'production',
+            RUNS_IN: runs,
+            TO: to,
+            SERVICES: 'web',
+            TARGETS: ''
+          }
+        }).outputs.role
+      expect(role('production-monitor', 'previous')).toBe(
+        'arn:aws:iam::333333333333:role/fargate-promote-production-rollback'
+      )
+      expect(role('production', '1.4.1')).toBe(
+        'arn:aws:iam::333333333333:role/fargate-promote-production'
+      )
+    })
+
+    test('the check before a monitor rollback stays in <environment>-monitor', () => {
+      expect(environmentOf(job('check'))).toBe('${{ inputs.environment }}-monitor')
     })
   })
 
@@ -344,7 +631,7 @@ describe('dev.yml, staging.yml, pull-request.yml, monitor.yml', () => {
     expect(jobOf(staging, 'integration')).toMatchObject({
       needs: 'deploy',
       uses: './.github/workflows/test-suite.yml',
-      with: { 'target-environment': 'staging' }
+      with: { 'target-environment': 'staging', version: '${{ needs.deploy.outputs.version }}' }
     })
   })
 
@@ -374,6 +661,221 @@ describe('dev.yml, staging.yml, pull-request.yml, monitor.yml', () => {
       uses: './.github/workflows/rollback.yml',
       with: { 'only-if-unhealthy': true, to: 'previous', 'check-only': '${{ !matrix.rollback }}' }
     })
+  })
+})
+
+describe('monitor.yml: what is rolled back, and when', () => {
+  const monitor = load('monitor.yml')
+  const script = stepsOf(jobOf(monitor, 'plan')).find(step => step.id === 'plan')?.run
+  const at = (minutesAgo: number) =>
+    new Date(Date.now() - minutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const config = (monitors: Record<string, unknown>) =>
+    stringify({
+      environments: Object.fromEntries(
+        Object.entries(monitors).map(([name, monitor]) => [
+          name,
+          { region: 'eu-west-1', services: [{ name: 'web' }, { name: 'worker' }], monitor }
+        ])
+      )
+    })
+  interface Record_ {
+    id: number
+    sha: string
+    version: string
+    services: string[]
+    minutes: number
+    states: string[]
+    rollback?: boolean
+  }
+  /** deploy-fargate's (or rollback's) GitHub deployments of production, and their statuses. */
+  const api = (records: Record_[], environment = 'production') => ({
+    [`deployments?environment=${environment}&per_page=30`]: records.map(r => ({
+      id: r.id,
+      sha: r.sha,
+      created_at: at(r.minutes + 5),
+      payload: {
+        cluster: 'shop-production',
+        service: r.services[0],
+        ...(r.rollback ? { rollback: true } : { services: r.services }),
+        version: r.version
+      }
+    })),
+    ...Object.fromEntries(
+      records.map(r => [
+        `deployments/${r.id}/statuses?per_page=100`,
+        r.states.map((state, index) => ({ state, created_at: at(r.minutes - index) })).reverse()
+      ])
+    )
+  })
+  const plan = (monitors: Record<string, unknown>, answers: Record<string, unknown>) => {
+    const run = runStep(script, {
+      files: { '.github/fargate-promote.yml': config(monitors) },
+      env: { GH_TOKEN: 'token' },
+      api: answers
+    })
+    return {
+      ...run,
+      matrix: run.status === 0 ? (JSON.parse(run.outputs.matrix ?? '') as unknown[]) : undefined
+    }
+  }
+  // The release before, then 1.4.2 in two waves: web (40 minutes ago), worker (20 minutes ago).
+  const before: Record_ = {
+    id: 1,
+    sha: 'a'.repeat(40),
+    version: '1.4.1',
+    services: ['web', 'worker'],
+    minutes: 300,
+    states: ['in_progress', 'success', 'inactive']
+  }
+  const wave1: Record_ = {
+    id: 2,
+    sha: 'b'.repeat(40),
+    version: '1.4.2',
+    services: ['web'],
+    minutes: 40,
+    states: ['in_progress', 'success', 'inactive']
+  }
+  const wave2: Record_ = {
+    id: 3,
+    sha: 'b'.repeat(40),
+    version: '1.4.2',
+    services: ['worker'],
+    minutes: 20,
+    states: ['in_progress', 'success']
+  }
+
+  test('a release deployed in two waves is rolled back whole, newest wave first', () => {
+    const run = plan({ production: '24h' }, api([before, wave1, wave2]))
+    expect(run.stderr).toBe('')
+    expect(run.matrix).toEqual([
+      {
+        environment: 'production',
+        services: 'worker web',
+        version: '1.4.2',
+        rollback: true,
+        minutes: expect.any(Number)
+      }
+    ])
+    // The release before was not looked at: its services have newer records.
+    expect(run.requests).not.toContain('deployments/1/statuses?per_page=100')
+  })
+
+  test('a wave whose deploy failed (deploy-fargate rolled it back) is not rolled back again', () => {
+    const failed = { ...wave2, states: ['in_progress', 'failure'] }
+    const run = plan({ production: '24h' }, api([before, wave1, failed]))
+    expect(run.matrix).toEqual([expect.objectContaining({ services: 'web', rollback: true })])
+  })
+
+  test('after a rollback the environment is checked, never rolled back twice', () => {
+    const rolledBack: Record_ = {
+      id: 4,
+      sha: 'b'.repeat(40),
+      version: '1.4.1',
+      services: ['worker'],
+      minutes: 10,
+      states: ['in_progress', 'success'],
+      rollback: true
+    }
+    const run = plan({ production: '24h' }, api([before, wave1, wave2, rolledBack]))
+    expect(run.matrix).toEqual([expect.objectContaining({ services: 'worker', rollback: false })])
+  })
+
+  test('a deployment in progress skips the environment this round', () => {
+    const running = { ...wave2, states: ['in_progress'] }
+    const run = plan({ production: '24h' }, api([before, wave1, running]))
+    expect(run.matrix).toEqual([])
+    expect(run.stdout).toContain(
+      'production: deployment 3 is in_progress; not monitored this round.'
+    )
+  })
+
+  test('decimal windows are read as the actions read them: 1.5h is 90 minutes', () => {
+    const run = plan({ production: '1.5h' }, api([{ ...wave2, minutes: 100 }]))
+    expect(run.matrix).toEqual([])
+    expect(run.stdout).toContain('past its monitor window')
+    const inside = plan({ production: '1.5h' }, api([{ ...wave2, minutes: 80 }]))
+    expect(inside.matrix).toHaveLength(1)
+  })
+
+  test('every monitor window agrees with parseDuration', () => {
+    const values = [
+      '24h',
+      '1.5h',
+      '1h30m',
+      '90s',
+      '500ms',
+      '10m5ms',
+      '0.1s',
+      ' 30m ',
+      '2.25m',
+      '1ms'
+    ]
+    const monitors = Object.fromEntries(values.map((value, index) => [`e${index}`, value]))
+    const answers = Object.fromEntries(
+      values.map((_, index) => [`deployments?environment=e${index}&per_page=30`, []])
+    )
+    const run = plan(monitors, answers)
+    expect(run.status).toBe(0)
+    for (const [index, value] of values.entries()) {
+      expect({ value, line: run.stdout.split('\n')[index] }).toEqual({
+        value,
+        line: `e${index}: monitor window ${parseDuration(value)}ms.`
+      })
+    }
+  })
+
+  test.each(['2d', 30, '1.5.5h', '30 m', '-5m', '1e3s', 'h', ''])(
+    'a monitor of %p, which parseDuration refuses, fails with an error naming the field',
+    value => {
+      expect(typeof value === 'string' ? parseDuration(value) : undefined).toBeUndefined()
+      const run = plan({ dev: value }, { 'deployments?environment=dev&per_page=30': [] })
+      expect(run.status).not.toBe(0)
+      expect(run.stdout).toContain(
+        '::error file=.github/fargate-promote.yml::environments.dev.monitor is not a duration'
+      )
+      expect(run.outputText).toBe('')
+    }
+  )
+})
+
+describe('values from the config never write extra outputs', () => {
+  const evil = 'arn:aws:iam::123456789012:role/x\nrole=arn:aws:iam::999999999999:role/evil'
+  const withRole = (key: string) =>
+    stringify({
+      environments: Object.fromEntries(
+        ['staging', 'production'].map(name => [
+          name,
+          {
+            region: 'eu-west-1',
+            [key]: evil,
+            cluster: 'c',
+            url: 'https://example.com',
+            services: [{ name: 'web', containers: ['web'] }]
+          }
+        ])
+      )
+    })
+  const env = {
+    CONFIG: '.github/fargate-promote.yml',
+    ENVIRONMENT: 'production',
+    SERVICES: '',
+    IMAGE: 'r@sha256:' + 'a'.repeat(64),
+    IMAGES: '',
+    TO: 'previous',
+    TARGETS: '',
+    RUNS_IN: 'production-monitor'
+  }
+  test.each([
+    ['production.yml', 'gate', 'region', 'rollback-role'],
+    ['rollback.yml', 'check', 'region', 'rollback-role'],
+    ['rollback.yml', 'plan', 'plan', 'rollback-role'],
+    ['deploy.yml', 'plan', 'config', 'role']
+  ])('%s %s/%s refuses a %s with a new line in it', (file, jobName, id, key) => {
+    const step = stepsOf(jobOf(load(file), jobName)).find(each => each.id === id)
+    const run = runStep(step?.run, { files: { '.github/fargate-promote.yml': withRole(key) }, env })
+    expect(run.status).not.toBe(0)
+    expect(run.outputText).not.toContain('evil')
+    expect(run.stdout).toContain('::error file=')
   })
 })
 
@@ -415,14 +917,79 @@ describe('test-suite.yml', () => {
     }
   })
 
-  test('against a deployed environment, the tests run as health-verify command checks', () => {
+  describe('against a deployed environment: each command once, its exit code decides', () => {
     const against = jobOf(suite, 'against-environment')
-    expect(against.if).toBe("inputs.target-environment != ''")
-    expect(stepUsing(against, 'health-verify')?.with).toMatchObject({
-      environment: '${{ inputs.target-environment }}',
-      checks: '${{ steps.checks.outputs.checks }}'
+    const config = stepsOf(against).find(step => step.id === 'config')
+    const testSteps = stepsOf(against).filter(step => step.env?.TEST_COMMAND !== undefined)
+
+    test('plain steps, not retried health-verify checks; the command only through env', () => {
+      expect(against.if).toBe("inputs.target-environment != ''")
+      expect(stepUsing(against, 'health-verify')).toBeUndefined()
+      expect(testSteps.map(step => step.env?.TEST_COMMAND)).toEqual([
+        '${{ steps.config.outputs.integration }}',
+        '${{ steps.config.outputs.performance }}'
+      ])
+      for (const step of testSteps) {
+        expect(step.run).toBe('bash -c "$TEST_COMMAND"')
+        expect(step.env).toMatchObject({
+          FARGATE_PROMOTE_URL: '${{ steps.config.outputs.url }}',
+          FARGATE_PROMOTE_VERSION: '${{ steps.config.outputs.version }}',
+          FARGATE_PROMOTE_ENVIRONMENT: '${{ inputs.target-environment }}'
+        })
+      }
+      expect(testSteps[1]?.if).toContain('!cancelled()')
+      expect(config?.env?.VERSION).toBe('${{ inputs.version }}')
+      expect(suite.on.workflow_call?.inputs?.version).toMatchObject({ type: 'string', default: '' })
     })
-    expect(script('against-environment')).toContain('command: {run: $i')
+
+    test('the config step hands on the commands, URL and version as written', () => {
+      const integration = 'pytest tests/integration -q \\\n  --maxfail=1\nEOF\necho "done"'
+      const run = runStep(config?.run, {
+        files: {
+          '.github/fargate-promote.yml': stringify({
+            environments: {
+              staging: {
+                url: 'https://staging.shop.example.com',
+                tests: { integration, performance: 'npx autocannon "$FARGATE_PROMOTE_URL/health"' }
+              }
+            }
+          })
+        },
+        env: {
+          LANGUAGE: 'python',
+          WORKDIR: '.',
+          INSTALL_COMMAND: 'true',
+          CONFIG: '.github/fargate-promote.yml',
+          ENVIRONMENT: 'staging',
+          VERSION: '1.4.2',
+          INTEGRATION_COMMAND: '',
+          PERFORMANCE_COMMAND: ''
+        }
+      })
+      expect(run.stderr).toBe('')
+      expect(run.outputs).toEqual({
+        url: 'https://staging.shop.example.com',
+        version: '1.4.2',
+        integration,
+        performance: 'npx autocannon "$FARGATE_PROMOTE_URL/health"'
+      })
+    })
+
+    test('a failing suite runs once and fails the step, with the environment in its env', () => {
+      const command =
+        'echo "$FARGATE_PROMOTE_URL $FARGATE_PROMOTE_VERSION $FARGATE_PROMOTE_ENVIRONMENT" >> runs.txt; exit 3'
+      const run = runStep(testSteps[0]?.run, {
+        env: {
+          TEST_COMMAND: command,
+          FARGATE_PROMOTE_URL: 'https://staging.shop.example.com',
+          FARGATE_PROMOTE_VERSION: '1.4.2',
+          FARGATE_PROMOTE_ENVIRONMENT: 'staging'
+        },
+        collect: ['runs.txt']
+      })
+      expect(run.status).toBe(3)
+      expect(run.collected['runs.txt']).toBe('https://staging.shop.example.com 1.4.2 staging\n')
+    })
   })
 })
 
@@ -501,16 +1068,39 @@ describe('example health checks', () => {
       )
     }
   )
+})
 
-  test('the command checks test-suite.yml builds are valid health-verify checks', async () => {
-    const yaml = [
-      '- name: integration',
-      '  command:',
-      '    run: pytest tests/integration -q',
-      '    timeout: 20m',
-      '    working-directory: .'
-    ].join('\n')
-    const [check] = await parseChecks(yaml, { subject: { input: 'checks' } })
-    expect(check).toMatchObject({ type: 'command', name: 'integration' })
+describe('the example config and its documentation', () => {
+  interface Protection {
+    branches?: string[]
+    tags?: string[]
+  }
+  const config = parse(exampleConfig) as {
+    environments: Record<string, { protection: Protection & Record<string, unknown> }>
+  }
+  const protection = (name: string) => config.environments[name]?.protection ?? {}
+
+  test("production allows only refs production.yml's gate can run from (staging-monitor)", () => {
+    // The gate job runs in staging-monitor, which carries staging's branch and tag patterns.
+    const staging = protection('staging')
+    const production = protection('production')
+    for (const kind of ['branches', 'tags'] as const) {
+      expect({ kind, patterns: production[kind] ?? [] }).toEqual({
+        kind,
+        patterns: (production[kind] ?? []).filter(pattern =>
+          (staging[kind] ?? []).includes(pattern)
+        )
+      })
+    }
+    expect(production.branches).toEqual(['main'])
+    expect(production).not.toHaveProperty('tags')
+  })
+
+  test("environments.md shows the example's production protection as it is", () => {
+    const doc = text('environments.md')
+    const block = /The example config gives production:\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1]
+    const shown = parse(block ?? '') as { production: { protection: unknown } }
+    expect(shown.production.protection).toEqual(protection('production'))
+    expect(doc).not.toMatch(/v\*/)
   })
 })

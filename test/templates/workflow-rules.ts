@@ -197,6 +197,7 @@ class Checker {
 
   step(jobName: string, step: Node, contentsWrite: boolean): void {
     this.injection(jobName, step)
+    this.anchoredChecks(jobName, step)
     const uses = get(step, 'uses')
     const ref = scalarText(uses)
     if (ref === undefined) return
@@ -253,6 +254,35 @@ class Checker {
           `job '${jobName}': '${untrusted.join("', '")}' is expanded into a script before it runs; pass it through env: and use "$VAR".`
         )
       }
+    }
+  }
+
+  /**
+   * A script that writes $GITHUB_OUTPUT checks its values with regexes anchored at both ends: a
+   * bash `=~` with `^…$` (POSIX `$` is the end of the text), a jq `test()` with `\\A…\\z`
+   * (jq's `^`/`$` also match at a new line). A value from the config checked only at its start
+   * ("role/" and anything after, a new line included) could write extra output lines.
+   */
+  anchoredChecks(jobName: string, step: Node): void {
+    const script = get(step, 'run')
+    const text = scalarText(script)
+    if (text === undefined || !text.includes('GITHUB_OUTPUT')) return
+    const loose: string[] = []
+    for (const match of text.matchAll(/=~\s+(\S+)\s*\]\]/g)) {
+      const pattern = match[1] ?? ''
+      if (/^"?\$\{?[A-Za-z_]\w*\}?"?$/.test(pattern)) continue
+      if (!pattern.startsWith('^') || !pattern.endsWith('$')) loose.push(pattern)
+    }
+    for (const match of text.matchAll(/\btest\("((?:[^"\\]|\\.)*)"/g)) {
+      const pattern = match[1] ?? ''
+      if (!pattern.startsWith('\\\\A') || !pattern.endsWith('\\\\z')) loose.push(pattern)
+    }
+    if (loose.length > 0) {
+      this.add(
+        script,
+        'unanchored-check',
+        `job '${jobName}': a step that writes $GITHUB_OUTPUT checks '${loose.join("', '")}' without anchoring both ends (bash ^…$, jq \\\\A…\\\\z): a value with a new line could add outputs.`
+      )
     }
   }
 

