@@ -81,7 +81,7 @@ describe('environments apply', () => {
     expect(first.stdout).toMatch(/^ENVIRONMENT +ACTION +SETTING +CURRENT +DESIRED$/m)
     expect(first.stdout).toMatch(/^production +create +wait-timer +0 +5$/m)
     expect(first.stdout).toMatch(/reviewers +\(none\) +alice-release, shop-org\/platform$/m)
-    expect(first.stdout).toMatch(/tag pattern +- +v\*$/m)
+    expect(first.stdout).toMatch(/branch pattern +- +main$/m)
     expect(first.stdout).toMatch(
       /^production-monitor +create +branch-policy +all branches +listed patterns$/m
     )
@@ -103,10 +103,10 @@ describe('environments apply', () => {
       (policies.data.branch_policies as { name: string; type: string }[]).map(
         p => `${p.type}:${p.name}`
       )
-    ).toEqual(['branch:main', 'tag:v*'])
+    ).toEqual(['branch:main'])
     expect((await github('GET', '/environments/dev')).data.deployment_branch_policy).toBeNull()
 
-    // production-monitor: production's branches and tags, without its reviewers and wait timer.
+    // production-monitor: production's branches, without its reviewers and wait timer.
     const monitor = await github('GET', '/environments/production-monitor')
     expect(monitor.data.deployment_branch_policy).toEqual({
       protected_branches: false,
@@ -123,7 +123,7 @@ describe('environments apply', () => {
       (monitorPolicies.data.branch_policies as { name: string; type: string }[]).map(
         p => `${p.type}:${p.name}`
       )
-    ).toEqual(['branch:main', 'tag:v*'])
+    ).toEqual(['branch:main'])
     const devMonitor = await github('GET', '/environments/dev-monitor')
     expect(devMonitor.data.deployment_branch_policy).toBeNull()
     expect(devMonitor.data.protection_rules).toEqual([])

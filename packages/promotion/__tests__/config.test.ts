@@ -59,8 +59,7 @@ describe('the config file', () => {
       reviewers: { users: ['alice-release'], teams: ['shop-org/platform'] },
       'wait-timer': 5,
       'prevent-self-review': true,
-      branches: ['main'],
-      tags: ['v*']
+      branches: ['main']
     })
     expect(config.environments.dev?.protection['wait-timer']).toBe(0)
     const line = EXAMPLE.split('\n').findIndex(l => l.includes('cluster: shop-production')) + 1

@@ -70,7 +70,8 @@ function unionIssues(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | 
 /** Issues with unions opened up (see unionIssues). */
 function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.flatMap(issue => {
-    if (issue.code !== 'invalid_union') return [issue]
+    // A union with a message of its own already says what is wrong; zod's default says nothing.
+    if (issue.code !== 'invalid_union' || issue.message !== 'Invalid input') return [issue]
     const inner = unionIssues(issue)
     return inner === undefined ? [issue] : flatten(inner)
   })
