@@ -5,6 +5,7 @@ import {
   type Clock,
   type Logger
 } from '@fargate-promote/common'
+import { probeDeadline } from '../deadline.js'
 import { OutputTail, secretMasker } from '../command-output.js'
 import type { CommandExit, CommandRequest, CommandRunner } from '../command-runner.js'
 import type { CommandCheckSpec, CommandShell, EnvironmentUnderTest, Sample } from '../types.js'
@@ -90,36 +91,33 @@ export async function probeCommand(
   }
   const { signal } = deps
   if (signal?.aborted) return { ...sample(false, 'cancelled before it started'), cancelled: true }
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, spec.timeoutMs)
-  const cancel = () => controller.abort()
-  signal?.addEventListener('abort', cancel, { once: true })
+  const deadline = probeDeadline(spec.timeoutMs, signal)
   const tail = new OutputTail([...commandSecrets(spec), ...(deps.runner.secrets ?? [])])
   const request: CommandRequest = {
     file: spec.shell,
     args: [...SHELL_ARGS[spec.shell], spec.run],
     env: commandEnv(spec, deps.target),
-    signal: controller.signal,
+    signal: deadline.signal,
     onLine: line => deps.log.debug(`${spec.name} | ${tail.push(line)}`),
     ...(spec.workingDirectory !== undefined && { workingDirectory: spec.workingDirectory })
   }
   const started = performance.now()
   try {
     const exit = await deps.runner.run(request)
-    if (signal?.aborted && !timedOut) {
+    if (signal?.aborted && !deadline.timedOut()) {
       return { ...sample(false, 'cancelled before the command ended', tail), cancelled: true }
     }
-    const detail = describeExit(exit, spec, timedOut, formatDuration(performance.now() - started))
-    const ok = exit.code === 0 && !timedOut
+    const detail = describeExit(
+      exit,
+      spec,
+      deadline.timedOut(),
+      formatDuration(performance.now() - started)
+    )
+    const ok = exit.code === 0 && !deadline.timedOut()
     return sample(ok, ok ? detail : withLastLine(detail, tail), tail)
   } catch (error) {
     return sample(false, `could not run the command: ${errorMessage(error)}`, tail)
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', cancel)
+    deadline.dispose()
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { errorMessage, formatDuration, type Clock } from '@fargate-promote/common'
+import { probeDeadline } from '../deadline.js'
 import { describeStatusRanges, statusMatches } from '../expect-status.js'
 import { checkResponseBody } from '../http-assertions.js'
 import type { HttpCheckSpec, HttpMethod, Sample } from '../types.js'
@@ -241,17 +242,10 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
   const { signal } = deps
   if (signal?.aborted) return cancelledSample(spec, at)
   const agents = deps.agents ?? createHttpAgents(spec, 1)
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, spec.timeoutMs)
-  const cancel = () => controller.abort()
-  signal?.addEventListener('abort', cancel, { once: true })
+  const deadline = probeDeadline(spec.timeoutMs, signal)
   const started = performance.now()
   try {
-    const { response, redirects } = await exchange(spec, agents, controller.signal)
+    const { response, redirects } = await exchange(spec, agents, deadline.signal)
     const latencyMs = performance.now() - started
     const failure = responseFailure(spec, response, latencyMs)
     const via = redirects > 0 ? ` after ${redirects} redirect${redirects > 1 ? 's' : ''}` : ''
@@ -268,17 +262,16 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
         `${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Math.round(latencyMs)} ms${via}${truncated}`
     }
   } catch (error) {
-    if (signal?.aborted && !timedOut) return cancelledSample(spec, at)
+    if (signal?.aborted && !deadline.timedOut()) return cancelledSample(spec, at)
     return {
       check: spec.name,
       type: 'http',
       at,
       ok: false,
-      detail: describeError(error, timedOut, spec)
+      detail: describeError(error, deadline.timedOut(), spec)
     }
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', cancel)
+    deadline.dispose()
     if (deps.agents === undefined) destroyHttpAgents(agents)
   }
 }
