@@ -71,7 +71,8 @@ function unionIssues(issue) {
 /** Issues with unions opened up (see unionIssues). */
 function flatten(issues) {
     return issues.flatMap(issue => {
-        if (issue.code !== 'invalid_union')
+        // A union with a message of its own already says what is wrong; zod's default says nothing.
+        if (issue.code !== 'invalid_union' || issue.message !== 'Invalid input')
             return [issue];
         const inner = unionIssues(issue);
         return inner === undefined ? [issue] : flatten(inner);
