@@ -922,11 +922,19 @@ describe('test-suite.yml', () => {
     const config = stepsOf(against).find(step => step.id === 'config')
     const testSteps = stepsOf(against).filter(step => step.env?.TEST_COMMAND !== undefined)
 
-    test('plain steps, not retried health-verify checks; the command only through env', () => {
+    test('integration: a health-verify command check; performance: a plain step; commands never inside run:', () => {
       expect(against.if).toBe("inputs.target-environment != ''")
-      expect(stepUsing(against, 'health-verify')).toBeUndefined()
+      const integration = stepUsing(against, 'health-verify')
+      expect(integration?.if).toBe("steps.config.outputs.integration != ''")
+      expect(integration?.with).toEqual({
+        config: '${{ inputs.config }}',
+        environment: '${{ inputs.target-environment }}',
+        checks: '${{ steps.config.outputs.integration-checks }}',
+        'environment-url': '${{ steps.config.outputs.url }}',
+        version: '${{ steps.config.outputs.version }}',
+        timeout: '25m'
+      })
       expect(testSteps.map(step => step.env?.TEST_COMMAND)).toEqual([
-        '${{ steps.config.outputs.integration }}',
         '${{ steps.config.outputs.performance }}'
       ])
       for (const step of testSteps) {
@@ -937,7 +945,7 @@ describe('test-suite.yml', () => {
           FARGATE_PROMOTE_ENVIRONMENT: '${{ inputs.target-environment }}'
         })
       }
-      expect(testSteps[1]?.if).toContain('!cancelled()')
+      expect(testSteps[0]?.if).toContain('!cancelled()')
       expect(config?.env?.VERSION).toBe('${{ inputs.version }}')
       expect(suite.on.workflow_call?.inputs?.version).toMatchObject({ type: 'string', default: '' })
     })
@@ -967,15 +975,54 @@ describe('test-suite.yml', () => {
         }
       })
       expect(run.stderr).toBe('')
-      expect(run.outputs).toEqual({
+      const { 'integration-checks': checks, ...rest } = run.outputs
+      expect(rest).toEqual({
         url: 'https://staging.shop.example.com',
         version: '1.4.2',
         integration,
         performance: 'npx autocannon "$FARGATE_PROMOTE_URL/health"'
       })
+      // One line of JSON that health-verify reads as its checks: the command exactly as written.
+      expect(checks).not.toContain('\n')
+      expect(JSON.parse(checks ?? '')).toEqual([
+        { name: 'integration', command: { run: integration, timeout: '20m' } }
+      ])
     })
 
-    test('a failing suite runs once and fails the step, with the environment in its env', () => {
+    test('the integration check runs once: health-verify reads it with one attempt', async () => {
+      const run = runStep(config?.run, {
+        files: {
+          '.github/fargate-promote.yml': stringify({
+            environments: { staging: { tests: { integration: 'pytest -q' } } }
+          }),
+          'service/pytest.ini': ''
+        },
+        env: {
+          LANGUAGE: 'python',
+          WORKDIR: 'service',
+          INSTALL_COMMAND: 'true',
+          CONFIG: '.github/fargate-promote.yml',
+          ENVIRONMENT: 'staging',
+          VERSION: '',
+          INTEGRATION_COMMAND: '',
+          PERFORMANCE_COMMAND: ''
+        }
+      })
+      const checks = await parseChecks(run.outputs['integration-checks'] ?? '', {
+        subject: { input: 'checks' }
+      })
+      expect(checks).toEqual([
+        expect.objectContaining({
+          type: 'command',
+          run: 'pytest -q',
+          workingDirectory: 'service',
+          timeoutMs: 20 * 60_000,
+          attempts: 1
+        })
+      ])
+    })
+
+    test('a failing performance command runs once and fails the step, with the environment in its env', () => {
       const command =
         'echo "$FARGATE_PROMOTE_URL $FARGATE_PROMOTE_VERSION $FARGATE_PROMOTE_ENVIRONMENT" >> runs.txt; exit 3'
       const run = runStep(testSteps[0]?.run, {

@@ -37,7 +37,8 @@ describe('ChecksSchema', () => {
         run: './smoke.sh',
         shell: 'bash',
         env: {},
-        timeoutMs: 120_000
+        timeoutMs: 120_000,
+        attempts: 1
       },
       { type: 'sqs-queue', name: 'queue', queue: '12345', deadLetterEmpty: true }
     ])

@@ -19,6 +19,7 @@ function command(overrides: Partial<CommandCheckSpec> = {}): CommandCheckSpec {
     shell: 'bash',
     env: {},
     timeoutMs: 600_000,
+    attempts: 1,
     ...overrides
   }
 }

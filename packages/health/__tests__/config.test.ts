@@ -160,6 +160,11 @@ describe('parseChecks', () => {
   // Every problem names the line and the field (from the list's root, as an editor shows it).
   const invalid: [string, string, string][] = [
     [
+      'a command with no run allowed',
+      '- name: a\n  command: { run: x, attempts: 0 }\n',
+      "Input 'checks' (line 2, field '[0].command.attempts'): 0 is not a whole number from 1 to 10."
+    ],
+    [
       'invalid YAML',
       '- name: a\n  http: {url: x\n',
       "Input 'checks' (line 3): not valid YAML at column 1: Flow map in block collection must be sufficiently indented and end with a }."
@@ -461,6 +466,7 @@ describe('command checks', () => {
     shell: sh
     env: { BASE_PATH: /api, RETRIES: 3, VERBOSE: true }
     working-directory: services/api
+    attempts: 3
 - name: smoke
   command: { run: "npm run smoke" }
 `,
@@ -474,7 +480,8 @@ describe('command checks', () => {
         shell: 'sh',
         env: { BASE_PATH: '/api', RETRIES: '3', VERBOSE: 'true' },
         workingDirectory: 'services/api',
-        timeoutMs: 900_000
+        timeoutMs: 900_000,
+        attempts: 3
       },
       {
         type: 'command',
@@ -482,7 +489,8 @@ describe('command checks', () => {
         run: 'npm run smoke',
         shell: 'bash',
         env: {},
-        timeoutMs: 600_000
+        timeoutMs: 600_000,
+        attempts: 1
       }
     ])
   })

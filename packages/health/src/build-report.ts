@@ -1,6 +1,6 @@
 import { formatDuration } from '@fargate-promote/common'
 import { percentile, summarizeLatency, thresholdViolations } from './analysis.js'
-import { rounds, successesNeeded, type CheckState } from './check-state.js'
+import { outOfAttempts, rounds, successesNeeded, type CheckState } from './check-state.js'
 import { checkTarget } from './probe-round.js'
 import type { RunHealthChecksOptions } from './run-types.js'
 import type { CheckResult, HealthReport, Sample } from './types.js'
@@ -13,6 +13,9 @@ function describeFailure(
   const { name } = state.spec
   if (options.mode === 'monitor') {
     return `${name} failed ${state.failures} of ${state.attempts} rounds, more than the failure limit ${failureLimit}; last: ${state.lastDetail}`
+  }
+  if (outOfAttempts(state)) {
+    return `${name} failed (${state.failures} of ${state.spec.type === 'command' ? state.spec.attempts : 1} runs allowed); last: ${state.lastDetail}`
   }
   // A command check needs one pass, not a streak (see CommandCheckSpec).
   const streak =

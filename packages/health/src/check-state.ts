@@ -93,6 +93,11 @@ export function successesNeeded(spec: CheckSpec, options: RunHealthChecksOptions
   return spec.type === 'command' ? 1 : options.consecutiveSuccesses
 }
 
+/** A command check in verify mode has used every run it was given (see CommandCheckSpec). */
+export function outOfAttempts(state: CheckState): boolean {
+  return state.spec.type === 'command' && state.failures >= state.spec.attempts
+}
+
 export function rounds(count: number, adjective = ''): string {
   return `${count} ${adjective}round${count === 1 ? '' : 's'}`
 }

@@ -2,6 +2,7 @@ import { interruptibleSleep } from '@fargate-promote/common'
 import { buildReport } from './build-report.js'
 import {
   newCheckState,
+  outOfAttempts,
   recordRound,
   rounds,
   successesNeeded,
@@ -40,6 +41,10 @@ async function checkLoop(run: RunState, state: CheckState): Promise<void> {
     if (options.mode === 'verify' && state.consecutive >= successesNeeded(state.spec, options)) {
       state.ok = true
       log.info(`✓ ${state.spec.name} healthy: ${rounds(state.consecutive, 'passing ')} in a row`)
+      return
+    }
+    if (options.mode === 'verify' && outOfAttempts(state)) {
+      log.warning(`✗ ${state.spec.name} failed ${rounds(state.failures)}: its exit code decides`)
       return
     }
     if (options.mode === 'monitor' && state.failures > failureLimit) {

@@ -92,13 +92,14 @@ export type CommandShell = (typeof COMMAND_SHELLS)[number]
  * it finds in FARGATE_PROMOTE_URL, FARGATE_PROMOTE_VERSION and FARGATE_PROMOTE_ENVIRONMENT.
  * Exit code 0 passes; anything else, a timeout or a command that cannot start fails.
  *
- * Rounds: like every check it runs once per round, and in verify mode rounds repeat until it
- * passes or the run's timeout is up (a service still warming up gets another try). But one
- * passing round is enough: `consecutive-successes` does not apply to it. A test suite's pass is
- * a verdict of its own, and running a suite that takes minutes and writes test data three
- * times over would triple the run for no new evidence. In monitor mode it runs every interval
- * and each failed run counts against the failure limit, like any check. A round in flight when
- * the run's time is up is let finish (as an AWS call is): keep `timeout` within the run's.
+ * Rounds: in verify mode its exit code decides: a failing command fails the check at once,
+ * unless `attempts` gives it more runs (a smoke test against a service still warming up); a
+ * flaky suite must not pass by being run until it happens to. One passing round is enough:
+ * `consecutive-successes` does not apply to it (a test suite's pass is a verdict of its own, and
+ * running a suite that takes minutes three times over adds no evidence). In monitor mode it runs
+ * every interval and each failed run counts against the failure limit, like any check. A round
+ * in flight when the run's time is up is let finish (as an AWS call is): keep `timeout` within
+ * the run's.
  */
 export interface CommandCheckSpec {
   type: 'command'
@@ -112,6 +113,8 @@ export interface CommandCheckSpec {
   workingDirectory?: string
   /** The process (and all it started) is ended after this long: SIGTERM, then SIGKILL. */
   timeoutMs: number
+  /** Runs a failing command gets in verify mode before the check fails; default 1. */
+  attempts: number
 }
 
 export type CheckSpec =

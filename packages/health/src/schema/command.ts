@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../check-defaults.js'
 import { quote } from '../quote.js'
 import { COMMAND_SHELLS, type CommandCheckSpec } from '../types.js'
-import { checkType, duration, namedValues, optional, text } from './fields.js'
+import { boundedNumber, checkType, duration, namedValues, optional, text } from './fields.js'
 
 /** A portable variable name, not one of those the run sets itself (FARGATE_PROMOTE_URL, …). */
 const ENV_NAME = /^(?!FARGATE_PROMOTE_)[A-Za-z_][A-Za-z0-9_]*$/
@@ -32,7 +32,10 @@ export const CommandCheck = checkType('command', {
   timeout: optional(duration).describe('Ends the command after this long. Default 10m.'),
   shell: optional(shell),
   env: optional(env),
-  'working-directory': optional(workingDirectory)
+  'working-directory': optional(workingDirectory),
+  attempts: optional(boundedNumber(1, 10, true)).describe(
+    'How many runs a failing command gets in verify mode. Default 1: its exit code decides.'
+  )
 }).transform((fields): Omit<CommandCheckSpec, 'name'> => ({
   type: 'command',
   run: fields.run,
@@ -41,5 +44,6 @@ export const CommandCheck = checkType('command', {
   ...(fields['working-directory'] !== undefined && {
     workingDirectory: fields['working-directory']
   }),
-  timeoutMs: fields.timeout ?? DEFAULT_COMMAND_TIMEOUT_MS
+  timeoutMs: fields.timeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
+  attempts: fields.attempts ?? 1
 }))
