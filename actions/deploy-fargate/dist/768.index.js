@@ -340,7 +340,8 @@ const CommandCheck = checkType('command', {
     timeout: optional(fields_duration).describe('Ends the command after this long. Default 10m.'),
     shell: optional(shell),
     env: optional(env),
-    'working-directory': optional(workingDirectory)
+    'working-directory': optional(workingDirectory),
+    attempts: optional(boundedNumber(1, 10, true)).describe('How many runs a failing command gets in verify mode. Default 1: its exit code decides.')
 }).transform((fields) => ({
     type: 'command',
     run: fields.run,
@@ -349,7 +350,8 @@ const CommandCheck = checkType('command', {
     ...(fields['working-directory'] !== undefined && {
         workingDirectory: fields['working-directory']
     }),
-    timeoutMs: fields.timeout ?? DEFAULT_COMMAND_TIMEOUT_MS
+    timeoutMs: fields.timeout ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    attempts: fields.attempts ?? 1
 }));
 
 ;// CONCATENATED MODULE: ../../packages/health/src/expect-status.ts

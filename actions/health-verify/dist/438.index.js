@@ -230,7 +230,8 @@ const CommandCheck = checkType('command', {
     timeout: optional(fields_duration).describe('Ends the command after this long. Default 10m.'),
     shell: optional(shell),
     env: optional(env),
-    'working-directory': optional(workingDirectory)
+    'working-directory': optional(workingDirectory),
+    attempts: optional(boundedNumber(1, 10, true)).describe('How many runs a failing command gets in verify mode. Default 1: its exit code decides.')
 }).transform((fields) => ({
     type: 'command',
     run: fields.run,
@@ -239,7 +240,8 @@ const CommandCheck = checkType('command', {
     ...(fields['working-directory'] !== undefined && {
         workingDirectory: fields['working-directory']
     }),
-    timeoutMs: fields.timeout ?? check_defaults/* DEFAULT_COMMAND_TIMEOUT_MS */.L
+    timeoutMs: fields.timeout ?? check_defaults/* DEFAULT_COMMAND_TIMEOUT_MS */.L,
+    attempts: fields.attempts ?? 1
 }));
 
 // EXTERNAL MODULE: ../../packages/health/src/expect-status.ts
