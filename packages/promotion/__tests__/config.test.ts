@@ -329,6 +329,20 @@ describe('actions read their environment from the config file', () => {
     expect(inputs).toMatchObject({ cluster: 'c', services: ['s'] })
   })
 
+  test('config: none reads no file: an environment the file does not list (a preview) deploys from inputs', async () => {
+    const context = workspace()
+    const inputs = await readDeployInputs(
+      reader({ config: 'none', environment: 'pr-42', cluster: 'previews', service: 'web-pr-42' }),
+      context
+    )
+    expect(inputs).toMatchObject({ cluster: 'previews', services: ['web-pr-42'] })
+    expect(
+      await refusal(() =>
+        readDeployInputs(reader({ environment: 'pr-42', cluster: 'c', service: 's' }), context)
+      )
+    ).toContain("'pr-42' is not an environment of .github/fargate-promote.yml")
+  })
+
   test('an invalid config file stops the action with every problem', async () => {
     const message = await refusal(() =>
       readDeployInputs(

@@ -146,7 +146,8 @@ export interface EnvironmentConfigOptions {
  * The inputs, over the config file's settings for the `environment` input: an input given in
  * the workflow wins, an empty one is read from `.github/fargate-promote.yml` (or `config`).
  * Errors about a value from the file name its file, line and field. Without a config file (the
- * default path absent), the inputs alone.
+ * default path absent), or with `config: none` (a preview environment the file does not list),
+ * the inputs alone.
  */
 export async function withEnvironmentConfig(
   inputs: InputReader,
@@ -155,6 +156,7 @@ export async function withEnvironmentConfig(
   const path = inputs.optional('config')
   const environment = inputs.optional('environment')
   const roots = fileRoots(context)
+  if (path === 'none') return inputs
   if (path === undefined && !existsSync(resolve(roots.workspace, DEFAULT_CONFIG_PATH))) {
     return inputs
   }
