@@ -151,7 +151,11 @@ test('a failing command fails the step with its exit code; its secret env never 
       'FAILED test_checkout',
       'calling with ***'
     ])
-    expect(result.stdout).toContain('health-verify failed: UNHEALTHY: integration did not pass')
+    // Its exit code decides: one run, though the timeout left room for five.
+    expect(check?.attempts).toBe(1)
+    expect(result.stdout).toContain(
+      'health-verify failed: UNHEALTHY: integration failed (1 of 1 runs allowed); last: exited with code 3'
+    )
     expect(result.stdout).toContain('::add-mask::e2e-command-secret')
     const leaks = result.stdout.split('\n').filter(line => line.includes('e2e-command-secret'))
     expect(leaks).toEqual(['::add-mask::e2e-command-secret'])
@@ -169,6 +173,7 @@ test('a command past its timeout is ended with everything it started', async () 
   command:
     run: sleep 60 & echo $! >> "$PID_FILE"; echo started; wait
     timeout: 500ms
+    attempts: 3
     env: { PID_FILE: '${pidFile}' }
 `
   const result = await runAction({
