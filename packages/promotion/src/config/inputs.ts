@@ -157,6 +157,9 @@ export async function withEnvironmentConfig(
   const environment = inputs.optional('environment')
   const roots = fileRoots(context)
   if (path === 'none') return inputs
+  // Nothing to look up: the default file is not read (nor its schema loaded) at start-up. A
+  // file the workflow names is still read, so a wrong path or a broken file is reported.
+  if (path === undefined && environment === undefined) return inputs
   if (path === undefined && !existsSync(resolve(roots.workspace, DEFAULT_CONFIG_PATH))) {
     return inputs
   }
