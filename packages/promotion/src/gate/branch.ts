@@ -1,16 +1,12 @@
 import { errorMessage } from '@fargate-promote/common'
 import type { GitHubClient, RepositoryRef } from '../github/client.js'
+import { requestExpecting } from '../github/requests.js'
 
 /** The protected branch production releases come from, and whether the candidate is on it. */
 export interface BranchCheckResult {
   ok: boolean
   detail: string
   nextStep: string
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
 }
 
 /** The repository's default branch, when the gate is not told which branch is protected. */
@@ -40,13 +36,20 @@ export async function checkOnBranch(
   const short = sha.slice(0, 12)
   const nextStep = `Merge ${short} into ${branch} and promote the commit from ${branch}; production only takes commits on its protected branch.`
   try {
-    const { data } = await deps.github.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
-      owner,
-      repo,
-      basehead: `${sha}...${branch}`,
-      per_page: 1
-    })
-    const status = (data as { status?: unknown }).status
+    const answer = await requestExpecting(
+      deps.github,
+      'GET /repos/{owner}/{repo}/compare/{basehead}',
+      { owner, repo, basehead: `${sha}...${branch}`, per_page: 1 },
+      [404]
+    )
+    if (answer === undefined) {
+      return {
+        ok: false,
+        detail: `GitHub knows no common history of ${short} and ${branch}`,
+        nextStep
+      }
+    }
+    const status = (answer.data as { status?: unknown }).status
     if (status === 'identical' || status === 'ahead') {
       return { ok: true, detail: `${short} is on ${branch}`, nextStep }
     }
@@ -56,13 +59,6 @@ export async function checkOnBranch(
       nextStep
     }
   } catch (error) {
-    if (statusOf(error) === 404) {
-      return {
-        ok: false,
-        detail: `GitHub knows no common history of ${short} and ${branch}`,
-        nextStep
-      }
-    }
     return {
       ok: false,
       detail: `could not compare ${short} with ${branch}: ${errorMessage(error)}`,

@@ -1,6 +1,6 @@
 import { errorMessage } from '@fargate-promote/common'
 import type { GitHubClient } from '../github/client.js'
-import { requestExpecting, requestOk } from './github-calls.js'
+import { requestExpecting, requestOk } from '../github/requests.js'
 import type { EnvironmentPlan, EnvironmentState, ProtectionPlan } from './types.js'
 
 const ENVIRONMENT = 'PUT /repos/{owner}/{repo}/environments/{environment_name}'

@@ -1,5 +1,5 @@
 import type { GitHubClient, RepositoryRef } from '../github/client.js'
-import { listAll, requestExpecting } from './github-calls.js'
+import { listAll, requestExpecting } from '../github/requests.js'
 import type { BranchMode, BranchPolicy, CurrentEnvironment, Reviewer } from './types.js'
 
 /*

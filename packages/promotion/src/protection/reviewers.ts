@@ -1,7 +1,7 @@
 import { SettingsFileError, formatFieldPath, type SchemaProblem } from '@fargate-promote/common'
 import type { LoadedConfig } from '../config/load.js'
 import type { GitHubClient } from '../github/client.js'
-import { requestExpecting } from './github-calls.js'
+import { requestExpecting } from '../github/requests.js'
 import type { Reviewer } from './types.js'
 
 /*

@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../github/client.js'
+import type { GitHubClient } from './client.js'
 
 /*
  * Octokit throws for statuses >= 400 (RequestError with `.status`); other clients (test fakes,
