@@ -1,4 +1,4 @@
-import { errorMessage, isSecretName, systemClock } from '@fargate-promote/common'
+import { errorMessage, isSecretName } from '@fargate-promote/common'
 import {
   createClients,
   deployAndRecord,
@@ -9,6 +9,7 @@ import {
   type DeployOutcome
 } from '@fargate-promote/promotion'
 import {
+  actionClock,
   actionInputs,
   actionsLogger,
   githubClient,
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
       const outcome = await deployOrReport(inputs, {
         ecs,
         elb,
-        clock: systemClock,
+        clock: actionClock(),
         log: actionsLogger,
         signal: cancellation.signal,
         checkpoint: saveCheckpoint,

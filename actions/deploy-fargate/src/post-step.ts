@@ -1,10 +1,9 @@
-import { systemClock } from '@fargate-promote/common'
 import {
   createClients,
   destroyAwsClients,
   rollBackCancelledDeploy
 } from '@fargate-promote/promotion'
-import { actionsLogger, Annotations, runAction } from '@fargate-promote/runner'
+import { actionClock, actionsLogger, Annotations, runAction } from '@fargate-promote/runner'
 import { loadCheckpoint } from './state.js'
 
 /**
@@ -23,7 +22,7 @@ export async function runPost(): Promise<void> {
       const outcome = await rollBackCancelledDeploy(checkpoint, {
         ecs,
         elb,
-        clock: systemClock,
+        clock: actionClock(),
         log
       })
       const annotations = new Annotations()

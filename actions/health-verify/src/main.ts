@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock } from '@fargate-promote/common'
 import {
   clientsNeeded,
   createCommandRunner,
@@ -16,6 +15,7 @@ import {
   verify
 } from '@fargate-promote/promotion'
 import {
+  actionClock,
   actionInputs,
   actionsLogger,
   maskSecret,
@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
         ...clients,
         // Command checks run with the step's environment, in the workspace.
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
-        clock: systemClock,
+        clock: actionClock(),
         log: actionsLogger,
         signal
       })

@@ -1,4 +1,3 @@
-import { systemClock } from '@fargate-promote/common'
 import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
   createClients,
@@ -9,6 +8,7 @@ import {
   type RollbackOutcome
 } from '@fargate-promote/promotion'
 import {
+  actionClock,
   actionInputs,
   actionsLogger,
   githubClient,
@@ -36,7 +36,7 @@ async function rollback(
     return await rollbackAndRecord(inputs, {
       ...clients,
       commands: createCommandRunner({ env: process.env, workspace }),
-      clock: systemClock,
+      clock: actionClock(),
       log,
       signal,
       ...(token !== undefined && { github: () => githubClient(token, { log }) })

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { systemClock, type RunContext } from '@fargate-promote/common'
+import type { RunContext } from '@fargate-promote/common'
 import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
   createClients,
@@ -12,6 +12,7 @@ import {
   type GateVerdict
 } from '@fargate-promote/promotion'
 import {
+  actionClock,
   actionInputs,
   actionsLogger,
   githubClient,
@@ -50,7 +51,7 @@ export async function run(): Promise<void> {
       const outcome = await gateAndRecord(inputs, {
         ...clients,
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
-        clock: systemClock,
+        clock: actionClock(),
         log,
         signal: cancellation.signal,
         ...(token !== undefined && { github: await githubClient(token, { log }) })

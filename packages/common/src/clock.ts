@@ -50,6 +50,26 @@ export function realClock(timers: Timers = nodeTimers): Clock {
 
 export const systemClock: Clock = realClock()
 
+/** How a rehearsal's simulator keeps time: `scale` sim milliseconds per real one since `origin`. */
+export interface TimeScale {
+  /** Epoch milliseconds at which sim time and real time agree. */
+  origin: number
+  scale: number
+}
+
+/**
+ * A clock that runs `scale` times faster than real time, agreeing with a simulator started with
+ * the same origin and scale: its `now()` matches the sim's timestamps and a 30 s sleep takes
+ * 30 s of sim time. Only for rehearsals against packages/sim; real AWS keeps real time.
+ */
+export function scaledClock(time: TimeScale, timers: Timers = nodeTimers): Clock {
+  const real = realClock(timers)
+  return {
+    now: () => time.origin + (timers.now() - time.origin) * time.scale,
+    sleep: (ms, signal) => real.sleep(ms / time.scale, signal)
+  }
+}
+
 /**
  * A clock for tests: time moves only when someone sleeps. `sleep` advances time to the
  * sleeper's wake-up and resolves immediately, so a poll loop with a 5 s interval and a

@@ -1,7 +1,9 @@
 export {
   type Clock,
   type Timers,
+  type TimeScale,
   systemClock,
+  scaledClock,
   realClock,
   interruptibleSleep,
   FakeClock

@@ -40,3 +40,4 @@ export {
   type GitHubClientOptions
 } from './github.js'
 export { watchCancellation, type Cancellation } from './cancellation.js'
+export { actionClock, REHEARSAL_CLOCK_VARIABLE } from './clock.js'
