@@ -9,11 +9,16 @@ const bin = fileURLToPath(new URL('../bin/fargate-sim.mjs', import.meta.url))
 
 describe('parseCliArgs', () => {
   it('parses flags in both forms and fills defaults', () => {
-    expect(parseCliArgs([])).toEqual({ port: 0, timeScale: 1 })
+    expect(parseCliArgs([])).toEqual({ port: 0, timeScale: 1, virtualTime: false })
     expect(parseCliArgs(['--port', '4566', '--scenario=demo.yml', '--time-scale', '20'])).toEqual({
       port: 4566,
       scenario: 'demo.yml',
-      timeScale: 20
+      timeScale: 20,
+      virtualTime: false
+    })
+    expect(parseCliArgs(['--virtual-time', '--time-scale=20'])).toMatchObject({
+      timeScale: 20,
+      virtualTime: true
     })
   })
 
@@ -24,6 +29,7 @@ describe('parseCliArgs', () => {
     [['--port=70000'], "--port must be an integer from 0 to 65535, got '70000'"],
     [['--time-scale', '0'], "--time-scale must be a positive number, got '0'"],
     [['--time-scale='], "--time-scale must be a positive number, got ''"],
+    [['--virtual-time=yes'], '--virtual-time takes no value'],
     [['--verbose'], "unknown argument '--verbose'"],
     [['serve'], "unknown argument 'serve'"]
   ])('%j -> %s', (argv, message) => {
@@ -59,6 +65,18 @@ describe('runCli', () => {
     stop()
     expect(await running).toBe(0)
     await expect(fetch(url + '/_sim/calls')).rejects.toThrow()
+  })
+
+  it('passes --virtual-time and --time-scale to the sim', async () => {
+    let stop: () => void = () => undefined
+    const t = io(new Promise<void>(resolve => (stop = resolve)))
+    const running = runCli(['--virtual-time', '--time-scale', '20'], t.io)
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const url = (t.out[0] ?? '').trim().split(' ').pop() ?? ''
+    const clock = (await (await fetch(url + '/_sim/clock')).json()) as Record<string, unknown>
+    expect(clock).toMatchObject({ scale: 20, virtual: true })
+    stop()
+    expect(await running).toBe(0)
   })
 
   it('prints the usage and exits 2 on a bad flag', async () => {

@@ -1,12 +1,52 @@
 import { describe, expect, it } from '@jest/globals'
-import { createSimClock } from '../src/clock.js'
+import { createSimClock, simMsPerClockMs, simTimeAt } from '../src/clock.js'
 
 describe('createSimClock', () => {
   it('reports wall-clock time and the scale', () => {
     const clock = createSimClock({ timeScale: 50 })
     expect(clock.scale).toBe(50)
+    expect(clock.virtual).toBe(false)
     expect(Math.abs(clock.now() - Date.now())).toBeLessThan(50)
     expect(createSimClock().scale).toBe(1)
+  })
+
+  it('keeps wall-clock timestamps by default, even at a time scale', () => {
+    let real = 1_000_000
+    const clock = createSimClock({ timeScale: 20, realNow: () => real })
+    expect(clock.origin).toBe(1_000_000)
+    real += 1500
+    expect(clock.now()).toBe(1_001_500)
+    expect(simMsPerClockMs(clock)).toBe(20)
+  })
+
+  it('advances virtual timestamps scale times faster than real time from the origin', () => {
+    let real = Date.UTC(2026, 0, 1)
+    const origin = real
+    const clock = createSimClock({ timeScale: 20, virtualTime: true, realNow: () => real })
+    expect(clock).toMatchObject({ origin, scale: 20, virtual: true })
+    expect(clock.now()).toBe(origin)
+    real += 1500
+    expect(clock.now()).toBe(origin + 30_000)
+    // A difference of virtual timestamps already is a sim duration.
+    expect(simMsPerClockMs(clock)).toBe(1)
+  })
+
+  it('rounds virtual time down to whole milliseconds', () => {
+    let real = 1000
+    const clock = createSimClock({ timeScale: 2.5, virtualTime: true, realNow: () => real })
+    real += 3
+    expect(clock.now()).toBe(1007)
+  })
+
+  it('simTimeAt computes the sim time a client would see', () => {
+    const info = { origin: 1_000_000, scale: 20, virtual: true }
+    expect(simTimeAt(info, 1_000_100)).toBe(1_002_000)
+    expect(simTimeAt({ ...info, virtual: false }, 1_000_100)).toBe(1_000_100)
+    expect(Math.abs(simTimeAt({ ...info, virtual: false }) - Date.now())).toBeLessThan(50)
+  })
+
+  it('a clock without the virtual flag (a module test fake) converts with the scale', () => {
+    expect(simMsPerClockMs({ scale: 5 } as Parameters<typeof simMsPerClockMs>[0])).toBe(5)
   })
 
   it('divides sim durations by the scale', async () => {

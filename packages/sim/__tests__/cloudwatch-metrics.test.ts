@@ -10,17 +10,18 @@ type Loose = Record<string, any>
 const T0 = Date.UTC(2026, 0, 1) // a whole minute, at every time scale used here
 const MINUTE = 60_000
 
-/** Wall-clock `now`; `advance` takes sim milliseconds, like the sim's durations. */
-function fakeClock(scale = 1) {
+/** Wall-clock `now` (sim time when `virtual`); `advance` takes sim milliseconds. */
+function fakeClock(scale = 1, virtual = false) {
   let now = T0
   const clock: SimClock & { advance(simMs: number): void } = {
     scale,
+    virtual,
     now: () => now,
     sleep: () => Promise.resolve(),
     setTimer: () => () => undefined,
     setInterval: () => () => undefined,
     advance(simMs) {
-      now += simMs / scale
+      now += virtual ? simMs : simMs / scale
     }
   }
   return clock
@@ -34,8 +35,8 @@ const ctx = (service: 'sqs' | 'cloudwatch', operation: string): RequestContext =
   requestId: 'r'
 })
 
-function setup(scale = 1) {
-  const clock = fakeClock(scale)
+function setup(scale = 1, virtual = false) {
+  const clock = fakeClock(scale, virtual)
   const sqs = createSqsModule({ clock })
   const cw = createCloudWatchModule({ clock, queues: sqs })
   const sqsCall = (operation: string, input: Record<string, unknown>) =>
@@ -218,6 +219,16 @@ describe('GetMetricData for AWS/SQS', () => {
     const out = await getMetricData(request('jobs', T0 - MINUTE, clock.now()))
     // Wall-clock timestamps three real seconds apart, ages in sim seconds.
     expect(seconds(out.MetricDataResults[0].Timestamps)).toEqual([6, 3, 0])
+    expect(out.MetricDataResults[0].Values).toEqual([120, 60, 0])
+  })
+
+  it('stamps datapoints a sim minute apart with virtual time at a time scale', async () => {
+    const { clock, create, send, getMetricData } = setup(20, true)
+    const url = await create('jobs')
+    await send(url)
+    clock.advance(150_000)
+    const out = await getMetricData(request('jobs', T0 - MINUTE, clock.now()))
+    expect(seconds(out.MetricDataResults[0].Timestamps)).toEqual([120, 60, 0])
     expect(out.MetricDataResults[0].Values).toEqual([120, 60, 0])
   })
 

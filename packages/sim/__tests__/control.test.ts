@@ -157,3 +157,32 @@ describe('control API', () => {
     expect(res.status).toBe(413)
   })
 })
+
+describe('GET /_sim/clock', () => {
+  it('reports wall-clock time by default', async () => {
+    const { status, body } = await control('GET', '/clock')
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ scale: 1, virtual: false, origin: sim.clock.origin })
+    expect(Math.abs((body.now as number) - Date.now())).toBeLessThan(1000)
+    expect(sim.clock).toEqual({ origin: body.origin, scale: 1, virtual: false })
+  })
+
+  it('reports virtual time advancing at the time scale from the origin', async () => {
+    let real = Date.UTC(2026, 10, 26, 12)
+    const virtual = await startSim({
+      factories: fakeFactories().factories,
+      timeScale: 20,
+      virtualTime: true,
+      realNow: () => real
+    })
+    try {
+      real += 3000
+      const body = await (await fetch(`${virtual.url}/_sim/clock`)).json()
+      const origin = Date.UTC(2026, 10, 26, 12)
+      expect(body).toEqual({ now: origin + 60_000, origin, scale: 20, virtual: true })
+      expect(virtual.clock).toEqual({ origin, scale: 20, virtual: true })
+    } finally {
+      await virtual.stop()
+    }
+  })
+})

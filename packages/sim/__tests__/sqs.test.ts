@@ -7,22 +7,27 @@ import { createSqsModule } from '../src/sqs/index.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read deep into untyped results
 type Loose = Record<string, any>
 
-/** A clock whose timers fire only when the test advances it. */
-function fakeClock(scale = 1) {
+/**
+ * A clock whose timers fire only when the test advances it. Its timestamps are wall-clock (a sim
+ * duration moves them by `simMs / scale`) unless `virtual`, where they are sim time.
+ */
+function fakeClock(scale = 1, virtual = false) {
   let now = Date.UTC(2026, 0, 1)
   const timers = new Set<{ at: number; fn: () => void }>()
+  const step = (simMs: number) => (virtual ? simMs : simMs / scale)
   const clock: SimClock & { advance(simMs: number): void; pending(): number } = {
     scale,
+    virtual,
     now: () => now,
     sleep: () => Promise.resolve(),
     setTimer(fn, simMs) {
-      const timer = { at: now + simMs / scale, fn }
+      const timer = { at: now + step(simMs), fn }
       timers.add(timer)
       return () => timers.delete(timer)
     },
     setInterval: () => () => undefined,
     advance(simMs) {
-      now += simMs / scale
+      now += step(simMs)
       for (const timer of [...timers]) {
         if (timer.at <= now) {
           timers.delete(timer)
@@ -53,8 +58,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail')
 }
 
-function setup(options: { scale?: number; endpoint?: string } = {}) {
-  const clock = fakeClock(options.scale)
+function setup(options: { scale?: number; virtual?: boolean; endpoint?: string } = {}) {
+  const clock = fakeClock(options.scale, options.virtual)
   const sqs = createSqsModule({
     clock,
     endpoint: options.endpoint === undefined ? undefined : () => options.endpoint
@@ -337,6 +342,20 @@ describe('sqs messages', () => {
     clock.advance(30_000)
     const again = await call('ReceiveMessage', { QueueUrl: url })
     expect(again.Messages[0].Body).toBe('a')
+    expect(sqs.oldestMessageAgeMs('jobs')).toBe(30_000)
+  })
+
+  it('keeps sim durations with virtual timestamps (no conversion by the scale)', async () => {
+    const { call, create, clock, sqs } = setup({ scale: 20, virtual: true })
+    const url = await create('jobs', { VisibilityTimeout: '30' })
+    const sentAt = clock.now()
+    await call('SendMessage', { QueueUrl: url, MessageBody: 'a' })
+    await call('ReceiveMessage', { QueueUrl: url })
+    clock.advance(29_000)
+    await expect(call('ReceiveMessage', { QueueUrl: url })).resolves.toEqual({})
+    clock.advance(1_000)
+    const again = await call('ReceiveMessage', { QueueUrl: url, AttributeNames: ['All'] })
+    expect(again.Messages[0].Attributes.SentTimestamp).toBe(String(sentAt))
     expect(sqs.oldestMessageAgeMs('jobs')).toBe(30_000)
   })
 

@@ -1,10 +1,11 @@
 import { startSim, type Sim, type SimOptions } from './server.js'
 
-export const USAGE = `Usage: fargate-sim [--port N] [--scenario FILE] [--time-scale X]
+export const USAGE = `Usage: fargate-sim [--port N] [--scenario FILE] [--time-scale X] [--virtual-time]
 
   --port N         port to listen on, on 127.0.0.1 (default 0: any free port)
   --scenario FILE  YAML scenario applied at start and on POST /_sim/reset
   --time-scale X   sim milliseconds per real millisecond (default 1; 20 makes 30 s take 1.5 s)
+  --virtual-time   timestamps advance at the time scale too (default: wall-clock timestamps)
 `
 
 export class UsageError extends Error {}
@@ -13,11 +14,12 @@ export interface CliOptions {
   port: number
   scenario?: string
   timeScale: number
+  virtualTime: boolean
 }
 
 /** Accepts `--flag value` and `--flag=value`. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 0, timeScale: 1 }
+  const options: CliOptions = { port: 0, timeScale: 1, virtualTime: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     const eq = arg.indexOf('=')
@@ -54,6 +56,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         options.timeScale = scale
         break
       }
+      case '--virtual-time':
+        if (value !== undefined) throw new UsageError('--virtual-time takes no value')
+        options.virtualTime = true
+        break
       default:
         throw new UsageError(`unknown argument '${arg}'`)
     }
@@ -86,6 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ...io.simOptions,
       port: options.port,
       timeScale: options.timeScale,
+      virtualTime: options.virtualTime,
       scenario: options.scenario
     })
   } catch (error) {

@@ -5,8 +5,10 @@
  * the ports declared here, so each can be tested alone.
  *
  * Time: durations inside the sim are divided by the time scale (a 30 s health-check interval
- * takes 1.5 s of real time at 20x), but every timestamp the sim reports is wall-clock time,
- * so a client comparing a sim timestamp with its own Date.now() gets a sensible answer.
+ * takes 1.5 s of real time at 20x). By default every timestamp the sim reports is wall-clock
+ * time, so a client comparing a sim timestamp with its own Date.now() gets a sensible answer;
+ * with virtual time (`SimClock.virtual`) timestamps advance `scale` times faster instead, in
+ * step with the scaled durations.
  */
 
 /** An error in AWS's shape. The protocol layer turns it into `__type`, `Error.Code`, status. */
@@ -28,7 +30,13 @@ export class AwsError extends Error {
 /** Sim time. `sleep`/`setTimer` take sim milliseconds and wait `ms / scale` real ones. */
 export interface SimClock {
   readonly scale: number
-  /** Wall-clock epoch milliseconds (what timestamps report). */
+  /**
+   * True: `now()` is virtual sim time, origin + (real elapsed) × scale, and a difference of
+   * `now()`s is a sim duration. Absent or false: `now()` is wall-clock time, and a difference
+   * of `now()`s must be multiplied by `scale` to be one (see `simMsPerClockMs`).
+   */
+  readonly virtual?: boolean
+  /** Epoch milliseconds that timestamps report (wall-clock, or virtual sim time). */
   now(): number
   /** Resolve after `simMs` sim milliseconds. */
   sleep(simMs: number): Promise<void>

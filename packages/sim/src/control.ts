@@ -75,6 +75,11 @@ export async function handleControl(
       return { status: 200, body: { reset: true } }
     case 'GET /state':
       return { status: 200, body: deps.world.dump() }
+    case 'GET /clock': {
+      const { clock } = deps.world
+      const body = { now: clock.now(), origin: clock.origin, scale: clock.scale }
+      return { status: 200, body: { ...body, virtual: clock.virtual } }
+    }
     case 'GET /listeners':
       return { status: 200, body: { listeners: deps.world.elb.listeners() } }
     case 'GET /calls': {

@@ -1,5 +1,11 @@
 export { startSim, type Sim, type SimOptions } from './server.js'
-export { createSimClock, type DisposableSimClock } from './clock.js'
+export {
+  createSimClock,
+  simTimeAt,
+  type DisposableSimClock,
+  type SimClockInfo,
+  type SimClockOptions
+} from './clock.js'
 export { loadScenario, validateScenario, ScenarioError, type Scenario } from './scenario.js'
 export type { WorldFactories, World } from './world.js'
 export type { FaultRuleInput } from './faults.js'

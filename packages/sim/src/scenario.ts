@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parse, YAMLParseError } from 'yaml'
+import { simMsPerClockMs } from './clock.js'
 import { SIM_ACCOUNT_ID, type AwsServiceName, type GitHubSeed } from './contract.js'
 import { encodeQueryParams } from './protocols/query-codec.js'
 import {
@@ -279,7 +280,7 @@ async function waitForSteady(
 ): Promise<void> {
   const timeout = options.steadyTimeoutMs ?? 15 * 60_000
   const poll = options.pollMs ?? 1000
-  const deadline = world.clock.now() + timeout / world.clock.scale
+  const deadline = world.clock.now() + timeout / simMsPerClockMs(world.clock)
   for (;;) {
     const result = await call('ecs', 'DescribeServices', {
       cluster: service.cluster,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createCallLog } from './call-log.js'
-import { createSimClock } from './clock.js'
+import { createSimClock, type SimClockInfo } from './clock.js'
 import type { CallRecord, ImageBehaviour } from './contract.js'
 import { handleControl } from './control.js'
 import { createFaultInjector } from './faults.js'
@@ -22,6 +22,13 @@ export interface SimOptions {
   port?: number
   /** Sim milliseconds per real millisecond (default 1). */
   timeScale?: number
+  /**
+   * Timestamps advance `timeScale` times faster than real time from the start (default false:
+   * timestamps are wall-clock). See `GET /_sim/clock`.
+   */
+  virtualTime?: boolean
+  /** The real time source, epoch ms (default `Date.now`); for tests of virtual time. */
+  realNow?: () => number
   /** A YAML file path or an already-parsed scenario object. */
   scenario?: string | object
   /** Image behaviours by image reference or tag suffix; win over the scenario's. */
@@ -39,6 +46,8 @@ export interface Sim {
   url: string
   port: number
   world: World
+  /** How the sim keeps time, so a client can compute `now` itself (`simTimeAt`). */
+  clock: SimClockInfo
   stop(): Promise<void>
   reset(): Promise<void>
   calls(): CallRecord[]
@@ -75,7 +84,11 @@ function writeJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 export async function startSim(options: SimOptions = {}): Promise<Sim> {
-  const clock = createSimClock({ timeScale: options.timeScale ?? 1 })
+  const clock = createSimClock({
+    timeScale: options.timeScale ?? 1,
+    virtualTime: options.virtualTime,
+    realNow: options.realNow
+  })
   const scenario: Scenario | undefined =
     options.scenario === undefined ? undefined : await loadScenario(options.scenario)
   const factories = options.factories ?? (await loadDefaultFactories())
@@ -195,6 +208,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     url: `http://127.0.0.1:${port}`,
     port,
     world,
+    clock: { origin: clock.origin, scale: clock.scale, virtual: clock.virtual },
     stop,
     reset,
     calls: () => calls.list()

@@ -1,3 +1,4 @@
+import { simMsPerClockMs } from '../clock.js'
 import { SIM_ACCOUNT_ID } from '../contract.js'
 import type { QueueMetricsPort, QueueMetricsSample, SimClock } from '../contract.js'
 import { encodePageToken } from './metric-query.js'
@@ -10,9 +11,10 @@ import type { MetricDataRequest, MetricStatQuery } from './metric-query.js'
  * stamped with the start of that Period. Any other metric has no data, as in CloudWatch for a
  * metric nobody publishes.
  *
- * Time follows the sim's rule: timestamps (StartTime, EndTime, the datapoints') are wall-clock,
- * durations (Period, the minute between samples, retention ages) are sim time, so at time scale
- * 20 a sample is taken every 3 real seconds and a 60 s Period spans 3 real seconds.
+ * Time follows the sim's rule: timestamps (StartTime, EndTime, the datapoints') are the clock's
+ * (wall-clock by default), durations (Period, the minute between samples, retention ages) are
+ * sim time, so at time scale 20 a sample is taken every 3 real seconds and a 60 s Period spans
+ * 3 real seconds. With virtual time, timestamps already are sim time and no conversion is made.
  */
 
 const SAMPLE_EVERY_MS = 60_000
@@ -87,7 +89,7 @@ function series(
   const createdAt = source && queues?.queueCreatedAt(source.queueName)
   if (!source || !queues || createdAt === undefined) return []
   // Work in sim milliseconds since the epoch, so samples sit on whole sim minutes.
-  const scale = clock.scale
+  const scale = simMsPerClockMs(clock)
   const simNow = now * scale
   const simEnd = request.endMs * scale
   const first = grid(query, request.startMs * scale, simNow)

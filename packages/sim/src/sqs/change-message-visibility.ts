@@ -1,7 +1,7 @@
 import { AwsError } from '../contract.js'
 import { missing, optionalNumber } from '../cloudwatch/params.js'
 import { messageByHandle } from './message-by-handle.js'
-import { realMs } from './queue.js'
+import { clockMs } from './queue.js'
 import { queueByUrl, type SqsStore } from './store.js'
 
 export function changeMessageVisibility(store: SqsStore, input: Record<string, unknown>): unknown {
@@ -20,6 +20,6 @@ export function changeMessageVisibility(store: SqsStore, input: Record<string, u
       'The message referred to is not in flight.'
     )
   }
-  message.visibleAt = now + realMs(store.clock, timeout)
+  message.visibleAt = now + clockMs(store.clock, timeout)
   return {}
 }

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { simMsPerClockMs } from '../clock.js'
 import type { QueueMetricsSample, SimClock } from '../contract.js'
 
 /**
- * One queue's messages. Durations (delay, visibility, retention) are sim seconds, so they are
- * scaled to real time; timestamps stay wall-clock like every timestamp the sim reports.
+ * One queue's messages. Durations (delay, visibility, retention) are sim seconds; timestamps are
+ * the clock's (wall-clock, or virtual sim time), so a duration is converted into clock
+ * milliseconds before it is added to one.
  */
 
 export interface StoredMessage {
@@ -47,8 +49,9 @@ export interface Queue {
 
 export const md5Hex = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex')
 
-export function realMs(clock: SimClock, simSeconds: number): number {
-  return (simSeconds * 1000) / clock.scale
+/** A sim duration as a difference of `clock.now()` values. */
+export function clockMs(clock: SimClock, simSeconds: number): number {
+  return (simSeconds * 1000) / simMsPerClockMs(clock)
 }
 
 export function isFifo(queue: Queue): boolean {
@@ -57,7 +60,7 @@ export function isFifo(queue: Queue): boolean {
 
 /** Drops messages past the retention period (AWS deletes them silently). */
 export function expire(queue: Queue, clock: SimClock): void {
-  const retention = realMs(clock, Number(queue.attributes.MessageRetentionPeriod))
+  const retention = clockMs(clock, Number(queue.attributes.MessageRetentionPeriod))
   const now = clock.now()
   queue.messages = queue.messages.filter(m => now - m.sentAt < retention)
 }
@@ -101,7 +104,7 @@ export function metricsSample(queue: Queue, at: number, clock: SimClock): QueueM
     : available.filter(m => m.receiveCount < POISON_PILL_RECEIVES)
   const oldest = counted.reduce((min, m) => Math.min(min, m.enqueuedAt), at)
   return {
-    oldestMessageAgeMs: (at - oldest) * clock.scale,
+    oldestMessageAgeMs: (at - oldest) * simMsPerClockMs(clock),
     visibleMessages: available.filter(m => !inFlight(m)).length
   }
 }
@@ -110,7 +113,7 @@ export function metricsSample(queue: Queue, at: number, clock: SimClock): QueueM
 export function isActive(queue: Queue, at: number, clock: SimClock): boolean {
   return (
     queue.messages.some(m => m.enqueuedAt <= at) ||
-    at - queue.lastActivityAt <= realMs(clock, ACTIVE_AFTER_ACTION_S)
+    at - queue.lastActivityAt <= clockMs(clock, ACTIVE_AFTER_ACTION_S)
   )
 }
 
@@ -121,7 +124,7 @@ export function newMessage(
   extra: Pick<StoredMessage, 'groupId' | 'deduplicationId' | 'sequenceNumber'> = {}
 ): StoredMessage {
   const now = clock.now()
-  const availableAt = now + realMs(clock, delaySeconds)
+  const availableAt = now + clockMs(clock, delaySeconds)
   return {
     id: randomUUID(),
     body,

@@ -1,6 +1,6 @@
 import { SIM_ACCOUNT_ID } from '../contract.js'
 import { invalid, optionalNumber, optionalStringList } from '../cloudwatch/params.js'
-import { isFifo, newReceiptHandle, realMs, type Queue, type StoredMessage } from './queue.js'
+import { isFifo, newReceiptHandle, clockMs, type Queue, type StoredMessage } from './queue.js'
 import { redrive } from './redrive.js'
 import { nonExistent, queueByUrl, type SqsStore } from './store.js'
 
@@ -34,7 +34,7 @@ function take(store: SqsStore, queue: Queue, max: number, visibilitySeconds: num
     message.firstReceiveAt ??= now
     message.lastReceiveAt = now
     message.delayed = false
-    message.visibleAt = now + realMs(store.clock, visibilitySeconds)
+    message.visibleAt = now + clockMs(store.clock, visibilitySeconds)
     const handle = newReceiptHandle(queue, message)
     message.handles.add(handle)
     taken.push({ message, handle })

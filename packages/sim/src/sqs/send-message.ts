@@ -6,7 +6,7 @@ import {
   optionalString,
   requiredString
 } from '../cloudwatch/params.js'
-import { isFifo, newMessage, realMs, type Queue } from './queue.js'
+import { isFifo, newMessage, clockMs, type Queue } from './queue.js'
 import { queueByUrl, wakeWaiters, type SqsStore } from './store.js'
 
 const FIFO_DEDUP_WINDOW_S = 300
@@ -75,7 +75,7 @@ function sendFifo(
     dedupId = newMessage(clock, body, 0).md5
   }
   const now = clock.now()
-  const window = realMs(clock, FIFO_DEDUP_WINDOW_S)
+  const window = clockMs(clock, FIFO_DEDUP_WINDOW_S)
   for (const [id, [, seenAt]] of queue.dedup) if (now - seenAt >= window) queue.dedup.delete(id)
   const seen = queue.dedup.get(dedupId)
   const md5 = newMessage(clock, body, 0).md5
