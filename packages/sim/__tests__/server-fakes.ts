@@ -149,14 +149,15 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
         ]
       }),
       CreateListener: (_ctx, input) => {
+        const listenerArn = `${String(input.LoadBalancerArn)}/listener/${state.listeners.length}`
         state.listeners.push({
-          listenerArn: `${String(input.LoadBalancerArn)}/listener/${state.listeners.length}`,
+          listenerArn,
           loadBalancerArn: input.LoadBalancerArn as string,
           loadBalancerName: 'lb',
           port: Number(input.Port),
           url: 'http://127.0.0.1:1'
         })
-        return { Listeners: [{ ListenerArn: 'arn:listener', Port: Number(input.Port) }] }
+        return { Listeners: [{ ListenerArn: listenerArn, Port: Number(input.Port) }] }
       },
       DescribeTargetHealth: (_ctx, input) => {
         if (!state.targetGroups.has(input.TargetGroupArn as string)) {
@@ -182,6 +183,14 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
   const elb: ElbModule = {
     ...elbBase,
     listeners: () => state.listeners,
+    bindListener(arn, port) {
+      const listener = state.listeners.find(l => l.listenerArn === arn)
+      if (listener === undefined) {
+        return Promise.reject(new AwsError('ListenerNotFound', `Listener '${arn}' not found`))
+      }
+      listener.url = `http://127.0.0.1:${port}`
+      return Promise.resolve(listener)
+    },
     targetGroupExists: arn => state.targetGroups.has(arn),
     targetGroupInfo: () => undefined,
     registerTargets: noop,

@@ -228,6 +228,12 @@ export interface ListenerInfo {
 /** elbv2/index.ts: `export function createElbModule(deps: { clock: SimClock }): ElbModule` */
 export interface ElbModule extends ServiceModule, LoadBalancingPort {
   listeners(): ListenerInfo[]
+  /**
+   * Serve a listener on 127.0.0.1:`bindPort` instead of its ephemeral port (a scenario's
+   * `bindPort`). Rejects with the `listen` error (`code` `EADDRINUSE`) when the port is taken,
+   * or an AwsError `ListenerNotFound`; the listener then keeps its current port.
+   */
+  bindListener(listenerArn: string, bindPort: number): Promise<ListenerInfo>
 }
 
 /** tasks/index.ts: `export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime` */

@@ -22,6 +22,8 @@ export interface ScenarioTargetGroup {
 
 export interface ScenarioListener {
   port: number
+  /** The loopback port its proxy listens on (default: an ephemeral one). */
+  bindPort?: number
   targetGroups: { name: string; weight: number }[]
 }
 
@@ -241,7 +243,7 @@ function loadBalancer(value: unknown, path: string, groups: Set<string>): Scenar
   const name = str(raw, 'name', path, true)
   const listeners = list(raw, 'listeners', path).map((l, i): ScenarioListener => {
     const lp = `${path}.listeners[${i}]`
-    const listener = object(l, lp, ['port', 'targetGroups'])
+    const listener = object(l, lp, ['port', 'bindPort', 'targetGroups'])
     const targets = list(listener, 'targetGroups', lp).map((t, j) => {
       const tp = `${lp}.targetGroups[${j}]`
       const entry = object(t, tp, ['name', 'weight'])
@@ -254,7 +256,12 @@ function loadBalancer(value: unknown, path: string, groups: Set<string>): Scenar
     if (targets.length === 0) {
       throw new ScenarioError(join(lp, 'targetGroups'), 'needs at least one target group')
     }
-    return { port: int(listener, 'port', lp, [1, 65535]), targetGroups: targets }
+    const bindPort = optionalInt(listener, 'bindPort', lp, [1, 65535])
+    return {
+      port: int(listener, 'port', lp, [1, 65535]),
+      ...(bindPort === undefined ? {} : { bindPort }),
+      targetGroups: targets
+    }
   })
   unique(
     listeners.map(l => String(l.port)),
@@ -278,6 +285,22 @@ function taskDefinition(value: unknown, path: string): Record<string, unknown> {
     str(container, 'image', cp, true)
   })
   return raw
+}
+
+/** Two proxies cannot listen on one loopback port. */
+function uniqueBindPorts(loadBalancers: ScenarioLoadBalancer[]): void {
+  const seen = new Map<number, string>()
+  loadBalancers.forEach((lb, i) =>
+    lb.listeners.forEach((l, j) => {
+      if (l.bindPort === undefined) return
+      const path = `loadBalancers[${i}].listeners[${j}].bindPort`
+      const first = seen.get(l.bindPort)
+      if (first !== undefined) {
+        throw new ScenarioError(path, `port ${l.bindPort} is already bound by ${first}`)
+      }
+      seen.set(l.bindPort, path.slice(0, -'.bindPort'.length))
+    })
+  )
 }
 
 interface Declared {
@@ -522,6 +545,7 @@ export function validateScenario(value: unknown): Scenario {
     i => `loadBalancers[${i}].name`,
     'load balancer'
   )
+  uniqueBindPorts(loadBalancers)
   const taskDefinitions = list(raw, 'taskDefinitions', '').map((t, i) =>
     taskDefinition(t, `taskDefinitions[${i}]`)
   )

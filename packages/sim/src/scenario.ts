@@ -130,7 +130,7 @@ export async function applyScenario(
     })
     const lbArn = firstArn(result, 'LoadBalancers', 'LoadBalancerArn', `load balancer ${lb.name}`)
     for (const listener of lb.listeners) {
-      await call('elbv2', 'CreateListener', {
+      const created = await call('elbv2', 'CreateListener', {
         LoadBalancerArn: lbArn,
         Protocol: 'HTTP',
         Port: listener.port,
@@ -146,6 +146,10 @@ export async function applyScenario(
           }
         ]
       })
+      if (listener.bindPort !== undefined) {
+        const arn = firstArn(created, 'Listeners', 'ListenerArn', `listener ${listener.port}`)
+        await bindListener(world, lb.name, listener.port, arn, listener.bindPort)
+      }
     }
   }
 
@@ -204,6 +208,26 @@ export async function applyScenario(
 
   const steady = scenario.services.filter(s => s.waitForSteady)
   await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
+}
+
+/** ELBv2 has no setting for where its proxy listens on this machine: the module takes it. */
+async function bindListener(
+  world: World,
+  loadBalancer: string,
+  port: number,
+  listenerArn: string,
+  bindPort: number
+): Promise<void> {
+  try {
+    await world.elb.bindListener(listenerArn, bindPort)
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    const reason = inUse ? 'the port is in use' : (error as Error).message
+    throw new Error(
+      `scenario: load balancer '${loadBalancer}' listener ${port} cannot listen on 127.0.0.1:${bindPort} (bindPort): ${reason}`,
+      { cause: error }
+    )
+  }
 }
 
 /** GitHub has no API to create users or commits: the module takes the declaration itself. */

@@ -1,4 +1,5 @@
 import { AwsError, type ElbModule, type ListenerInfo, type RequestContext } from '../contract.js'
+import { bindListener } from './bind-listener.js'
 import { createListener } from './create-listener.js'
 import { createLoadBalancer } from './create-load-balancer.js'
 import { createRule } from './create-rule.js'
@@ -15,6 +16,7 @@ import { describeTargetGroupAttributes } from './describe-target-group-attribute
 import { describeTargetGroups } from './describe-target-groups.js'
 import { describeTargetHealth } from './describe-target-health.js'
 import { dumpState } from './dump.js'
+import { listenerInfo } from './listener-info.js'
 import { createLoadBalancingPort } from './load-balancing-port.js'
 import { modifyListener } from './modify-listener.js'
 import { modifyRule } from './modify-rule.js'
@@ -79,17 +81,8 @@ export function createElbModule(deps: ElbDeps): ElbModule {
 
     dump: () => dumpState(store),
 
-    listeners(): ListenerInfo[] {
-      return [...store.listeners.values()].map(l => {
-        const lb = store.loadBalancers.get(l.loadBalancerArn)
-        return {
-          listenerArn: l.arn,
-          loadBalancerArn: l.loadBalancerArn,
-          loadBalancerName: lb?.name ?? '',
-          port: l.port,
-          url: l.proxy.url
-        }
-      })
-    }
+    listeners: (): ListenerInfo[] => [...store.listeners.values()].map(l => listenerInfo(store, l)),
+
+    bindListener: (listenerArn, bindPort) => bindListener(store, listenerArn, bindPort)
   }
 }

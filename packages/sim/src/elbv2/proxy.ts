@@ -85,14 +85,18 @@ function forward(
 
 export interface ListenerServer {
   server: Server
+  /** The loopback port the proxy listens on (not the listener's own port). */
+  port: number
   url: string
   close(): Promise<void>
 }
 
+/** `bindPort` 0 takes an ephemeral port; a port in use rejects with the `listen` error. */
 export async function startListenerServer(
   agent: Agent,
   listenerPort: () => number,
-  route: Router
+  route: Router,
+  bindPort = 0
 ): Promise<ListenerServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
@@ -112,11 +116,12 @@ export async function startListenerServer(
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(bindPort, '127.0.0.1', () => resolve())
   })
   const { port } = server.address() as AddressInfo
   return {
     server,
+    port,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>(resolve => {
