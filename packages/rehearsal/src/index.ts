@@ -1,1 +1,5 @@
 export type * from './model.js'
+export { rehearse, REHEARSAL_TOKEN } from './rehearse.js'
+export type { RehearsalOptions, EnvironmentProtection, ApprovalRequest } from './engine/context.js'
+export type { StandInDeclaration } from './stand-ins/types.js'
+export { WorkflowError, formatProblem } from './workflow/load.js'

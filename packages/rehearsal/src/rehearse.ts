@@ -1,0 +1,213 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { isMapping, isString } from '@actions/workflow-parser'
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
+import { checkReferences } from './checks/references.js'
+import { actionResolver, declaredOutputs } from './engine/actions.js'
+import { silentListener, type Engine, type RehearsalOptions } from './engine/context.js'
+import { runWorkflow } from './engine/workflow-run.js'
+import type { Problem, RehearsalResult } from './model.js'
+import { WorkflowError, loadWorkflow, type LoadedWorkflow } from './workflow/load.js'
+import { dispatchInputs, whyNotTriggered } from './workflow/triggers.js'
+
+export const REHEARSAL_TOKEN = 'ghs_rehearsal0000000000000000000000000000'
+
+/** The workflow and every reusable workflow it calls with `uses: ./…`, at any depth. */
+async function loadAll(repoRoot: string, file: string, loaded = new Map<string, LoadedWorkflow>()) {
+  if (loaded.has(file)) return loaded
+  const workflow = await loadWorkflow(repoRoot, file)
+  loaded.set(workflow.file, workflow)
+  for (const job of workflow.template.jobs) {
+    if (job.type === 'reusableWorkflowJob' && job.ref.value.startsWith('./')) {
+      await loadAll(repoRoot, job.ref.value.slice(2).replace(/@.*$/, ''), loaded)
+    }
+  }
+  return loaded
+}
+
+function eventPayload(options: RehearsalOptions, inputs: Record<string, unknown>) {
+  const [owner = '', name = ''] = options.repository.split('/')
+  const repository = {
+    full_name: options.repository,
+    name,
+    owner: { login: owner },
+    default_branch: 'main'
+  }
+  const sender = { login: options.actor }
+  return options.event === 'push'
+    ? {
+        ref: options.ref,
+        after: options.sha,
+        before: '0'.repeat(40),
+        repository,
+        sender,
+        pusher: { name: options.actor },
+        head_commit: { id: options.sha }
+      }
+    : { ref: options.ref, inputs, repository, sender, workflow: options.workflow }
+}
+
+function githubContext(
+  options: RehearsalOptions,
+  workflow: LoadedWorkflow,
+  event: unknown
+): Record<string, unknown> {
+  const [owner = ''] = options.repository.split('/')
+  return {
+    event_name: options.event,
+    event,
+    ref: options.ref,
+    ref_name: options.ref.replace(/^refs\/(heads|tags)\//, ''),
+    ref_type: options.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    sha: options.sha,
+    repository: options.repository,
+    repository_owner: owner,
+    actor: options.actor,
+    triggering_actor: options.actor,
+    run_id: String(options.runId ?? 1),
+    run_number: '1',
+    run_attempt: '1',
+    workflow: workflow.title,
+    workspace: options.repoRoot,
+    server_url: 'https://github.com',
+    api_url: `${options.sim.url}/github`,
+    token: REHEARSAL_TOKEN,
+    head_ref: '',
+    base_ref: ''
+  }
+}
+
+/** Checks everything that can be checked before a step runs; any error stops the rehearsal. */
+function preflight(
+  options: RehearsalOptions,
+  workflows: Map<string, LoadedWorkflow>,
+  root: TemplateToken
+) {
+  const problems: Problem[] = []
+  const why = whyNotTriggered(root, options.event, options.ref)
+  if (why !== undefined) problems.push({ level: 'error', file: options.workflow, message: why })
+  const { inputs, errors } =
+    options.event === 'workflow_dispatch'
+      ? dispatchInputs(root, options.inputs ?? {})
+      : { inputs: {}, errors: [] }
+  problems.push(
+    ...errors.map(message => ({ level: 'error' as const, file: options.workflow, message }))
+  )
+  const resolve = actionResolver(options.product, options.standIns)
+  const secrets = new Set([
+    'GITHUB_TOKEN',
+    ...Object.keys(options.secrets ?? {}).map(k => k.toUpperCase())
+  ])
+  for (const workflow of workflows.values()) {
+    problems.push(
+      ...checkReferences({
+        workflow,
+        actionOutputs: uses => declaredOutputs(resolve, uses),
+        vars: new Set(Object.keys(options.vars ?? {})),
+        secrets,
+        level: options.strict === true ? 'error' : 'warning'
+      })
+    )
+    problems.push(...missingStandIns(workflow, resolve))
+  }
+  return { problems, inputs }
+}
+
+/** Every `uses:` of a step that has neither a bundle nor a stand-in, before anything runs. */
+function missingStandIns(
+  workflow: LoadedWorkflow,
+  resolve: ReturnType<typeof actionResolver>
+): Problem[] {
+  const problems: Problem[] = []
+  for (const job of workflow.template.jobs) {
+    if (job.type !== 'job') continue
+    for (const step of job.steps) {
+      if (!('uses' in step) || resolve(step.uses.value).kind !== 'unknown') continue
+      problems.push({
+        level: 'error',
+        file: workflow.file,
+        line: step.uses.line,
+        column: step.uses.col,
+        job: job.id.value,
+        step: step.id,
+        message: `No stand-in for ${step.uses.value}: declare one in .github/rehearsal.yml under stand-ins (note, outputs).`
+      })
+    }
+  }
+  return problems
+}
+
+/**
+ * Rehearses a workflow file against the simulator: parsed and converted by GitHub's parser,
+ * checked before anything runs, then run job by job with GitHub's expression engine. Throws a
+ * WorkflowError (with every problem) when the workflow cannot be rehearsed.
+ */
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const workflows = await loadAll(options.repoRoot, options.workflow)
+  const workflow = workflows.get(options.workflow) ?? [...workflows.values()][0]
+  if (workflow === undefined)
+    throw new WorkflowError([{ level: 'error', file: options.workflow, message: 'Not loaded.' }])
+  const { problems, inputs } = preflight(options, workflows, workflow.root)
+  const listener = options.listener ?? silentListener
+  problems.forEach(p => listener.problem(p))
+  if (problems.some(p => p.level === 'error')) throw new WorkflowError(problems)
+  await mkdir(options.workDir, { recursive: true })
+  const event = eventPayload(options, inputs)
+  await writeFile(join(options.workDir, 'event.json'), JSON.stringify(event))
+  const { origin, scale } = options.sim.time
+  let ids = 0
+  const engine: Engine = {
+    options,
+    listener,
+    jobs: [],
+    problems: [...problems],
+    standIns: {},
+    timeline: [],
+    masks: [REHEARSAL_TOKEN, ...Object.values(options.secrets ?? {}).filter(v => v.length >= 3)],
+    signal: options.signal ?? new AbortController().signal,
+    workflows,
+    github: githubContext(options, workflow, event),
+    groups: new Map(),
+    now: () => origin + (Date.now() - origin) * scale,
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms / scale)),
+    nextId: () => ++ids
+  }
+  const startedAt = engine.now()
+  const env = workflow.template.env
+  const workflowEnv =
+    env !== undefined && isMapping(env)
+      ? Object.fromEntries(
+          [...env].map(p => [
+            p.key.toString(),
+            isString(p.value) ? p.value.value : p.value.toString()
+          ])
+        )
+      : {}
+  await runWorkflow(engine, {
+    workflow,
+    inputs,
+    secrets: { GITHUB_TOKEN: REHEARSAL_TOKEN, ...options.secrets },
+    prefix: '',
+    env: workflowEnv
+  })
+  const top = engine.jobs.filter(j => !j.key.includes('/'))
+  const conclusion = engine.signal.aborted
+    ? 'cancelled'
+    : top.some(j => j.state === 'failure' || j.state === 'cancelled')
+      ? 'failure'
+      : 'success'
+  return {
+    workflow: workflow.file,
+    title: workflow.title,
+    event: options.event,
+    ref: options.ref,
+    sha: options.sha,
+    startedAt,
+    endedAt: engine.now(),
+    jobs: engine.jobs,
+    problems: engine.problems,
+    standIns: engine.standIns,
+    timeline: engine.timeline,
+    conclusion
+  }
+}
