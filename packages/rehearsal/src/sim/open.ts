@@ -1,0 +1,55 @@
+import type { PromotionConfig } from '@fargate-promote/promotion'
+import { scenarioFromConfig } from './seed.js'
+import { connectSim, seedSim, startSim, type RunningSim } from './start.js'
+
+export interface OpenSimOptions {
+  config: PromotionConfig
+  productRoot: string
+  workDir: string
+  /** A running sim to use (`--sim URL`); otherwise one is started on a free port. */
+  url?: string
+  timeScale: number
+  repository: string
+  actor: string
+  /** The release the services run before the rehearsal. */
+  initial?: string
+  /** Branch histories the sim's GitHub knows (full shas, oldest first). */
+  history?: Record<string, string[]>
+}
+
+/** The simulator, seeded from the config file's environments. */
+export async function openSim(options: OpenSimOptions): Promise<RunningSim> {
+  const scenario = scenarioFromConfig(options.config, {
+    repository: options.repository,
+    actor: options.actor,
+    ...(options.initial !== undefined && { initial: options.initial }),
+    ...(options.history !== undefined && { history: options.history })
+  })
+  if (options.url === undefined) {
+    return startSim({
+      productRoot: options.productRoot,
+      workDir: options.workDir,
+      timeScale: options.timeScale,
+      scenario
+    })
+  }
+  const sim = await connectSim(options.url)
+  await seedSim(sim.url, scenario)
+  return sim
+}
+
+/** Tells the sim's GitHub about commits pushed to a branch (the gate compares with them). */
+export async function pushCommits(
+  simUrl: string,
+  repository: string,
+  branch: string,
+  commits: string[]
+): Promise<void> {
+  const response = await fetch(`${simUrl}/_sim/github/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ repository, branch, commits })
+  })
+  if (!response.ok)
+    throw new Error(`The simulator refused the push to ${branch}: ${await response.text()}`)
+}
