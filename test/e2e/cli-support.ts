@@ -54,3 +54,47 @@ export async function runCli(argv: string[], options: RunCliOptions): Promise<Cl
 /** Control characters a terminal would act on; none may reach the CLI's output. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/
+
+/** The commit the e2e scenario's `main` holds (test/fixtures/e2e.yml). */
+export const MAIN_SHA = '5f3c9a1e2b7d4c6f8a0b1c2d3e4f5a6b7c8d9e0f'
+
+/**
+ * The environment the use-case commands run with against the sim: AWS and GitHub pointed at
+ * it, keys (the sim checks none), the repository and the commit of the scenario's `main`.
+ */
+export function simEnv(simUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: simUrl,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'a',
+    AWS_SECRET_ACCESS_KEY: 'b',
+    GITHUB_API_URL: `${simUrl}/github`,
+    GH_TOKEN: 'ghp_test',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: MAIN_SHA,
+    GITHUB_ACTOR: 'alice',
+    ...extra
+  }
+}
+
+/**
+ * A config file over the e2e scenario: `staging` is its cluster (web, with a 30 min soak), and
+ * `production` a cluster the sim does not have (a part of the board that cannot be read).
+ */
+export const SIM_CONFIG = `version: 1
+application: shop
+environments:
+  staging:
+    region: eu-west-1
+    cluster: staging
+    services:
+      - name: web
+        containers: [web]
+    soak: 30m
+  production:
+    region: eu-west-1
+    cluster: production
+    services:
+      - name: web
+        containers: [web]
+`

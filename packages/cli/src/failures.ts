@@ -22,8 +22,26 @@ export interface Problem {
   field?: string
 }
 
-/** Options are named as typed (`--config`), where the actions would say `Input 'config'`. */
-const asOption = (input: string) => input
+/**
+ * Options are named as typed (`--timeout`), where the actions say `Input 'timeout'`: the inputs
+ * of deploy, verify, gate and rollback are their options. The token is no option.
+ */
+export function asOption(input: string): string {
+  if (input.startsWith('-')) return input
+  return input === 'github-token' ? 'GH_TOKEN (or GITHUB_TOKEN)' : `--${input}`
+}
+
+/**
+ * A bad option value is a usage error; a problem of the config file (its file named, or the
+ * --config option itself: missing, unreadable) is an invalid config.
+ */
+function configurationCode(subject: { input?: string; file?: string }): ExitCode {
+  const aboutConfig = subject.input === 'config' || subject.input === '--config'
+  if (subject.file !== undefined || aboutConfig || subject.input === undefined) {
+    return EXIT.invalidConfig
+  }
+  return EXIT.usage
+}
 
 function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
   if (isSettingsFileError(error)) {
@@ -35,7 +53,7 @@ function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
   if (isConfigurationError(error)) {
     const { file, line, field } = error.subject
     const message = file === undefined ? error.describe(asOption) : error.problem
-    return { code: EXIT.invalidConfig, problems: [{ message, file, line, field }] }
+    return { code: configurationCode(error.subject), problems: [{ message, file, line, field }] }
   }
   if (error instanceof UsageError) {
     return { code: EXIT.usage, problems: [{ message: error.message }] }
@@ -56,8 +74,13 @@ function formatProblem(problem: Problem): string {
  * Reports what stopped a command, once, and returns its exit code: each problem on stderr, or
  * with --json one `{ ok: false, exitCode, errors }` document on stdout.
  */
-export function reportFailure(error: unknown, ui: Ui): ExitCode {
-  const { code, problems } = problemsOf(error)
+export function reportFailure(
+  error: unknown,
+  ui: Ui,
+  redact: (text: string) => string = text => text
+): ExitCode {
+  const { code, problems: found } = problemsOf(error)
+  const problems = found.map(problem => ({ ...problem, message: redact(problem.message) }))
   if (ui.json) {
     ui.print(jsonLine({ ok: false, exitCode: code, errors: problems }))
     return code

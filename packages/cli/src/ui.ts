@@ -27,7 +27,7 @@ export function wantColor(
  * A spinner only where a person watches: a real terminal stream (the spinner moves the cursor
  * with its cursorTo/clearLine), not CI, not `dumb`, colours allowed.
  */
-function wantSpinner(io: CliIo, color: boolean | undefined): boolean {
+export function wantSpinner(io: CliIo, color: boolean | undefined): boolean {
   const terminal =
     io.stderr.isTTY === true && typeof (io.stderr as Partial<WriteStream>).cursorTo === 'function'
   return terminal && io.env.TERM !== 'dumb' && !('CI' in io.env) && color !== false

@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import { AWS_CLIENT_CONFIG } from '@fargate-promote/common'
+import { awsClientConfig } from '../aws.js'
 import type { CliIo } from '../io.js'
 
 /*
@@ -10,25 +10,12 @@ import type { CliIo } from '../io.js'
 type Env = CliIo['env']
 
 /**
- * An ECS client from this run's environment (not the process's, which tests do not own):
- * region, endpoint (AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL), profile and key variables; the
- * SDK's own chain fills in what is not given (SSO, instance roles).
+ * An ECS client from this run's environment (not the process's, which tests do not own): see
+ * awsClientConfig.
  */
 export async function ecsClient(region: string, env: Env): Promise<ECSClient> {
   const { ECSClient } = await import('@aws-sdk/client-ecs')
-  const endpoint = env.AWS_ENDPOINT_URL_ECS || env.AWS_ENDPOINT_URL || undefined
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env
-  const credentials =
-    accessKeyId && secretAccessKey
-      ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
-      : undefined
-  return new ECSClient({
-    ...AWS_CLIENT_CONFIG,
-    region,
-    endpoint,
-    credentials,
-    profile: env.AWS_PROFILE || undefined
-  })
+  return new ECSClient(awsClientConfig(env, region, 'ECS'))
 }
 
 /** `arn:aws:ecs:…:cluster/shop-dev` → `shop-dev`; `…:service/cluster/web` → `web`. */
