@@ -9,7 +9,7 @@ import type { RunState, StepResult } from '../model.js'
 import type { Line, Part } from './ansi.js'
 import type { LiveState, TrackedJob } from './live-state.js'
 import { printable, spanOf } from './text.js'
-import { STATE_STYLE, STATE_SYMBOL, depthOf, isFinished } from './vocabulary.js'
+import { STATE_STYLE, STATE_SYMBOL, isFinished } from './vocabulary.js'
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
@@ -35,7 +35,7 @@ function symbol(state: RunState, view: FrameView): Part {
 function jobHeader(tracked: TrackedJob, state: LiveState, view: FrameView): Line {
   const job = tracked.job
   const line: Line = [
-    { text: '  '.repeat(depthOf(job.key)) },
+    { text: '  '.repeat(state.depth(job.key)) },
     symbol(job.state, view),
     { text: ` ${printable(job.key)}` }
   ]
@@ -79,7 +79,7 @@ function stepLine(step: StepResult, indent: string, view: FrameView): Line {
 function blockOf(tracked: TrackedJob, state: LiveState, view: FrameView): Block {
   const job = tracked.job
   const showSteps = job.state !== 'queued' && job.state !== 'waiting'
-  const indent = '  '.repeat(depthOf(job.key) + 1)
+  const indent = '  '.repeat(state.depth(job.key) + 1)
   const steps = showSteps
     ? [...tracked.steps.values()].map(step => ({
         state: step.state,

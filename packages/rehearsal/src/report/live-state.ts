@@ -59,14 +59,28 @@ export class LiveState {
     return tracked
   }
 
-  /** `approval of production by @alice; wait timer 4m left`, or '' when nothing is known. */
+  /**
+   * What a waiting job waits for: `approval of production by alice`, `wait timer of
+   * production: 4m 10s left` (counting down once the timer's start is known), else the job's
+   * own reason, or '' when nothing is known.
+   */
   waitingText(tracked: TrackedJob, now: number): string {
     const parts: string[] = []
     if (tracked.approval) {
       parts.push(approvalText(tracked.approval.environment, tracked.approval.detail))
     }
     if (tracked.timer) parts.push(timerText(tracked.timer, tracked.job, now))
+    if (parts.length === 0 && tracked.job.reason !== undefined) parts.push(tracked.job.reason)
     return parts.join('; ')
+  }
+
+  /** How deep to indent a job: how many of its callers are in the tree. */
+  depth(key: string): number {
+    let depth = 0
+    for (let parent = parentKey(key); parent !== undefined; parent = parentKey(parent)) {
+      if (this.byKey.has(parent)) depth++
+    }
+    return depth
   }
 
   private jobOf(event: EnvironmentEvent): TrackedJob | undefined {

@@ -10,7 +10,7 @@ import { frameLines, stepName } from './live-frame.js'
 import { LiveNotes } from './live-notes.js'
 import { LiveState, type TrackedJob } from './live-state.js'
 import { printable, spanOf } from './text.js'
-import { STATE_STYLE, STATE_SYMBOL } from './vocabulary.js'
+import { STATE_STYLE, STATE_SYMBOL, isFinished } from './vocabulary.js'
 
 export interface LiveOutput {
   write(s: string): unknown
@@ -26,7 +26,17 @@ export interface LiveTreeOptions {
   now?: () => number
 }
 
-export type LiveTree = RehearsalListener & { finish(): void }
+export type LiveTree = RehearsalListener & {
+  /** Stops the redrawing and draws the final frame. */
+  finish(): void
+  /**
+   * Stops redrawing so something else can use the terminal (a question asking a person to
+   * approve an environment); the frame stays where it is. Does nothing on plain output.
+   */
+  pause(): void
+  /** Redraws below whatever was written while paused. */
+  resume(): void
+}
 
 /** How often the terminal is redrawn at most, and the spinner turns. */
 export const REDRAW_MS = 100
@@ -57,13 +67,23 @@ function stateParts(tracked: TrackedJob, state: LiveState, now: number): Line {
   if (job.environment) line.push({ text: ` → ${printable(job.environment.name)}` })
   const span = job.state === 'running' ? '' : spanOf(job)
   if (span !== '') line.push({ text: ` (${span})`, style: 'dim' })
-  if (job.reason !== undefined) line.push({ text: `: ${printable(job.reason)}` })
+  if (job.reason !== undefined && isFinished(job.state)) {
+    line.push({ text: `: ${printable(job.reason)}` })
+  }
   return line
 }
 
-/** Changes worth a line: the state, and for a waiting job what it waits for. */
+/**
+ * Changes worth a line: the state, and for a waiting job what it waits for (an approval, a wait
+ * timer: told by the events or by the job's reason), not the timer counting down.
+ */
 function signature(tracked: TrackedJob): string {
-  return `${tracked.job.state}${tracked.approval ? ' approval' : ''}${tracked.timer ? ' timer' : ''}`
+  if (tracked.job.state !== 'waiting') return tracked.job.state
+  const reason = tracked.job.reason ?? ''
+  const timer = tracked.timer !== undefined || /wait timer/i.test(reason)
+  const approval = tracked.approval !== undefined || (!timer && /approv/i.test(reason))
+  if (!timer && !approval) return `waiting ${reason}`
+  return `waiting${approval ? ' approval' : ''}${timer ? ' timer' : ''}`
 }
 
 function plainLines(out: LiveOutput, color: boolean, now: () => number): LiveTree {
@@ -110,10 +130,18 @@ function plainLines(out: LiveOutput, color: boolean, now: () => number): LiveTre
     environment: event => {
       const tracked = state.event(event)
       notes.event(event)
-      if (tracked !== undefined) report(tracked)
+      // What a waiting job waits for may be told by the event; an answer is a line of its own.
+      if (
+        tracked !== undefined &&
+        (event.kind === 'approval-requested' || event.kind === 'wait-timer')
+      ) {
+        report(tracked)
+      }
     },
     problem: problem => notes.problem(problem),
-    finish: () => undefined
+    finish: () => undefined,
+    pause: () => undefined,
+    resume: () => undefined
   }
 }
 
@@ -141,7 +169,9 @@ function terminalTree(out: LiveOutput, color: boolean, now: () => number): LiveT
       notes.event(event)
     },
     problem: problem => notes.problem(problem),
-    finish: () => screen.finish()
+    finish: () => screen.finish(),
+    pause: () => screen.pause(),
+    resume: () => screen.resume()
   }
 }
 
@@ -152,6 +182,8 @@ class TerminalScreen {
   private cooling?: ReturnType<typeof setTimeout>
   private dirty = false
   private spinner?: ReturnType<typeof setInterval>
+  private paused = false
+  private pending = ''
 
   constructor(
     private readonly out: LiveOutput,
@@ -162,6 +194,7 @@ class TerminalScreen {
 
   /** Something changed: draw now, or once the last draw is REDRAW_MS old. */
   changed(): void {
+    if (this.paused) return
     this.spin()
     if (this.cooling !== undefined) {
       this.dirty = true
@@ -181,20 +214,51 @@ class TerminalScreen {
   /** Lines that stay: written where the frame was, and the frame drawn again below them. */
   print(lines: Line[]): void {
     const text = lines.map(line => `${renderLine(line, this.color)}\n`).join('')
+    if (this.paused) {
+      // Not into the middle of someone else's question: printed on resume.
+      this.pending += text
+      return
+    }
     this.out.write(`${moveUp(this.shown)}\u001b[J${text}`)
     this.shown = 0
     this.draw()
   }
 
   finish(): void {
+    this.stop()
+    if (this.paused) this.unpause()
+    this.draw()
+  }
+
+  pause(): void {
+    this.stop()
+    this.paused = true
+  }
+
+  resume(): void {
+    if (!this.paused) return
+    this.unpause()
+    this.changed()
+  }
+
+  /** What was written below the frame while paused stays; a new frame starts under it. */
+  private unpause(): void {
+    this.paused = false
+    this.shown = 0
+    if (this.pending !== '') this.out.write(this.pending)
+    this.pending = ''
+  }
+
+  private stop(): void {
     clearTimeout(this.cooling)
     clearInterval(this.spinner)
     this.cooling = undefined
     this.spinner = undefined
-    this.draw()
+    this.dirty = false
   }
 
   private draw(): void {
+    if (this.paused) return
     const columns = Math.max((this.out.columns ?? 80) - 1, 10)
     const lines = frameLines(this.state, {
       height: (this.out.rows ?? 24) - 1,

@@ -23,7 +23,7 @@ export interface ResultRun {
 
 export interface ResultTableOptions {
   color: boolean
-  /** Columns the table may take (the terminal's width); 120 by default. */
+  /** Columns the table may take (the terminal's width); by default each column's own limit only. */
   width?: number
 }
 
@@ -47,7 +47,10 @@ const SHRINK: [number, number][] = [
   [0, 28],
   [1, 12],
   [4, 12],
-  [0, 16]
+  [0, 16],
+  [1, 8],
+  [0, 12],
+  [4, 8]
 ]
 
 const GAP = '  '
@@ -108,7 +111,7 @@ function renderRow(
 
 function jobsTable(runs: ResultRun[], options: ResultTableOptions): string[] {
   const rows = runs.flatMap(run => run.result.jobs.map(job => rowOf(run, job)))
-  const widths = widthsOf(rows, options.width ?? 120)
+  const widths = widthsOf(rows, options.width ?? Infinity)
   const header = renderRow(
     COLUMNS.map(column => column.title),
     widths,

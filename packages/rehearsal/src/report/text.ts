@@ -9,7 +9,7 @@
  */
 
 import { stripVTControlCharacters } from 'node:util'
-import { formatDuration, parseDuration } from '@fargate-promote/common'
+import { formatDuration } from '@fargate-promote/common'
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
@@ -128,12 +128,27 @@ export function spanOf(item: { startedAt?: number; endedAt?: number }, now?: num
   return end === undefined ? '' : formatSpan(end - item.startedAt)
 }
 
-const DURATION_IN_TEXT = /\d+(?:\.\d+)?(?:ms|s|m|h)(?:\s*\d+(?:\.\d+)?(?:ms|s|m|h))*/
+const DURATION_PART =
+  /(\d+(?:\.\d+)?)\s*(ms|milliseconds?|h|hours?|hrs?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])/gi
 
-/** The first duration written in `text` (`wait timer 5m`, `1h 30m`), in milliseconds. */
+const UNIT_MS: Record<string, number> = { ms: 1, m: 60_000, h: 3_600_000, s: 1000 }
+
+function unitMs(unit: string): number {
+  const lower = unit.toLowerCase()
+  if (lower === 'ms' || lower.startsWith('milli')) return UNIT_MS['ms'] as number
+  return UNIT_MS[lower.charAt(0)] as number
+}
+
+/**
+ * The duration written in `text` (`wait timer 5m`, `wait timer 5 min`, `1h 30m`), in
+ * milliseconds: every number with a unit, added up.
+ */
 export function durationIn(text: string): number | undefined {
-  const found = DURATION_IN_TEXT.exec(text)?.[0]
-  return found === undefined ? undefined : parseDuration(found.replace(/\s+/g, ''))
+  let total: number | undefined
+  for (const match of text.matchAll(DURATION_PART)) {
+    total = (total ?? 0) + Number(match[1]) * unitMs(match[2] as string)
+  }
+  return total === undefined ? undefined : Math.round(total)
 }
 
 export interface WorkflowCommand {

@@ -43,24 +43,37 @@ export const EVENT_LABEL: Record<EnvironmentEvent['kind'], string> = {
   verified: 'verified'
 }
 
-/** `deployed 1.1.0 by octocat`, `wait timer 5m` (a detail that already says what it is stays). */
+/** Who an approval was asked of, from the request's detail (`approval of alice, bob`, `@alice`). */
+export function reviewersIn(detail: string): string {
+  return detail.trim().replace(/^(approval\s+)?(requested\s+)?((of|from|by)\s+)?/i, '')
+}
+
+/** The first four letters of a word: `rollback` and `rolled back` say the same thing. */
+function stem(text: string): string {
+  return text.trim().slice(0, 4).toLowerCase()
+}
+
+/**
+ * `deployed 1.1.0 by octocat`, `approval requested from alice`, `wait timer 5 min`: the event
+ * in a few words. A detail that already says what happened (`rollback succeeded to web:76`) is
+ * shown as it is; else the kind comes first.
+ */
 export function eventText(event: EnvironmentEvent): string {
   const label = EVENT_LABEL[event.kind]
   const detail = event.detail.trim()
-  if (detail.toLowerCase().startsWith(label)) return detail
+  if (event.kind === 'approval-requested') {
+    const who = reviewersIn(detail)
+    return who === '' ? label : `${label} from ${who}`
+  }
   if (detail === '') return label
-  // Who was asked: `approval requested from @alice, @bob`.
-  const from = event.kind === 'approval-requested' && !/^(by|from|of)\s/i.test(detail)
-  return `${label}${from ? ' from' : ''} ${detail}`
+  if (stem(detail) === stem(label)) return detail
+  return event.kind === 'deployment-failed' ? `${label}: ${detail}` : `${label} ${detail}`
 }
 
-/** `approval of production by @alice, @bob`: who must answer, from the request's detail. */
+/** `approval of production by alice, bob`: what a job waits for, from the request. */
 export function approvalText(environment: string, detail: string): string {
-  const who = detail.trim()
-  if (who === '') return `approval of ${environment}`
-  return /^(by|from)\s/i.test(who)
-    ? `approval of ${environment} ${who}`
-    : `approval of ${environment} by ${who}`
+  const who = reviewersIn(detail)
+  return who === '' ? `approval of ${environment}` : `approval of ${environment} by ${who}`
 }
 
 /**
@@ -73,7 +86,7 @@ export function waitTimerMs(event: EnvironmentEvent, job?: JobResult): number | 
   return durationIn(event.detail)
 }
 
-/** `wait timer 4m 10s left`, or the event's own words when its length is not known. */
+/** `wait timer of production: 4m 10s left`, or the event's own words when its length is not known. */
 export function timerText(
   event: EnvironmentEvent,
   job: JobResult | undefined,
@@ -82,7 +95,8 @@ export function timerText(
   const total = waitTimerMs(event, job)
   if (total === undefined) return eventText(event)
   const left = event.at + total - now
-  return left > 0 ? `wait timer ${formatDuration(left)} left` : 'wait timer ending'
+  const of = `wait timer of ${event.environment}`
+  return left > 0 ? `${of}: ${formatDuration(left)} left` : `${of}: ending`
 }
 
 const KEY_OUTPUTS = [
