@@ -104,7 +104,9 @@ describe('deploy', () => {
     const [recorded] = await githubDeployments('staging')
     expect(recorded).toMatchObject({ sha: expect.stringMatching(/^5f3c9a1/) })
     expect(recorded?.states[0]).toBe('success')
-    expect(result.stdout).toContain(`Recorded as GitHub deployment ${recorded?.id} in acme/shop (staging).`)
+    expect(result.stdout).toContain(
+      `Recorded as GitHub deployment ${recorded?.id} in acme/shop (staging).`
+    )
     expect(result.stderr).toContain('Watching web')
   }, 60_000)
 
@@ -144,30 +146,67 @@ describe('deploy', () => {
       ...FAST
     ])
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/Deployment rolled-back: .*(Essential container in task exited|circuit breaker)/)
+    expect(result.stdout).toMatch(
+      /Deployment rolled-back: .*(Essential container in task exited|circuit breaker)/
+    )
     expect(result.stdout).toMatch(/^web\s+rolled-back\s/m)
     expect((await live('web')).taskDefinition).toBe(before.taskDefinition)
     const [recorded] = await githubDeployments('staging')
     expect(recorded?.states[0]).toBe('failure')
   }, 90_000)
 
+  test('cancelled mid-rollout (SIGINT): the service is put back, exit 130', async () => {
+    const before = await live('web')
+    const cancel = new AbortController()
+    const result = await runCli(
+      [
+        'deploy',
+        '--environment',
+        'staging',
+        '--image',
+        'registry.example.com/shop/web:3.0.0-slow',
+        ...FAST
+      ],
+      {
+        env: simEnv(sim.url),
+        cwd: app,
+        signal: cancel.signal,
+        onStderr: text => {
+          if (text.includes('Watching web')) cancel.abort()
+        }
+      }
+    )
+    // The whole run on a failure: what it printed says why.
+    expect(result).toMatchObject({ code: 130 })
+    expect(result.stderr).toContain('Cancelled: putting the services back')
+    expect(result.stdout).toMatch(/^web: rolled back to web:1 \(rolled-back\)$/m)
+    expect((await live('web')).taskDefinition).toBe(before.taskDefinition)
+  }, 90_000)
+
   test.each([
     [['--on-failure', 'maybe'], "--on-failure: 'maybe' is not one of"],
     [['--timeout', '30'], "--timeout: '30' is not a duration"],
-    [['--environment', 'qa'], "--environment: 'qa' is not an environment of .github/fargate-promote.yml"]
-  ])('bad input %p: exit 2 naming the option, nothing changed', async (args, message) => {
-    const result = await cli([
-      'deploy',
-      '--environment',
-      'staging',
-      '--image',
-      'registry.example.com/shop/web:9.9.9',
-      ...args
-    ])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain(message)
-    expect(mutating()).toEqual([])
-    const answer = await fetch(`${sim.url}/_sim/calls?mutating=true`)
-    expect(await answer.json()).toMatchObject({ calls: [] })
-  }, 30_000)
+    [
+      ['--environment', 'qa'],
+      "--environment: 'qa' is not an environment of .github/fargate-promote.yml"
+    ]
+  ])(
+    'bad input %p: exit 2 naming the option, nothing changed',
+    async (args, message) => {
+      const result = await cli([
+        'deploy',
+        '--environment',
+        'staging',
+        '--image',
+        'registry.example.com/shop/web:9.9.9',
+        ...args
+      ])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(message)
+      expect(mutating()).toEqual([])
+      const answer = await fetch(`${sim.url}/_sim/calls?mutating=true`)
+      expect(await answer.json()).toMatchObject({ calls: [] })
+    },
+    30_000
+  )
 })

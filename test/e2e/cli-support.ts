@@ -14,11 +14,15 @@ export interface CliRun {
 /** A stream that keeps what is written; `isTTY` makes it look like a terminal. */
 export class Captured extends Writable {
   text = ''
-  constructor(readonly isTTY = false) {
+  constructor(
+    readonly isTTY = false,
+    private readonly onText?: (text: string) => void
+  ) {
     super()
   }
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text += chunk.toString()
+    this.onText?.(this.text)
     done()
   }
 }
@@ -36,17 +40,22 @@ export interface RunCliOptions {
   stdin?: CliIo['stdin']
   /** Make stdout and stderr terminals. */
   tty?: boolean
+  /** The run's cancellation (what the bin makes of SIGINT). */
+  signal?: AbortSignal
+  /** Called with everything on stderr so far, after each write. */
+  onStderr?: (text: string) => void
 }
 
 export async function runCli(argv: string[], options: RunCliOptions): Promise<CliRun> {
   const stdout = new Captured(options.tty)
-  const stderr = new Captured(options.tty)
+  const stderr = new Captured(options.tty, options.onStderr)
   const code = await run(argv, {
     stdout,
     stderr,
     env: options.env ?? {},
     cwd: options.cwd,
-    stdin: options.stdin
+    stdin: options.stdin,
+    ...(options.signal !== undefined && { signal: options.signal })
   })
   return { code, stdout: stdout.text, stderr: stderr.text }
 }

@@ -53,7 +53,10 @@ function verdictLine(outcome: GateOutcome, session: Session): string {
   const { verdict } = outcome
   if (verdict.cancelled === true) return out.red('CANCELLED: nothing is approved.')
   if (!outcome.approved) {
-    return out.red(`BLOCKED: ${session.safe(outcome.failure ?? 'see the checks above')}`)
+    const blocking = verdict.checks.filter(check => check.blocking).map(check => check.name)
+    // The details are in the table; an unrecorded bypass blocks with no failed check.
+    const why = verdict.approved ? outcome.failure : `blocked by ${blocking.join(', ')}`
+    return out.red(`BLOCKED: ${session.safe(why ?? 'see the checks above')}`)
   }
   if (verdict.mode === 'emergency') {
     return out.yellow(
