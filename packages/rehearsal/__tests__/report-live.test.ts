@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import type { EnvironmentEvent, JobResult, StepResult } from '../src/model.js'
+import { lineText } from '../src/report/ansi.js'
+import { frameLines } from '../src/report/live-frame.js'
+import { LiveState } from '../src/report/live-state.js'
 import { createLiveTree, REDRAW_MS, type LiveTree } from '../src/report/live-tree.js'
 import { T0, job, step } from './fixtures/report/results.js'
 import { FakeLog, FakeTerminal } from './fixtures/report/terminal.js'
@@ -501,5 +504,190 @@ describe('the live tree (a terminal)', () => {
     tree.jobChanged(job({ key: 'x'.repeat(100), state: 'queued' }))
     tree.finish()
     expect(writes.at(-1)).toContain(`· ${'x'.repeat(76)}…\n`)
+  })
+})
+
+describe('the frame when the terminal is short', () => {
+  function state(): LiveState {
+    const live = new LiveState()
+    const steps = (key: string, states: StepResult['state'][]) =>
+      states.map((s, i) => step({ id: `${key}${i}`, name: `${key} step ${i}`, state: s }))
+    live.job(job({ key: 'a', steps: steps('a', ['success', 'success', 'success']) }))
+    live.job(job({ key: 'b', state: 'failure', steps: steps('b', ['success', 'failure']) }))
+    live.job(
+      job({ key: 'c', state: 'running', steps: steps('c', ['success', 'running', 'failure']) })
+    )
+    live.job(job({ key: 'd', state: 'running', steps: steps('d', ['success', 'running']) }))
+    live.job(job({ key: 'e', state: 'queued' }))
+    live.job(job({ key: 'f', state: 'queued' }))
+    live.job(job({ key: 'g', state: 'skipped', steps: steps('g', ['skipped']) }))
+    return live
+  }
+
+  const frame = (height: number) =>
+    frameLines(state(), { height, now: T0, tick: 0 }).map(line => lineText(line))
+
+  it('shows everything when it fits', () => {
+    expect(frame(18)).toEqual([
+      '✓ a',
+      '  ✓ a step 0',
+      '  ✓ a step 1',
+      '  ✓ a step 2',
+      '✗ b',
+      '  ✓ b step 0',
+      '  ✗ b step 1',
+      '⠋ c',
+      '  ✓ c step 0',
+      '  ⠋ c step 1',
+      '  ✗ c step 2',
+      '⠋ d',
+      '  ✓ d step 0',
+      '  ⠋ d step 1',
+      '· e',
+      '· f',
+      '↷ g',
+      '  ↷ g step 0'
+    ])
+  })
+
+  it('collapses finished jobs, then keeps only running and failed steps', () => {
+    expect(frame(13)).toEqual([
+      '✓ a',
+      '✗ b',
+      '⠋ c',
+      '  ✓ c step 0',
+      '  ⠋ c step 1',
+      '  ✗ c step 2',
+      '⠋ d',
+      '  ✓ d step 0',
+      '  ⠋ d step 1',
+      '· e',
+      '· f',
+      '↷ g'
+    ])
+    expect(frame(10)).toEqual([
+      '✓ a',
+      '✗ b',
+      '⠋ c',
+      '  ⠋ c step 1',
+      '  ✗ c step 2',
+      '⠋ d',
+      '  ⠋ d step 1',
+      '· e',
+      '· f',
+      '↷ g'
+    ])
+  })
+
+  it('counts finished jobs that did not fail, then queued jobs, then cuts', () => {
+    expect(frame(9)).toEqual([
+      '✓ 2 finished (1 success, 1 skipped)',
+      '✗ b',
+      '⠋ c',
+      '  ⠋ c step 1',
+      '  ✗ c step 2',
+      '⠋ d',
+      '  ⠋ d step 1',
+      '· e',
+      '· f'
+    ])
+    expect(frame(8)).toEqual([
+      '✓ 2 finished (1 success, 1 skipped)',
+      '✗ b',
+      '⠋ c',
+      '  ⠋ c step 1',
+      '  ✗ c step 2',
+      '⠋ d',
+      '  ⠋ d step 1',
+      '· 2 queued'
+    ])
+    expect(frame(5)).toEqual([
+      '✓ 2 finished (1 success, 1 skipped)',
+      '✗ b',
+      '⠋ c',
+      '  ⠋ c step 1',
+      '… 4 more'
+    ])
+    expect(frame(0)).toEqual(['✓ 2 finished (1 success, 1 skipped)', '… 7 more'])
+  })
+
+  it('counts jobs of one state without the detail', () => {
+    const live = new LiveState()
+    live.job(job({ key: 'a' }))
+    live.job(job({ key: 'b' }))
+    live.job(job({ key: 'c', state: 'running' }))
+    live.job(job({ key: 'd', state: 'running' }))
+    live.job(job({ key: 'e', state: 'running' }))
+    const lines = frameLines(live, { height: 4, now: T0, tick: 0 }).map(line => lineText(line))
+    expect(lines).toEqual(['✓ 2 finished', '⠋ c', '⠋ d', '⠋ e'])
+  })
+})
+
+describe('LiveState', () => {
+  it('keeps a post step apart from its main step, and learns of a job from its step', () => {
+    const live = new LiveState()
+    const deploy = job({ key: 'deploy', state: 'running' })
+    live.step(deploy, step({ id: 'deploy', name: 'deploy' }))
+    live.step(deploy, step({ id: 'deploy', name: 'deploy', post: true }))
+    expect([...(live.jobs[0]?.steps.values() ?? [])].map(s => s.post === true)).toEqual([
+      false,
+      true
+    ])
+  })
+
+  it('ties an event to its job, or else to the job waiting for that environment', () => {
+    const live = new LiveState()
+    const waiting = job({
+      key: 'deploy/deploy',
+      state: 'waiting',
+      environment: { name: 'production' }
+    })
+    live.job(job({ key: 'other', state: 'waiting', environment: { name: 'staging' } }))
+    live.job(waiting)
+    const at = T0
+    expect(
+      live.event({ environment: 'production', at, kind: 'deployed', detail: '', job: 'nope' })
+    ).toBeUndefined()
+    expect(
+      live.event({ environment: 'dev', at, kind: 'approval-requested', detail: '' })
+    ).toBeUndefined()
+    const tracked = live.event({
+      environment: 'production',
+      at,
+      kind: 'approval-requested',
+      detail: 'bob'
+    })
+    expect(tracked?.job.key).toBe('deploy/deploy')
+    expect(live.waitingText(tracked!, at)).toBe('approval of production by bob')
+    live.event({ environment: 'production', at, kind: 'rejected', detail: 'rejected by bob' })
+    expect(live.waitingText(tracked!, at)).toBe('')
+    live.job({ ...waiting, state: 'failure' })
+    expect(tracked?.approval).toBeUndefined()
+  })
+
+  it('puts a called job after its caller’s other called jobs', () => {
+    const live = new LiveState()
+    for (const key of [
+      'deploy',
+      'integration',
+      'deploy/plan',
+      'deploy/deploy',
+      'deploy/rollback',
+      'deploy/rollback/plan',
+      'deploy/verify'
+    ]) {
+      live.job(job({ key }))
+    }
+    expect(live.jobs.map(t => t.job.key)).toEqual([
+      'deploy',
+      'deploy/plan',
+      'deploy/deploy',
+      'deploy/rollback',
+      'deploy/rollback/plan',
+      'deploy/verify',
+      'integration'
+    ])
+    expect(live.depth('deploy/rollback/plan')).toBe(2)
+    expect(live.depth('elsewhere/plan')).toBe(0)
   })
 })

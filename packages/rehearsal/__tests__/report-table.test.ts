@@ -32,17 +32,8 @@ describe('resultTable', () => {
         'production',
         '✗ failure',
         '4m 5s',
-        'step Monitoring window failed: web is unhealthy · approved by alice-release, wait ti…'.slice(
-          0,
-          72
-        )
-      ].map((cell, index) =>
-        index === 4
-          ? expect.stringMatching(
-              /^step Monitoring window failed: web is unhealthy · approved by alice-re/
-            )
-          : cell
-      ),
+        'step Monitoring window failed: web is unhealthy · approved by alice-rel…'
+      ],
       ['Production / deploy/rollback', '✓ success', '59.0s', 'rolled-back=true'],
       ['Production / deploy/rollback/plan', '✓ success', '2.1s'],
       [
@@ -110,6 +101,7 @@ describe('resultTable', () => {
     result.standIns = { 'x/y': `z${ESC}[31m` }
     result.problems = [{ level: 'error', message: `m\r\n${ESC}[Aup` }]
     const text = resultTable([{ title: `T\u0000`, result }], { color: false })
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/)
     expect(text).toContain('T\\x00 / evil')
     expect(text).toContain('prod\\u202e')

@@ -116,7 +116,7 @@ function headerHtml(
   return (
     `<header class="page"><h1>${esc(input.title)}</h1>` +
     `<p class="verdict">${stateBadge(conclusion)} <span class="muted">in ${esc(formatSpan(range.end - range.start))}` +
-    `${input.runs.length === 1 ? '' : ` · ${input.runs.length} runs`}` +
+    `${input.runs.length > 1 ? ` · ${input.runs.length} runs` : ''}` +
     `${problems === 0 ? '' : ` · ${problems} problem${problems === 1 ? '' : 's'}`}</span></p>` +
     `<ul class="runs">${runs.join('')}</ul>` +
     `<p class="muted">${started === undefined ? '' : `Started ${started} · `}` +
