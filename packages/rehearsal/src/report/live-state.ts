@@ -96,12 +96,13 @@ export class LiveState {
     this.byKey.set(job.key, tracked)
     const parent = parentKey(job.key)
     const at = parent === undefined ? -1 : this.jobs.findIndex(t => t.job.key === parent)
-    if (at === -1) {
+    if (parent === undefined || at === -1) {
       this.jobs.push(tracked)
       return tracked
     }
+    // After the caller and the jobs it already called (and theirs).
     let end = at + 1
-    while (end < this.jobs.length && isDescendant(this.jobs[end]!.job.key, parent!)) end++
+    while (isDescendant(this.jobs[end]?.job.key ?? '', parent)) end++
     this.jobs.splice(end, 0, tracked)
     return tracked
   }
