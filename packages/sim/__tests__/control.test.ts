@@ -34,7 +34,7 @@ describe('control API', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'dev' }))
     const { status, body } = await control('GET', '/state')
     expect(status).toBe(200)
-    expect(Object.keys(body).sort()).toEqual(['cloudwatch', 'ecs', 'elbv2', 'github', 'sqs'])
+    expect(Object.keys(body).sort()).toEqual(['cloudwatch', 'ecr', 'ecs', 'elbv2', 'github', 'sqs'])
     expect(body.ecs).toEqual({ clusters: ['dev'] })
   })
 
@@ -183,6 +183,32 @@ describe('GET /_sim/clock', () => {
       expect(virtual.clock).toEqual({ origin, scale: 20, virtual: true })
     } finally {
       await virtual.stop()
+    }
+  })
+})
+
+describe('POST /_sim/images with a broken registry', () => {
+  it('lets a failure that is not a refused push through as a 500', async () => {
+    const fakes = fakeFactories()
+    const logged: string[] = []
+    const broken = await startSim({
+      log: message => logged.push(message),
+      factories: {
+        ...fakes.factories,
+        createEcrModule: deps => ({
+          ...fakes.factories.createEcrModule(deps),
+          pushImage: () => {
+            throw new TypeError('registry bug')
+          }
+        })
+      }
+    })
+    try {
+      const res = await fetch(`${broken.url}/_sim/images`, { method: 'POST', body: '{}' })
+      expect(res.status).toBe(500)
+      expect(logged.join('\n')).toContain('registry bug')
+    } finally {
+      await broken.stop()
     }
   })
 })

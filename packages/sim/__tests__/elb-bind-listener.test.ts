@@ -50,6 +50,24 @@ describe('bindListener', () => {
     expect((await httpGet(info.url)).body).toBe('hello')
   })
 
+  it('forwards through the new port to the targets, with the listener port as before', async () => {
+    const group = await world.createGroup('bound-web')
+    const container = await world.start('app:v7')
+    elb.registerTargets(group, [{ id: container.host, port: container.port }])
+    const out = await call('CreateListener', {
+      LoadBalancerArn: lbArn,
+      Port: '81',
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: group }]
+    })
+    const info = await elb.bindListener(out.Listeners[0].ListenerArn as string, await freePort())
+    const reply = await httpGet(info.url, { path: '/work' })
+    expect([reply.status, (JSON.parse(reply.body) as { version: string }).version]).toEqual([
+      200,
+      'v7'
+    ])
+  })
+
   it('keeps the listener where it was when the port is in use', async () => {
     const arn = await listenerOn(8080, 'still here')
     const before = urlOf(arn)

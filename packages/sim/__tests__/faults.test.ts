@@ -19,7 +19,7 @@ describe('parseFaultRule', () => {
     [{ colour: 'red' }, 'fault.colour is not a known field'],
     [
       { service: 'dynamodb' },
-      'fault.service must be one of ecs, elbv2, cloudwatch, sqs, github, got "dynamodb"'
+      'fault.service must be one of ecs, elbv2, cloudwatch, sqs, ecr, github, got "dynamodb"'
     ],
     [{ operation: '' }, 'fault.operation must be a non-empty string, got ""'],
     [{ status: 200 }, 'fault.status must be an HTTP error status (400-599), got 200'],
@@ -101,7 +101,9 @@ describe('fault responses', () => {
       400,
       'Injected fault: ClientException'
     ],
-    ['ecs', { error: 'ServerException' }, 'ServerException', 500, 'Service unavailable']
+    ['ecs', { error: 'ServerException' }, 'ServerException', 500, 'Service unavailable'],
+    ['ecr', {}, 'ThrottlingException', 400, 'Rate exceeded'],
+    ['ecr', { status: 500 }, 'ServerException', 500, 'Service unavailable']
   ] as const)('%s %j -> %s %d', (service, extra, code, status, message) => {
     const error = injectedAwsError(service, decision(extra))
     expect([error.code, error.status, error.message]).toEqual([code, status, message])

@@ -10,6 +10,7 @@ import { createWorld } from '../src/world.js'
 import { fakeFactories } from './server-fakes.js'
 
 const demoPath = fileURLToPath(new URL('../scenarios/demo.yml', import.meta.url))
+const ECR_WEB = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web'
 
 const minimal = {
   clusters: ['staging'],
@@ -212,7 +213,22 @@ describe('validateScenario', () => {
       { '-flaky': { pullError: 'yes' } },
       'behaviours.-flaky.pullError: must be a boolean, got "yes"'
     ],
-    [['behaviours'], { '-flaky': { colour: 1 } }, 'behaviours.-flaky.colour: unknown field']
+    [['behaviours'], { '-flaky': { colour: 1 } }, 'behaviours.-flaky.colour: unknown field'],
+    [
+      ['images'],
+      [{ repository: 'registry.example.com/web', tag: 'v1' }],
+      'images[0].repository: must be an ECR repository URI'
+    ],
+    [['images'], [{ repository: ECR_WEB, tag: 'v1' }, 'v2'], 'images[1]: must be an object'],
+    [
+      ['images'],
+      [
+        { repository: ECR_WEB, tag: 'v1' },
+        { repository: ECR_WEB, tag: 'v1', behaviour: '-crash' }
+      ],
+      `images[1].tag: duplicate image '${ECR_WEB}:v1'`
+    ],
+    [['images'], 'v1', 'images: must be a list']
   ])('%j = %j fails with the path', (path, value, message) => {
     expect(() => validateScenario(withChange(path, value))).toThrow(message)
   })
@@ -329,6 +345,23 @@ describe('applyScenario through the modules', () => {
     }
     await expect(startSim({ factories, scenario: bad })).rejects.toThrow(
       'scenario: ecs CreateCluster failed: cluster quota exceeded'
+    )
+  })
+
+  it('pushes the scenario images first, and fails on a behaviour no one knows', async () => {
+    const fakes = fakeFactories()
+    sim = await startSim({
+      factories: fakes.factories,
+      scenario: { images: [{ repository: ECR_WEB, tag: 'v1', behaviour: '-crash' }] }
+    })
+    expect(sim.world.ecr.images().map(i => i.tag)).toEqual(['v1'])
+    await expect(
+      startSim({
+        factories: fakeFactories().factories,
+        scenario: { images: [{ repository: ECR_WEB, tag: 'v1', behaviour: '-flaky' }] }
+      })
+    ).rejects.toThrow(
+      "scenario: images[0].behaviour: '-flaky' is not a behaviour marker the sim knows"
     )
   })
 

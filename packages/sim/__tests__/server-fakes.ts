@@ -8,6 +8,7 @@ import {
   type ServiceModule,
   type TaskRuntime
 } from '../src/contract.js'
+import { createEcrModule } from '../src/ecr/index.js'
 import * as query from '../src/protocols/query.js'
 import type { WorldFactories } from '../src/world.js'
 
@@ -307,6 +308,7 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
   const runtime: TaskRuntime = {
     start: () => Promise.reject(new Error('not used')),
     behaviourOf: () => ({}),
+    markers: () => ['-crash', '-errors'],
     stopAll() {
       state.resets.push('runtime')
       return Promise.resolve()
@@ -342,6 +344,8 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
       }),
       createEcsModule: () => wrapReset(ecs, true),
       createGitHubApi: () => github,
+      // The registry is small and in memory: the real one serves the fakes' world too.
+      createEcrModule,
       queryCodec: query
     }
   }

@@ -209,3 +209,62 @@ describe('failing images', () => {
     await expect(pending).rejects.toThrow(/socket hang up|ECONNRESET/)
   })
 })
+
+describe('images pushed to the registry', () => {
+  const REPO = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web'
+  const DIGEST = `sha256:${'a'.repeat(64)}`
+  const NEVER = `sha256:${'b'.repeat(64)}`
+  const registry = createTaskRuntime({
+    clock,
+    behaviours: { '-flaky': { errorRate: 0.5 } },
+    images: {
+      resolveImage: image =>
+        image === `${REPO}@${DIGEST}` || image === `${REPO}:5f3c9a1`
+          ? { kind: 'pushed', digest: DIGEST, tag: '5f3c9a1', behaviour: '-unhealthy-flaky' }
+          : image === `${REPO}:plain`
+            ? { kind: 'pushed', digest: DIGEST, tag: 'plain' }
+            : image === `${REPO}@${NEVER}`
+              ? { kind: 'missing' }
+              : undefined
+    }
+  })
+  afterEach(async () => {
+    await registry.stopAll()
+  })
+
+  it('behave as pushed, by digest or tag, and report the pushed digest and tag', async () => {
+    for (const image of [`${REPO}@${DIGEST}`, `${REPO}:5f3c9a1`]) {
+      expect(registry.behaviourOf(image)).toEqual({ healthStatus: 503, errorRate: 0.5 })
+      const c = await registry.start(spec(image))
+      expect(c.imageDigest).toBe(DIGEST)
+      const health = await get(c, '/health', ELB_HEALTH_CHECKER_AGENT)
+      expect(health.status).toBe(503)
+      expect(JSON.parse(health.body)).toMatchObject({ image, version: '5f3c9a1' })
+    }
+    expect(registry.behaviourOf(`${REPO}:plain`)).toEqual({})
+  })
+
+  it('a digest the registry never got fails to pull; other images work as before', async () => {
+    await expect(registry.start(spec(`${REPO}@${NEVER}`))).rejects.toThrow(
+      `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${REPO}@${NEVER}: not found`
+    )
+    const other = await registry.start(spec('repo/app:v1'))
+    expect(other.imageDigest).toBe(
+      `sha256:${createHash('sha256').update('repo/app:v1').digest('hex')}`
+    )
+  })
+
+  it('lists the built-in markers and the declared suffixes', () => {
+    expect(registry.markers()).toEqual([
+      '-crash',
+      '-pullerror',
+      '-oom',
+      '-unhealthy',
+      '-slow',
+      '-errors',
+      '-latency',
+      '-flaky'
+    ])
+    expect(createTaskRuntime({ clock }).markers()).toHaveLength(7)
+  })
+})

@@ -46,7 +46,7 @@ export interface SimClock {
   setInterval(fn: () => void, simMs: number): () => void
 }
 
-export type AwsServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'sqs'
+export type AwsServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'sqs' | 'ecr'
 
 /** What the server knows about the caller of one request. */
 export interface RequestContext {
@@ -201,6 +201,55 @@ export interface TaskRuntimePort {
   behaviourOf(image: string): ImageBehaviour
 }
 
+/** What the registry knows of an image reference a task wants to pull. */
+export type ResolvedImage =
+  | {
+      kind: 'pushed'
+      digest: string
+      tag: string
+      /** The behaviour markers it was pushed with (`-crash`), as if they ended its tag. */
+      behaviour?: string
+    }
+  /** A digest of one of the registry's repositories that was never pushed: the pull fails. */
+  | { kind: 'missing' }
+
+/** What the task runtime needs from the image registry (implemented in ecr/). */
+export interface ImageRegistryPort {
+  /** Undefined when the registry has no say: not its repository, or a tag it never got. */
+  resolveImage(image: string): ResolvedImage | undefined
+}
+
+/** An image pushed to the sim's registry (`POST /_sim/images`, a scenario's `images:`). */
+export interface ImagePush {
+  /** ECR repository URI: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web`. */
+  repository: string
+  tag: string
+  /** Behaviour markers the sim reads from tags (`-crash`, `-errors-latency`). */
+  behaviour?: string
+}
+
+/** A pushed image as the control API shows it. */
+export interface PushedImageView extends ImagePush {
+  /** `sha256:<64 hex>` of its canonical manifest. */
+  digest: string
+  /** `<repository>@<digest>`, the reference a task definition pins. */
+  image: string
+  /** Epoch ms of the first push (sim clock). */
+  pushedAt: number
+}
+
+/** A refused push: 400 (`path` names the bad field) or 409 (an immutable tag's content changed). */
+export class ImagePushError extends Error {
+  constructor(
+    readonly status: 400 | 409,
+    readonly path: string,
+    readonly problem: string
+  ) {
+    super(path === '' ? problem : `${path}: ${problem}`)
+    this.name = 'ImagePushError'
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Module factories: server.ts composes the world from these (each lives in its folder's index.ts)
 // ---------------------------------------------------------------------------------------------
@@ -239,12 +288,34 @@ export interface ElbModule extends ServiceModule, LoadBalancingPort {
 /** tasks/index.ts: `export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime` */
 export interface TaskRuntimeDeps {
   clock: SimClock
-  /** Scenario-declared behaviours by exact image reference or by tag suffix (`-flaky`). */
+  /**
+   * Scenario-declared behaviours by exact image reference or by tag suffix (`-flaky`); read at
+   * every start, so entries added later apply to later tasks.
+   */
   behaviours?: Record<string, ImageBehaviour>
+  /** Pushed images: their digest and behaviour win over the reference's own tag. */
+  images?: ImageRegistryPort
 }
 export interface TaskRuntime extends TaskRuntimePort {
   /** Close every container server (used by reset and stop). */
   stopAll(): Promise<void>
+  /** The tag markers that give an image a behaviour: built-in ones and declared suffixes. */
+  markers(): string[]
+}
+
+/** ecr/index.ts: `export function createEcrModule(deps: EcrDeps): EcrModule` */
+export interface EcrDeps {
+  clock: SimClock
+  /** The behaviour markers a push may carry (the task runtime's `markers`). */
+  markers(): string[]
+}
+export interface EcrModule extends ServiceModule, ImageRegistryPort {
+  /**
+   * Push an image (the control API, a scenario): `created` false when the same tag already holds
+   * the same content. Throws ImagePushError for a bad request (400) or a changed tag (409).
+   */
+  pushImage(body: unknown, path?: string): { created: boolean; image: PushedImageView }
+  images(): PushedImageView[]
 }
 
 /** cloudwatch/index.ts: `export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule` */

@@ -1,4 +1,5 @@
 import type { CallLog, CallFilter } from './call-log.js'
+import { ImagePushError } from './contract.js'
 import { githubControl } from './control-github.js'
 import { FaultRuleError, type FaultInjector } from './faults.js'
 import type { World } from './world.js'
@@ -102,6 +103,10 @@ export async function handleControl(
     case 'DELETE /faults':
       deps.faults.clear()
       return { status: 200, body: { cleared: true } }
+    case 'GET /images':
+      return { status: 200, body: { images: deps.world.ecr.images() } }
+    case 'POST /images':
+      return pushImage(body, deps.world)
     case 'POST /github':
       return githubControl('seed', body, deps.world)
     case 'POST /github/push':
@@ -114,6 +119,17 @@ export async function handleControl(
     return setAlarm(decodeURIComponent(alarm[1] ?? ''), body, deps.world)
   }
   return problem(404, `No control route ${req.method} /_sim${req.path}`)
+}
+
+/** 201 for a new image, 200 when the tag already holds the same content. */
+function pushImage(body: unknown, world: World): ControlResponse {
+  try {
+    const { created, image } = world.ecr.pushImage(body)
+    return { status: created ? 201 : 200, body: image }
+  } catch (error) {
+    if (error instanceof ImagePushError) return problem(error.status, error.message)
+    throw error
+  }
 }
 
 function setAlarm(name: string, body: unknown, world: World): ControlResponse {

@@ -1,4 +1,5 @@
 import { createCloudWatchModule } from './cloudwatch/index.js'
+import { createEcrModule } from './ecr/index.js'
 import { createEcsModule } from './ecs/index.js'
 import { createElbModule } from './elbv2/index.js'
 import { createGitHubApi } from './github/index.js'
@@ -14,5 +15,6 @@ export const defaultFactories: WorldFactories = {
   createSqsModule,
   createEcsModule,
   createGitHubApi,
+  createEcrModule,
   queryCodec: { decodeQueryRequest, encodeQueryResponse, encodeQueryError }
 }

@@ -7,14 +7,16 @@ const THROTTLE_CODES: Record<AwsServiceName, string> = {
   ecs: 'ThrottlingException',
   elbv2: 'Throttling',
   cloudwatch: 'Throttling',
-  sqs: 'ThrottlingException'
+  sqs: 'ThrottlingException',
+  ecr: 'ThrottlingException'
 }
 
 const INTERNAL_CODES: Record<AwsServiceName, string> = {
   ecs: 'ServerException',
   elbv2: 'InternalFailure',
   cloudwatch: 'InternalServiceError',
-  sqs: 'InternalFailure'
+  sqs: 'InternalFailure',
+  ecr: 'ServerException'
 }
 
 /** A module threw something that is not an AwsError: the sim's bug, reported as AWS would. */

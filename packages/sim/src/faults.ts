@@ -3,8 +3,8 @@
  * fail, slow down, or lose their connection. The first rule that fires decides a call's fate.
  */
 
-export type FaultService = 'ecs' | 'elbv2' | 'cloudwatch' | 'sqs' | 'github'
-const SERVICES: readonly string[] = ['ecs', 'elbv2', 'cloudwatch', 'sqs', 'github']
+export type FaultService = 'ecs' | 'elbv2' | 'cloudwatch' | 'sqs' | 'ecr' | 'github'
+const SERVICES: readonly string[] = ['ecs', 'elbv2', 'cloudwatch', 'sqs', 'ecr', 'github']
 
 export interface FaultRuleInput {
   service?: FaultService

@@ -53,7 +53,12 @@ const JSON_TARGETS: Record<
     contentType: JSON_1_0,
     queryCompatible: true
   },
-  AmazonSQS: { service: 'sqs', contentType: JSON_1_0, queryCompatible: true }
+  AmazonSQS: { service: 'sqs', contentType: JSON_1_0, queryCompatible: true },
+  AmazonEC2ContainerRegistry_V20150921: {
+    service: 'ecr',
+    contentType: JSON_1_1,
+    queryCompatible: false
+  }
 }
 
 const delay = (ms: number): Promise<void> =>

@@ -1,4 +1,11 @@
-import { GitHubSeedError, type GitHubSeed, type ImageBehaviour } from './contract.js'
+import {
+  GitHubSeedError,
+  type GitHubSeed,
+  type ImagePushError,
+  type ImageBehaviour,
+  type ImagePush
+} from './contract.js'
+import { parseImagePush } from './ecr/push.js'
 import { parseGitHubSeed } from './github/seed.js'
 
 /**
@@ -74,6 +81,8 @@ export interface Scenario {
   queues: ScenarioQueue[]
   /** Users, teams and branch histories GitHub knows (see README "GitHub world"). */
   github?: GitHubSeed
+  /** Images pushed to the registry before anything else is created. */
+  images: ImagePush[]
 }
 
 export class ScenarioError extends Error {
@@ -478,7 +487,8 @@ const TOP_LEVEL = [
   'services',
   'alarms',
   'queues',
-  'github'
+  'github',
+  'images'
 ] as const
 
 function queuesOf(raw: Obj): ScenarioQueue[] {
@@ -508,6 +518,25 @@ function githubOf(raw: Obj): GitHubSeed | undefined {
     if (error instanceof GitHubSeedError) throw new ScenarioError(error.path, error.problem)
     throw error
   }
+}
+
+/** The push's own checks; whether its behaviour markers are known is decided when it is pushed. */
+function imagesOf(raw: Obj): ImagePush[] {
+  const images = list(raw, 'images', '').map((image, i) => {
+    try {
+      return parseImagePush(image, `images[${i}]`)
+    } catch (error) {
+      // parseImagePush throws nothing else.
+      const { path, problem } = error as ImagePushError
+      throw new ScenarioError(path, problem)
+    }
+  })
+  unique(
+    images.map(i => `${i.repository}:${i.tag}`),
+    i => `images[${i}].tag`,
+    'image'
+  )
+  return images
 }
 
 export function validateScenario(value: unknown): Scenario {
@@ -575,6 +604,7 @@ export function validateScenario(value: unknown): Scenario {
     services,
     alarms,
     queues: queuesOf(raw),
-    github: githubOf(raw)
+    github: githubOf(raw),
+    images: imagesOf(raw)
   }
 }

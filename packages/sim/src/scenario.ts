@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { parse, YAMLParseError } from 'yaml'
 import { simMsPerClockMs } from './clock.js'
-import { SIM_ACCOUNT_ID, type AwsServiceName, type GitHubSeed } from './contract.js'
+import { SIM_ACCOUNT_ID, type AwsServiceName, type GitHubSeed, type ImagePush } from './contract.js'
 import { encodeQueryParams } from './protocols/query-codec.js'
 import {
   ScenarioError,
@@ -86,6 +86,7 @@ export async function applyScenario(
   }
 
   if (scenario.github !== undefined) seedGitHub(world, scenario.github)
+  pushImages(world, scenario.images)
   for (const clusterName of scenario.clusters) await call('ecs', 'CreateCluster', { clusterName })
 
   const groupArns = new Map<string, string>()
@@ -208,6 +209,17 @@ export async function applyScenario(
 
   const steady = scenario.services.filter(s => s.waitForSteady)
   await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
+}
+
+/** Images reach a registry through the Docker registry API, which the sim does not serve. */
+function pushImages(world: World, images: ImagePush[]): void {
+  images.forEach((image, i) => {
+    try {
+      world.ecr.pushImage(image, `images[${i}]`)
+    } catch (error) {
+      throw new Error(`scenario: ${(error as Error).message}`, { cause: error })
+    }
+  })
 }
 
 /** ELBv2 has no setting for where its proxy listens on this machine: the module takes it. */

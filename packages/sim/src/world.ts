@@ -2,6 +2,8 @@ import type {
   AwsServiceName,
   CloudWatchDeps,
   CloudWatchModule,
+  EcrDeps,
+  EcrModule,
   EcsDeps,
   EcsModule,
   ElbModule,
@@ -24,6 +26,7 @@ export interface WorldFactories {
   createSqsModule(deps: { clock: SimClock; endpoint?: () => string }): SqsServiceModule
   createEcsModule(deps: EcsDeps): EcsModule
   createGitHubApi(deps: { clock: SimClock }): GitHubApi
+  createEcrModule(deps: EcrDeps): EcrModule
   /** ELBv2's awsQuery codec (protocols/query.ts). */
   queryCodec: QueryCodec
 }
@@ -35,6 +38,7 @@ export interface World {
   elb: ElbModule
   cloudwatch: CloudWatchModule
   sqs: SqsServiceModule
+  ecr: EcrModule
   github: GitHubApi
   aws: Record<AwsServiceName, ServiceModule>
   queryCodec: QueryCodec
@@ -52,7 +56,9 @@ export interface WorldOptions {
 }
 
 export function createWorld({ clock, behaviours, factories, endpoint }: WorldOptions): World {
-  const runtime = factories.createTaskRuntime({ clock, behaviours })
+  // The registry checks pushed behaviour markers against the runtime's, created just after it.
+  const ecr = factories.createEcrModule({ clock, markers: () => runtime.markers() })
+  const runtime = factories.createTaskRuntime({ clock, behaviours, images: ecr })
   const elb = factories.createElbModule({ clock })
   const sqs = factories.createSqsModule({ clock, endpoint })
   // CloudWatch reads the AWS/SQS metrics from the queues, through a read-only port.
@@ -66,14 +72,15 @@ export function createWorld({ clock, behaviours, factories, endpoint }: WorldOpt
     elb,
     cloudwatch,
     sqs,
+    ecr,
     github,
-    aws: { ecs, elbv2: elb, cloudwatch, sqs },
+    aws: { ecs, elbv2: elb, cloudwatch, sqs, ecr },
     queryCodec: factories.queryCodec,
     async reset() {
       // ECS first so its scheduler stops launching tasks before the containers are closed.
       await ecs.reset()
       await runtime.stopAll()
-      await Promise.all([elb.reset(), cloudwatch.reset(), sqs.reset(), github.reset()])
+      await Promise.all([elb.reset(), cloudwatch.reset(), sqs.reset(), ecr.reset(), github.reset()])
       clock.dispose()
     },
     dump: () => ({
@@ -81,6 +88,7 @@ export function createWorld({ clock, behaviours, factories, endpoint }: WorldOpt
       elbv2: elb.dump(),
       cloudwatch: cloudwatch.dump(),
       sqs: sqs.dump(),
+      ecr: ecr.dump(),
       github: github.dump()
     })
   }

@@ -26,11 +26,21 @@ const TAG_RULES: [string, ImageBehaviour][] = [
   ['-latency', { latencyMs: 400 }]
 ]
 
+/** The markers a tag may carry: the built-in ones and the declared suffixes. */
+export function behaviourMarkers(declared: Record<string, ImageBehaviour> = {}): string[] {
+  const suffixes = Object.keys(declared).filter(key => key.startsWith('-'))
+  return [...new Set([...TAG_RULES.map(([marker]) => marker), ...suffixes])]
+}
+
+/**
+ * `tag` replaces the reference's own tag: a pushed image behaves as its pushed tag followed by
+ * the markers it was pushed with, whether the task names it by tag or by digest.
+ */
 export function resolveBehaviour(
   image: string,
-  declared: Record<string, ImageBehaviour> = {}
+  declared: Record<string, ImageBehaviour> = {},
+  tag: string = imageTag(image)
 ): ImageBehaviour {
-  const tag = imageTag(image)
   let merged: ImageBehaviour = {}
   for (const [marker, behaviour] of TAG_RULES) {
     if (tag.includes(marker)) merged = { ...merged, ...behaviour }

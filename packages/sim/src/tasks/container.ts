@@ -25,10 +25,12 @@ export function imageDigestOf(image: string): string {
 export async function startContainer(
   spec: ContainerStartSpec,
   behaviour: ImageBehaviour,
-  clock: SimClock
+  clock: SimClock,
+  /** A pushed image's own digest and tag (a task may name it by digest alone). */
+  pushed?: { digest: string; tag: string }
 ): Promise<RunningContainer> {
   const taskId = spec.taskArn.slice(spec.taskArn.lastIndexOf('/') + 1)
-  const tag = imageTag(spec.image)
+  const tag = pushed?.tag ?? imageTag(spec.image)
   const cancels: (() => void)[] = []
   const delays = new Set<NodeJS.Timeout>()
   const exitListeners: ((exit: ContainerExit) => void)[] = []
@@ -111,7 +113,7 @@ export async function startContainer(
   return {
     host: '127.0.0.1',
     port,
-    imageDigest: imageDigestOf(spec.image),
+    imageDigest: pushed?.digest ?? imageDigestOf(spec.image),
     stop: close,
     onExit(listener) {
       if (exit !== undefined && stopped) {

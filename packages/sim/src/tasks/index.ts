@@ -4,22 +4,33 @@ import type {
   TaskRuntime,
   TaskRuntimeDeps
 } from '../contract.js'
-import { resolveBehaviour } from './behaviour.js'
+import { behaviourMarkers, resolveBehaviour } from './behaviour.js'
 import { startContainer } from './container.js'
 
-export { imageTag, OOM_REASON, resolveBehaviour } from './behaviour.js'
+export { behaviourMarkers, imageTag, OOM_REASON, resolveBehaviour } from './behaviour.js'
 export { ELB_HEALTH_CHECKER_AGENT, imageDigestOf } from './container.js'
 
-/** Task containers as real loopback HTTP servers whose behaviour comes from the image tag. */
+/**
+ * Task containers as real loopback HTTP servers whose behaviour comes from the image tag, or
+ * from the registry when the image was pushed there.
+ */
 export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime {
   const running = new Set<RunningContainer>()
-  const behaviourOf = (image: string) => resolveBehaviour(image, deps.behaviours)
+  const behaviourOf = (image: string, pushed = deps.images?.resolveImage(image)) =>
+    resolveBehaviour(
+      image,
+      deps.behaviours,
+      pushed?.kind === 'pushed' ? `${pushed.tag}${pushed.behaviour ?? ''}` : undefined
+    )
 
   return {
-    behaviourOf,
+    behaviourOf: image => behaviourOf(image),
+    markers: () => behaviourMarkers(deps.behaviours),
     async start(spec: ContainerStartSpec): Promise<RunningContainer> {
-      const behaviour = { ...behaviourOf(spec.image), ...spec.behaviour }
-      if (behaviour.pullError === true) {
+      const pushed = deps.images?.resolveImage(spec.image)
+      const behaviour = { ...behaviourOf(spec.image, pushed), ...spec.behaviour }
+      // A digest the registry never got cannot be pulled, like any image that is not there.
+      if (behaviour.pullError === true || pushed?.kind === 'missing') {
         // Fargate platform 1.4 wording (aws-behaviour.md §2.4, ECS-DG "Stopped task errors":
         // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html)
         throw new Error(
@@ -27,7 +38,12 @@ export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime {
             `failed to resolve ref ${spec.image}: not found`
         )
       }
-      const container = await startContainer(spec, behaviour, deps.clock)
+      const container = await startContainer(
+        spec,
+        behaviour,
+        deps.clock,
+        pushed?.kind === 'pushed' ? pushed : undefined
+      )
       running.add(container)
       container.onExit(() => running.delete(container))
       return {
