@@ -133,9 +133,14 @@ export async function runJob(
       signal: abort.signal,
       steps: {}
     }
+    // Inside the job, the status functions answer for its steps so far, not for its needs.
+    const stepScope = {
+      ...evaluation.scope,
+      status: () => ({ failed: state.failed, cancelled: engine.signal.aborted })
+    }
     state.evaluation = new Evaluation(
       engine,
-      evaluation.scope,
+      stepScope,
       { file: call.workflow.file, job: result.key },
       state
     )

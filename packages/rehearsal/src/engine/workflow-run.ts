@@ -161,15 +161,33 @@ async function runMatrix(
   job: Job,
   evaluation: Evaluation
 ): Promise<Finished> {
+  // GitHub decides `if:` before it expands the matrix (a job-level `if` cannot read `matrix`).
+  let combinations: Record<string, unknown>[] = [{}]
+  let limit = 1
   const key = `${call.prefix}${job.id.value}`
-  const strategy = job.strategy !== undefined ? evaluation.token(job.strategy) : undefined
-  const settings = (strategy ?? {}) as {
-    matrix?: unknown
-    'max-parallel'?: unknown
-    'fail-fast'?: unknown
+  let runs: boolean
+  try {
+    runs = evaluation.condition(job.if.expression)
+  } catch {
+    runs = false
   }
-  const combinations = settings.matrix !== undefined ? expandMatrix(settings.matrix) : [{}]
-  const limit = Math.max(1, Number(settings['max-parallel'] ?? combinations.length) || 1)
+  if (!runs) {
+    const skipped = newJob(engine, call, job, key, job.id.value)
+    conditionHolds(engine, evaluation, job, skipped)
+    return { result: skipped.state as Conclusion, outputs: {} }
+  }
+  try {
+    const strategy = job.strategy !== undefined ? evaluation.token(job.strategy) : undefined
+    const settings = (strategy ?? {}) as { matrix?: unknown; 'max-parallel'?: unknown }
+    if (settings.matrix !== undefined) combinations = expandMatrix(settings.matrix)
+    limit = Math.max(1, Number(settings['max-parallel'] ?? combinations.length) || 1)
+  } catch (error) {
+    const failed = newJob(engine, call, job, key, job.id.value)
+    failed.state = 'failure'
+    failed.reason = error instanceof Error ? error.message : String(error)
+    engine.listener.jobChanged(failed)
+    return { result: 'failure', outputs: {} }
+  }
   const outcomes: Finished[] = []
   const queue = combinations.map((matrix, index) => ({ matrix, index }))
   const worker = async () => {
@@ -183,15 +201,19 @@ async function runMatrix(
           'max-parallel': limit
         }
       })
-      const display = job.name !== undefined ? asText(scoped.token(job.name)) : name
-      const result = newJob(engine, call, job, `${call.prefix}${name}`, display)
-      if (conditionHolds(engine, scoped, job, result))
+      const result = newJob(engine, call, job, `${call.prefix}${name}`, name)
+      try {
+        if (job.name !== undefined) result.name = asText(scoped.token(job.name))
         await runJob(engine, call, job, result, scoped)
+      } catch (error) {
+        result.state = 'failure'
+        result.reason = error instanceof Error ? error.message : String(error)
+        engine.listener.jobChanged(result)
+      }
       outcomes.push({ result: result.state as Conclusion, outputs: outputsOf(result) })
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, combinations.length) }, worker))
-  void key
   return merge(outcomes)
 }
 
