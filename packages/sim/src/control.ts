@@ -2,6 +2,7 @@ import type { CallLog, CallFilter } from './call-log.js'
 import { ImagePushError } from './contract.js'
 import { githubControl } from './control-github.js'
 import { FaultRuleError, type FaultInjector } from './faults.js'
+import { ScenarioApplyError, ScenarioError } from './scenario.js'
 import type { World } from './world.js'
 
 /** The control API under `/_sim/`: JSON in, JSON out, never faulted, never logged. */
@@ -12,6 +13,11 @@ export interface ControlDeps {
   faults: FaultInjector
   /** Reset every module, the call log and the faults, then re-apply the scenario. */
   reset(): Promise<void>
+  /**
+   * Validate a scenario (throws ScenarioError) and apply it on top of the current world (throws
+   * ScenarioApplyError).
+   */
+  applyScenario(body: unknown): Promise<void>
 }
 
 export interface ControlRequest {
@@ -74,6 +80,8 @@ export async function handleControl(
     case 'POST /reset':
       await deps.reset()
       return { status: 200, body: { reset: true } }
+    case 'POST /scenario':
+      return applyScenario(body, deps)
     case 'GET /state':
       return { status: 200, body: deps.world.dump() }
     case 'GET /clock': {
@@ -119,6 +127,18 @@ export async function handleControl(
     return setAlarm(decodeURIComponent(alarm[1] ?? ''), body, deps.world)
   }
   return problem(404, `No control route ${req.method} /_sim${req.path}`)
+}
+
+/** 400 for a scenario that does not validate, 409 for one the world refused. */
+async function applyScenario(body: unknown, deps: ControlDeps): Promise<ControlResponse> {
+  try {
+    await deps.applyScenario(body)
+    return { status: 200, body: { applied: true } }
+  } catch (error) {
+    if (error instanceof ScenarioError) return problem(400, error.message)
+    if (error instanceof ScenarioApplyError) return problem(409, error.message)
+    throw error
+  }
 }
 
 /** 201 for a new image, 200 when the tag already holds the same content. */

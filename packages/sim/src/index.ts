@@ -6,7 +6,13 @@ export {
   type SimClockInfo,
   type SimClockOptions
 } from './clock.js'
-export { loadScenario, validateScenario, ScenarioError, type Scenario } from './scenario.js'
+export {
+  loadScenario,
+  validateScenario,
+  ScenarioApplyError,
+  ScenarioError,
+  type Scenario
+} from './scenario.js'
 export type { WorldFactories, World } from './world.js'
 export type { FaultRuleInput } from './faults.js'
 export * from './contract.js'

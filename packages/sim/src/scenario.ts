@@ -14,6 +14,14 @@ import type { World } from './world.js'
 
 export { ScenarioError, validateScenario, type Scenario } from './scenario-schema.js'
 
+/**
+ * A valid scenario the world refused (a module error, a port in use, a service that never got
+ * steady). What was created before it stays: applying a scenario is not a transaction.
+ */
+export class ScenarioApplyError extends Error {
+  override name = 'ScenarioApplyError'
+}
+
 /** Read (YAML file path) or take (parsed object) a scenario and validate it. */
 export async function loadScenario(source: string | object): Promise<Scenario> {
   if (typeof source !== 'string') return validateScenario(source)
@@ -79,9 +87,12 @@ export async function applyScenario(
     try {
       return ((await world.aws[service].handle(ctx, params)) ?? {}) as Record<string, unknown>
     } catch (error) {
-      throw new Error(`scenario: ${service} ${operation} failed: ${(error as Error).message}`, {
-        cause: error
-      })
+      throw new ScenarioApplyError(
+        `scenario: ${service} ${operation} failed: ${(error as Error).message}`,
+        {
+          cause: error
+        }
+      )
     }
   }
 
@@ -197,7 +208,9 @@ export async function applyScenario(
     })
     const queueUrl = result.QueueUrl
     if (typeof queueUrl !== 'string') {
-      throw new Error(`scenario: sqs CreateQueue for ${queue.name} returned no QueueUrl`)
+      throw new ScenarioApplyError(
+        `scenario: sqs CreateQueue for ${queue.name} returned no QueueUrl`
+      )
     }
     for (let i = 1; i <= queue.messages; i++) {
       await call('sqs', 'SendMessage', {
@@ -217,7 +230,7 @@ function pushImages(world: World, images: ImagePush[]): void {
     try {
       world.ecr.pushImage(image, `images[${i}]`)
     } catch (error) {
-      throw new Error(`scenario: ${(error as Error).message}`, { cause: error })
+      throw new ScenarioApplyError(`scenario: ${(error as Error).message}`, { cause: error })
     }
   })
 }
@@ -235,7 +248,7 @@ async function bindListener(
   } catch (error) {
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
     const reason = inUse ? 'the port is in use' : (error as Error).message
-    throw new Error(
+    throw new ScenarioApplyError(
       `scenario: load balancer '${loadBalancer}' listener ${port} cannot listen on 127.0.0.1:${bindPort} (bindPort): ${reason}`,
       { cause: error }
     )
@@ -247,7 +260,7 @@ function seedGitHub(world: World, seed: GitHubSeed): void {
   try {
     world.github.seed(seed)
   } catch (error) {
-    throw new Error(`scenario: github ${(error as Error).message}`, { cause: error })
+    throw new ScenarioApplyError(`scenario: github ${(error as Error).message}`, { cause: error })
   }
 }
 
@@ -294,7 +307,8 @@ function firstArn(
   const arn = Array.isArray(items)
     ? (items[0] as Record<string, unknown> | undefined)?.[key]
     : undefined
-  if (typeof arn !== 'string') throw new Error(`scenario: creating ${what} returned no ${key}`)
+  if (typeof arn !== 'string')
+    throw new ScenarioApplyError(`scenario: creating ${what} returned no ${key}`)
   return arn
 }
 
@@ -325,7 +339,7 @@ async function waitForSteady(
     const described = (result.services as DescribedService[] | undefined)?.[0]
     if (described !== undefined && isSteady(described)) return
     if (world.clock.now() >= deadline) {
-      throw new Error(
+      throw new ScenarioApplyError(
         `scenario: service '${service.name}' in cluster '${service.cluster}' did not reach a steady state ` +
           `within ${timeout / 1000} sim seconds (running ${described?.runningCount ?? '?'} of ${described?.desiredCount ?? '?'})`
       )

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createCallLog } from './call-log.js'
 import { createSimClock, type SimClockInfo } from './clock.js'
 import type { CallRecord, ImageBehaviour } from './contract.js'
-import { handleControl } from './control.js'
+import { handleControl, type ControlDeps } from './control.js'
 import { createFaultInjector } from './faults.js'
 import {
   MAX_BODY_BYTES,
@@ -14,7 +14,13 @@ import {
   type RouteDeps,
   type RouteResult
 } from './routes.js'
-import { applyScenario, loadScenario, type ApplyOptions, type Scenario } from './scenario.js'
+import {
+  applyScenario,
+  loadScenario,
+  validateScenario,
+  type ApplyOptions,
+  type Scenario
+} from './scenario.js'
 import { createWorld, loadDefaultFactories, type World, type WorldFactories } from './world.js'
 
 export interface SimOptions {
@@ -83,6 +89,88 @@ function writeJson(res: ServerResponse, status: number, body: unknown) {
   write(res, status, { 'content-type': JSON_CONTENT }, JSON.stringify(body))
 }
 
+/** Everything one HTTP request may need: the routes' dependencies and the control API's. */
+interface ServerContext {
+  routes: RouteDeps
+  control: ControlDeps
+}
+
+async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ServerContext
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  const method = req.method ?? 'GET'
+  const { body, tooLarge } = await readBody(req)
+  const headers = headersOf(req)
+  if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+    if (tooLarge) return writeJson(res, 413, { message: 'Request body too large' })
+    const answer = await handleControl(
+      { method, path: url.pathname.slice('/_sim'.length) || '/', query: url.searchParams, body },
+      ctx.control
+    )
+    return writeJson(res, answer.status, answer.body)
+  }
+  const call: IncomingCall = {
+    method,
+    pathname: url.pathname,
+    query: url.searchParams,
+    headers,
+    body,
+    tooLarge
+  }
+  let result: RouteResult | undefined
+  if (url.pathname === '/github' || url.pathname.startsWith('/github/')) {
+    result = await routeGitHub(call, ctx.routes)
+  } else if (url.pathname === '/' && method === 'POST' && headers['x-amz-target'] !== undefined) {
+    result = await routeAwsJson(call, ctx.routes)
+  } else if (
+    url.pathname === '/' &&
+    method === 'POST' &&
+    (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+  ) {
+    result = await routeQuery(call, ctx.routes)
+  }
+  if (result === undefined) {
+    return writeJson(res, 404, { message: `No route for ${method} ${url.pathname}` })
+  }
+  if (result.kind === 'reset') {
+    req.socket.destroy()
+    return
+  }
+  write(res, result.status, result.headers, result.body)
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return (server.address() as AddressInfo).port
+}
+
+/**
+ * The image behaviours the task runtime reads: the start scenario's, those of scenarios applied
+ * since (`POST /_sim/scenario`), and `startSim`'s, which always win. Reset restores the first set.
+ */
+function behaviourTable(scenario: Scenario | undefined, options: SimOptions) {
+  const table: Record<string, ImageBehaviour> = {}
+  const add = (declared: Record<string, ImageBehaviour> = {}) =>
+    Object.assign(table, declared, options.behaviours)
+  return {
+    table,
+    add,
+    restore() {
+      for (const key of Object.keys(table)) delete table[key]
+      add(scenario?.behaviours)
+    }
+  }
+}
+
 export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const clock = createSimClock({
     timeScale: options.timeScale ?? 1,
@@ -92,10 +180,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const scenario: Scenario | undefined =
     options.scenario === undefined ? undefined : await loadScenario(options.scenario)
   const factories = options.factories ?? (await loadDefaultFactories())
+  const behaviours = behaviourTable(scenario, options)
+  behaviours.restore()
   let port = 0
   const world = createWorld({
     clock,
-    behaviours: { ...scenario?.behaviours, ...options.behaviours },
+    behaviours: behaviours.table,
     factories,
     // SQS clients send each request to the QueueUrl's host: it must be this server.
     endpoint: () => `http://127.0.0.1:${port}`
@@ -103,69 +193,30 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`))
   const calls = createCallLog()
   const faults = createFaultInjector()
-  const deps: RouteDeps = {
-    world,
-    calls,
-    faults,
-    log,
-    githubBaseUrl: () => `http://127.0.0.1:${port}/github`
-  }
 
   const reset = async (): Promise<void> => {
     await world.reset()
     calls.clear()
     faults.clear()
+    behaviours.restore()
     if (scenario !== undefined) {
       await applyScenario(world, scenario, options.steady)
       calls.clear()
     }
   }
-
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const method = req.method ?? 'GET'
-    const { body, tooLarge } = await readBody(req)
-    const headers = headersOf(req)
-    if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
-      if (tooLarge) return writeJson(res, 413, { message: 'Request body too large' })
-      const answer = await handleControl(
-        { method, path: url.pathname.slice('/_sim'.length) || '/', query: url.searchParams, body },
-        { world, calls, faults, reset }
-      )
-      return writeJson(res, answer.status, answer.body)
-    }
-    const call: IncomingCall = {
-      method,
-      pathname: url.pathname,
-      query: url.searchParams,
-      headers,
-      body,
-      tooLarge
-    }
-    let result: RouteResult | undefined
-    if (url.pathname === '/github' || url.pathname.startsWith('/github/')) {
-      result = await routeGitHub(call, deps)
-    } else if (url.pathname === '/' && method === 'POST' && headers['x-amz-target'] !== undefined) {
-      result = await routeAwsJson(call, deps)
-    } else if (
-      url.pathname === '/' &&
-      method === 'POST' &&
-      (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-    ) {
-      result = await routeQuery(call, deps)
-    }
-    if (result === undefined) {
-      return writeJson(res, 404, { message: `No route for ${method} ${url.pathname}` })
-    }
-    if (result.kind === 'reset') {
-      req.socket.destroy()
-      return
-    }
-    write(res, result.status, result.headers, result.body)
+  // A scenario applied to the running world adds to it; a reset returns to the start scenario.
+  const applyPosted = async (body: unknown): Promise<void> => {
+    const posted = validateScenario(body)
+    behaviours.add(posted.behaviours)
+    await applyScenario(world, posted, options.steady)
   }
 
+  const ctx: ServerContext = {
+    routes: { world, calls, faults, log, githubBaseUrl: () => `http://127.0.0.1:${port}/github` },
+    control: { world, calls, faults, reset, applyScenario: applyPosted }
+  }
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+    handleRequest(req, res, ctx).catch((error: unknown) => {
       log(
         `fargate-sim: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`
       )
@@ -173,15 +224,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       else res.destroy()
     })
   })
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  port = (server.address() as AddressInfo).port
+  port = await listen(server, options.port ?? 0)
 
   let stopped: Promise<void> | undefined
   const stop = (): Promise<void> => {
