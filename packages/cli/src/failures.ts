@@ -32,15 +32,13 @@ export function asOption(input: string): string {
 }
 
 /**
- * A bad option value is a usage error; a problem of the config file (its file named, or the
- * --config option itself: missing, unreadable) is an invalid config.
+ * A problem of the config file (its file named, or the --config option itself: missing,
+ * unreadable) is an invalid config; anything else the user gave or left out (a bad option value,
+ * no candidate for the gate) is a usage error.
  */
 function configurationCode(subject: { input?: string; file?: string }): ExitCode {
   const aboutConfig = subject.input === 'config' || subject.input === '--config'
-  if (subject.file !== undefined || aboutConfig || subject.input === undefined) {
-    return EXIT.invalidConfig
-  }
-  return EXIT.usage
+  return subject.file !== undefined || aboutConfig ? EXIT.invalidConfig : EXIT.usage
 }
 
 function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
@@ -52,8 +50,10 @@ function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
   }
   if (isConfigurationError(error)) {
     const { file, line, field } = error.subject
-    const message = file === undefined ? error.describe(asOption) : error.problem
-    return { code: configurationCode(error.subject), problems: [{ message, file, line, field }] }
+    const code = configurationCode(error.subject)
+    // An option's problem names it (and its line, for a list) in the message itself.
+    if (file === undefined) return { code, problems: [{ message: error.describe(asOption) }] }
+    return { code, problems: [{ message: error.problem, file, line, field }] }
   }
   if (error instanceof UsageError) {
     return { code: EXIT.usage, problems: [{ message: error.message }] }

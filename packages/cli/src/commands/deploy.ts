@@ -16,10 +16,10 @@ import type { CliIo } from '../io.js'
 import { jsonLine } from '../text.js'
 import { table } from '../ui.js'
 import { DEPLOY_OPTIONS } from './input-options.js'
-import { cell, outcomeText } from './render.js'
+import { cell, clip, outcomeText } from './render.js'
 import { Session, type UseCaseFlags } from './session.js'
 
-interface DeployRun {
+export interface DeployRun {
   inputs: DeployInputs
   outcome: DeployOutcome
   /** What was done after a cancellation: the services put back where they were. */
@@ -27,7 +27,7 @@ interface DeployRun {
 }
 
 /** Why no GitHub deployment was recorded, when none was. */
-function notRecorded(inputs: DeployInputs, session: Session): string | undefined {
+export function notRecorded(inputs: DeployInputs, session: Session): string | undefined {
   if (inputs.record !== undefined) return undefined
   if (inputs.dryRun) return 'a dry run records nothing'
   if (session.github.unavailable !== undefined) return session.github.unavailable
@@ -42,7 +42,8 @@ function serviceRows(run: DeployRun, session: Session): string[][] {
     cell(service.taskDefinitionArn && session.safe(shortName(service.taskDefinitionArn))),
     cell(session.safe(shortName(service.previousTaskDefinitionArn))),
     cell(service.deploymentId && session.safe(service.deploymentId)),
-    cell(service.failureReason && session.safe(service.failureReason))
+    // Cut: the whole reason is the verdict line's.
+    cell(service.failureReason && clip(session.safe(service.failureReason), 60))
   ])
 }
 
@@ -76,7 +77,7 @@ function undoLines(undo: CancelledDeployRollback | undefined, session: Session):
   )
 }
 
-function printHuman(run: DeployRun, session: Session): void {
+export function printHuman(run: DeployRun, session: Session): void {
   const { ui } = session
   const { inputs, outcome } = run
   if (outcome.result.status === 'dry-run') {
@@ -102,7 +103,7 @@ function printHuman(run: DeployRun, session: Session): void {
 }
 
 /** The action's outputs, and the details a script may want. */
-function deployJson(run: DeployRun, session: Session) {
+export function deployJson(run: DeployRun, session: Session) {
   const { inputs, outcome } = run
   const { result } = outcome
   const first = result.services[0]

@@ -66,7 +66,11 @@ function verdictLine(outcome: GateOutcome, session: Session): string {
   return out.green('APPROVED: the release may go to production.')
 }
 
-function printHuman(outcome: GateOutcome, session: Session, unrecorded: string | undefined): void {
+export function printHuman(
+  outcome: GateOutcome,
+  session: Session,
+  unrecorded: string | undefined
+): void {
   const { ui } = session
   const { verdict } = outcome
   const rows = verdict.checks.map(check => [

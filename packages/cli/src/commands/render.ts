@@ -6,7 +6,7 @@ import { table, type Colors } from '../ui.js'
  * cells already made safe by the caller (Session.safe), coloured by outcome.
  */
 
-const GOOD = new Set(['succeeded', 'rolled-back-ok', 'noop', 'healthy', 'passed', 'approved'])
+const GOOD = new Set(['succeeded', 'noop', 'healthy', 'passed', 'approved'])
 const BAD = new Set(['failed', 'timed-out', 'unhealthy', 'blocked', 'cancelled', 'error'])
 
 /** An outcome word in its colour: green good, red bad, yellow anything in between. */
@@ -19,6 +19,11 @@ export function outcomeText(word: string, c: Colors): string {
 /** `-` for an empty cell, so every row has as many words as the header. */
 export const cell = (text: string | undefined): string =>
   text === undefined || text === '' ? '-' : text
+
+/** At most `max` characters, the cut marked with `…`. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
 
 /** One row per check of a health report. */
 export function healthTable(

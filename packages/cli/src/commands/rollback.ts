@@ -73,7 +73,11 @@ export function rollbackJson(outcome: RollbackOutcome, inputs: RollbackInputs, s
   }
 }
 
-function printHuman(outcome: RollbackOutcome, inputs: RollbackInputs, session: Session): void {
+export function printHuman(
+  outcome: RollbackOutcome,
+  inputs: RollbackInputs,
+  session: Session
+): void {
   const { ui } = session
   const rows = [
     [
