@@ -35,7 +35,9 @@ export async function readRehearsalFile(
   for (const [action, value] of Object.entries(standIns)) {
     const entry = (value ?? {}) as { note?: unknown; outputs?: unknown; env?: unknown }
     declared[action] = {
-      ...(entry.note !== undefined && { note: String(entry.note) }),
+      ...(entry.note !== undefined && {
+        note: typeof entry.note === 'string' ? entry.note : JSON.stringify(entry.note)
+      }),
       outputs: record(entry.outputs, `stand-ins.${action}.outputs`),
       env: record(entry.env, `stand-ins.${action}.env`)
     }

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isMapping, isString } from '@actions/workflow-parser'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import { checkReferences } from './checks/references.js'
+import { asText } from './expressions/data.js'
+import { evaluateToken } from './expressions/evaluate.js'
 import { actionResolver, declaredOutputs } from './engine/actions.js'
 import { silentListener, type Engine, type RehearsalOptions } from './engine/context.js'
 import { runWorkflow } from './engine/workflow-run.js'
@@ -173,20 +174,19 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     nextId: () => ++ids
   }
   const startedAt = engine.now()
-  const env = workflow.template.env
-  const workflowEnv =
-    env !== undefined && isMapping(env)
-      ? Object.fromEntries(
-          [...env].map(p => [
-            p.key.toString(),
-            isString(p.value) ? p.value.value : p.value.toString()
-          ])
-        )
-      : {}
+  const secrets = { GITHUB_TOKEN: REHEARSAL_TOKEN, ...options.secrets }
+  // The workflow's env: may read github, inputs, vars and secrets.
+  const envValue = evaluateToken(workflow.template.env, {
+    contexts: { github: engine.github, inputs, vars: options.vars ?? {}, secrets },
+    status: () => ({ failed: false, cancelled: false })
+  })
+  const workflowEnv = Object.fromEntries(
+    Object.entries((envValue ?? {}) as Record<string, unknown>).map(([k, v]) => [k, asText(v)])
+  )
   await runWorkflow(engine, {
     workflow,
     inputs,
-    secrets: { GITHUB_TOKEN: REHEARSAL_TOKEN, ...options.secrets },
+    secrets,
     prefix: '',
     env: workflowEnv
   })

@@ -109,6 +109,30 @@ async function loadConfig(path: string, cwd: string): Promise<LoadedConfig> {
   return loaded
 }
 
+/** The run's settings from the options and the repository, and the simulator seeded for it. */
+async function prepare(options: RehearseOptions, io: CliIo) {
+  const repoRoot = io.cwd
+  const config = await loadConfig(options.config ?? '.github/fargate-promote.yml', repoRoot)
+  const branch = (await gitValue(repoRoot, ['rev-parse', '--abbrev-ref', 'HEAD'])) ?? 'main'
+  const ref = options.ref ?? `refs/heads/${branch === 'HEAD' ? 'main' : branch}`
+  const sha = options.sha ?? (await gitValue(repoRoot, ['rev-parse', 'HEAD'])) ?? '0'.repeat(40)
+  const repository =
+    options.repo ?? io.env.GITHUB_REPOSITORY ?? `local/${basename(resolve(repoRoot))}`
+  const actor = options.actor ?? io.env.GITHUB_ACTOR ?? 'rehearsal'
+  const workDir = await mkdtemp(join(tmpdir(), 'fargate-promote-rehearsal-'))
+  const sim = await openSim({
+    config: config.config,
+    productRoot: PRODUCT_ROOT,
+    workDir,
+    ...(options.sim !== undefined && { url: options.sim }),
+    timeScale: options.timeScale ?? 60,
+    repository,
+    actor,
+    history: { main: [sha] }
+  })
+  return { repoRoot, config, ref, sha, repository, actor, workDir, sim }
+}
+
 /**
  * `rehearse <workflow>`: the simulator seeded from the config (or `--sim`), the workflow run
  * with GitHub's parser and expression engine, a live tree, a table and an HTML report.
@@ -127,26 +151,11 @@ export async function rehearseCommand(
         `--event must be push or workflow_dispatch, not '${printable(options.event)}'.`
       )
     }
-    const repoRoot = io.cwd
-    const config = await loadConfig(options.config ?? '.github/fargate-promote.yml', repoRoot)
-    const branch = (await gitValue(repoRoot, ['rev-parse', '--abbrev-ref', 'HEAD'])) ?? 'main'
-    const ref = options.ref ?? `refs/heads/${branch === 'HEAD' ? 'main' : branch}`
-    const sha = options.sha ?? (await gitValue(repoRoot, ['rev-parse', 'HEAD'])) ?? '0'.repeat(40)
-    const repository =
-      options.repo ?? io.env.GITHUB_REPOSITORY ?? `local/${basename(resolve(repoRoot))}`
-    const actor = options.actor ?? io.env.GITHUB_ACTOR ?? 'rehearsal'
-    const workDir = await mkdtemp(join(tmpdir(), 'fargate-promote-rehearsal-'))
-    const sim = await openSim({
-      config: config.config,
-      productRoot: PRODUCT_ROOT,
-      workDir,
-      ...(options.sim !== undefined && { url: options.sim }),
-      timeScale: options.timeScale ?? 60,
-      repository,
-      actor,
-      history: { main: [sha] }
-    })
-    stop = sim.stop
+    const { repoRoot, config, ref, sha, repository, actor, workDir, sim } = await prepare(
+      options,
+      io
+    )
+    stop = () => sim.stop()
     if (options.event === 'push')
       await pushCommits(sim.url, repository, ref.replace(/^refs\/heads\//, ''), [sha])
     const out = options.json === true ? io.stderr : io.stdout

@@ -98,7 +98,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     releases: new Map(),
     pushed: new Map([['main', root]]),
     say: text => {
-      if (!quiet || text.startsWith('\n━━')) options.out.write(`${text}\n`)
+      // Quiet keeps the story (acts, reasons, waits) and drops each rehearsal's own lines.
+      if (!quiet || !/^(\n▶| {2}→)/.test(text)) options.out.write(`${text}\n`)
     }
   }
   try {

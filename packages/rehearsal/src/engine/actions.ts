@@ -31,7 +31,9 @@ export function readManifest(dir: string): ActionManifest {
   const inputs: ActionManifest['inputs'] = {}
   for (const [name, input] of Object.entries(raw.inputs ?? {})) {
     inputs[name] = {
-      ...(input.default !== undefined && { default: String(input.default) }),
+      ...(input.default !== undefined && {
+        default: typeof input.default === 'string' ? input.default : JSON.stringify(input.default)
+      }),
       ...(input.required === true && { required: true })
     }
   }

@@ -14,7 +14,7 @@ export function expandMatrix(matrix: unknown): Combination[] {
   const { include, exclude, ...lists } = matrix as Record<string, unknown>
   let combinations: Combination[] = Object.keys(lists).length > 0 ? [{}] : []
   for (const [key, values] of Object.entries(lists)) {
-    const list = Array.isArray(values) ? values : [values]
+    const list: unknown[] = Array.isArray(values) ? (values as unknown[]) : [values]
     combinations = combinations.flatMap(c => list.map(v => ({ ...c, [key]: v })))
   }
   const excluded = Array.isArray(exclude) ? (exclude as Combination[]) : []
@@ -41,7 +41,7 @@ export function expandMatrix(matrix: unknown): Combination[] {
 /** `id (a, b)`: how GitHub names a matrix job. */
 export function matrixName(id: string, combination: Combination): string {
   const values = Object.values(combination).map(v =>
-    typeof v === 'object' ? JSON.stringify(v) : String(v)
+    typeof v === 'string' ? v : JSON.stringify(v)
   )
   return values.length > 0 ? `${id} (${values.join(', ')})` : id
 }

@@ -123,7 +123,7 @@ function inputEnv(
   given: Record<string, string>
 ): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(given)) {
+  for (const name of Object.keys(given)) {
     if (!(name in manifest.inputs)) {
       job.evaluation.problem(
         'warning',

@@ -82,7 +82,7 @@ const buildPush: StandIn = {
       return { note: 'no tags given', failure: 'build-push: no `tags` given.' }
     const buildContext = context.with.context || '.'
     const file = context.with.file || join(buildContext, 'Dockerfile')
-    let dockerfile = ''
+    let dockerfile: string
     try {
       dockerfile = await readFile(join(context.workspace, file), 'utf8')
     } catch {

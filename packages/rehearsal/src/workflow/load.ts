@@ -4,6 +4,7 @@ import {
   NoOperationTraceWriter,
   convertWorkflowTemplate,
   isMapping,
+  isString,
   parseWorkflow,
   type WorkflowTemplate
 } from '@actions/workflow-parser'
@@ -104,5 +105,10 @@ export async function loadWorkflow(repoRoot: string, file: string): Promise<Load
     )
   }
   const name = isMapping(parsed.value) ? parsed.value.find('name') : undefined
-  return { file: rel, template, root: parsed.value, title: name?.toString() ?? rel }
+  return {
+    file: rel,
+    template,
+    root: parsed.value,
+    title: name !== undefined && isString(name) ? name.value : rel
+  }
 }

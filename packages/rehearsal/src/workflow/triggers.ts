@@ -1,5 +1,6 @@
 import { isMapping, isString } from '@actions/workflow-parser'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
+import { asText } from '../expressions/data.js'
 import { evaluateToken } from '../expressions/evaluate.js'
 import { branchMatches } from '../engine/environments.js'
 
@@ -82,7 +83,7 @@ export function dispatchInputs(
   }
   for (const [name, definition] of Object.entries(definitions)) {
     const raw =
-      given[name] ?? (definition.default === undefined ? undefined : String(definition.default))
+      given[name] ?? (definition.default === undefined ? undefined : asText(definition.default))
     if (raw === undefined || raw === '') {
       if (definition.required === true)
         errors.push(`Input ${name} is required: give --input ${name}=VALUE.`)
