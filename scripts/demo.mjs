@@ -28,7 +28,7 @@ if (values.help) {
   process.exit(0)
 }
 const act = values.act === undefined ? undefined : Number(values.act)
-const timeScale = Number(values['time-scale'] ?? 120)
+const timeScale = Number(values['time-scale'] ?? 180)
 if ((act !== undefined && !(Number.isInteger(act) && act >= 1 && act <= 5)) || !(timeScale > 0)) {
   console.error(`--act must be 1 to 5 and --time-scale a positive number.\n${usage}`)
   process.exit(2)
