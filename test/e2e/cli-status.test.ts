@@ -107,3 +107,38 @@ test('without a token the ECS part is shown and GitHub says why it was not read'
   expect(result.stdout).toMatch(/^staging\s+web\s+1\.1\.0\s+web:2\s.*\sunknown\s/m)
   expect(result.stdout).toContain('GitHub was not read: no token (set GH_TOKEN or GITHUB_TOKEN).')
 }, 30_000)
+
+test('a run waiting for production’s reviewers is listed (unknown where the sim has no waiting runs)', async () => {
+  const declared = await fetch(`${sim.url}/_sim/github/waiting`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      repository: 'acme/shop',
+      runId: 4242,
+      workflow: 'Promote',
+      environment: 'production',
+      reviewers: [
+        { type: 'User', login: 'alice-release' },
+        { type: 'Team', slug: 'shop-org/platform' }
+      ],
+      headBranch: 'main',
+      actor: 'bob'
+    })
+  })
+  const result = await status()
+  expect(result.code).toBe(0)
+  if (declared.status === 404) {
+    expect(result.stdout).toMatch(/^production\s.*\sunknown$/m)
+    return
+  }
+  expect(declared.ok).toBe(true)
+  expect(result.stdout).toMatch(/^production\s.*\s1 waiting$/m)
+  expect(result.stdout).toMatch(
+    /^production: run 4242 \(Promote on main by bob\) waits for alice-release, \S*platform \S+\/actions\/runs\/4242$/m
+  )
+  const json = JSON.parse((await status(['--json'])).stdout)
+  expect(json.environments[1].approvals).toEqual([
+    expect.objectContaining({ environment: 'production', runId: 4242, actor: 'bob' })
+  ])
+  expect(json.environments[0].approvals).toEqual([])
+}, 30_000)

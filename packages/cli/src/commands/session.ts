@@ -78,7 +78,7 @@ export class Session {
       io,
       colors: this.ui.err,
       clock,
-      spinner: wantSpinner(io, flags.color),
+      spinner: flags.json !== true && wantSpinner(io, flags.color),
       redact: text => this.redact(text),
       verbose: flags.verbose === true
     })
