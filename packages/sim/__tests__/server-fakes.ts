@@ -303,6 +303,14 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
     push(push) {
       state.githubSeeds.push(push)
       return { head: push.commits.at(-1) }
+    },
+    waiting(run) {
+      state.githubSeeds.push(run)
+      return { status: 'waiting' }
+    },
+    answered(run) {
+      state.githubSeeds.push(run)
+      return run.runId === 1 ? { status: 'in_progress' } : undefined
     }
   }
   const runtime: TaskRuntime = {

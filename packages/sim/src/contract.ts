@@ -411,6 +411,44 @@ export interface GitHubPush {
   commits: string[]
 }
 
+/** A required reviewer: a user by login, or a team by slug (`org/slug`, or the repo owner's). */
+export type GitHubWaitingReviewer = { type: 'User'; login: string } | { type: 'Team'; slug: string }
+
+/**
+ * A workflow run waiting for a reviewer to approve its deployment to an environment
+ * (`POST /_sim/github/waiting`). One run may wait on several environments.
+ */
+export interface GitHubWaitingRun {
+  /** `owner/name`. */
+  repository: string
+  runId: number
+  /** The workflow's name: the run's `name`. */
+  workflow: string
+  environment: string
+  reviewers: GitHubWaitingReviewer[]
+  /** The environment's wait timer, in minutes (0-43200). */
+  waitTimer: number
+  /** When the run was created, epoch ms (default: now); the environment waits from then. */
+  createdAt?: number
+  /** Default: the head of `headBranch`. */
+  headSha?: string
+  /** Default `main`. */
+  headBranch?: string
+  /** Default `push`. */
+  event?: string
+  /** Who triggered the run; default the repository owner. */
+  actor?: string
+  /** `current_user_can_approve`; default false (the sim's token is GITHUB_TOKEN's bot). */
+  currentUserCanApprove?: boolean
+}
+
+/** A waiting environment that was approved or rejected (`DELETE /_sim/github/waiting`). */
+export interface GitHubAnsweredRun {
+  repository: string
+  runId: number
+  environment: string
+}
+
 /** A declaration that is malformed or contradicts the world; `path` names the bad value. */
 export class GitHubSeedError extends Error {
   constructor(
@@ -433,6 +471,13 @@ export interface GitHubApi {
   seed(seed: GitHubSeed): unknown
   /** Append commits to a branch; answers the branch's new head. */
   push(push: GitHubPush): unknown
+  /**
+   * Declare a run waiting on an environment; answers the run's status. Throws GitHubSeedError for
+   * a reviewer the world does not know or a run declared with another workflow.
+   */
+  waiting(run: GitHubWaitingRun): unknown
+  /** The environment no longer waits; undefined when the run was not waiting on it. */
+  answered(run: GitHubAnsweredRun): unknown
 }
 
 /**

@@ -119,6 +119,10 @@ export async function handleControl(
       return githubControl('seed', body, deps.world)
     case 'POST /github/push':
       return githubControl('push', body, deps.world)
+    case 'POST /github/waiting':
+      return githubControl('waiting', body, deps.world)
+    case 'DELETE /github/waiting':
+      return githubControl('answered', body, deps.world)
   }
   const alarm = /^\/alarms\/([^/]+)$/.exec(req.path)
   if (alarm !== null) {

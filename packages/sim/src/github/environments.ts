@@ -8,7 +8,7 @@ import type { EnvironmentRecord, Reviewer, RouteContext } from './state.js'
 const MAX_REVIEWERS = 6
 const MAX_WAIT_MINUTES = 43200
 
-function reviewerJson(ctx: RouteContext, reviewer: Reviewer) {
+export function reviewerJson(ctx: RouteContext, reviewer: Reviewer) {
   const base = ctx.request.baseUrl
   if (reviewer.type === 'User') {
     const login = ctx.world.directory.userById(reviewer.id)?.login ?? `user-${reviewer.id}`

@@ -4,6 +4,7 @@ import { applyPush, applySeed } from './declare.js'
 import { GitHubError, notFound, requiresAuthentication } from './responses.js'
 import { ROUTES, match } from './router.js'
 import { createWorld, dumpWorld } from './state.js'
+import { applyAnswered, applyWaiting } from './waiting-runs.js'
 
 export interface SimGitHubApi extends GitHubApi {
   /** Point a branch at a sha (otherwise every branch resolves to a stable fake sha). */
@@ -26,7 +27,7 @@ function requestId(): string {
 
 /**
  * An in-memory GitHub REST API for any owner/repo: deployments, checks, environments, commit
- * ancestry (compare), users and teams.
+ * ancestry (compare), users and teams, and the workflow runs the world declares waiting.
  */
 export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
   const world = createWorld(deps.clock)
@@ -106,6 +107,8 @@ export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
     dump: () => dumpWorld(world),
     seed: seed => applySeed(world, seed),
     push: push => applyPush(world, push),
+    waiting: run => applyWaiting(world, run),
+    answered: run => applyAnswered(world, run),
     setBranch(fullName, branch, sha) {
       const [owner, name] = fullName.split('/')
       if (owner === undefined || name === undefined) throw new Error(`not owner/repo: ${fullName}`)

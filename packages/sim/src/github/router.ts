@@ -6,6 +6,7 @@ import * as deployments from './deployments.js'
 import * as environments from './environments.js'
 import type { BaseContext, RouteContext } from './state.js'
 import * as users from './users.js'
+import * as workflowRuns from './workflow-runs.js'
 
 /**
  * Path patterns: `:name` is one segment (URL-decoded, so `%2F` in an environment name is a
@@ -52,6 +53,13 @@ export const ROUTES: Route[] = [
     'DELETE',
     `${ENV}/deployment-branch-policies/:policyId`,
     environments.deleteBranchPolicy
+  ),
+  repoRoute('GET', `${R}/actions/runs`, workflowRuns.listWorkflowRuns),
+  repoRoute('GET', `${R}/actions/runs/:id`, workflowRuns.getWorkflowRun),
+  repoRoute(
+    'GET',
+    `${R}/actions/runs/:id/pending_deployments`,
+    workflowRuns.listPendingDeployments
   ),
   { method: 'GET', pattern: '/users/:username', repo: false, handler: users.getUser },
   { method: 'GET', pattern: '/orgs/:org/teams/:slug', repo: false, handler: users.getTeam }

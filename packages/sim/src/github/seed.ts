@@ -6,6 +6,7 @@ import {
   type GitHubSeedTeam,
   type GitHubSeedUser
 } from '../contract.js'
+import { at, list, LOGIN, object, optionalId, REPO_NAME, show, SLUG, text } from './declaration.js'
 import { isFullSha, isValidRefName } from './refs.js'
 
 /**
@@ -13,49 +14,7 @@ import { isFullSha, isValidRefName } from './refs.js'
  * `POST /_sim/github` and `POST /_sim/github/push`), failing with the path of the bad value.
  */
 
-type Obj = Record<string, unknown>
-
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/
-const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
-const REPO_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
 const USER_TYPES = ['User', 'Organization', 'Bot'] as const
-
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
-const at = (path: string, key: string | number): string =>
-  typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`
-
-function object(value: unknown, path: string, known: readonly string[]): Obj {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new GitHubSeedError(path, `must be a mapping, got ${show(value)}`)
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new GitHubSeedError(at(path, key), `unknown field (known: ${known.join(', ')})`)
-    }
-  }
-  return value as Obj
-}
-
-function list(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new GitHubSeedError(path, `must be a list, got ${show(value)}`)
-  return value
-}
-
-function text(value: unknown, path: string, pattern: RegExp, what: string): string {
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new GitHubSeedError(path, `must be ${what}, got ${show(value)}`)
-  }
-  return value
-}
-
-function optionalId(raw: Obj, path: string): number | undefined {
-  const id = raw.id
-  if (id === undefined) return undefined
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
-    throw new GitHubSeedError(at(path, 'id'), `must be a positive integer, got ${show(id)}`)
-  }
-  return id
-}
 
 function user(value: unknown, path: string): GitHubSeedUser {
   const login = 'a GitHub login'

@@ -85,6 +85,31 @@ export interface EnvironmentRecord {
   ruleIds: Record<string, number>
 }
 
+/** An environment a run waits on (`GET .../actions/runs/{id}/pending_deployments`). */
+export interface PendingDeploymentRecord {
+  environment: string
+  /** Minutes. */
+  waitTimer: number
+  waitTimerStartedAt: number
+  reviewers: Reviewer[]
+  currentUserCanApprove: boolean
+}
+
+/** A workflow run the world declared (the sim runs no workflows itself). */
+export interface WorkflowRunRecord {
+  id: number
+  name: string
+  runNumber: number
+  headSha: string
+  headBranch: string
+  event: string
+  actor: string
+  createdAt: number
+  updatedAt: number
+  /** By environment name, in the order they started waiting; the run waits while any does. */
+  pending: Map<string, PendingDeploymentRecord>
+}
+
 export interface RepoState {
   owner: string
   name: string
@@ -93,6 +118,7 @@ export interface RepoState {
   deployments: DeploymentRecord[]
   checkRuns: CheckRunRecord[]
   environments: Map<string, EnvironmentRecord>
+  runs: Map<number, WorkflowRunRecord>
 }
 
 export interface World {
@@ -123,7 +149,8 @@ export function createWorld(clock: SimClock): World {
           refs: new RefTable(key, () => clock.now()),
           deployments: [],
           checkRuns: [],
-          environments: new Map()
+          environments: new Map(),
+          runs: new Map()
         }
         repos.set(key, repo)
       }
@@ -147,7 +174,8 @@ export function dumpWorld(world: World): unknown {
       branches: repo.refs.heads(),
       deployments: repo.deployments,
       checkRuns: repo.checkRuns,
-      environments: [...repo.environments.values()]
+      environments: [...repo.environments.values()],
+      runs: [...repo.runs.values()].map(run => ({ ...run, pending: [...run.pending.values()] }))
     }))
   }
 }
