@@ -8,7 +8,10 @@ import {
   ScenarioError,
   validateScenario,
   type Scenario,
-  type ScenarioService
+  type ScenarioAlarm,
+  type ScenarioLoadBalancer,
+  type ScenarioService,
+  type ScenarioTargetGroup
 } from './scenario-schema.js'
 import type { World } from './world.js'
 
@@ -57,27 +60,17 @@ export interface ApplyOptions {
   pollMs?: number
 }
 
-/**
- * Build the scenario's world through the modules' own `handle()` — the code paths API clients
- * use — so a scenario can never create a state the API could not.
- */
-export async function applyScenario(
-  world: World,
-  scenario: Scenario,
-  options: ApplyOptions = {}
-): Promise<void> {
-  const call = async (
-    service: AwsServiceName,
-    operation: string,
-    input: Record<string, unknown>
-  ): Promise<Record<string, unknown>> => {
-    const ctx = {
-      service,
-      operation,
-      region: scenario.region,
-      accountId: SIM_ACCOUNT_ID,
-      requestId: randomUUID()
-    }
+/** One API call into a module, as a client would make it; a refusal is a ScenarioApplyError. */
+type Call = (
+  service: AwsServiceName,
+  operation: string,
+  input: Record<string, unknown>
+) => Promise<Record<string, unknown>>
+
+function moduleCaller(world: World, region: string): Call {
+  return async (service, operation, input) => {
+    const ctx = { service, operation, region, accountId: SIM_ACCOUNT_ID, requestId: randomUUID() }
+    // The wire round trip, so the module sees what a client's request would decode to.
     let params = JSON.parse(JSON.stringify(input)) as Record<string, unknown>
     if (service === 'elbv2') {
       params = world.queryCodec.decodeQueryRequest(
@@ -89,19 +82,46 @@ export async function applyScenario(
     } catch (error) {
       throw new ScenarioApplyError(
         `scenario: ${service} ${operation} failed: ${(error as Error).message}`,
-        {
-          cause: error
-        }
+        { cause: error }
       )
     }
   }
+}
 
+/**
+ * Build the scenario's world through the modules' own `handle()` — the code paths API clients
+ * use — so a scenario can never create a state the API could not.
+ */
+export async function applyScenario(
+  world: World,
+  scenario: Scenario,
+  options: ApplyOptions = {}
+): Promise<void> {
+  const call = moduleCaller(world, scenario.region)
   if (scenario.github !== undefined) seedGitHub(world, scenario.github)
   pushImages(world, scenario.images)
   for (const clusterName of scenario.clusters) await call('ecs', 'CreateCluster', { clusterName })
+  const groupArns = await createTargetGroups(call, scenario.targetGroups)
+  await createLoadBalancers(call, world, scenario.loadBalancers, groupArns)
+  for (const taskDefinition of scenario.taskDefinitions) {
+    await call('ecs', 'RegisterTaskDefinition', taskDefinition)
+  }
+  for (const service of scenario.services) {
+    await call('ecs', 'CreateService', createServiceInput(service, groupArns))
+  }
+  await createAlarms(call, scenario.alarms)
+  await createQueues(call, scenario)
+  const steady = scenario.services.filter(s => s.waitForSteady)
+  await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
+}
 
+/** The target groups' ARNs by name. */
+async function createTargetGroups(
+  call: Call,
+  targetGroups: ScenarioTargetGroup[]
+): Promise<Map<string, string>> {
   const groupArns = new Map<string, string>()
-  for (const tg of scenario.targetGroups) {
+  for (const tg of targetGroups) {
     const result = await call('elbv2', 'CreateTargetGroup', {
       Name: tg.name,
       Protocol: tg.protocol,
@@ -130,8 +150,16 @@ export async function applyScenario(
       })
     }
   }
+  return groupArns
+}
 
-  for (const lb of scenario.loadBalancers) {
+async function createLoadBalancers(
+  call: Call,
+  world: World,
+  loadBalancers: ScenarioLoadBalancer[],
+  groupArns: Map<string, string>
+): Promise<void> {
+  for (const lb of loadBalancers) {
     const result = await call('elbv2', 'CreateLoadBalancer', {
       Name: lb.name,
       Type: 'application',
@@ -164,16 +192,10 @@ export async function applyScenario(
       }
     }
   }
+}
 
-  for (const taskDefinition of scenario.taskDefinitions) {
-    await call('ecs', 'RegisterTaskDefinition', taskDefinition)
-  }
-
-  for (const service of scenario.services) {
-    await call('ecs', 'CreateService', createServiceInput(service, groupArns))
-  }
-
-  for (const alarm of scenario.alarms) {
+async function createAlarms(call: Call, alarms: ScenarioAlarm[]): Promise<void> {
+  for (const alarm of alarms) {
     await call('cloudwatch', 'PutMetricAlarm', {
       AlarmName: alarm.name,
       MetricName: alarm.metricName,
@@ -193,7 +215,9 @@ export async function applyScenario(
       })
     }
   }
+}
 
+async function createQueues(call: Call, scenario: Scenario): Promise<void> {
   for (const queue of scenario.queues) {
     const attributes: Record<string, string> = {}
     if (queue.deadLetterQueue !== undefined) {
@@ -219,9 +243,6 @@ export async function applyScenario(
       })
     }
   }
-
-  const steady = scenario.services.filter(s => s.waitForSteady)
-  await Promise.all(steady.map(s => waitForSteady(s, call, world, options)))
 }
 
 /** Images reach a registry through the Docker registry API, which the sim does not serve. */
@@ -320,11 +341,7 @@ interface DescribedService {
 
 async function waitForSteady(
   service: ScenarioService,
-  call: (
-    s: AwsServiceName,
-    op: string,
-    input: Record<string, unknown>
-  ) => Promise<Record<string, unknown>>,
+  call: Call,
   world: World,
   options: ApplyOptions
 ): Promise<void> {

@@ -171,6 +171,21 @@ function behaviourTable(scenario: Scenario | undefined, options: SimOptions) {
   }
 }
 
+/** Closes the server, then every container, listener and timer; once, however often called. */
+function stopper(server: Server, world: World): () => Promise<void> {
+  let stopped: Promise<void> | undefined
+  return () => {
+    stopped ??= (async () => {
+      const closed = new Promise<void>(resolve => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+      await world.reset()
+      world.clock.dispose()
+    })()
+    return stopped
+  }
+}
+
 export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const clock = createSimClock({
     timeScale: options.timeScale ?? 1,
@@ -226,17 +241,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   })
   port = await listen(server, options.port ?? 0)
 
-  let stopped: Promise<void> | undefined
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      const closed = new Promise<void>(resolve => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
-      await world.reset()
-      clock.dispose()
-    })()
-    return stopped
-  }
+  const stop = stopper(server, world)
 
   if (scenario !== undefined) {
     try {

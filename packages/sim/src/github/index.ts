@@ -29,28 +29,37 @@ function requestId(): string {
  * An in-memory GitHub REST API for any owner/repo: deployments, checks, environments, commit
  * ancestry (compare), users and teams, and the workflow runs the world declares waiting.
  */
-export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
-  const world = createWorld(deps.clock)
-  let windowStart = deps.clock.now()
+/** The headers every answer carries, with an hourly rate-limit window that is never exhausted. */
+function commonHeadersOf(clock: SimClock) {
+  let windowStart = clock.now()
   let used = 0
-
-  const commonHeaders = (): Record<string, string> => {
-    const now = deps.clock.now()
-    if (now - windowStart >= HOUR_MS) {
-      windowStart = now
+  return {
+    next(): Record<string, string> {
+      const now = clock.now()
+      if (now - windowStart >= HOUR_MS) {
+        windowStart = now
+        used = 0
+      }
+      used++
+      return {
+        'x-github-request-id': requestId(),
+        'x-github-api-version-selected': '2022-11-28',
+        'x-ratelimit-limit': String(RATE_LIMIT),
+        'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - used)),
+        'x-ratelimit-used': String(used),
+        'x-ratelimit-reset': String(Math.ceil((windowStart + HOUR_MS) / 1000)),
+        'x-ratelimit-resource': 'core'
+      }
+    },
+    reset() {
       used = 0
     }
-    used++
-    return {
-      'x-github-request-id': requestId(),
-      'x-github-api-version-selected': '2022-11-28',
-      'x-ratelimit-limit': String(RATE_LIMIT),
-      'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - used)),
-      'x-ratelimit-used': String(used),
-      'x-ratelimit-reset': String(Math.ceil((windowStart + HOUR_MS) / 1000)),
-      'x-ratelimit-resource': 'core'
-    }
   }
+}
+
+export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
+  const world = createWorld(deps.clock)
+  const common = commonHeadersOf(deps.clock)
 
   const route = (request: GitHubRequest): GitHubResponse => {
     let segments: string[]
@@ -88,7 +97,7 @@ export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
     // Anything but a GitHubError is a sim bug: it rejects, so the server answers 500.
     handle: request =>
       Promise.resolve().then(() => {
-        const headers = commonHeaders()
+        const headers = common.next()
         let response: GitHubResponse
         try {
           response = route(request)
@@ -101,7 +110,7 @@ export function createGitHubApi(deps: { clock: SimClock }): SimGitHubApi {
     isMutating: method => isMutatingMethod(method.toUpperCase()),
     reset() {
       world.reset()
-      used = 0
+      common.reset()
       return Promise.resolve()
     },
     dump: () => dumpWorld(world),
