@@ -41,6 +41,7 @@ const outcome = await runDemo({
   color,
   act,
   timeScale,
+  hostEnv: process.env,
   report: values.report,
   quiet: values.quiet === true,
   keep: values.keep ? () => new Promise(resolve => process.once('SIGINT', resolve)) : undefined

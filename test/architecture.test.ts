@@ -48,7 +48,7 @@ function resolveLocal(from: string, specifier: string): string | undefined {
   return resolve(dirname(from), specifier.replace(/\.js$/, '.ts'))
 }
 
-const packages = ['cli', 'common', 'ecs', 'health', 'promotion', 'runner', 'sim']
+const packages = ['cli', 'common', 'ecs', 'health', 'promotion', 'rehearsal', 'runner', 'sim']
 const actions = readdirSync(join(repoRoot, 'actions')).filter(name =>
   statSync(join(repoRoot, 'actions', name, 'src')).isDirectory()
 )
@@ -95,16 +95,19 @@ describe('adapters', () => {
 })
 
 describe('library packages', () => {
-  test.each(['cli', 'common', 'ecs', 'health', 'promotion'])(
+  test.each(['cli', 'common', 'ecs', 'health', 'promotion', 'rehearsal'])(
     'packages/%s never reads the runner: no @actions/* (but exec), no process.env',
     pkg => {
       const offending = sourceFiles(join(repoRoot, 'packages', pkg, 'src')).flatMap(file => {
         const text = readFileSync(file, 'utf8')
         const found = specifiers(file)
-          // @actions/exec runs a process (health's command checks); it knows nothing of the runner.
+          // @actions/exec runs a process (health's command checks); GitHub's workflow parser and
+          // expression engine read workflow files (the rehearsal). None knows of the runner.
           .filter(
             spec =>
-              (spec.startsWith('@actions/') && spec !== '@actions/exec') ||
+              (spec.startsWith('@actions/') &&
+                spec !== '@actions/exec' &&
+                !/^@actions\/(workflow-parser|expressions)(\/|$)/.test(spec)) ||
               spec === '@fargate-promote/runner'
           )
           .map(spec => `${name(file)} imports ${spec}`)

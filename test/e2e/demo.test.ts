@@ -25,6 +25,7 @@ describe('npm run demo', () => {
       out,
       color: false,
       timeScale: 240,
+      hostEnv: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG },
       quiet: true
     })
     const failed = outcome.checks.filter(check => !check.pass)

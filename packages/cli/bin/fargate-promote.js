@@ -11,11 +11,15 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error
   })
 }
-const { run } = await import('../src/run.ts')
+const { run, processCancellation } = await import('../src/index.ts')
+// SIGINT/SIGTERM abort the run: a deploy that started puts the services back, then exits 130.
+const cancellation = processCancellation(process)
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
-  cwd: process.cwd()
+  cwd: process.cwd(),
+  signal: cancellation.signal
 })
+cancellation.dispose()

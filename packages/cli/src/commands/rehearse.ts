@@ -128,7 +128,8 @@ async function prepare(options: RehearseOptions, io: CliIo) {
     timeScale: options.timeScale ?? 60,
     repository,
     actor,
-    history: { main: [sha] }
+    history: { main: [sha] },
+    hostEnv: io.env
   })
   return { repoRoot, config, ref, sha, repository, actor, workDir, sim }
 }
@@ -182,6 +183,7 @@ export async function rehearseCommand(
         standIns: await readRehearsalFile(repoRoot),
         ...(options.node !== undefined && { node: options.node }),
         listener: tree,
+        hostEnv: io.env,
         workDir
       })
     } finally {

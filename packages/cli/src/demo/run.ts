@@ -17,6 +17,8 @@ export interface DemoOptions {
   /** Play only this act (the ones before it set the stage quietly). */
   act?: number
   timeScale: number
+  /** PATH, HOME and LANG of this machine, for the steps, git and the simulator. */
+  hostEnv: Readonly<Record<string, string | undefined>>
   report?: string
   /** No live trees: the story's lines and tables only. */
   quiet?: boolean
@@ -66,7 +68,11 @@ async function printStatus(stage: Stage): Promise<void> {
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const started = Date.now()
   const dir = await mkdtemp(join(tmpdir(), 'fargate-promote-demo-'))
-  const git = await createWorkspace(options.productRoot, dir)
+  const git = await createWorkspace(
+    options.productRoot,
+    dir,
+    options.hostEnv.PATH ?? '/usr/bin:/bin'
+  )
   const config = (await readConfigFile({
     path: '.github/fargate-promote.yml',
     roots: { workspace: dir },
@@ -78,6 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     productRoot: options.productRoot,
     workDir: await mkdtemp(join(tmpdir(), 'fargate-promote-demo-sim-')),
     timeScale: options.timeScale,
+    hostEnv: options.hostEnv,
     repository: REPOSITORY,
     actor: ACTOR,
     initial: '1.0.0',
@@ -86,6 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   let quiet = options.quiet === true
   const stage: Stage = {
     productRoot: options.productRoot,
+    hostEnv: options.hostEnv,
     dir,
     git,
     sim,

@@ -25,6 +25,7 @@ export const PRODUCT_REPOSITORY = 'fargate-promote/fargate-promote'
 /** Everything the acts share: the app repository, the simulator, the story so far. */
 export interface Stage {
   productRoot: string
+  hostEnv: Readonly<Record<string, string | undefined>>
   dir: string
   git: Git
   sim: RunningSim
@@ -121,6 +122,7 @@ export async function rehearseStep(stage: Stage, step: Rehearsal): Promise<Rehea
       protection: protectionFromConfig(stage.config.config),
       product: { root: stage.productRoot, repository: PRODUCT_REPOSITORY },
       listener: withHook(tree ?? silent, step.hook),
+      hostEnv: stage.hostEnv,
       workDir: await mkdtemp(join(tmpdir(), 'fargate-promote-demo-run-')),
       runId: stage.runs.length + 1
     })

@@ -36,12 +36,12 @@ export interface Git {
   (...args: string[]): Promise<string>
 }
 
-export function gitIn(dir: string): Git {
+export function gitIn(dir: string, path: string): Git {
   return async (...args) => {
     const { stdout } = await run('git', args, {
       cwd: dir,
       env: {
-        PATH: process.env.PATH ?? '',
+        PATH: path,
         HOME: dir,
         GIT_AUTHOR_NAME: 'Dana Developer',
         GIT_AUTHOR_EMAIL: 'dana@example.com',
@@ -58,14 +58,18 @@ export function gitIn(dir: string): Git {
  * An application repository for the demo: the sample app, its config file, and the shipped
  * workflow templates in .github/workflows, committed on main.
  */
-export async function createWorkspace(productRoot: string, dir: string): Promise<Git> {
+export async function createWorkspace(
+  productRoot: string,
+  dir: string,
+  path: string
+): Promise<Git> {
   await cp(join(productRoot, 'examples/sample-app'), dir, { recursive: true })
   await mkdir(join(dir, '.github/workflows'), { recursive: true })
   for (const name of TEMPLATES) {
     const text = await readFile(join(productRoot, 'workflows-templates', name), 'utf8')
     await writeFile(join(dir, '.github/workflows', name), adaptTemplate(name, text))
   }
-  const git = gitIn(dir)
+  const git = gitIn(dir, path)
   await git('init', '-q', '-b', 'main')
   await git('add', '-A')
   await git('commit', '-q', '-m', 'shop-web 1.0.0')

@@ -54,6 +54,8 @@ export interface RehearsalOptions {
   listener?: RehearsalListener
   signal?: AbortSignal
   runId?: number
+  /** This machine's PATH, HOME and LANG, which steps inherit (nothing else of the caller's environment). */
+  hostEnv?: Readonly<Record<string, string | undefined>>
   /** A fresh directory for the runner's files of every step. */
   workDir: string
 }

@@ -11,7 +11,7 @@ export function runnerEnv(job: JobState, files: Record<string, string>): Record<
   const [owner = ''] = options.repository.split('/')
   const refName = options.ref.replace(/^refs\/(heads|tags)\//, '')
   const clock = options.sim.time
-  const inherited = (name: string) => process.env[name]
+  const inherited = (name: string) => options.hostEnv?.[name]
   return {
     PATH: [...job.path, TOOLS_DIR, inherited('PATH') ?? '/usr/bin:/bin'].join(':'),
     HOME: inherited('HOME') ?? job.dir,

@@ -15,6 +15,8 @@ export interface OpenSimOptions {
   initial?: string
   /** Branch histories the sim's GitHub knows (full shas, oldest first). */
   history?: Record<string, string[]>
+  /** PATH and HOME for the simulator's process. */
+  hostEnv?: Readonly<Record<string, string | undefined>>
 }
 
 /** The simulator, seeded from the config file's environments. */
@@ -30,7 +32,8 @@ export async function openSim(options: OpenSimOptions): Promise<RunningSim> {
       productRoot: options.productRoot,
       workDir: options.workDir,
       timeScale: options.timeScale,
-      scenario
+      scenario,
+      ...(options.hostEnv !== undefined && { hostEnv: options.hostEnv })
     })
   }
   const sim = await connectSim(options.url)

@@ -73,6 +73,7 @@ export async function startSim(options: {
   workDir: string
   timeScale: number
   scenario: unknown
+  hostEnv?: Readonly<Record<string, string | undefined>>
 }): Promise<RunningSim> {
   const scenarioFile = join(options.workDir, 'scenario.json')
   await writeFile(scenarioFile, JSON.stringify(options.scenario, null, 2))
@@ -91,7 +92,10 @@ export async function startSim(options: {
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.workDir }
+      env: {
+        PATH: options.hostEnv?.PATH ?? '/usr/bin:/bin',
+        HOME: options.hostEnv?.HOME ?? options.workDir
+      }
     }
   )
   const url = await waitForLine(child)
