@@ -27,6 +27,7 @@ describe('createSimClock', () => {
     expect(clock.now()).toBe(origin)
     real += 1500
     expect(clock.now()).toBe(origin + 30_000)
+    expect(clock.realNow()).toBe(origin + 1500)
     // A difference of virtual timestamps already is a sim duration.
     expect(simMsPerClockMs(clock)).toBe(1)
   })

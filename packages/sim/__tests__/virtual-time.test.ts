@@ -57,6 +57,25 @@ describe('virtual time with the real modules', () => {
     }
   })
 
+  it('gives an injected GitHub rate limit a reset time in real time, like its retry-after', async () => {
+    let real = Date.UTC(2026, 10, 26, 12)
+    const sim = await startSim({ timeScale: 20, virtualTime: true, realNow: () => real })
+    try {
+      real += 60_000
+      await fetch(`${sim.url}/_sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ service: 'github', status: 429, count: 1 })
+      })
+      const res = await fetch(`${sim.url}/github/repos/acme/shop/deployments`)
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toBe('60')
+      expect(res.headers.get('x-ratelimit-reset')).toBe(String(real / 1000 + 60))
+      expect(sim.calls()[0]?.time).toBe(Date.UTC(2026, 10, 26, 12) + 20 * 60_000)
+    } finally {
+      await sim.stop()
+    }
+  })
+
   it('applies a waitForSteady scenario and stamps ECS events ahead of the wall clock', async () => {
     const sim = await startSim({ scenario: worker, timeScale: 50, virtualTime: true })
     try {

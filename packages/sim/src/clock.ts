@@ -5,6 +5,11 @@ export interface DisposableSimClock extends SimClock {
   /** Real epoch milliseconds at which the clock was created (where sim and real time agree). */
   readonly origin: number
   readonly virtual: boolean
+  /**
+   * Real epoch milliseconds, for what clients read against their own clock whatever the sim's
+   * time: injected rate limits' reset times, like their `retry-after` and latency, are real.
+   */
+  realNow(): number
   /** Cancel every live timer; pending `sleep`s never resolve. */
   dispose(): void
   /** Number of live timers (for tests and leak checks). */
@@ -76,6 +81,7 @@ export function createSimClock(options: SimClockOptions = {}): DisposableSimCloc
     origin: info.origin,
     virtual: info.virtual,
     now: () => simTimeAt(info, realNow()),
+    realNow: () => realNow(),
     sleep: simMs => new Promise<void>(resolve => setTimer(resolve, simMs)),
     setTimer,
     setInterval(fn, simMs) {

@@ -77,11 +77,12 @@ export interface ServiceModule {
 export interface CallRecord {
   seq: number
   /**
-   * When the request reached the sim, before body decoding and any fault latency: wall-clock
-   * epoch milliseconds from the sim clock (like `time`). `receivedAt..time` is the call's span.
+   * When the request reached the sim, before body decoding and any fault latency: epoch
+   * milliseconds from the sim clock (like `time`; wall-clock unless the sim keeps virtual time).
+   * `receivedAt..time` is the call's span.
    */
   receivedAt: number
-  /** When the response was decided: wall-clock epoch milliseconds from the sim clock. */
+  /** When the response was decided: epoch milliseconds from the sim clock. */
   time: number
   service: AwsServiceName | 'github'
   /** AWS operation name, or `METHOD /path` for GitHub. */

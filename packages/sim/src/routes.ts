@@ -326,7 +326,8 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
     return { kind: 'reset' }
   }
   if (fault !== undefined) {
-    const injected = injectedGitHubError(fault, deps.world.clock.now())
+    // Octokit compares the reset time with its own Date.now(): it is real time, like retry-after.
+    const injected = injectedGitHubError(fault, deps.world.clock.realNow())
     return reply(injected.status, injected.body, injected.headers, injected.code)
   }
   try {
