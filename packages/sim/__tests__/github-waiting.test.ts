@@ -234,6 +234,14 @@ describe('runs waiting on an environment', () => {
       status: 400,
       body: { message: "workflow: run 9001 is a run of 'Deploy', not 'Release'" }
     })
+    // Once nobody waits on it, the id may start a run of another workflow.
+    await answered(9001, 'production')
+    expect((await waiting({ workflow: 'Release', environment: 'staging' })).body).toMatchObject({
+      status: 'waiting',
+      waitingOn: ['staging']
+    })
+    const run = await octokit.rest.actions.getWorkflowRun({ ...repo, run_id: 9001 })
+    expect([run.data.name, run.data.run_number]).toEqual(['Release', 1])
   })
 
   it.each([

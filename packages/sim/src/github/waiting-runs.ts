@@ -79,12 +79,17 @@ export function applyWaiting(world: World, declared: GitHubWaitingRun): unknown 
   const repo = repoOf(world, declared.repository)
   const reviewers = reviewerIds(world, repo, declared.reviewers)
   const now = world.clock.now()
-  const existing = repo.runs.get(declared.runId)
+  let existing = repo.runs.get(declared.runId)
   if (existing !== undefined && existing.name !== declared.workflow) {
-    throw new GitHubSeedError(
-      'workflow',
-      `run ${declared.runId} is a run of '${existing.name}', not '${declared.workflow}'`
-    )
+    if (existing.pending.size > 0) {
+      throw new GitHubSeedError(
+        'workflow',
+        `run ${declared.runId} is a run of '${existing.name}', not '${declared.workflow}'`
+      )
+    }
+    // A run nobody waits on any more gives its id up: rehearsals may reuse theirs.
+    repo.runs.delete(declared.runId)
+    existing = undefined
   }
   const run = existing ?? newRun(repo, declared, now)
   repo.runs.set(run.id, run)
