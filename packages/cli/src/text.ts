@@ -4,22 +4,11 @@
  * reorder what is shown. Each one is shown as its escape (`\x1b`, `\n`, `\u202e`) instead.
  */
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-function escapeOf(char: string): string {
-  const code = char.codePointAt(0) as number
-  return (
-    NAMED[char] ??
-    (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`)
-  )
-}
+import { escapeUnprintable } from '@fargate-promote/common'
 
 /** One line of untrusted text, safe to print: every control character escaped. */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, escapeOf)
+  return escapeUnprintable(text)
 }
 
 /** A message that may span lines (an error from GitHub): each line made printable. */

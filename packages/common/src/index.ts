@@ -24,7 +24,7 @@ export {
   AWS_CONNECTION_TIMEOUT_MS,
   AWS_REQUEST_TIMEOUT_MS
 } from './aws-client.js'
-export { controlCharacterIn, withoutCredentials } from './text.js'
+export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
 export type { RunContext } from './run-context.js'
 export {

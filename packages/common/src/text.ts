@@ -31,3 +31,29 @@ export function withoutCredentials(text: string): string {
   const scheme = /^\s*[a-z][a-z0-9+.-]*:[\\/]*/i.exec(text)?.[0] ?? ''
   return `${scheme}***${text.slice(at)}`
 }
+
+/**
+ * Characters that must not reach a terminal as they are: controls (which move the cursor,
+ * recolour the screen or start a new table row), line and paragraph separators, and the
+ * bidirectional overrides and isolates (which reorder what is shown).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+const ESCAPED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+function escapeOf(char: string): string {
+  const code = char.codePointAt(0) as number
+  return (
+    ESCAPED[char] ??
+    (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`)
+  )
+}
+
+/**
+ * Untrusted text made safe to print: each such character shown as its escape (`\x1b`, `\n`,
+ * `\u202e`); characters for which `keep` answers true are left as they are (a tab in a log).
+ */
+export function escapeUnprintable(text: string, keep?: (char: string) => boolean): string {
+  return text.replace(UNPRINTABLE, char => (keep?.(char) === true ? char : escapeOf(char)))
+}

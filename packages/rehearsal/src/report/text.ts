@@ -4,36 +4,23 @@
  * is shown. Terminal sequences are removed (a step's coloured log line reads as its text), and
  * every other control character is shown as its escape (`\x07`, `\n`, `\u202e`).
  *
- * The same rules as `printable` of packages/cli (which depends on this package, so it cannot be
- * imported here), plus the removal of whole escape sequences.
+ * The escaping is packages/common's `escapeUnprintable`, as the CLI's `printable`, plus the
+ * removal of whole escape sequences.
  */
 
 import { stripVTControlCharacters } from 'node:util'
-import { formatDuration } from '@fargate-promote/common'
-
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-function escapeOf(char: string): string {
-  const code = char.codePointAt(0) as number
-  return (
-    NAMED[char] ??
-    (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`)
-  )
-}
+import { escapeUnprintable, formatDuration } from '@fargate-promote/common'
 
 /** One line of untrusted text, safe on a terminal: escape sequences removed, controls escaped. */
 export function printable(text: string): string {
-  return stripVTControlCharacters(text).replace(UNSAFE, escapeOf)
+  return escapeUnprintable(stripVTControlCharacters(text))
 }
 
 /** Lines of untrusted text (a log): each line made printable, tabs kept. */
 export function printableBlock(text: string): string {
   return stripVTControlCharacters(text)
     .split(/\r\n|\r|\n/)
-    .map(line => line.replace(UNSAFE, char => (char === '\t' ? char : escapeOf(char))))
+    .map(line => escapeUnprintable(line, char => char === '\t'))
     .join('\n')
 }
 
