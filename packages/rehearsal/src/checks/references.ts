@@ -5,6 +5,7 @@ import { parseExpression } from '../expressions/evaluate.js'
 import type { Problem } from '../model.js'
 import type { LoadedWorkflow } from '../workflow/load.js'
 import { contextPaths } from './paths.js'
+import { child } from '../workflow/tokens.js'
 
 export interface ReferenceCheckOptions {
   workflow: LoadedWorkflow
@@ -20,10 +21,6 @@ interface ExpressionAt {
   expression: string
   token: TemplateToken
   step?: string
-}
-
-function child(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
-  return token !== undefined && isMapping(token) ? token.find(key) : undefined
 }
 
 function expressionsIn(token: TemplateToken | undefined, step?: string): ExpressionAt[] {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isMapping, isSequence } from '@actions/workflow-parser'
+import { isSequence } from '@actions/workflow-parser'
 import type { Job } from '@actions/workflow-parser/model/workflow-template'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import { asText } from '../expressions/data.js'
@@ -12,10 +12,7 @@ import { passProtection } from './environments.js'
 import type { JobState } from './job-state.js'
 import { Evaluation } from './scope.js'
 import { runPosts, runStep } from './steps.js'
-
-function child(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
-  return token !== undefined && isMapping(token) ? token.find(key) : undefined
-}
+import { child } from '../workflow/tokens.js'
 
 export function rawJob(call: WorkflowCall, id: string): TemplateToken | undefined {
   return child(child(call.workflow.root, 'jobs'), id)

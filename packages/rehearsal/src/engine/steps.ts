@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { isMapping, isString } from '@actions/workflow-parser'
 import type { Step } from '@actions/workflow-parser/model/workflow-template'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import { asText } from '../expressions/data.js'
@@ -9,16 +8,13 @@ import type { StepResult } from '../model.js'
 import { actionResolver, type ActionManifest } from './actions.js'
 import { CommandReader, maskText } from './commands.js'
 import { emitStep } from './context.js'
-import type { JobState, PendingPost } from './job-state.js'
+import type { JobState } from './job-state.js'
 import { runProcess } from './process.js'
 import { runnerEnv } from './runner-env.js'
 import { RehearsalStepError } from './scope.js'
 import { stepFiles } from './step-files.js'
 import { trackEnvironmentEvents } from './timeline.js'
-
-function child(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
-  return token !== undefined && isMapping(token) ? token.find(key) : undefined
-}
+import { child } from '../workflow/tokens.js'
 
 function textMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
@@ -334,11 +330,3 @@ export async function runPosts(job: JobState): Promise<void> {
     }
   }
 }
-
-export function isStringToken(
-  token: TemplateToken | undefined
-): token is TemplateToken & { value: string } {
-  return token !== undefined && isString(token)
-}
-
-export type { PendingPost }

@@ -13,14 +13,11 @@ import type { Engine } from './context.js'
 import { outputsOf, runJob } from './job.js'
 import { expandMatrix, matrixName } from './matrix.js'
 import { Evaluation } from './scope.js'
+import { child } from '../workflow/tokens.js'
 
 interface Finished {
   result: Conclusion
   outputs: Record<string, string>
-}
-
-function child(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
-  return token !== undefined && isMapping(token) ? token.find(key) : undefined
 }
 
 function newJob(
