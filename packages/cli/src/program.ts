@@ -16,6 +16,7 @@ import {
   ROLLBACK_OPTIONS,
   VERIFY_OPTIONS,
   addInputOptions,
+  collect,
   type InputOption
 } from './commands/input-options.js'
 import { addRehearse } from './commands/rehearse-command.js'
@@ -32,10 +33,6 @@ export const VERSION = '1.0.0'
 function repositoryArgument(value: string): string {
   if (parseRepository(value) === undefined) throw new InvalidArgumentError('expected owner/name.')
   return value
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
 }
 
 type Done = (code: ExitCode) => void

@@ -1,6 +1,7 @@
 export type * from './model.js'
 export { rehearse, REHEARSAL_TOKEN } from './rehearse.js'
 export type { RehearsalOptions, EnvironmentProtection, ApprovalRequest } from './engine/context.js'
+export { silentListener } from './engine/context.js'
 export type { StandInDeclaration } from './stand-ins/types.js'
 export { WorkflowError, formatProblem } from './workflow/load.js'
 export { openSim, pushCommits, type OpenSimOptions } from './sim/open.js'

@@ -31,7 +31,8 @@ export interface InputOption {
   defaultValue?: string
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+/** A repeatable option's values, in the order given. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
 function optionOf(spec: InputOption): Option {
   const argument = spec.argument ?? 'value'

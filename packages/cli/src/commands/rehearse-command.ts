@@ -2,11 +2,8 @@ import type { Command } from '@commander-js/extra-typings'
 import { Option } from '@commander-js/extra-typings'
 import type { ExitCode } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
+import { collect } from './input-options.js'
 import { rehearseCommand } from './rehearse.js'
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
 
 function positive(value: string): number {
   const number = Number(value)

@@ -8,6 +8,7 @@ import {
   pushCommits,
   rehearse,
   repositoryOf,
+  silentListener,
   type EnvironmentEvent,
   type JobResult,
   type RehearsalListener,
@@ -17,10 +18,10 @@ import {
 } from '@fargate-promote/rehearsal'
 import type { OutStream } from '../io.js'
 import type { Git } from './workspace.js'
+import { PRODUCT_REPOSITORY } from '../commands/rehearse.js'
 
 export const REPOSITORY = 'acme/shop'
 export const ACTOR = 'dana-dev'
-export const PRODUCT_REPOSITORY = 'fargate-promote/fargate-promote'
 
 /** Everything the acts share: the app repository, the simulator, the story so far. */
 export interface Stage {
@@ -52,14 +53,6 @@ function withHook(listener: RehearsalListener, hook: StepHook | undefined): Rehe
     ...listener,
     stepChanged: (job, step) => (hook(job, step), listener.stepChanged(job, step))
   }
-}
-
-const silent: RehearsalListener = {
-  jobChanged: () => undefined,
-  stepChanged: () => undefined,
-  stepLine: () => undefined,
-  environment: () => undefined,
-  problem: () => undefined
 }
 
 export interface Rehearsal {
@@ -121,7 +114,7 @@ export async function rehearseStep(stage: Stage, step: Rehearsal): Promise<Rehea
       sim: { url: stage.sim.url, time: stage.sim.time },
       protection: protectionFromConfig(stage.config.config),
       product: { root: stage.productRoot, repository: PRODUCT_REPOSITORY },
-      listener: withHook(tree ?? silent, step.hook),
+      listener: withHook(tree ?? silentListener, step.hook),
       hostEnv: stage.hostEnv,
       workDir: await mkdtemp(join(tmpdir(), 'fargate-promote-demo-run-')),
       runId: stage.runs.length + 1
