@@ -144,12 +144,19 @@ function missingStandIns(
  * WorkflowError (with every problem) when the workflow cannot be rehearsed.
  */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const workflows = await loadAll(options.repoRoot, options.workflow)
+  const listener = options.listener ?? silentListener
+  let workflows: Map<string, LoadedWorkflow>
+  try {
+    workflows = await loadAll(options.repoRoot, options.workflow)
+  } catch (error) {
+    // The parser's own errors are shown where every other problem is.
+    if (error instanceof WorkflowError) error.problems.forEach(p => listener.problem(p))
+    throw error
+  }
   const workflow = workflows.get(options.workflow) ?? [...workflows.values()][0]
   if (workflow === undefined)
     throw new WorkflowError([{ level: 'error', file: options.workflow, message: 'Not loaded.' }])
   const { problems, inputs } = preflight(options, workflows, workflow.root)
-  const listener = options.listener ?? silentListener
   problems.forEach(p => listener.problem(p))
   if (problems.some(p => p.level === 'error')) throw new WorkflowError(problems)
   await mkdir(options.workDir, { recursive: true })

@@ -9,7 +9,6 @@ import { readConfigFile, type LoadedConfig } from '@fargate-promote/promotion'
 import {
   WorkflowError,
   createLiveTree,
-  formatProblem,
   openSim,
   protectionFromConfig,
   pushCommits,
@@ -205,8 +204,9 @@ export async function rehearseCommand(
     return result.conclusion === 'success' ? EXIT.ok : EXIT.failed
   } catch (error) {
     if (error instanceof WorkflowError) {
-      for (const problem of error.problems)
-        io.stderr.write(`${printable(formatProblem(problem))}\n`)
+      // The live tree has shown each problem already; --json gets them as its one document.
+      if (options.json === true)
+        io.stdout.write(jsonLine({ conclusion: 'invalid', problems: error.problems }))
       return EXIT.invalidConfig
     }
     return reportFailure(error, ui)
