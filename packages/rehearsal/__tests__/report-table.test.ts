@@ -124,4 +124,13 @@ describe('resultTable', () => {
       'Staging (.github/workflows/staging.yml): ✓ success in 4m 11s'
     ])
   })
+
+  it('says the durations are simulated time when the simulator runs faster', () => {
+    const fast = resultTable(rehearsal(), { color: false, timeScale: 180 })
+    expect(fast.split('\n').at(-1)).toBe(
+      'Durations are simulated time (180x real time): waits, soaks and timers as in production.'
+    )
+    expect(resultTable(rehearsal(), { color: false, timeScale: 1 })).not.toContain('simulated time')
+    expect(resultTable(rehearsal(), { color: false })).not.toContain('simulated time')
+  })
 })

@@ -198,7 +198,7 @@ export async function rehearseCommand(
     })
     if (options.json === true) io.stdout.write(jsonLine({ ...result, report }))
     else {
-      ui.print(resultTable(runs, { color }))
+      ui.print(resultTable(runs, { color, timeScale: sim.time.scale }))
       ui.print(`\nHTML report: ${report}`)
     }
     return result.conclusion === 'success' ? EXIT.ok : EXIT.failed

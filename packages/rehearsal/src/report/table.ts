@@ -25,6 +25,11 @@ export interface ResultTableOptions {
   color: boolean
   /** Columns the table may take (the terminal's width); by default each column's own limit only. */
   width?: number
+  /**
+   * Sim milliseconds per real one: durations are the simulator's time, so a 4 s test job at
+   * 180x shows as 12 min. Said under the table when above 1.
+   */
+  timeScale?: number
 }
 
 interface Column {
@@ -172,6 +177,11 @@ export function resultTable(runs: ResultRun[], options: ResultTableOptions): str
     ...jobsTable(runs, options),
     ...standInLines(runs, options.color),
     ...problemLines(runs, options.color),
-    ...conclusionLines(runs, options.color)
+    ...conclusionLines(runs, options.color),
+    ...(options.timeScale !== undefined && options.timeScale > 1
+      ? [
+          `Durations are simulated time (${options.timeScale}x real time): waits, soaks and timers as in production.`
+        ]
+      : [])
   ].join('\n')
 }
