@@ -15,6 +15,8 @@ export interface EnvironmentProtection {
   waitTimerMinutes: number
   /** Branch patterns allowed to deploy (empty: any). */
   branches: string[]
+  /** The person who started the run may not approve it. */
+  preventSelfReview?: boolean
 }
 
 export interface ApprovalRequest {

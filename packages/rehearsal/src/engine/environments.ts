@@ -1,5 +1,5 @@
 import type { ApprovalRecord, JobResult } from '../model.js'
-import type { Engine } from './context.js'
+import type { Engine, EnvironmentProtection } from './context.js'
 import { addEvent } from './timeline.js'
 
 /** `*`, `**` and `?` of a branch policy, as GitHub's fnmatch-like patterns. */
@@ -31,12 +31,46 @@ async function simControl(engine: Engine, method: string, body: unknown): Promis
   }
 }
 
-async function decide(engine: Engine, job: JobResult, environment: string, reviewers: string[]) {
+/**
+ * Who answers the review: a reviewer, never the person who started the run when the
+ * environment prevents self-review (GitHub then waits for another reviewer, or fails after
+ * 30 days when there is none).
+ */
+function answeringReviewer(
+  engine: Engine,
+  environment: string,
+  reviewers: string[],
+  preventSelfReview: boolean
+) {
+  const actor = engine.options.actor.toLowerCase()
+  const allowed = preventSelfReview ? reviewers.filter(r => r.toLowerCase() !== actor) : reviewers
+  const reviewer = allowed[0]
+  if (reviewer === undefined) {
+    throw new Error(
+      `${environment} prevents self-review and ${engine.options.actor}, who started the run, is its only reviewer: nobody can approve it.`
+    )
+  }
+  return reviewer
+}
+
+async function decide(
+  engine: Engine,
+  job: JobResult,
+  environment: string,
+  rules: EnvironmentProtection
+) {
+  const { reviewers } = rules
+  const reviewer = answeringReviewer(
+    engine,
+    environment,
+    reviewers,
+    rules.preventSelfReview === true
+  )
   const given = engine.options.decisions?.[environment]
-  if (given !== undefined) return { approved: given === 'approve', by: `--${given}` }
+  if (given !== undefined) return { approved: given === 'approve', by: `${reviewer} (--${given})` }
   if (engine.options.ask !== undefined) {
     const approved = await engine.options.ask({ environment, job: job.key, reviewers })
-    return { approved, by: engine.options.actor }
+    return { approved, by: `${reviewer} (asked on the terminal)` }
   }
   throw new Error(
     `${environment} needs the approval of ${reviewers.join(', ')}: give --approve ${environment} or --reject ${environment}, or run in a terminal to be asked.`
@@ -91,7 +125,7 @@ export async function passProtection(
         r.includes('/') ? { type: 'Team', slug: r } : { type: 'User', login: r }
       )
     })
-    const decision = await decide(engine, job, environment, rules.reviewers)
+    const decision = await decide(engine, job, environment, rules)
     await simControl(engine, 'DELETE', waiting)
     approval = {
       decision: decision.approved ? 'approved' : 'rejected',

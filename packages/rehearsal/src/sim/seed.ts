@@ -149,7 +149,8 @@ export function protectionFromConfig(
     return {
       reviewers: companion ? [] : [...protection.reviewers.users, ...protection.reviewers.teams],
       waitTimerMinutes: companion ? 0 : protection['wait-timer'],
-      branches: protection.branches ?? []
+      branches: protection.branches ?? [],
+      preventSelfReview: !companion && protection['prevent-self-review']
     }
   }
 }
