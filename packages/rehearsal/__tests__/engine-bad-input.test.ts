@@ -22,11 +22,7 @@ const WORKFLOW = '.github/workflows/ci.yml'
 const markerJob = `  first:\n    runs-on: ubuntu-latest\n    steps:\n${markerStep}`
 
 /** Rehearses a workflow that must be refused; checks that nothing ran and returns the problems. */
-async function refused(
-  text: string,
-  overrides: Overrides = {},
-  stage: 'parse' | 'check' = 'check'
-): Promise<Problem[]> {
+async function refused(text: string, overrides: Overrides = {}): Promise<Problem[]> {
   const heard: Problem[] = []
   const error = await rehearsalError(
     { [WORKFLOW]: text },
@@ -42,9 +38,8 @@ async function refused(
     }
   )
   expect(markerWritten(error.repoRoot)).toBe(false)
-  // The checks' problems reach the listener before the rehearsal stops; a file the parser
-  // refuses is reported by the WorkflowError alone.
-  expect(heard).toEqual(stage === 'check' ? error.problems : [])
+  // Every problem (the parser's too) reaches the listener before the rehearsal stops.
+  expect(heard).toEqual(error.problems)
   expect(error.message).toBe(error.problems.map(formatProblem).join('\n'))
   return error.problems
 }
@@ -52,9 +47,7 @@ async function refused(
 describe('a workflow GitHub would refuse: nothing runs', () => {
   it('a YAML syntax error, with the parser message, line and column', async () => {
     const problems = await refused(
-      `on: push\njobs:\n${markerJob}  second:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "echo\n`,
-      {},
-      'parse'
+      `on: push\njobs:\n${markerJob}  second:\n    runs-on: ubuntu-latest\n    steps:\n      - run: "echo\n`
     )
     expect(problems).toEqual([
       {
@@ -69,9 +62,7 @@ describe('a workflow GitHub would refuse: nothing runs', () => {
 
   it('an unknown key, named with its line and column', async () => {
     const problems = await refused(
-      `on: push\njobs:\n${markerJob}  second:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n`,
-      {},
-      'parse'
+      `on: push\njobs:\n${markerJob}  second:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n`
     )
     expect(problems).toEqual([
       { level: 'error', file: WORKFLOW, message: "Unexpected value 'step'", line: 9, column: 5 }
@@ -83,9 +74,7 @@ describe('a workflow GitHub would refuse: nothing runs', () => {
 
   it('an invalid expression, at the column of its ${{', async () => {
     const problems = await refused(
-      `on: push\njobs:\n${markerJob}      - run: echo \${{ github.ref == }}\n`,
-      {},
-      'parse'
+      `on: push\njobs:\n${markerJob}      - run: echo \${{ github.ref == }}\n`
     )
     expect(problems).toEqual([
       {
@@ -100,9 +89,7 @@ describe('a workflow GitHub would refuse: nothing runs', () => {
 
   it('a job that needs a job the workflow does not have', async () => {
     const problems = await refused(
-      `on: push\njobs:\n${markerJob}  second:\n    needs: [first, nope]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`,
-      {},
-      'parse'
+      `on: push\njobs:\n${markerJob}  second:\n    needs: [first, nope]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`
     )
     expect(problems).toEqual([
       {
@@ -129,7 +116,7 @@ describe('a workflow GitHub would refuse: nothing runs', () => {
   })
 
   it('an empty workflow file', async () => {
-    const problems = await refused('', {}, 'parse')
+    const problems = await refused('')
     expect(problems).toEqual([
       {
         level: 'error',
