@@ -132,6 +132,15 @@ describe('production.yml', () => {
     expect(job('summary').if).toBe('always()')
   })
 
+  test("an emergency bypass reaches the production deploy's GitHub record, and only then", () => {
+    expect(job('gate').outputs?.['emergency-reason']).toBe(
+      '${{ steps.gate.outputs.emergency-reason }}'
+    )
+    expect(job('deploy').with?.['emergency-reason']).toBe(
+      "${{ needs.gate.outputs.emergency == 'true' && needs.gate.outputs.emergency-reason || '' }}"
+    )
+  })
+
   test('the gate checks staging by its config, and the emergency inputs reach it as inputs', () => {
     const gate = stepUsing(job('gate'), 'staging-gate')
     expect(gate?.id).toBe('gate')
@@ -375,6 +384,8 @@ describe('deploy.yml', () => {
       container: '${{ needs.plan.outputs.container-lines }}',
       images: '${{ needs.plan.outputs.images }}',
       version: '${{ steps.version.outputs.version }}',
+      // An emergency release is recorded as one on its GitHub deployment.
+      'emergency-reason': '${{ inputs.emergency-reason }}',
       'github-token': '${{ github.token }}'
     })
     expect(job('plan').outputs?.images).toBe('${{ steps.config.outputs.images }}')

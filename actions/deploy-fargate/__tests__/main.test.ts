@@ -122,6 +122,42 @@ describe('deploy-fargate', () => {
     }
   }, 60_000)
 
+  test('an emergency release says so on its GitHub deployment: payload and descriptions', async () => {
+    const env = actionEnv({
+      ...base,
+      service: 'web',
+      images: 'web=registry.example.com/shop/web:1.3.1',
+      environment: 'production',
+      'emergency-reason': 'INC-2041: checkout 5xx since 1.3.0',
+      'github-token': 'ghs_simulatortoken'
+    })
+    try {
+      await run()
+      expect(env.outputs().status).toBe('succeeded')
+      const api = `${sim.url}/github/repos/acme/shop/deployments`
+      const [deployment] = (await (await fetch(`${api}?environment=production`)).json()) as {
+        id: number
+        description: string
+        payload: { emergency?: unknown }
+      }[]
+      expect(deployment?.payload.emergency).toEqual({
+        reason: 'INC-2041: checkout 5xx since 1.3.0',
+        actor: 'octocat'
+      })
+      expect(deployment?.description).toMatch(
+        /^EMERGENCY \(INC-2041: checkout 5xx since 1\.3\.0\): Deploying /
+      )
+      const statuses = (await (await fetch(`${api}/${deployment?.id}/statuses`)).json()) as {
+        description: string
+      }[]
+      expect(statuses.map(status => status.description)).toContain(
+        'EMERGENCY (INC-2041: checkout 5xx since 1.3.0): Deployed 5f3c9a1'
+      )
+    } finally {
+      env.restore()
+    }
+  }, 60_000)
+
   test('a crashing image is rolled back by the circuit breaker and reported as rolled-back, never green', async () => {
     const env = actionEnv({
       ...base,

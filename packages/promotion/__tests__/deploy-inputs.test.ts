@@ -63,6 +63,15 @@ describe('readDeployInputs', () => {
     })
   })
 
+  test('an emergency reason is kept with the actor who ran the release', async () => {
+    given({ service: 'web', 'emergency-reason': 'INC-2041' })
+    expect((await read({ ...context, actor: 'dana' })).emergency).toEqual({
+      reason: 'INC-2041',
+      actor: 'dana'
+    })
+    expect((await read()).emergency).toEqual({ reason: 'INC-2041' })
+  })
+
   test('every input parsed into the one options object the use case takes', async () => {
     given({
       services: 'web\nworker\n# not this one',

@@ -232,6 +232,12 @@ export const DEPLOY_OPTIONS: readonly InputOption[] = [
     description: "the release label (the revision's version tag; default the short commit)"
   },
   {
+    input: 'emergency-reason',
+    kind: 'value',
+    argument: 'text',
+    description: "staging-gate's emergency reason, recorded on the GitHub deployment"
+  },
+  {
     input: 'tags',
     kind: 'lines',
     argument: 'key=value',

@@ -182,6 +182,8 @@ async function act3(stage: Stage): Promise<Check[]> {
   ]
 }
 
+const EMERGENCY_REASON = 'INC-2041: checkout 5xx since 1.3.0; 1.3.1 fixes it'
+
 async function act4(stage: Stage): Promise<Check[]> {
   stage.say('\n━━ Act 4 — emergency release 1.3.1, with a reason')
   await release(stage, '1.3.1', '')
@@ -197,19 +199,22 @@ async function act4(stage: Stage): Promise<Check[]> {
     workflow: PRODUCTION,
     event: 'workflow_dispatch',
     branch: 'main',
-    inputs: { emergency: 'true', reason: 'INC-2041: checkout 5xx since 1.3.0; 1.3.1 fixes it' },
+    inputs: { emergency: 'true', reason: EMERGENCY_REASON },
     approve: ['production']
   })
   const gate = actionStep(production, 'gate', 'staging-gate')
+  const [record] = await deployments(stage, 'production')
   const approval = production.jobs.find(j => j.environment?.name === 'production')?.environment
     ?.approval
   return [
     check(4, '1.3.1 on staging (no soak)', outcome(staging), staging.conclusion === 'success'),
     check(
       4,
-      'soak skipped, recorded as a bypass',
-      `emergency=${gate?.outputs.emergency ?? '?'}`,
-      gate?.outputs.emergency === 'true'
+      'soak skipped, recorded as a bypass by the gate and on the GitHub deployment',
+      `emergency=${gate?.outputs.emergency ?? '?'}; ${record?.description ?? 'no record'}`,
+      gate?.outputs.emergency === 'true' &&
+        record?.payload.emergency?.reason === EMERGENCY_REASON &&
+        record.description.startsWith('EMERGENCY (')
     ),
     check(
       4,

@@ -35,6 +35,7 @@ export interface DeploymentRecord {
   sha: string
   state: string
   description: string
+  payload: { emergency?: { reason?: string } }
 }
 
 /** The GitHub deployments of an environment, newest first, with their latest status. */
@@ -42,7 +43,7 @@ export async function deployments(stage: Stage, environment: string): Promise<De
   const base = `${stage.sim.url}/github/repos/acme/shop`
   const list = (await (
     await fetch(`${base}/deployments?environment=${environment}&per_page=100`)
-  ).json()) as { id: number; ref: string; sha: string }[]
+  ).json()) as { id: number; ref: string; sha: string; payload: DeploymentRecord['payload'] }[]
   const records: DeploymentRecord[] = []
   for (const deployment of list) {
     const statuses = (await (
@@ -53,7 +54,8 @@ export async function deployments(stage: Stage, environment: string): Promise<De
       ref: deployment.ref,
       sha: deployment.sha,
       state: statuses[0]?.state ?? 'none',
-      description: statuses[0]?.description ?? ''
+      description: statuses[0]?.description ?? '',
+      payload: deployment.payload
     })
   }
   return records

@@ -23,6 +23,8 @@ export interface DeployInputs extends DeployOptions {
   githubToken?: string
   /** Set when the deployment is recorded on GitHub (a token, an environment, a repository). */
   record?: DeployRecordTarget
+  /** Set when staging-gate's emergency path let the release through: recorded on GitHub. */
+  emergency?: { reason: string; actor?: string }
 }
 
 const ENV_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/
@@ -221,6 +223,7 @@ export async function readDeployInputs(
   const desiredCount = inputs.optionalInteger('desired-count', { min: 0, max: 5000 })
   const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1, max: 1000 })
   const preDeploy = readPreDeploy(inputs)
+  const emergencyReason = inputs.optional('emergency-reason')
   const record = dryRun
     ? undefined
     : recordTarget(context, {
@@ -251,6 +254,12 @@ export async function readDeployInputs(
     ...(environment !== undefined && { environmentName: environment }),
     ...(environmentUrl !== undefined && { environmentUrl }),
     ...(githubToken !== undefined && { githubToken }),
-    ...(record !== undefined && { record })
+    ...(record !== undefined && { record }),
+    ...(emergencyReason !== undefined && {
+      emergency: {
+        reason: emergencyReason,
+        ...(context.actor !== undefined && { actor: context.actor })
+      }
+    })
   }
 }

@@ -29,15 +29,20 @@ export interface DeployOutcome {
 
 const PASSING: DeployResult['status'][] = ['succeeded', 'dry-run', 'started']
 
+/** A release through the emergency path says so first, in every description of its record. */
+function emergencyPrefix(inputs: DeployInputs): string {
+  return inputs.emergency === undefined ? '' : `EMERGENCY (${inputs.emergency.reason}): `
+}
+
 /** The GitHub state a deploy ends with; none for `started` (wait: false observed nothing). */
 function finalRecord(inputs: DeployInputs, result: DeployResult): FinalRecord {
   if (result.status === 'started') return { state: undefined, description: '' }
   if (result.status === 'succeeded') {
-    return { state: 'success', description: `Deployed ${inputs.version}` }
+    return { state: 'success', description: `${emergencyPrefix(inputs)}Deployed ${inputs.version}` }
   }
   return {
     state: 'failure',
-    description: `${result.status}: ${result.failureReason ?? 'see the run'}`
+    description: `${emergencyPrefix(inputs)}${result.status}: ${result.failureReason ?? 'see the run'}`
   }
 }
 
@@ -80,7 +85,7 @@ export async function deployAndRecord(
     started.push(info)
     checkpoint('deploying')
     recorder?.start(
-      `Deploying ${inputs.version} to ${inputs.cluster}/${inputs.services.join(',')}`,
+      `${emergencyPrefix(inputs)}Deploying ${inputs.version} to ${inputs.cluster}/${inputs.services.join(',')}`,
       () =>
         Promise.resolve({
           cluster: inputs.cluster,
@@ -89,7 +94,8 @@ export async function deployAndRecord(
           taskDefinitionArn: info.taskDefinitionArn,
           previousTaskDefinitionArn: info.previousTaskDefinitionArn,
           images: inputs.images,
-          version: inputs.version
+          version: inputs.version,
+          ...(inputs.emergency !== undefined && { emergency: inputs.emergency })
         })
     )
   }
