@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { RunContext } from '@fargate-promote/common'
+import { runContextFromEnv, type RunContext } from '@fargate-promote/common'
 import type { CliIo } from './io.js'
 
 /*
@@ -11,11 +11,6 @@ import type { CliIo } from './io.js'
  */
 
 const SHA = /^[0-9a-f]{40}$/
-
-function value(env: CliIo['env'], name: string): string | undefined {
-  const text = env[name]?.trim()
-  return text ? text : undefined
-}
 
 /** The git directory of a checkout: `.git`, or the directory a worktree's `.git` file names. */
 function gitDirectory(cwd: string): string | undefined {
@@ -63,25 +58,11 @@ export function gitHead(cwd: string): { sha?: string; ref?: string } {
 
 /** The context the use cases read their defaults from (the commit, the actor, the run). */
 export function cliRunContext(io: CliIo, repository: string | undefined): RunContext {
-  const { env } = io
-  const serverUrl = (value(env, 'GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '')
-  const repo = repository ?? value(env, 'GITHUB_REPOSITORY')
-  const runId = value(env, 'GITHUB_RUN_ID')
-  const envSha = value(env, 'GITHUB_SHA')
-  const head = envSha === undefined ? gitHead(io.cwd) : {}
+  // The checkout's HEAD only when GITHUB_SHA does not say which commit this is.
+  const head = io.env.GITHUB_SHA?.trim() ? {} : gitHead(io.cwd)
+  // The working directory is the workspace, whatever GITHUB_WORKSPACE says.
   return {
-    repository: repo,
-    sha: envSha ?? head.sha,
-    ref: value(env, 'GITHUB_REF') ?? head.ref,
-    actor: value(env, 'GITHUB_ACTOR'),
-    workflow: value(env, 'GITHUB_WORKFLOW'),
-    workflowRef: value(env, 'GITHUB_WORKFLOW_REF'),
-    runId,
-    runAttempt: value(env, 'GITHUB_RUN_ATTEMPT'),
-    serverUrl,
-    apiUrl: (value(env, 'GITHUB_API_URL') ?? 'https://api.github.com').replace(/\/+$/, ''),
-    workspace: io.cwd,
-    runnerTemp: value(env, 'RUNNER_TEMP'),
-    runUrl: repo && runId ? `${serverUrl}/${repo}/actions/runs/${runId}` : undefined
+    ...runContextFromEnv(io.env, { workspace: io.cwd, repository, ...head }),
+    workspace: io.cwd
   }
 }

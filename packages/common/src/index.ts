@@ -26,7 +26,7 @@ export {
 } from './aws-client.js'
 export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
-export type { RunContext } from './run-context.js'
+export { runContextFromEnv, type RunContext } from './run-context.js'
 export {
   InputReader,
   recordSource,
