@@ -289,6 +289,8 @@ describe('a workflow_dispatch rehearsal', () => {
       /^Promote \/ production\s+production\s+✗ failure\s+Rejected by .*--reject/m
     )
     expect(result.stdout).toMatch(/^Promote \(\.github\/workflows\/promote\.yml\): ✗ failure/m)
+    // The table's durations are the simulator's, and it says so.
+    expect(result.stdout).toContain('Durations are simulated time (600x real time)')
   }, 60_000)
 
   test('--approve production: approved, the wait timer kept (simulated minutes), exit 0', async () => {
@@ -576,6 +578,15 @@ describe('--sim: a simulator someone else started', () => {
     },
     60_000
   )
+
+  test('after POST /_sim/reset the same simulator takes another rehearsal', async () => {
+    sim = await startSim({ virtualTime: true, timeScale: 600 })
+    expect((await promote(sim.url)).code).toBe(0)
+    expect((await fetch(`${sim.url}/_sim/reset`, { method: 'POST' })).ok).toBe(true)
+    const second = await promote(sim.url)
+    expect(second.stderr).toBe('')
+    expect(second.code).toBe(0)
+  }, 60_000)
 
   // BUG (packages/cli/src/commands/rehearse.ts rehearseCommand): --input/--var/--secret and
   // --approve/--reject are checked only after prepare() has started or seeded the simulator
