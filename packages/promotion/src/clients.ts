@@ -18,6 +18,20 @@ export interface AwsClients {
 
 export type ClientName = keyof AwsClients
 
+/** The SDK's service ids, as AWS_ENDPOINT_URL_<ID> names them. */
+export type AwsService = 'ECS' | 'ELASTIC_LOAD_BALANCING_V2' | 'CLOUDWATCH' | 'SQS'
+
+/**
+ * A client's settings: AWS_CLIENT_CONFIG's timeouts, and for a front end that does not run in
+ * the process's environment (the CLI), its own region, endpoint and credentials.
+ */
+export type AwsClientSettings = typeof AWS_CLIENT_CONFIG & {
+  region?: string
+  endpoint?: string
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  profile?: string
+}
+
 /** Which clients to create: health's clientsNeeded gives this shape. */
 export type ClientNeeds = Partial<Record<ClientName, boolean>>
 
@@ -56,21 +70,25 @@ function lazyClient<C extends { send: unknown; destroy(): void }>(
  * throw, see AWS_CLIENT_CONFIG); region, credentials and endpoint come from the SDK's own chain
  * (AWS_REGION, AWS_ENDPOINT_URL…). ECS is every use case's first request and is made at once.
  */
-export function createAwsClients(needed: ClientNeeds): AwsClients {
+export function createAwsClients(
+  needed: ClientNeeds,
+  configOf: (service: AwsService) => AwsClientSettings = () => AWS_CLIENT_CONFIG
+): AwsClients {
   const clients: AwsClients = {}
-  if (needed.ecs) clients.ecs = new ECSClient(AWS_CLIENT_CONFIG)
+  if (needed.ecs) clients.ecs = new ECSClient(configOf('ECS'))
   if (needed.elb) {
     clients.elb = lazyClient(
-      async () => new (await loadElb()).ElasticLoadBalancingV2Client(AWS_CLIENT_CONFIG)
+      async () =>
+        new (await loadElb()).ElasticLoadBalancingV2Client(configOf('ELASTIC_LOAD_BALANCING_V2'))
     )
   }
   if (needed.cloudwatch) {
     clients.cloudwatch = lazyClient(
-      async () => new (await loadCloudWatch()).CloudWatchClient(AWS_CLIENT_CONFIG)
+      async () => new (await loadCloudWatch()).CloudWatchClient(configOf('CLOUDWATCH'))
     )
   }
   if (needed.sqs) {
-    clients.sqs = lazyClient(async () => new (await loadSqs()).SQSClient(AWS_CLIENT_CONFIG))
+    clients.sqs = lazyClient(async () => new (await loadSqs()).SQSClient(configOf('SQS')))
   }
   return clients
 }

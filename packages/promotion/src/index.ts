@@ -110,6 +110,8 @@ export {
   createClients,
   destroyAwsClients,
   type AwsClients,
+  type AwsClientSettings,
+  type AwsService,
   type ClientName,
   type ClientNeeds,
   type ClientsOf
