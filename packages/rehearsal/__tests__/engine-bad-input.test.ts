@@ -102,6 +102,36 @@ describe('a workflow GitHub would refuse: nothing runs', () => {
     ])
   })
 
+  it('a reusable workflow of another repository (the rehearsal reads only this one)', async () => {
+    const problems = await refused(
+      `on: push\njobs:\n${markerJob}  shared:\n    uses: octo/workflows/.github/workflows/deploy.yml@v1\n`
+    )
+    expect(problems).toEqual([
+      {
+        level: 'error',
+        file: WORKFLOW,
+        message: 'Unable to find reusable workflow',
+        line: 8,
+        column: 11
+      }
+    ])
+  })
+
+  it('a local reusable workflow that does not exist', async () => {
+    const problems = await refused(
+      `on: push\njobs:\n${markerJob}  call:\n    uses: ./.github/workflows/missing.yml\n`
+    )
+    expect(problems).toEqual([
+      {
+        level: 'error',
+        file: WORKFLOW,
+        message: 'Unable to find reusable workflow',
+        line: 8,
+        column: 11
+      }
+    ])
+  })
+
   it('a file that is not there, or outside the repository', async () => {
     const repoRoot = await writeRepo({ 'README.md': 'no workflows\n' })
     const missing = rehearse(optionsFor(repoRoot, { workflow: '.github/workflows/none.yml' }))
