@@ -10,6 +10,7 @@ import { runWorkflow } from './engine/workflow-run.js'
 import type { Problem, RehearsalResult } from './model.js'
 import { WorkflowError, loadWorkflow, type LoadedWorkflow } from './workflow/load.js'
 import { dispatchInputs, whyNotTriggered } from './workflow/triggers.js'
+import { scaledClock } from '@fargate-promote/common'
 
 export const REHEARSAL_TOKEN = 'ghs_rehearsal0000000000000000000000000000'
 
@@ -162,7 +163,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   await mkdir(options.workDir, { recursive: true })
   const event = eventPayload(options, inputs)
   await writeFile(join(options.workDir, 'event.json'), JSON.stringify(event))
-  const { origin, scale } = options.sim.time
+  // The simulator's clock: sim time now, and waits (wait timers) in sim time.
+  const clock = scaledClock(options.sim.time)
   let ids = 0
   const engine: Engine = {
     options,
@@ -176,8 +178,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     workflows,
     github: githubContext(options, workflow, event),
     groups: new Map(),
-    now: () => origin + (Date.now() - origin) * scale,
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms / scale)),
+    now: () => clock.now(),
+    sleep: ms => clock.sleep(ms),
     nextId: () => ++ids
   }
   const startedAt = engine.now()

@@ -19,6 +19,7 @@ import {
 import type { OutStream } from '../io.js'
 import type { Git } from './workspace.js'
 import { PRODUCT_REPOSITORY } from '../commands/rehearse.js'
+import { scaledClock } from '@fargate-promote/common'
 
 export const REPOSITORY = 'acme/shop'
 export const ACTOR = 'dana-dev'
@@ -133,7 +134,7 @@ export async function waitSim(stage: Stage, minutes: number, why: string): Promi
   stage.say(
     `\n… ${why}: ${minutes} min of simulated time (${((minutes * 60) / stage.sim.time.scale).toFixed(1)} s here)`
   )
-  await new Promise(resolve => setTimeout(resolve, (minutes * 60_000) / stage.sim.time.scale))
+  await scaledClock(stage.sim.time).sleep(minutes * 60_000)
 }
 
 /** Sets a CloudWatch alarm's state in the simulator, as CloudWatch would when its metric crosses. */
