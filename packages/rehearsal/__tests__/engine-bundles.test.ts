@@ -177,7 +177,7 @@ describe("this project's actions run their dist/ bundles as the runner does", ()
 
 /** Stand-ins for our three actions whose outputs feed the environments' timeline. */
 async function timelineProduct(): Promise<string> {
-  const manifest = (name: string) => `name: \${name}
+  const manifest = (name: string) => `name: ${name}
 inputs:
   emit: {}
   version: {}
