@@ -4,7 +4,7 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import { checkReferences } from './checks/references.js'
 import { asText } from './expressions/data.js'
 import { evaluateToken } from './expressions/evaluate.js'
-import { actionResolver, declaredOutputs } from './engine/actions.js'
+import { actionResolver, declaredOutputs, type ActionResolver } from './engine/actions.js'
 import { silentListener, type Engine, type RehearsalOptions } from './engine/context.js'
 import { runWorkflow } from './engine/workflow-run.js'
 import type { Problem, RehearsalResult } from './model.js'
@@ -83,7 +83,8 @@ function githubContext(
 function preflight(
   options: RehearsalOptions,
   workflows: Map<string, LoadedWorkflow>,
-  root: TemplateToken
+  root: TemplateToken,
+  resolve: ActionResolver
 ) {
   const problems: Problem[] = []
   const why = whyNotTriggered(root, options.event, options.ref)
@@ -95,7 +96,6 @@ function preflight(
   problems.push(
     ...errors.map(message => ({ level: 'error' as const, file: options.workflow, message }))
   )
-  const resolve = actionResolver(options.product, options.standIns)
   const secrets = new Set([
     'GITHUB_TOKEN',
     ...Object.keys(options.secrets ?? {}).map(k => k.toUpperCase())
@@ -116,10 +116,7 @@ function preflight(
 }
 
 /** Every `uses:` of a step that has neither a bundle nor a stand-in, before anything runs. */
-function missingStandIns(
-  workflow: LoadedWorkflow,
-  resolve: ReturnType<typeof actionResolver>
-): Problem[] {
+function missingStandIns(workflow: LoadedWorkflow, resolve: ActionResolver): Problem[] {
   const problems: Problem[] = []
   for (const job of workflow.template.jobs) {
     if (job.type !== 'job') continue
@@ -157,7 +154,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
   const workflow = workflows.get(options.workflow) ?? [...workflows.values()][0]
   if (workflow === undefined)
     throw new WorkflowError([{ level: 'error', file: options.workflow, message: 'Not loaded.' }])
-  const { problems, inputs } = preflight(options, workflows, workflow.root)
+  // One resolver for the whole rehearsal: each action.yml is read once.
+  const resolve = actionResolver(options.product, options.standIns)
+  const { problems, inputs } = preflight(options, workflows, workflow.root, resolve)
   problems.forEach(p => listener.problem(p))
   if (problems.some(p => p.level === 'error')) throw new WorkflowError(problems)
   await mkdir(options.workDir, { recursive: true })
@@ -176,6 +175,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     masks: [REHEARSAL_TOKEN, ...Object.values(options.secrets ?? {}).filter(v => v.length >= 3)],
     signal: options.signal ?? new AbortController().signal,
     workflows,
+    resolve,
     github: githubContext(options, workflow, event),
     groups: new Map(),
     now: () => clock.now(),

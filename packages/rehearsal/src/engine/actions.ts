@@ -51,10 +51,12 @@ export function readManifest(dir: string): ActionManifest {
  * This project's actions (`<product repository>/actions/<name>@…` or `./actions/<name>`) run
  * their committed bundles; everything else needs a stand-in, built in or declared.
  */
+export type ActionResolver = (uses: string) => ResolvedAction
+
 export function actionResolver(
   product: { root: string; repository: string },
   declared: Record<string, StandInDeclaration> = {}
-): (uses: string) => ResolvedAction {
+): ActionResolver {
   const manifests = new Map<string, ActionManifest>()
   const ours = new RegExp(`^(?:${product.repository.toLowerCase()}/|\\./)actions/([a-z0-9-]+)$`)
   const declaredByKey = new Map(Object.entries(declared).map(([k, v]) => [actionKey(k), v]))
@@ -86,7 +88,7 @@ export function actionResolver(
 }
 
 /** The outputs a `uses:` declares, for the reference check; undefined when not known. */
-export function declaredOutputs(resolve: (uses: string) => ResolvedAction, uses: string) {
+export function declaredOutputs(resolve: ActionResolver, uses: string) {
   const action = resolve(uses)
   if (action.kind === 'action') return action.manifest.outputs
   if (action.kind === 'stand-in') return action.standIn.outputs

@@ -7,6 +7,7 @@ import type {
   StepResult
 } from '../model.js'
 import type { StandInDeclaration } from '../stand-ins/types.js'
+import type { ActionResolver } from './actions.js'
 import type { LoadedWorkflow } from '../workflow/load.js'
 
 /** An environment's protection rules, from the config file. */
@@ -74,6 +75,8 @@ export interface Engine {
   masks: string[]
   signal: AbortSignal
   workflows: Map<string, LoadedWorkflow>
+  /** How each `uses:` runs: our bundle, a stand-in, or nothing (resolved once per action). */
+  resolve: ActionResolver
   /** The `github` context of the run (event payload included). */
   github: Record<string, unknown>
   /** Concurrency groups: the tail of each group's queue. */

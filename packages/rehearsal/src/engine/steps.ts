@@ -5,7 +5,7 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 import { asText } from '../expressions/data.js'
 import { interpolate } from '../expressions/interpolate.js'
 import type { StepResult } from '../model.js'
-import { actionResolver, type ActionManifest } from './actions.js'
+import type { ActionManifest } from './actions.js'
 import { CommandReader, maskText } from './commands.js'
 import { emitStep } from './context.js'
 import type { JobState } from './job-state.js'
@@ -177,7 +177,7 @@ async function runUses(
 ) {
   const { job } = run
   const { options } = job.engine
-  const action = actionResolver(options.product, options.standIns)(uses)
+  const action = job.engine.resolve(uses)
   if (action.kind === 'unknown') {
     throw new RehearsalStepError(
       `No stand-in for ${uses}: the rehearsal cannot run third-party actions. Declare one in .github/rehearsal.yml:\n  stand-ins:\n    ${action.key}:\n      note: what it does instead\n      outputs: { name: value }`
