@@ -172,6 +172,21 @@ describe('rehearseCommand', () => {
     expect(io.stderr.text).toContain('--approve and --reject both name production.')
   }, 60_000)
 
+  it('a workflow that cannot be rehearsed: exit 3, each problem said once, no report', async () => {
+    writeFileSync(
+      join(app, 'needs-input.yml'),
+      'name: Needs\non:\n  workflow_dispatch:\n    inputs:\n      who: { required: true }\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ inputs.who }} ${{ vars.WHERE }}"\n'
+    )
+    const io = testIo({ cwd: app, env: hostEnv })
+    // No time scale given: the default one.
+    const code = await rehearseCommand('needs-input.yml', { event: 'workflow_dispatch' }, io)
+    expect(code).toBe(3)
+    const output = io.stdout.text + io.stderr.text
+    expect(output.match(/Input who is required: give --input who=VALUE\./g)).toHaveLength(1)
+    expect(output.match(/needs-input\.yml:10:14: .*Variable WHERE is not set/g)).toHaveLength(1)
+    expect(output).not.toContain('HTML report')
+  }, 60_000)
+
   it('takes the branch and commit from git, the repository and actor from the environment', async () => {
     const io = testIo({
       cwd: app,
