@@ -215,6 +215,16 @@ describe('validateScenario', () => {
     ],
     [['behaviours'], { '-flaky': { colour: 1 } }, 'behaviours.-flaky.colour: unknown field'],
     [
+      ['behaviours'],
+      { '-live': { errorRate: 0.2, onlyWhenEnv: { APP_ENVIRONMENT: 1 } } },
+      'behaviours.-live.onlyWhenEnv.APP_ENVIRONMENT: must be a string, got 1'
+    ],
+    [
+      ['behaviours'],
+      { '-live': { onlyWhenEnv: ['production'] } },
+      'behaviours.-live.onlyWhenEnv: must be a mapping of variable names to values, got ["production"]'
+    ],
+    [
       ['images'],
       [{ repository: 'registry.example.com/web', tag: 'v1' }],
       'images[0].repository: must be an ECR repository URI'

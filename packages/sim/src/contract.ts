@@ -165,6 +165,12 @@ export interface ImageBehaviour {
   errorRate?: number
   /** Added to every response, in real ms (`-latency`: 400). */
   latencyMs?: number
+  /**
+   * For a declared behaviour: it applies only to containers whose environment has every one of
+   * these variables with this value (a release that fails only with production's settings,
+   * `{ APP_ENVIRONMENT: production }`). Elsewhere the image behaves as without the marker.
+   */
+  onlyWhenEnv?: Record<string, string>
 }
 
 export interface ContainerExit {

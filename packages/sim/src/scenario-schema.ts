@@ -176,7 +176,7 @@ function unique(names: string[], path: (i: number) => string, what: string): voi
   })
 }
 
-const BEHAVIOUR_KEYS: Record<keyof ImageBehaviour, 'boolean' | 'number' | 'string'> = {
+const BEHAVIOUR_KEYS: Record<keyof ImageBehaviour, 'boolean' | 'number' | 'string' | 'object'> = {
   pullError: 'boolean',
   exitAfterMs: 'number',
   exitCode: 'number',
@@ -184,7 +184,22 @@ const BEHAVIOUR_KEYS: Record<keyof ImageBehaviour, 'boolean' | 'number' | 'strin
   healthStatus: 'number',
   healthyAfterMs: 'number',
   errorRate: 'number',
-  latencyMs: 'number'
+  latencyMs: 'number',
+  onlyWhenEnv: 'object'
+}
+
+/** `onlyWhenEnv`: variable names to string values. */
+function onlyWhenEnv(value: unknown, path: string): void {
+  if (value === null || Array.isArray(value)) {
+    throw new ScenarioError(
+      path,
+      `must be a mapping of variable names to values, got ${show(value)}`
+    )
+  }
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v !== 'string')
+      throw new ScenarioError(join(path, name), `must be a string, got ${show(v)}`)
+  }
 }
 
 function behaviour(value: unknown, path: string): ImageBehaviour {
@@ -193,6 +208,7 @@ function behaviour(value: unknown, path: string): ImageBehaviour {
     const type = BEHAVIOUR_KEYS[key as keyof ImageBehaviour]
     if (typeof v !== type)
       throw new ScenarioError(join(path, key), `must be a ${type}, got ${show(v)}`)
+    if (key === 'onlyWhenEnv') onlyWhenEnv(v, join(path, key))
     if (key === 'errorRate' && ((v as number) < 0 || (v as number) > 1)) {
       throw new ScenarioError(join(path, key), `must be between 0 and 1, got ${show(v)}`)
     }

@@ -39,14 +39,22 @@ export function behaviourMarkers(declared: Record<string, ImageBehaviour> = {}):
 export function resolveBehaviour(
   image: string,
   declared: Record<string, ImageBehaviour> = {},
-  tag: string = imageTag(image)
+  tag: string = imageTag(image),
+  environment?: Record<string, string>
 ): ImageBehaviour {
   let merged: ImageBehaviour = {}
   for (const [marker, behaviour] of TAG_RULES) {
     if (tag.includes(marker)) merged = { ...merged, ...behaviour }
   }
   for (const [key, behaviour] of Object.entries(declared)) {
-    if (key.startsWith('-') && tag.includes(key)) merged = { ...merged, ...behaviour }
+    if (!key.startsWith('-') || !tag.includes(key)) continue
+    const { onlyWhenEnv, ...rest } = behaviour
+    // Without a container's environment (or with another one), a conditional marker is inert.
+    const applies =
+      onlyWhenEnv === undefined ||
+      (environment !== undefined &&
+        Object.entries(onlyWhenEnv).every(([name, value]) => environment[name] === value))
+    if (applies) merged = { ...merged, ...rest }
   }
   const exact = declared[image]
   return exact === undefined ? merged : { ...merged, ...exact }

@@ -16,11 +16,16 @@ export { ELB_HEALTH_CHECKER_AGENT, imageDigestOf } from './container.js'
  */
 export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime {
   const running = new Set<RunningContainer>()
-  const behaviourOf = (image: string, pushed = deps.images?.resolveImage(image)) =>
+  const behaviourOf = (
+    image: string,
+    pushed = deps.images?.resolveImage(image),
+    environment?: Record<string, string>
+  ) =>
     resolveBehaviour(
       image,
       deps.behaviours,
-      pushed?.kind === 'pushed' ? `${pushed.tag}${pushed.behaviour ?? ''}` : undefined
+      pushed?.kind === 'pushed' ? `${pushed.tag}${pushed.behaviour ?? ''}` : undefined,
+      environment
     )
 
   return {
@@ -28,7 +33,10 @@ export function createTaskRuntime(deps: TaskRuntimeDeps): TaskRuntime {
     markers: () => behaviourMarkers(deps.behaviours),
     async start(spec: ContainerStartSpec): Promise<RunningContainer> {
       const pushed = deps.images?.resolveImage(spec.image)
-      const behaviour = { ...behaviourOf(spec.image, pushed), ...spec.behaviour }
+      const behaviour = {
+        ...behaviourOf(spec.image, pushed, spec.environment),
+        ...spec.behaviour
+      }
       // A digest the registry never got cannot be pulled, like any image that is not there.
       if (behaviour.pullError === true || pushed?.kind === 'missing') {
         // Fargate platform 1.4 wording (aws-behaviour.md §2.4, ECS-DG "Stopped task errors":
