@@ -354,6 +354,31 @@ describe('refused before anything runs', () => {
     expect(output).not.toContain('HTML report')
   }, 60_000)
 
+  test('--json: the problems are one { conclusion: "invalid" } document, exit 3', async () => {
+    const result = await rehearse([
+      '.github/workflows/needs-vars.yml',
+      '--event',
+      'workflow_dispatch',
+      '--json'
+    ])
+    expect(result.code).toBe(3)
+    expect(result.stdout.trim().split('\n')).toHaveLength(1)
+    const document = JSON.parse(result.stdout) as { conclusion: string; problems: unknown[] }
+    expect(document.conclusion).toBe('invalid')
+    expect(document.problems).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        file: '.github/workflows/needs-vars.yml',
+        line: 7,
+        column: 14,
+        message: 'Variable REGION is not set: give it with --var REGION=VALUE.'
+      }),
+      expect.objectContaining({ line: 8, column: 14, message: expect.stringContaining('TEAM') })
+    ])
+    // The live lines (the problems among them) went to stderr.
+    expect(result.stderr).toContain('.github/workflows/needs-vars.yml:7:14')
+  }, 60_000)
+
   test("a workflow that does not parse: exit 3 with the parser's line and column", async () => {
     const result = await rehearse(['.github/workflows/broken.yml', '--event', 'workflow_dispatch'])
     expect(result.code).toBe(3)
