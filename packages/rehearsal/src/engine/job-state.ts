@@ -32,4 +32,6 @@ export interface JobState extends Producers {
   /** The runner's directory for this job (RUNNER_TEMP and the step files). */
   dir: string
   signal: AbortSignal
+  /** The job's id in its workflow (GITHUB_JOB), without a matrix combination. */
+  jobId: string
 }

@@ -128,12 +128,25 @@ export async function runJob(
       posts: [],
       dir,
       signal: abort.signal,
-      steps: {}
+      steps: {},
+      jobId: job.id.value
     }
-    // Inside the job, the status functions answer for its steps so far, not for its needs.
+    // Inside the job, the status functions answer for its steps so far, not for its needs; a
+    // timeout or a cancellation of the job counts as cancelled (only always() steps still run).
+    const cancelled = () => engine.signal.aborted || abort.signal.aborted
+    const contexts = evaluation.scope.contexts
     const stepScope = {
-      ...evaluation.scope,
-      status: () => ({ failed: state.failed, cancelled: engine.signal.aborted })
+      contexts: {
+        ...contexts,
+        github: { ...(contexts.github as object), job: job.id.value },
+        runner: { ...(contexts.runner as object), temp: dir },
+        job: {
+          get status() {
+            return cancelled() ? 'cancelled' : state.failed ? 'failure' : 'success'
+          }
+        }
+      },
+      status: () => ({ failed: state.failed, cancelled: cancelled() })
     }
     state.evaluation = new Evaluation(
       engine,

@@ -18,7 +18,9 @@ export function runProcess(run: ProcessRun): Promise<number> {
     const child = spawn(run.command, run.args, {
       cwd: run.cwd,
       env: run.env,
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a cancellation reaches the whole tree (bash and its `sleep`).
+      detached: true
     })
     const pending = { stdout: '', stderr: '' }
     const flush = (stream: 'stdout' | 'stderr', chunk: string, end = false) => {
@@ -30,9 +32,16 @@ export function runProcess(run: ProcessRun): Promise<number> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => flush('stdout', chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => flush('stderr', chunk))
     let killTimer: NodeJS.Timeout | undefined
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal)
+      } catch {
+        child.kill(signal) // the group is gone already
+      }
+    }
     const onAbort = () => {
-      child.kill('SIGINT')
-      killTimer = setTimeout(() => child.kill('SIGTERM'), run.graceMs ?? 7_500)
+      signalGroup('SIGINT')
+      killTimer = setTimeout(() => signalGroup('SIGTERM'), run.graceMs ?? 7_500)
       killTimer.unref()
     }
     if (run.signal.aborted) onAbort()

@@ -33,7 +33,7 @@ export function runnerEnv(job: JobState, files: Record<string, string>): Record<
     GITHUB_RUN_NUMBER: '1',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKFLOW: job.engine.workflows.get(options.workflow)?.title ?? options.workflow,
-    GITHUB_JOB: job.result.key.split('/').pop() ?? job.result.key,
+    GITHUB_JOB: job.jobId,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: `${options.sim.url}/github`,
     GITHUB_GRAPHQL_URL: `${options.sim.url}/github/graphql`,

@@ -19,7 +19,10 @@ export interface Place {
 
 /** What a step or job has produced so far, to tell a read of an unset output from a typo. */
 export interface Producers {
-  steps: Record<string, { outcome: Conclusion; outputs: Record<string, string> }>
+  steps: Record<
+    string,
+    { outcome: Conclusion; conclusion: Conclusion; outputs: Record<string, string> }
+  >
 }
 
 /**

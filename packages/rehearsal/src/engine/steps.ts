@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Step } from '@actions/workflow-parser/model/workflow-template'
+import { isBasicExpression } from '@actions/workflow-parser'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import { asText } from '../expressions/data.js'
 import { interpolate } from '../expressions/interpolate.js'
@@ -29,7 +30,13 @@ function displayName(job: JobState, raw: TemplateToken, model: Step): string {
   const name = child(raw, 'name')
   if (name !== undefined) return asText(job.evaluation.token(name))
   if ('uses' in model) return `Run ${model.uses.value}`
-  if ('run' in model) return `Run ${(model.run.toString().split('\n')[0] ?? '').slice(0, 60)}`
+  if ('run' in model) {
+    // The script as written (an expression token's converted form is not what anyone wrote).
+    const script = child(raw, 'run')
+    const text =
+      script !== undefined && isBasicExpression(script) ? script.source : model.run.toString()
+    return `Run ${(text?.trim().split('\n')[0] ?? '').slice(0, 60)}`
+  }
   return model.id
 }
 
@@ -135,7 +142,8 @@ function inputEnv(
         ? interpolate(input.default, e => job.evaluation.value(e))
         : undefined)
     if (value === undefined && input.required === true) {
-      throw new RehearsalStepError(`Input required and not supplied: ${name}`)
+      // The runner does not enforce `required` (only the action itself can): a warning.
+      job.evaluation.problem('warning', '', `Input required and not supplied: ${name}`)
     }
     if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
@@ -163,9 +171,11 @@ async function runBundle(
     onLine: onLine(run),
     signal: job.signal
   })
-  const saved = await collect(run, files)
-  if (code !== 0) throw new StepFailed(`${run.result.uses ?? entry} failed (exit code ${code}).`)
-  return saved
+  return { code, state: await collect(run, files) }
+}
+
+function failedBundle(run: StepRun, entry: string, code: number): StepFailed {
+  return new StepFailed(`${run.result.uses ?? entry} failed (exit code ${code}).`)
 }
 
 /** Runs one `uses:` step: our bundle, or its stand-in. */
@@ -204,13 +214,13 @@ async function runUses(
     return
   }
   const inputs = inputEnv(job, action.manifest, given)
-  let state: Record<string, string>
-  try {
-    state = await runBundle(run, action.dir, action.manifest.main, { ...env, ...inputs })
-  } finally {
-    trackEnvironmentEvents(job, run.result, given)
-  }
+  const { code, state } = await runBundle(run, action.dir, action.manifest.main, {
+    ...env,
+    ...inputs
+  })
+  trackEnvironmentEvents(job, run.result, given)
   const { post } = action.manifest
+  // Registered once the main step ran, whatever its result: `post-if` decides (always() by default).
   if (post !== undefined) {
     job.posts.push({
       stepId: run.result.id,
@@ -222,6 +232,7 @@ async function runUses(
       state
     })
   }
+  if (code !== 0) throw failedBundle(run, action.manifest.main, code)
 }
 
 function newStep(id: string, name: string, kind: StepResult['kind'], uses?: string): StepResult {
@@ -264,35 +275,38 @@ export async function runStep(job: JobState, raw: TemplateToken, model: Step): P
     const runIf = 'if' in model && model.if !== undefined ? model.if.expression : 'success()'
     if (!evaluation.condition(runIf)) {
       finish(job, result, 'skipped')
-      job.steps[model.id] = { outcome: 'skipped', outputs: {} }
+      job.steps[model.id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} }
       return
     }
     result.state = 'running'
     result.startedAt = job.engine.now()
     emitStep(job.engine, job.result, result)
     const env = textMap(evaluation.token(child(raw, 'env')))
+    // The step's own env: is part of the env context of its run: and with:.
+    const inner = evaluation.with({ env: { ...job.baseEnv, ...job.exported, ...env } }, model.id)
+    const innerJob: JobState = { ...job, evaluation: inner }
     if ('run' in model) {
-      await runScript({ ...run, job: scoped }, raw, asText(evaluation.token(model.run)), env)
+      await runScript({ ...run, job: innerJob }, raw, asText(inner.token(model.run)), env)
     } else if (uses !== undefined) {
-      await runUses(
-        { ...run, job: scoped },
-        uses,
-        textMap(evaluation.token(child(raw, 'with'))),
-        env
-      )
+      await runUses({ ...run, job: innerJob }, uses, textMap(inner.token(child(raw, 'with'))), env)
     }
+    const outputs = result.outputs
     finish(job, result, 'success')
-    job.steps[model.id] = { outcome: 'success', outputs: result.outputs }
+    // Later steps read the real values; only the stored result is masked.
+    job.steps[model.id] = { outcome: 'success', conclusion: 'success', outputs }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (!(error instanceof StepFailed) && !(error instanceof RehearsalStepError))
       onLine(run)(message)
     const cancelled = job.signal.aborted
+    const outputs = result.outputs
     finish(job, result, cancelled ? 'cancelled' : 'failure', message)
     const continueToken = child(raw, 'continue-on-error')
     const continues =
       continueToken !== undefined && asText(safeToken(scoped, continueToken)) === 'true'
-    job.steps[model.id] = { outcome: cancelled ? 'cancelled' : 'failure', outputs: result.outputs }
+    const outcome = cancelled ? 'cancelled' : 'failure'
+    // continue-on-error: the outcome is failure, the conclusion success (GitHub's steps context).
+    job.steps[model.id] = { outcome, conclusion: continues ? 'success' : outcome, outputs }
     if (!continues) job.failed = true
   }
 }
@@ -322,7 +336,8 @@ export async function runPosts(job: JobState): Promise<void> {
       result.state = 'running'
       result.startedAt = job.engine.now()
       emitStep(job.engine, job.result, result)
-      await runBundle(run, post.dir, post.manifest.post, post.inputEnv, post.state)
+      const { code } = await runBundle(run, post.dir, post.manifest.post, post.inputEnv, post.state)
+      if (code !== 0) throw failedBundle(run, post.manifest.post, code)
       finish(job, result, 'success')
     } catch (error) {
       finish(job, result, 'failure', error instanceof Error ? error.message : String(error))
