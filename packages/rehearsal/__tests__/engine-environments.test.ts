@@ -552,18 +552,21 @@ environments:
       reviewers: ['alice', 'shop/releasers'],
       waitTimerMinutes: 5,
       branches: ['main', 'release/*'],
+      tags: [],
       preventSelfReview: false
     })
     expect(protection('production-monitor')).toEqual({
       reviewers: [],
       waitTimerMinutes: 0,
       branches: ['main', 'release/*'],
+      tags: [],
       preventSelfReview: false
     })
     expect(protection('staging')).toEqual({
       reviewers: [],
       waitTimerMinutes: 0,
       branches: [],
+      tags: [],
       preventSelfReview: false
     })
     expect(protection('qa')).toBeUndefined()

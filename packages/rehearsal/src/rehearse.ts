@@ -9,7 +9,7 @@ import { silentListener, type Engine, type RehearsalOptions } from './engine/con
 import { runWorkflow } from './engine/workflow-run.js'
 import type { Problem, RehearsalResult } from './model.js'
 import { WorkflowError, loadWorkflow, type LoadedWorkflow } from './workflow/load.js'
-import { dispatchInputs, whyNotTriggered } from './workflow/triggers.js'
+import { dispatchInputs, triggersOf, whyNotTriggered } from './workflow/triggers.js'
 import { scaledClock } from '@fargate-promote/common'
 
 export const REHEARSAL_TOKEN = 'ghs_rehearsal0000000000000000000000000000'
@@ -46,7 +46,14 @@ function eventPayload(options: RehearsalOptions, inputs: Record<string, unknown>
         pusher: { name: options.actor },
         head_commit: { id: options.sha }
       }
-    : { ref: options.ref, inputs, repository, sender, workflow: options.workflow }
+    : {
+        ref: options.ref,
+        // The event payload carries inputs as strings; the `inputs` context has them typed.
+        inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, asText(v)])),
+        repository,
+        sender,
+        workflow: options.workflow
+      }
 }
 
 function githubContext(
@@ -100,13 +107,18 @@ function preflight(
     'GITHUB_TOKEN',
     ...Object.keys(options.secrets ?? {}).map(k => k.toUpperCase())
   ])
+  const vars = new Set(Object.keys(options.vars ?? {}).map(k => k.toUpperCase()))
   for (const workflow of workflows.values()) {
+    // A called workflow also has the secrets its caller passes it (declared under workflow_call).
+    const declared = Object.keys(
+      (triggersOf(workflow.root).workflow_call?.secrets ?? {}) as Record<string, unknown>
+    ).map(k => k.toUpperCase())
     problems.push(
       ...checkReferences({
         workflow,
         actionOutputs: uses => declaredOutputs(resolve, uses),
-        vars: new Set(Object.keys(options.vars ?? {})),
-        secrets,
+        vars,
+        secrets: new Set([...secrets, ...declared]),
         level: options.strict === true ? 'error' : 'warning'
       })
     )

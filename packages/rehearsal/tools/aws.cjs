@@ -22,9 +22,14 @@ const body = {
   ...(option('--registry-id') && { registryId: option('--registry-id') }),
   ...(ids.length > 0 && { imageIds: ids })
 }
+// The region travels in the SigV4 credential scope, as the CLI signs it (the sim reads it there).
+const region =
+  option('--region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1'
+const day = new Date().toISOString().slice(0, 10).replace(/-/g, '')
 fetch(process.env.AWS_ENDPOINT_URL || 'http://127.0.0.1:4566', {
   method: 'POST',
   headers: {
+    authorization: `AWS4-HMAC-SHA256 Credential=${process.env.AWS_ACCESS_KEY_ID || 'rehearsal'}/${day}/${region}/ecr/aws4_request, SignedHeaders=host, Signature=0`,
     'content-type': 'application/x-amz-json-1.1',
     'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeImages'
   },

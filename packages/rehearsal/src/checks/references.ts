@@ -57,9 +57,16 @@ function stepName(step: TemplateToken, index: number): string {
   return id !== undefined && isString(id) ? id.value : `#${index + 1}`
 }
 
+/** An `if:` written without `${{ }}` is an expression too (a plain string in the parsed tree). */
+function bareCondition(owner: TemplateToken, step?: string): ExpressionAt[] {
+  const condition = child(owner, 'if')
+  if (condition === undefined || !isString(condition) || condition.value.trim() === '') return []
+  return [{ expression: condition.value, token: condition, step }]
+}
+
 /** Every expression of a job with the step it is in. */
 function jobExpressions(job: TemplateToken): ExpressionAt[] {
-  const found: ExpressionAt[] = []
+  const found: ExpressionAt[] = [...bareCondition(job)]
   const steps = child(job, 'steps')
   if (isMapping(job)) {
     for (const pair of job) {
@@ -68,7 +75,10 @@ function jobExpressions(job: TemplateToken): ExpressionAt[] {
   }
   if (steps !== undefined && isSequence(steps)) {
     let index = 0
-    for (const step of steps) found.push(...expressionsIn(step, stepName(step, index++)))
+    for (const step of steps) {
+      const name = stepName(step, index++)
+      found.push(...bareCondition(step, name), ...expressionsIn(step, name))
+    }
   }
   return found
 }
@@ -145,7 +155,8 @@ function checkPath(
 ): void {
   const { options, report } = check
   if (first === undefined) return
-  if (context === 'vars' && !options.vars.has(first)) {
+  // Variable and secret names are case-insensitive on GitHub; the sets hold them upper-cased.
+  if (context === 'vars' && !options.vars.has(first.toUpperCase())) {
     report('error', `Variable ${first} is not set: give it with --var ${first}=VALUE.`)
   } else if (context === 'secrets' && !options.secrets.has(first.toUpperCase())) {
     report('error', `Secret ${first} is not set: give it with --secret ${first}=VALUE.`)

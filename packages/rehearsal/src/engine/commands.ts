@@ -45,7 +45,8 @@ export class CommandReader {
 
   /** Reads one line; returns true when the line is a command hidden from the log (mask, debug). */
   read(line: string): boolean {
-    const match = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(line.trimEnd())
+    // A stop-commands token may hold digits and _ (GitHub's example is a uuidgen).
+    const match = /^::([A-Za-z0-9_-]+)(?: ([^:]*))?::(.*)$/.exec(line.trimEnd())
     if (match === null) return false
     const [, command = '', , message = ''] = match
     if (this.stopToken !== undefined) {

@@ -14,8 +14,10 @@ import type { LoadedWorkflow } from '../workflow/load.js'
 export interface EnvironmentProtection {
   reviewers: string[]
   waitTimerMinutes: number
-  /** Branch patterns allowed to deploy (empty: any). */
+  /** Branch patterns allowed to deploy (empty, with no tags: any). */
   branches: string[]
+  /** Tag patterns allowed to deploy. */
+  tags?: string[]
   /** The person who started the run may not approve it. */
   preventSelfReview?: boolean
 }

@@ -90,10 +90,14 @@ export async function passProtection(
   const rules = engine.options.protection?.(environment)
   if (rules === undefined) return undefined
   const { ref } = engine.options
-  const branch = ref.replace(/^refs\/(heads|tags)\//, '')
-  if (rules.branches.length > 0 && !rules.branches.some(p => branchMatches(p, branch))) {
+  const name = ref.replace(/^refs\/(heads|tags)\//, '')
+  const tag = ref.startsWith('refs/tags/')
+  // A policy of selected branches and tags: a tag must match a tag pattern, a branch a branch one.
+  const patterns = tag ? (rules.tags ?? []) : rules.branches
+  const restricted = rules.branches.length > 0 || (rules.tags ?? []).length > 0
+  if (restricted && !patterns.some(p => branchMatches(p, name))) {
     throw new Error(
-      `Branch "${branch}" is not allowed to deploy to ${environment} due to environment protection rules.`
+      `${tag ? 'Tag' : 'Branch'} "${name}" is not allowed to deploy to ${environment} due to environment protection rules.`
     )
   }
   const waitTimerMs = rules.waitTimerMinutes * 60_000

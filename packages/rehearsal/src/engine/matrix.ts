@@ -6,8 +6,9 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * A `strategy.matrix` expanded as GitHub does: the product of its lists, minus `exclude`
- * entries, then each `include` entry merged into every combination it does not contradict
- * (or added on its own when it fits none).
+ * entries, then each `include` entry merged into every original combination whose original
+ * values it does not change (values added by an earlier include may change), or added on its
+ * own when it fits none — so an include-only matrix has one job per entry.
  */
 export function expandMatrix(matrix: unknown): Combination[] {
   if (matrix === null || typeof matrix !== 'object' || Array.isArray(matrix)) return []
@@ -22,9 +23,11 @@ export function expandMatrix(matrix: unknown): Combination[] {
     c => !excluded.some(e => Object.entries(e).every(([k, v]) => same(c[k], v)))
   )
   const originalKeys = Object.keys(lists)
+  // Only the product's own combinations take an include; the ones an include added do not.
+  const product = [...combinations]
   for (const entry of Array.isArray(include) ? (include as Combination[]) : []) {
     let matched = false
-    for (const c of combinations) {
+    for (const c of product) {
       const fits = Object.entries(entry).every(
         ([k, v]) => !originalKeys.includes(k) || same(c[k], v)
       )

@@ -87,7 +87,7 @@ export class Evaluation {
 
   token(token: TemplateToken | undefined): unknown {
     try {
-      return evaluateToken(token, this.scope, path => this.miss('')(path))
+      return evaluateToken(token, this.scope, (path, expression) => this.miss(expression)(path))
     } catch (error) {
       if (error instanceof ExpressionProblem) {
         this.problem('error', error.expression, error.message)

@@ -10,7 +10,7 @@ import type { Contexts } from '../expressions/evaluate.js'
 import type { Conclusion, JobResult } from '../model.js'
 import type { WorkflowCall } from './call.js'
 import type { Engine } from './context.js'
-import { outputsOf, runJob } from './job.js'
+import { outputsOf, rawJob, runJob } from './job.js'
 import { expandMatrix, matrixName } from './matrix.js'
 import { Evaluation } from './scope.js'
 import { child } from '../workflow/tokens.js'
@@ -200,7 +200,10 @@ async function runMatrix(
       })
       const result = newJob(engine, call, job, `${call.prefix}${name}`, name)
       try {
-        if (job.name !== undefined) result.name = asText(scoped.token(job.name))
+        // The converter always fills `name` (with the id): only a written `name:` replaces
+        // the combination's name.
+        const written = child(rawJob(call, job.id.value), 'name')
+        if (written !== undefined) result.name = asText(scoped.token(written))
         await runJob(engine, call, job, result, scoped)
       } catch (error) {
         result.state = 'failure'
@@ -265,7 +268,9 @@ async function runCall(
     call,
     job,
     key,
-    job.name !== undefined ? asText(evaluation.token(job.name)) : job.id.value
+    child(rawJob(call, job.id.value), 'name') !== undefined && job.name !== undefined
+      ? asText(evaluation.token(job.name))
+      : job.id.value
   )
   if (!conditionHolds(engine, evaluation, job, result))
     return { result: result.state as Conclusion, outputs: {} }

@@ -1,5 +1,6 @@
 import { Evaluator, Lexer, Parser, data, type Expr } from '@actions/expressions'
 import type { FunctionDefinition } from '@actions/expressions/funcs/info'
+import { TokenType } from '@actions/expressions/lexer'
 import { truthy } from '@actions/expressions/result'
 import { isBasicExpression, isLiteral, isMapping, isSequence } from '@actions/workflow-parser'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
@@ -86,6 +87,11 @@ const NO_STATUS: Scope = { contexts: {}, status: () => ({ failed: false, cancell
 export function parseExpression(expression: string): Expr {
   const functions = statusFunctions(NO_STATUS)
   const tokens = new Lexer(expression).lex().tokens
+  // The lexer unescapes only the first '' of a string literal; GitHub unescapes every one (a
+  // script with `${{ }}` becomes format('…') with its quotes doubled, and must reach bash whole).
+  for (const token of tokens) {
+    if (token.type === TokenType.STRING) token.value = token.lexeme.slice(1, -1).replace(/''/g, "'")
+  }
   const ast = new Parser(tokens, [...CONTEXT_NAMES], functions).parse()
   if (ast === undefined) throw new ExpressionProblem(expression, 'The expression is empty.')
   return ast
@@ -121,10 +127,12 @@ export function evaluateCondition(expression: string, scope: Scope, miss?: MissR
 export function evaluateToken(
   token: TemplateToken | undefined,
   scope: Scope,
-  miss?: MissRecorder
+  miss?: (path: string, expression: string) => void
 ): unknown {
   if (token === undefined) return undefined
-  if (isBasicExpression(token)) return evaluate(token.expression, scope, miss)
+  if (isBasicExpression(token)) {
+    return evaluate(token.expression, scope, path => miss?.(path, token.expression))
+  }
   if (isLiteral(token)) return (token as unknown as { value?: unknown }).value ?? null
   if (isSequence(token)) return [...token].map(item => evaluateToken(item, scope, miss))
   if (isMapping(token)) {

@@ -150,6 +150,7 @@ export function protectionFromConfig(
       reviewers: companion ? [] : [...protection.reviewers.users, ...protection.reviewers.teams],
       waitTimerMinutes: companion ? 0 : protection['wait-timer'],
       branches: protection.branches ?? [],
+      tags: protection.tags ?? [],
       preventSelfReview: !companion && protection['prevent-self-review']
     }
   }

@@ -21,6 +21,20 @@ export function triggersOf(root: TemplateToken): Record<string, Record<string, u
   return triggers
 }
 
+/**
+ * GitHub's filter patterns, in order: a pattern selects what it matches, a later `!pattern`
+ * deselects it again (`['release/**', '!release/**-alpha']`).
+ */
+function filterMatches(patterns: string[], name: string): boolean {
+  let matched = false
+  for (const pattern of patterns) {
+    if (pattern.startsWith('!')) {
+      if (branchMatches(pattern.slice(1), name)) matched = false
+    } else if (branchMatches(pattern, name)) matched = true
+  }
+  return matched
+}
+
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []
 }
@@ -45,10 +59,10 @@ export function whyNotTriggered(
   const filtered =
     wanted.length > 0 || ignored.length > 0 || list(settings[tag ? 'branches' : 'tags']).length > 0
   if (!filtered) return undefined
-  if (wanted.length > 0 && !wanted.some(p => branchMatches(p, name))) {
+  if (wanted.length > 0 && !filterMatches(wanted, name)) {
     return `A push to ${name} does not run the workflow (on.push.${include}: ${wanted.join(', ')}).`
   }
-  if (ignored.some(p => branchMatches(p, name))) {
+  if (filterMatches(ignored, name)) {
     return `A push to ${name} does not run the workflow (on.push.${ignore}: ${ignored.join(', ')}).`
   }
   if (wanted.length === 0 && ignored.length === 0) {
