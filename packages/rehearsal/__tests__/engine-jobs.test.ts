@@ -575,7 +575,7 @@ jobs:
   })
 
   it('timeout-minutes: the job fails with GitHub message when a step runs too long', async () => {
-    // 1 minute is 1 ms at this scale.
+    // 1 minute is 1 ms with this timeout scale.
     const result = await rehearseRepo(
       {
         [WORKFLOW]: onPush(`  slow:
@@ -591,7 +591,7 @@ jobs:
       - run: echo quick
 `)
       },
-      { scale: 60000 }
+      { scale: 60000, jobTimeoutScale: 1 / 60000 }
     )
     const slow = job(result, 'slow')
     expect(slow).toMatchObject({

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings'
-import { Option } from '@commander-js/extra-typings'
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings'
 import type { ExitCode } from '../exit-codes.js'
 import type { CliIo } from '../io.js'
 import { collect } from './input-options.js'
@@ -7,8 +7,10 @@ import { rehearseCommand } from './rehearse.js'
 
 function positive(value: string): number {
   const number = Number(value)
-  if (!Number.isFinite(number) || number <= 0)
-    throw new Error(`--time-scale must be a positive number, not '${value}'.`)
+  if (!Number.isFinite(number) || number <= 0) {
+    // Commander reports it as a usage error (exit 2) naming the option.
+    throw new InvalidArgumentError(`must be a positive number, not '${value}'.`)
+  }
   return number
 }
 

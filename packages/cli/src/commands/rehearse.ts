@@ -5,18 +5,19 @@ import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { scaledClock } from '@fargate-promote/common'
 import { readConfigFile, type LoadedConfig } from '@fargate-promote/promotion'
 import {
   WorkflowError,
   createLiveTree,
   openSim,
   protectionFromConfig,
-  pushCommits,
   readRehearsalFile,
   rehearse,
   resultTable,
   writeHtmlReport,
   type ApprovalRequest,
+  type LiveTree,
   type RehearsalResult
 } from '@fargate-promote/rehearsal'
 import { EXIT, type ExitCode } from '../exit-codes.js'
@@ -81,9 +82,14 @@ function decisions(options: RehearseOptions): Record<string, 'approve' | 'reject
 }
 
 /** Asks the person at the terminal; undefined when nobody can be asked. */
-function asker(io: CliIo): ((request: ApprovalRequest) => Promise<boolean>) | undefined {
+function asker(
+  io: CliIo,
+  tree: LiveTree
+): ((request: ApprovalRequest) => Promise<boolean>) | undefined {
   if (io.stdin?.isTTY !== true || io.stdout.isTTY !== true) return undefined
   return async request => {
+    // The tree stops redrawing while the question waits, so nothing is drawn over it.
+    tree.pause()
     const prompt = createInterface({ input: io.stdin as NodeJS.ReadableStream, output: io.stderr })
     try {
       const answer = await prompt.question(
@@ -92,6 +98,7 @@ function asker(io: CliIo): ((request: ApprovalRequest) => Promise<boolean>) | un
       return /^y(es)?$/i.test(answer.trim())
     } finally {
       prompt.close()
+      tree.resume()
     }
   }
 }
@@ -102,10 +109,29 @@ export interface RehearsalRun {
 }
 
 async function loadConfig(path: string, cwd: string): Promise<LoadedConfig> {
-  const loaded = await readConfigFile({ path, roots: { workspace: cwd }, input: '--config' })
-  if (loaded === undefined)
-    throw new UsageError(`No config file at ${path}: the rehearsal seeds the simulator from it.`)
-  return loaded
+  // A path is always given, so a missing file is an error of its own (never undefined).
+  return (await readConfigFile({
+    path,
+    roots: { workspace: cwd },
+    input: '--config'
+  })) as LoadedConfig
+}
+
+/** Everything a bad command line can get wrong, checked before the simulator is touched. */
+function commandLine(options: RehearseOptions) {
+  if (options.event !== 'push' && options.event !== 'workflow_dispatch') {
+    throw new UsageError(
+      `--event must be push or workflow_dispatch, not '${printable(options.event)}'.`
+    )
+  }
+  const event: 'push' | 'workflow_dispatch' = options.event
+  return {
+    event,
+    inputs: pairs(options.input, '--input'),
+    vars: pairs(options.var, '--var'),
+    secrets: pairs(options.secret, '--secret'),
+    decisions: decisions(options)
+  }
 }
 
 /** The run's settings from the options and the repository, and the simulator seeded for it. */
@@ -127,7 +153,8 @@ async function prepare(options: RehearseOptions, io: CliIo) {
     timeScale: options.timeScale ?? 60,
     repository,
     actor,
-    history: { main: [sha] },
+    // The sim's GitHub knows the commit as the head of the branch it runs on.
+    ...(ref.startsWith('refs/heads/') && { history: { [ref.slice('refs/heads/'.length)]: [sha] } }),
     hostEnv: io.env
   })
   return { repoRoot, config, ref, sha, repository, actor, workDir, sim }
@@ -146,40 +173,34 @@ export async function rehearseCommand(
   const color = wantColor(options.json === true ? io.stderr : io.stdout, options.color, io.env)
   let stop = () => Promise.resolve()
   try {
-    if (options.event !== 'push' && options.event !== 'workflow_dispatch') {
-      throw new UsageError(
-        `--event must be push or workflow_dispatch, not '${printable(options.event)}'.`
-      )
-    }
+    const given = commandLine(options)
+    const standIns = await readRehearsalFile(io.cwd)
     const { repoRoot, config, ref, sha, repository, actor, workDir, sim } = await prepare(
       options,
       io
     )
     stop = () => sim.stop()
-    if (options.event === 'push')
-      await pushCommits(sim.url, repository, ref.replace(/^refs\/heads\//, ''), [sha])
     const out = options.json === true ? io.stderr : io.stdout
-    const tree = createLiveTree(out, { color })
+    // Durations and countdowns on the simulator's clock, as every wait in the rehearsal.
+    const clock = scaledClock(sim.time)
+    const tree = createLiveTree(out, { color, now: () => clock.now() })
+    const ask = asker(io, tree)
     let result: RehearsalResult
     try {
       result = await rehearse({
         repoRoot,
         workflow,
-        event: options.event,
+        ...given,
         ref,
         sha,
         repository,
         actor,
-        inputs: pairs(options.input, '--input'),
-        vars: pairs(options.var, '--var'),
-        secrets: pairs(options.secret, '--secret'),
-        decisions: decisions(options),
-        ...(asker(io) !== undefined && { ask: asker(io) }),
+        ...(ask !== undefined && { ask }),
         strict: options.strict === true,
         sim: { url: sim.url, time: sim.time },
         protection: protectionFromConfig(config.config),
         product: { root: PRODUCT_ROOT, repository: PRODUCT_REPOSITORY },
-        standIns: await readRehearsalFile(repoRoot),
+        standIns,
         ...(options.node !== undefined && { node: options.node }),
         listener: tree,
         hostEnv: io.env,

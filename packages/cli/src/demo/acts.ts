@@ -1,6 +1,6 @@
 import type { RehearsalResult } from '@fargate-promote/rehearsal'
 import { actionStep, deployments, liveImage } from './observe.js'
-import { rehearseStep, release, setAlarm, waitSim, type Stage } from './stage.js'
+import { rehearseStep, release, waitSim, type Stage } from './stage.js'
 
 /** One claim of the story, checked against what the simulator and its GitHub ended in. */
 export interface Check {
@@ -20,6 +20,8 @@ function check(act: number, claim: string, observed: string, pass: boolean): Che
 const short = (image: string) =>
   image.replace(/^.*\//, '').replace(/@sha256:(.{12}).*/, '@sha256:$1…')
 const outcome = (result: RehearsalResult) => result.conclusion
+/** An image a build pushed: referenced by digest (the seeded release is a tag). */
+const byDigest = (image: string) => image.includes('@sha256:')
 
 async function act1(stage: Stage): Promise<Check[]> {
   stage.say(
@@ -113,7 +115,8 @@ async function act2(stage: Stage): Promise<Check[]> {
       `${outcome(staging)}: ${reason.slice(0, 90)}`,
       staging.conclusion === 'failure' && /exit|stopped|Essential/i.test(reason)
     ),
-    check(2, 'staging is back on 1.1.0', short(after), after === before),
+    // 1.1.0 is a built image (by digest), not the seeded 1.0.0 that nothing replaced.
+    check(2, 'staging is back on 1.1.0', short(after), after === before && byDigest(before)),
     check(
       2,
       'the gate refuses to promote 1.2.0; production untouched',
@@ -127,7 +130,9 @@ async function act2(stage: Stage): Promise<Check[]> {
 async function act3(stage: Stage): Promise<Check[]> {
   stage.say('\n━━ Act 3 — release 1.3.0 is stable on staging but serves errors in production')
   const good = await liveImage(stage, 'production')
-  await release(stage, '1.3.0', '')
+  // Healthy on staging; in production one request in five fails (the simulator's
+  // `-fails-in-production` behaviour, from the Dockerfile's label): errors only production brings out.
+  await release(stage, '1.3.0', '-fails-in-production')
   const staging = await rehearseStep(stage, {
     title: '1.3.0 → staging',
     workflow: STAGING,
@@ -135,43 +140,34 @@ async function act3(stage: Stage): Promise<Check[]> {
     branch: 'main'
   })
   await waitSim(stage, 10, 'staging soaks (soak: 10m)')
-  const alarm = 'shop-production-5xx'
-  let fired = false
   const production = await rehearseStep(stage, {
     title: '1.3.0 → production',
     workflow: PRODUCTION,
     event: 'workflow_dispatch',
     branch: 'main',
-    approve: ['production'],
-    hook: (job, step) => {
-      if (step.state !== 'running') return
-      if (step.name === 'Monitoring window' && !fired) {
-        fired = true
-        stage.say(
-          `  ! production traffic drives ${alarm} into ALARM (the demo sets it through the simulator, as CloudWatch would)`
-        )
-        void setAlarm(
-          stage,
-          alarm,
-          'ALARM',
-          'Threshold Crossed: 5XX count of 1.3.0 above 10 per minute'
-        )
-      }
-      if (step.uses?.includes('/actions/rollback@') === true && job.key.includes('rollback'))
-        void setAlarm(stage, alarm, 'OK', 'errors stopped')
-    }
+    approve: ['production']
   })
+  const monitor = production.jobs
+    .find(j => j.key === 'deploy/deploy')
+    ?.steps.find(s => s.id === 'monitor')
+  const caught = monitor?.annotations.find(a => a.level === 'error')?.message ?? ''
+  stage.say(`  monitoring: ${caught || '(no failure reported)'}`)
   const after = await liveImage(stage, 'production')
   const records = await deployments(stage, 'production')
   return [
     check(3, '1.3.0 passes staging', outcome(staging), staging.conclusion === 'success'),
     check(
       3,
-      'monitoring catches the errors; the run fails',
-      `${outcome(production)}, healthy=${production.jobs.find(j => j.key === 'deploy')?.outputs.healthy ?? '?'}`,
-      production.conclusion === 'failure'
+      'monitoring catches the 500s; the run fails',
+      `${outcome(production)}, monitoring ${monitor?.state ?? 'did not run'}: ${caught.slice(0, 80)}`,
+      production.conclusion === 'failure' && monitor?.state === 'failure' && /500/.test(caught)
     ),
-    check(3, 'the automatic rollback restores 1.1.0', short(after), after === good),
+    check(
+      3,
+      'the automatic rollback restores 1.1.0',
+      short(after),
+      after === good && byDigest(good)
+    ),
     check(
       3,
       'GitHub records the rollback, and 1.3.0 as rolled back for its failed checks',
@@ -186,6 +182,7 @@ const EMERGENCY_REASON = 'INC-2041: checkout 5xx since 1.3.0; 1.3.1 fixes it'
 
 async function act4(stage: Stage): Promise<Check[]> {
   stage.say('\n━━ Act 4 — emergency release 1.3.1, with a reason')
+  const productionBefore = await liveImage(stage, 'production')
   await release(stage, '1.3.1', '')
   const staging = await rehearseStep(stage, {
     title: '1.3.1 → staging',
@@ -226,7 +223,10 @@ async function act4(stage: Stage): Promise<Check[]> {
       4,
       'production runs 1.3.1',
       short(await liveImage(stage, 'production')),
-      production.conclusion === 'success' && (await liveImage(stage, 'production')) === stagingImage
+      production.conclusion === 'success' &&
+        (await liveImage(stage, 'production')) === stagingImage &&
+        stagingImage !== productionBefore &&
+        byDigest(stagingImage)
     )
   ]
 }

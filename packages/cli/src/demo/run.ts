@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { scaledClock } from '@fargate-promote/common'
 import { readConfigFile, type LoadedConfig } from '@fargate-promote/promotion'
 import { openSim, writeHtmlReport } from '@fargate-promote/rehearsal'
 import type { OutStream } from '../io.js'
@@ -60,7 +61,9 @@ async function printStatus(stage: Stage): Promise<void> {
     stdout: stage.out,
     stderr: stage.out,
     env,
-    cwd: stage.dir
+    cwd: stage.dir,
+    // The board reads times on the simulator's clock, as every action of the story did.
+    clock: scaledClock(stage.sim.time)
   })
 }
 

@@ -93,7 +93,12 @@ export async function rehearseStep(stage: Stage, step: Rehearsal): Promise<Rehea
   stage.say(
     `\n▶ ${step.title}: ${step.workflow} on ${step.event} (${step.branch} @ ${sha.slice(0, 7)})`
   )
-  const tree = stage.quiet ? undefined : createLiveTree(stage.out, { color: stage.color })
+  const tree = stage.quiet
+    ? undefined
+    : createLiveTree(stage.out, {
+        color: stage.color,
+        now: () => scaledClock(stage.sim.time).now()
+      })
   const region = stage.config.config.environments.staging?.region ?? 'us-east-1'
   try {
     const result = await rehearse({
@@ -135,20 +140,6 @@ export async function waitSim(stage: Stage, minutes: number, why: string): Promi
     `\n… ${why}: ${minutes} min of simulated time (${((minutes * 60) / stage.sim.time.scale).toFixed(1)} s here)`
   )
   await scaledClock(stage.sim.time).sleep(minutes * 60_000)
-}
-
-/** Sets a CloudWatch alarm's state in the simulator, as CloudWatch would when its metric crosses. */
-export async function setAlarm(
-  stage: Stage,
-  name: string,
-  state: 'ALARM' | 'OK',
-  reason: string
-): Promise<void> {
-  await fetch(`${stage.sim.url}/_sim/alarms/${encodeURIComponent(name)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ state, reason })
-  })
 }
 
 /** A release: the version in package.json and the image's simulated behaviour, committed. */

@@ -61,6 +61,8 @@ export interface RehearsalOptions {
   runId?: number
   /** This machine's PATH, HOME and LANG, which steps inherit (nothing else of the caller's environment). */
   hostEnv?: Readonly<Record<string, string | undefined>>
+  /** Real ms a job may run per ms of its timeout-minutes (default 1: real time, as on GitHub). */
+  jobTimeoutScale?: number
   /** A fresh directory for the runner's files of every step. */
   workDir: string
 }

@@ -69,7 +69,11 @@ function defaults(evaluation: Evaluation, ...tokens: (TemplateToken | undefined)
   return found
 }
 
-/** The job's timeout on the simulator's clock; aborts the job's steps when it passes. */
+/**
+ * The job's `timeout-minutes` (default 360), in real time as on GitHub: a job's own work (tests,
+ * builds) takes real time whatever the simulator's scale, so a faster clock must not cut it
+ * short. `jobTimeoutScale` shrinks it for tests. Aborts the job's steps when it passes.
+ */
 function timeout(
   engine: Engine,
   evaluation: Evaluation,
@@ -82,7 +86,7 @@ function timeout(
       abort.abort(
         new Error(`The job has exceeded the maximum execution time of ${minutes} minutes.`)
       ),
-    (minutes * 60_000) / engine.options.sim.time.scale
+    minutes * 60_000 * (engine.options.jobTimeoutScale ?? 1)
   )
   timer.unref()
   return () => clearTimeout(timer)

@@ -37,8 +37,23 @@ export async function openSim(options: OpenSimOptions): Promise<RunningSim> {
     })
   }
   const sim = await connectSim(options.url)
-  await seedSim(sim.url, scenario)
+  // A sim this config seeded before (an earlier rehearsal) keeps its state: seeding it again
+  // would try to create the same services.
+  if (!(await servesConfig(sim.url, options.config))) await seedSim(sim.url, scenario)
   return sim
+}
+
+/** Whether the sim already listens on an environment's loopback URL (seeded from this config). */
+async function servesConfig(simUrl: string, config: PromotionConfig): Promise<boolean> {
+  const response = await fetch(`${simUrl}/_sim/listeners`)
+  if (!response.ok) return false
+  const { listeners } = (await response.json()) as { listeners: { url: string }[] }
+  const ports = new Set(listeners.map(l => new URL(l.url).port))
+  return Object.values(config.environments).some(env => {
+    if (env.url === undefined) return false
+    const url = new URL(env.url)
+    return (url.hostname === '127.0.0.1' || url.hostname === 'localhost') && ports.has(url.port)
+  })
 }
 
 /** Tells the sim's GitHub about commits pushed to a branch (the gate compares with them). */

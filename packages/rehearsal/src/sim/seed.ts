@@ -64,7 +64,11 @@ function seedEnvironment(
         image: `${repositoryOf(env.region, application, container)}:${initial}`,
         essential: i === 0,
         ...(i === 0 && { portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }] }),
-        environment: [{ name: 'APP_VERSION', value: initial }]
+        environment: [
+          { name: 'APP_VERSION', value: initial },
+          // Which environment a container runs in: `-fails-in-<env>` images fail only there.
+          { name: 'APP_ENVIRONMENT', value: name }
+        ]
       }))
     })
     parts.services.push({
@@ -86,6 +90,20 @@ function seedEnvironment(
       waitForSteady: true
     })
   })
+}
+
+/**
+ * `-fails-in-<env>`: a release that is healthy everywhere but in one environment, where one
+ * request in five is answered 500 (load-balancer health checks pass) — the error only that
+ * environment's settings or traffic bring out. An image built with this behaviour label plays it.
+ */
+export function environmentFailures(environments: string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    environments.map(env => [
+      `-fails-in-${env}`,
+      { errorRate: 0.2, onlyWhenEnv: { APP_ENVIRONMENT: env } }
+    ])
+  )
 }
 
 /**
@@ -126,6 +144,7 @@ export function scenarioFromConfig(
       name,
       state: 'OK'
     })),
+    behaviours: environmentFailures(environments.map(([name]) => name)),
     github: {
       users: [...users],
       teams: [...teams],
