@@ -150,20 +150,11 @@ const SHIP_ARGS = ['.github/workflows/ship.yml', '--event', 'push', '--var', 'RE
 const FEATURE = ['--ref', 'refs/heads/feature/login']
 
 describe('a push rehearsal', () => {
-  // BUG (packages/cli/src/commands/rehearse.ts, prepare() and rehearseCommand): the simulator is
-  // seeded with `history: { main: [HEAD] }` and then `pushCommits(…, 'main', [HEAD])` pushes the
-  // same commit on top of itself, which the simulator refuses ("commit … already has parent
-  // (none: a root commit), not …"): every push rehearsal of the current branch fails with exit
-  // 1 before the workflow is even read. Remove `.failing` once fixed.
-  test.failing(
-    'of the checked-out branch (main) succeeds',
-    async () => {
-      const result = await rehearse([...SHIP_ARGS, '--secret', 'DEPLOY_TOKEN=abc123'])
-      expect(result.stderr).toBe('')
-      expect(result.code).toBe(0)
-    },
-    60_000
-  )
+  test('of the checked-out branch (main) succeeds', async () => {
+    const result = await rehearse([...SHIP_ARGS, '--secret', 'DEPLOY_TOKEN=abc123'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+  }, 60_000)
 
   test('succeeds: live lines, the table, the stand-ins, and an HTML report naming every job', async () => {
     const result = await rehearse([
@@ -504,11 +495,7 @@ describe('refused before anything runs', () => {
     })
   }, 60_000)
 
-  // BUG (packages/cli/src/commands/rehearse-command.ts, positive()): it throws a plain Error,
-  // not commander's InvalidArgumentError, so run() takes it for a bug: exit 1 and
-  // "fargate-promote: --time-scale must be …" instead of a usage error (exit 2). Remove
-  // `.failing` once fixed.
-  test.failing('--time-scale 0: a usage error, exit 2', async () => {
+  test('--time-scale 0: a usage error, exit 2', async () => {
     const result = await rehearse([
       '.github/workflows/promote.yml',
       '--event',
@@ -519,7 +506,7 @@ describe('refused before anything runs', () => {
     expect(result.code).toBe(2)
   })
 
-  test('--time-scale 0 is refused with a message naming it (exit 1 today: see above)', async () => {
+  test('--time-scale 0 is refused with a message naming it', async () => {
     const result = await rehearse([
       '.github/workflows/promote.yml',
       '--event',
@@ -528,7 +515,9 @@ describe('refused before anything runs', () => {
       '0'
     ])
     expect(result.code).not.toBe(0)
-    expect(result.stderr).toContain("--time-scale must be a positive number, not '0'.")
+    expect(result.stderr).toContain(
+      "--time-scale <n>' argument '0' is invalid. must be a positive number, not '0'."
+    )
     expect(result.stdout).toBe('')
   })
 })
@@ -588,21 +577,13 @@ describe('--sim: a simulator someone else started', () => {
     expect((await fetch('http://127.0.0.1:47203/health')).status).toBe(200)
   }, 60_000)
 
-  // BUG (packages/rehearsal/src/sim/open.ts openSim → seedSim, used by rehearse.ts prepare()):
-  // `--sim URL` posts the whole config scenario every time; the second rehearsal against the
-  // same simulator fails with exit 1: "POST …/_sim/scenario: 409 … CreateService failed:
-  // Creation of service was not idempotent." Remove `.failing` once fixed.
-  test.failing(
-    'can rehearse twice against the same simulator',
-    async () => {
-      sim = await startSim({ virtualTime: true, timeScale: 600 })
-      expect((await promote(sim.url)).code).toBe(0)
-      const second = await promote(sim.url)
-      expect(second.stderr).toBe('')
-      expect(second.code).toBe(0)
-    },
-    60_000
-  )
+  test('can rehearse twice against the same simulator', async () => {
+    sim = await startSim({ virtualTime: true, timeScale: 600 })
+    expect((await promote(sim.url)).code).toBe(0)
+    const second = await promote(sim.url)
+    expect(second.stderr).toBe('')
+    expect(second.code).toBe(0)
+  }, 60_000)
 
   test('after POST /_sim/reset the same simulator takes another rehearsal', async () => {
     sim = await startSim({ virtualTime: true, timeScale: 600 })
@@ -613,24 +594,15 @@ describe('--sim: a simulator someone else started', () => {
     expect(second.code).toBe(0)
   }, 60_000)
 
-  // BUG (packages/cli/src/commands/rehearse.ts rehearseCommand): --input/--var/--secret and
-  // --approve/--reject are checked only after prepare() has started or seeded the simulator
-  // (and a push rehearsal has pushed to it): a usage error changes the --sim simulator. Every
-  // input should be checked before the first request, as the README says. Remove `.failing`
-  // once fixed.
-  test.failing(
-    'a usage error leaves the --sim simulator untouched',
-    async () => {
-      sim = await startSim({ virtualTime: true, timeScale: 600 })
-      const result = await promote(sim.url, '--input', 'broken')
-      expect(result.code).toBe(2)
-      const { listeners } = (await (await fetch(`${sim.url}/_sim/listeners`)).json()) as {
-        listeners: unknown[]
-      }
-      expect(listeners).toEqual([])
-    },
-    60_000
-  )
+  test('a usage error leaves the --sim simulator untouched', async () => {
+    sim = await startSim({ virtualTime: true, timeScale: 600 })
+    const result = await promote(sim.url, '--input', 'broken')
+    expect(result.code).toBe(2)
+    const { listeners } = (await (await fetch(`${sim.url}/_sim/listeners`)).json()) as {
+      listeners: unknown[]
+    }
+    expect(listeners).toEqual([])
+  }, 60_000)
 
   test('a simulator that scales durations without virtual time is refused', async () => {
     sim = await startSim({ timeScale: 10 })

@@ -138,12 +138,7 @@ test('only act 4 is checked; what a pipeline that deploys nothing did not do doe
   expect(claim('approval still required')).toMatchObject({ observed: 'none', pass: false })
 })
 
-// BUG (packages/cli/src/demo/acts.ts, act4's last check): "production runs 1.3.1" only compares
-// production's image with staging's. When neither was deployed (both still run the seeded
-// 1.0.0 image) the claim holds, observed "web:1.0.0". Act 1's check also asks for a digest
-// (`includes('@sha256:')`); act 4's should too, or compare with the image built for 1.3.1.
-// Remove `.failing` once fixed.
-test.failing('"production runs 1.3.1" does not hold while production runs 1.0.0', () => {
+test('"production runs 1.3.1" does not hold while production runs 1.0.0', () => {
   const check = claim('production runs 1.3.1')
   expect(check?.observed).toBe('web:1.0.0')
   expect(check?.pass).toBe(false)

@@ -55,8 +55,9 @@ export function gitIn(dir: string, path: string): Git {
 }
 
 /**
- * An application repository for the demo: the sample app, its config file, and the shipped
- * workflow templates in .github/workflows, committed on main.
+ * An application repository for the demo: the sample app and its config file committed on
+ * main, and the shipped workflow templates in .github/workflows (on disk, where the rehearsal
+ * reads them; the sample app's .gitignore keeps them out of its commits).
  */
 export async function createWorkspace(
   productRoot: string,
