@@ -1,14 +1,16 @@
 /**
  * Runs a bundled action (actions/<name>/dist/index.js) as the GitHub runner does: a child
- * `node` process with INPUT_* variables (hyphens kept, spaces as `_`), the runner's file
- * commands (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY, GITHUB_ENV, GITHUB_PATH) as
- * fresh files, AWS and GitHub endpoints pointing at the simulator, and STATE_* for post steps.
+ * Node 24 process (test/support/node-runtime.ts) with INPUT_* variables (hyphens kept, spaces
+ * as `_`), the runner's file commands (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY,
+ * GITHUB_ENV, GITHUB_PATH) as fresh files, AWS and GitHub endpoints pointing at the
+ * simulator, and STATE_* for post steps.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { nodeRuntime } from '../support/node-runtime.js'
 
 export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
 
@@ -122,7 +124,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const entry = join(repoRoot, 'actions', options.action, options.entry ?? 'dist/index.js')
   try {
     return await new Promise<ActionRun>((resolve, reject) => {
-      const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(nodeRuntime().path, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
       const timers: NodeJS.Timeout[] = []
