@@ -11,7 +11,20 @@ export {
 export { type Logger, type LogLine, MemoryLogger, silentLogger } from './logger.js'
 export { parseDuration, formatDuration } from './duration.js'
 export {
+  Heartbeat,
+  HEARTBEAT_INTERVAL_MS,
+  startWaiting,
+  type HeartbeatOptions,
+  type WaitDescription,
+  type WaitHandle,
+  type Waiting
+} from './progress.js'
+export {
   ConfigurationError,
+  ConfigurationErrors,
+  MissingSettingError,
+  combineProblems,
+  configurationProblems,
   isConfigurationError,
   errorMessage,
   describeSubject,
@@ -22,8 +35,19 @@ export {
 export {
   AWS_CLIENT_CONFIG,
   AWS_CONNECTION_TIMEOUT_MS,
-  AWS_REQUEST_TIMEOUT_MS
+  AWS_REQUEST_TIMEOUT_MS,
+  awsClientConfigFor,
+  awsUserAgent,
+  type AwsClientConfig,
+  type UserAgentEntry
 } from './aws-client.js'
+export { FARGATE_PROMOTE_VERSION } from './version.js'
+export {
+  proxySecrets,
+  proxySettingsFromEnv,
+  type ProxyEnvironment,
+  type ProxySettings
+} from './proxy.js'
 export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'
@@ -37,6 +61,14 @@ export {
   type PollingOptions
 } from './settings/reader.js'
 export {
+  SettingProblems,
+  NOT_READ,
+  isRead,
+  type Reading,
+  type ReadValues
+} from './settings/problems.js'
+export {
+  quoteValue,
   parseBooleanText,
   parseIntegerText,
   parseDurationText,
