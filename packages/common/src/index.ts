@@ -21,10 +21,6 @@ export {
 } from './progress.js'
 export {
   ConfigurationError,
-  ConfigurationErrors,
-  MissingSettingError,
-  combineProblems,
-  configurationProblems,
   isConfigurationError,
   errorMessage,
   describeSubject,
@@ -35,19 +31,8 @@ export {
 export {
   AWS_CLIENT_CONFIG,
   AWS_CONNECTION_TIMEOUT_MS,
-  AWS_REQUEST_TIMEOUT_MS,
-  awsClientConfigFor,
-  awsUserAgent,
-  type AwsClientConfig,
-  type UserAgentEntry
+  AWS_REQUEST_TIMEOUT_MS
 } from './aws-client.js'
-export { FARGATE_PROMOTE_VERSION } from './version.js'
-export {
-  proxySecrets,
-  proxySettingsFromEnv,
-  type ProxyEnvironment,
-  type ProxySettings
-} from './proxy.js'
 export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'
@@ -61,14 +46,6 @@ export {
   type PollingOptions
 } from './settings/reader.js'
 export {
-  SettingProblems,
-  NOT_READ,
-  isRead,
-  type Reading,
-  type ReadValues
-} from './settings/problems.js'
-export {
-  quoteValue,
   parseBooleanText,
   parseIntegerText,
   parseDurationText,
