@@ -23,8 +23,13 @@ const entries = readdirSync(join(repoRoot, 'actions'))
     ) as {
       runs: { using: string; main: string; post?: string }
     }
-    const post = runs.post === undefined ? [] : [{ action, entry: runs.post, using: runs.using }]
-    return [{ action, entry: runs.main, using: runs.using, main: true }, ...post]
+    const entry = (path: string, main: boolean) => ({
+      action,
+      entry: path,
+      using: runs.using,
+      main
+    })
+    return [entry(runs.main, true), ...(runs.post === undefined ? [] : [entry(runs.post, false)])]
   })
 
 describe('the Node the bundles run on', () => {
@@ -41,7 +46,7 @@ describe('the Node the bundles run on', () => {
     const reported = run.stdout.split('\n').find(line => line.startsWith(REPORT))
     expect(reported).toBe(`${REPORT}${nodeRuntime().version}`)
     if (packaged) expect(reported).toMatch(new RegExp(`^${REPORT}v${RUNTIME_MAJOR}\\.`))
-    if (main === true) expect(run.stdout).toContain(`${action} failed: Input`)
+    if (main) expect(run.stdout).toContain(`${action} failed: Input`)
     else expect(run.exitCode).toBe(0)
   })
 })
