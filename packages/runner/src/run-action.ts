@@ -25,9 +25,11 @@ export async function runAction(name: string, fn: () => Promise<void>): Promise<
     await fn()
   } catch (error) {
     const message = `${name} failed: ${failureReason(error)}`
+    // Set here rather than left to setFailed: @github/local-action's stand-in for @actions/core
+    // (npm run local) records a failure without setting the exit code and has no ExitCode enum.
+    process.exitCode = 1
     if (isConfigurationError(error)) {
       // setFailed cannot carry a title; this is setFailed with one.
-      process.exitCode = core.ExitCode.Failure
       core.error(message, { title: CONFIGURATION_ERROR_TITLE })
       return
     }
