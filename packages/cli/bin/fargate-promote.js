@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript source directly, as packages/sim's bin does: the CLI has no build step.
+// In this repository the CLI runs its TypeScript source through tsx (no build step, as the
+// simulator's bin); the published package has no src/ and runs dist/index.js, the bundle
+// scripts/build-cli.mjs makes when the package is packed.
 // The only code that reads process state: run() takes the streams, environment and directory.
-import { register } from 'tsx/esm/api'
+import { existsSync } from 'node:fs'
 
-register()
+const source = new URL('../src/index.ts', import.meta.url)
+let cli
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api')
+  register()
+  cli = await import(source.href)
+} else {
+  cli = await import('../dist/index.js')
+}
 // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', error => {
@@ -11,7 +21,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error
   })
 }
-const { run, processCancellation } = await import('../src/index.ts')
+const { run, processCancellation } = cli
 // SIGINT/SIGTERM abort the run: a deploy that started puts the services back, then exits 130.
 const cancellation = processCancellation(process)
 process.exitCode = await run(process.argv.slice(2), {

@@ -1,0 +1,128 @@
+// Builds what the published @fargate-promote/cli runs: packages/cli/dist/, the `prepack` of
+// packages/cli (so `npm pack` and `npm publish` build it) and removed again by its `postpack`.
+// Usage: node scripts/build-cli.mjs [--out DIR] | --clean
+//
+// The CLI's sources and the workspace packages it imports are bundled with esbuild into
+// dist/index.js: they export TypeScript source, which a package installed from the registry
+// cannot run (the repository's bin runs them through tsx). ncc, which builds the actions, type
+// checks the whole tree through its own tsconfig, fails on the CLI and takes minutes; esbuild
+// takes a second.
+//
+// dist/ is laid out as this repository is, because the CLI finds what it needs beside its own
+// sources (`new URL('../../../../workflows-templates/', import.meta.url)`): the bundle stands in
+// for packages/*/src, and dist/ holds the files those paths reach — the workflow templates
+// (init), the simulator's bin, the actions' action.yml and committed dist/ and the rehearsal's
+// tool shims (rehearse). Each module's import.meta.url is rewritten to its place in that layout.
+import { build } from 'esbuild'
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join, relative, resolve } from 'node:path'
+import { actionNames, root } from './actions.mjs'
+
+const args = process.argv.slice(2)
+const outFlag = args.indexOf('--out')
+const out = outFlag === -1 ? join(root, 'packages/cli/dist') : resolve(args[outFlag + 1] ?? '')
+
+/** The product root in the bundle: dist/, the folder of the bundle's own file. */
+const BANNER = [
+  "import { createRequire as __fpCreateRequire } from 'node:module'",
+  // Bundled CommonJS dependencies require() Node's modules.
+  'const require = __fpCreateRequire(import.meta.url)',
+  "const __fpProductRoot = new URL('./', import.meta.url)"
+].join('\n')
+
+/** Each source module of this repository sees import.meta.url as its place under dist/. */
+const productPaths = {
+  name: 'product-paths',
+  setup(builder) {
+    builder.onLoad({ filter: /\.[cm]?[jt]s$/ }, async ({ path }) => {
+      const rel = relative(root, path)
+      if (rel.startsWith('..') || rel.includes('node_modules')) return undefined
+      const text = await readFile(path, 'utf8')
+      if (!text.includes('import.meta.url')) return undefined
+      const here = `new URL(${JSON.stringify(rel)}, __fpProductRoot).href`
+      const loader = /\.[cm]?ts$/.test(path) ? 'ts' : 'js'
+      return { contents: text.replaceAll('import.meta.url', here), loader }
+    })
+  }
+}
+
+async function bundle(entry, outfile, format = 'esm') {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format,
+    // The published artefacts target Node 22+, but an install on Node 20 must still run.
+    target: 'node20',
+    banner: { js: format === 'esm' ? BANNER : '' },
+    plugins: [productPaths],
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning'
+  })
+  return Object.keys(result.metafile.inputs)
+}
+
+/** The licence texts of the npm packages a bundle contains (each text once, with its packages). */
+function licenses(inputs) {
+  const byText = new Map()
+  const seen = new Set()
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)
+    if (match === null || seen.has(match[1])) continue
+    seen.add(match[1])
+    const dir = join(root, match[1])
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    const file = readdirSync(dir).find(name => /^(licen[cs]e|copying)/i.test(name))
+    const text =
+      file === undefined
+        ? `(${manifest.license}, no licence file)`
+        : readFileSync(join(dir, file), 'utf8').trim()
+    byText.set(text, [
+      ...(byText.get(text) ?? []),
+      `${manifest.name}@${manifest.version} (${manifest.license})`
+    ])
+  }
+  return [...byText]
+    .map(([text, names]) => `${names.sort().join('\n')}\n\n${text}`)
+    .sort()
+    .join(`\n\n${'-'.repeat(72)}\n\n`)
+}
+
+function copy(from, to = from) {
+  cpSync(join(root, from), join(out, to), { recursive: true })
+}
+
+rmSync(out, { recursive: true, force: true })
+if (args.includes('--clean')) process.exit(0)
+
+const started = Date.now()
+const inputs = [
+  ...(await bundle('packages/cli/src/index.ts', join(out, 'index.js'))),
+  // rehearse starts <product root>/packages/sim/bin/fargate-sim.mjs as a child process.
+  ...(await bundle('packages/sim/src/bin.ts', join(out, 'packages/sim/bin/fargate-sim.mjs')))
+]
+copy('workflows-templates')
+// The rehearsal's PATH shims: bash wrappers that run node on their .cjs (which require yaml).
+const tools = 'packages/rehearsal/tools'
+for (const name of readdirSync(join(root, tools))) {
+  if (name.endsWith('.cjs'))
+    inputs.push(...(await bundle(`${tools}/${name}`, join(out, tools, name), 'cjs')))
+  else copy(`${tools}/${name}`)
+}
+for (const name of actionNames()) {
+  if (!existsSync(join(root, 'actions', name, 'dist/index.js'))) {
+    console.error(`actions/${name}/dist/index.js is missing: run npm run build first.`)
+    process.exit(1)
+  }
+  copy(`actions/${name}/action.yml`)
+  copy(`actions/${name}/dist`)
+}
+writeFileSync(join(out, 'licenses.txt'), `${licenses(inputs)}\n`)
+// stderr: `npm pack --json` prints its document on stdout.
+console.error(
+  `built ${relative(process.cwd(), out) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)}s`
+)
