@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { stripVTControlCharacters } from 'node:util'
-import { FakeClock } from '@fargate-promote/common'
+import { FakeClock, startWaiting } from '@fargate-promote/common'
 import pc from 'picocolors'
 import { HEARTBEAT_MS, Progress } from '../src/progress.js'
 import { terminal, testIo } from './support.js'
@@ -65,6 +65,45 @@ describe('the heartbeat', () => {
     const { progress, lines } = progressOf()
     progress.beat()
     expect(lines()).toEqual([])
+  })
+})
+
+describe('the waits of the use case', () => {
+  it('are told by this heartbeat while they last: their own what, time left and state, never a second line', async () => {
+    const { progress, lines, clock } = progressOf()
+    progress.begin('deploy of web in staging', 600_000)
+    progress.log.info('Watching web')
+    const waiting = startWaiting(
+      { clock: progress.clock, log: progress.log },
+      {
+        what: 'Waiting for the rollout of web in cluster prod',
+        deadline: clock.now() + 60_000,
+        state: () => 'web: IN_PROGRESS 0/2 running'
+      }
+    )
+    for (let poll = 0; poll < 6; poll++) await waiting.sleep(5000)
+    waiting.end()
+    await progress.clock.sleep(15_000)
+    expect(lines()).toEqual([
+      'Watching web',
+      '… Waiting for the rollout of web in cluster prod: 15s elapsed, 45s left — web: IN_PROGRESS 0/2 running',
+      '… Waiting for the rollout of web in cluster prod: 30s elapsed, 30s left — web: IN_PROGRESS 0/2 running',
+      '… deploy of web in staging: 45s elapsed, 9m 15s left — Watching web'
+    ])
+  })
+
+  it('speak after the command’s own wait ended too (the undo of a cancelled deploy)', async () => {
+    const { progress, lines } = progressOf()
+    progress.begin('deploy of web', undefined)
+    progress.end()
+    const waiting = startWaiting(
+      { clock: progress.clock, log: progress.log },
+      { what: 'Waiting for the rollout of web' }
+    )
+    await waiting.sleep(20_000)
+    waiting.end()
+    await progress.clock.sleep(20_000)
+    expect(lines()).toEqual(['… Waiting for the rollout of web: 15s elapsed'])
   })
 })
 

@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:tty'
-import { formatDuration, type Clock, type Logger } from '@fargate-promote/common'
+import { Heartbeat, type Clock, type Logger, type WaitHandle } from '@fargate-promote/common'
 import yoctoSpinner, { type Spinner } from 'yocto-spinner'
 import type { CliIo } from './io.js'
 import { printable, printableLines } from './text.js'
@@ -34,35 +34,41 @@ function isTerminal(stream: CliIo['stderr']): boolean {
  * waits, a heartbeat with what it waits for, the time elapsed and the time left — a line every
  * HEARTBEAT_MS when piped, a spinner's text on a terminal.
  *
- * The heartbeat keeps the injected clock's time: `clock` wraps the use case's clock so that a
- * sleep crossing a heartbeat is cut there and the line written, so a test with a fake clock sees
- * exactly the lines a real run would, and no timer of its own runs. A step that waits on no
- * clock (one long HTTP request) gets its heartbeat when it ends.
+ * The heartbeat is packages/common's, on the injected clock: `clock` cuts a sleep crossing a
+ * heartbeat there and writes the line, so a test with a fake clock sees exactly the lines a real
+ * run would, and no timer of its own runs. The use case's own waits (a rollout, a monitoring
+ * window) begin on this heartbeat, which then tells that wait — what it waits for, its own
+ * deadline and state — instead of writing lines of its own next to these.
  */
 export class Progress {
   readonly log: Logger
   readonly clock: Clock
-  private what = ''
+  private readonly heartbeat: Heartbeat
   private latest = ''
-  private startedAt = 0
-  private deadline: number | undefined
-  private lastBeat = 0
-  private waiting = false
+  private wait: WaitHandle | undefined
   private spinner: Spinner | undefined
 
   constructor(private readonly options: ProgressOptions) {
     this.log = this.logger()
-    this.clock = this.heartbeatClock(options.clock)
+    this.heartbeat = new Heartbeat({
+      clock: options.clock,
+      intervalMs: HEARTBEAT_MS,
+      write: text => this.show(text)
+    })
+    this.clock = this.heartbeat.clock
   }
 
   /** The wait starts: what it is for, and how long it may take at most. */
   begin(what: string, budgetMs: number | undefined): void {
-    this.what = what
+    this.wait?.end()
     this.latest = ''
-    this.startedAt = this.options.clock.now()
-    this.lastBeat = this.startedAt
-    this.deadline = budgetMs === undefined ? undefined : this.startedAt + budgetMs
-    this.waiting = true
+    const startedAt = this.options.clock.now()
+    this.wait = this.heartbeat.begin({
+      what,
+      startedAt,
+      ...(budgetMs !== undefined && { deadline: startedAt + budgetMs }),
+      state: () => this.latest
+    })
     if (this.options.spinner && isTerminal(this.options.io.stderr)) {
       this.spinner = yoctoSpinner({
         text: this.heartbeatText(),
@@ -74,7 +80,8 @@ export class Progress {
 
   /** The wait is over: the spinner goes, later lines are plain. */
   end(): void {
-    this.waiting = false
+    this.wait?.end()
+    this.wait = undefined
     this.spinner?.stop()
     this.spinner = undefined
   }
@@ -89,49 +96,24 @@ export class Progress {
     this.options.io.stderr.write(`${style(this.safe(text))}\n`)
   }
 
-  /** `deploy of web: 45s elapsed, 29m 15s left — web: 1 of 2 tasks running`. */
+  /** `deploy of web: 45s elapsed, 29m 15s left — web: 1 of 2 tasks running`; '' outside a wait. */
   heartbeatText(): string {
-    const now = this.options.clock.now()
-    const parts = [`${formatDuration(now - this.startedAt)} elapsed`]
-    if (this.deadline !== undefined) {
-      parts.push(`${formatDuration(Math.max(0, this.deadline - now))} left`)
-    }
-    const latest = this.latest === '' ? '' : ` — ${this.latest}`
-    const text = `${this.what}: ${parts.join(', ')}${latest}`
-    return printable(this.options.redact?.(text) ?? text)
+    return this.printable(this.heartbeat.text() ?? '')
   }
 
   /** Writes the heartbeat (or sets the spinner's text) and starts the next interval. */
   beat(): void {
-    this.lastBeat = this.options.clock.now()
-    if (!this.waiting) return
-    const text = this.heartbeatText()
-    if (this.spinner) this.spinner.text = text
-    else this.options.io.stderr.write(`${this.options.colors.dim(`… ${text}`)}\n`)
+    this.heartbeat.beat()
   }
 
-  private beatIfDue(): void {
-    if (this.options.clock.now() - this.lastBeat >= HEARTBEAT_MS) this.beat()
+  private printable(text: string): string {
+    return printable(this.options.redact?.(text) ?? text)
   }
 
-  private heartbeatClock(inner: Clock): Clock {
-    return {
-      now: () => inner.now(),
-      sleep: async (ms, signal) => {
-        this.beatIfDue()
-        let left = Math.max(0, ms)
-        while (left > 0 && signal?.aborted !== true) {
-          const untilBeat = Math.max(0, this.lastBeat + HEARTBEAT_MS - inner.now())
-          if (left < untilBeat) {
-            await inner.sleep(left, signal)
-            break
-          }
-          await inner.sleep(untilBeat, signal)
-          left -= untilBeat
-          this.beatIfDue()
-        }
-      }
-    }
+  private show(text: string): void {
+    const safe = this.printable(text)
+    if (this.spinner) this.spinner.text = safe
+    else this.options.io.stderr.write(`${this.options.colors.dim(`… ${safe}`)}\n`)
   }
 
   private logger(): Logger {

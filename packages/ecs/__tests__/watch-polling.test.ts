@@ -53,19 +53,30 @@ const completed = [
   service({ deployments: [deployment({ id: NEW, runningCount: 2, rolloutState: 'COMPLETED' })] })
 ]
 
+/**
+ * DescribeServices answers one per poll (the last one repeated); returns the seconds since T0
+ * of each poll. The waits between polls are read from these, not from the clock's sleeps, which
+ * the heartbeat cuts into pieces at each of its lines.
+ */
+function pollTimes(clock: FakeClock, ...answers: Array<Service[] | Error>): number[] {
+  const times: number[] = []
+  ecsMock.on(DescribeServicesCommand).callsFake(() => {
+    times.push((clock.now() - T0) / 1000)
+    const answer = (answers.length > 1 ? answers.shift() : answers[0]) as Service[] | Error
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve({ services: answer })
+  })
+  return times
+}
+
 describe('watchRollout: polling and throttling', () => {
   it('polls at the fixed interval, doubles the wait while ECS throttles, and returns to it after a success', async () => {
-    ecsMock
-      .on(DescribeServicesCommand)
-      .resolvesOnce({ services: inProgress })
-      .rejectsOnce(named('ThrottlingException', 'Rate exceeded'))
-      .rejectsOnce(named('ThrottlingException', 'Rate exceeded'))
-      .resolvesOnce({ services: inProgress })
-      .resolves({ services: completed })
     const { clock, log, deps } = watchDeps()
+    const throttled = named('ThrottlingException', 'Rate exceeded')
+    const polls = pollTimes(clock, inProgress, throttled, throttled, inProgress, completed)
     const [result] = await watchRollout(watchOptions(), deps)
     expect(result?.outcome).toBe('succeeded')
-    expect(clock.sleeps).toEqual([5_000, 10_000, 20_000, 5_000])
+    // Waits of 5, 10, 20 and 5 s between the polls.
+    expect(polls).toEqual([0, 5, 15, 35, 40])
     expect(result?.awsCalls).toBe(5)
     expect(log.lines.filter(line => line.level === 'warning').map(line => line.message)).toEqual([
       'AWS is throttling DescribeServices (Rate exceeded); waiting 10s between polls until it recovers'
@@ -99,13 +110,13 @@ describe('watchRollout: polling and throttling', () => {
   })
 
   it('times out with what it knows when every poll is throttled', async () => {
-    ecsMock.on(DescribeServicesCommand).rejects(named('ThrottlingException', 'Rate exceeded'))
     const { clock, deps } = watchDeps()
+    const polls = pollTimes(clock, named('ThrottlingException', 'Rate exceeded'))
     const [result] = await watchRollout(watchOptions({ timeoutMs: 120_000 }), deps)
     expect(result?.outcome).toBe('timed-out')
     expect(result?.reason).toBe('timed out after 2m: DescribeServices has not answered yet')
-    // 10 + 20 + 40 + 50 (cut at the deadline): the wait never overshoots the deadline.
-    expect(clock.sleeps).toEqual([10_000, 20_000, 40_000, 50_000])
+    // Waits of 10, 20, 40 and 50 s (cut at the deadline): the wait never overshoots the deadline.
+    expect(polls).toEqual([0, 10, 30, 70, 120])
   })
 
   it('says the deployment has not appeared when the only answer came at the deadline', async () => {

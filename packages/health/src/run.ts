@@ -1,4 +1,4 @@
-import { interruptibleSleep } from '@fargate-promote/common'
+import { formatDuration, startWaiting, type Waiting } from '@fargate-promote/common'
 import { buildReport } from './build-report.js'
 import {
   newCheckState,
@@ -26,6 +26,10 @@ interface RunState {
   samples: Sample[]
   /** Wakes every loop from its wait: a monitor check has tripped, or the caller cancelled. */
   wake: AbortController
+  /** The run's heartbeat: every wait between rounds sleeps through it. */
+  waiting: Waiting
+  /** Checks whose loop has ended (a verdict, or the run's end). */
+  finished: Set<CheckState>
   tripped?: CheckState
 }
 
@@ -61,10 +65,33 @@ async function checkLoop(run: RunState, state: CheckState): Promise<void> {
       state.ok = options.mode === 'monitor'
       return
     }
-    await interruptibleSleep(clock, Math.max(0, nextAt - clock.now()), run.wake.signal)
+    await run.waiting.sleep(Math.max(0, nextAt - clock.now()), run.wake.signal)
     if (run.tripped !== undefined) return void (state.ok = true)
   }
   state.cancelled = true
+}
+
+/** `home: 7 of 7 rounds passed, 3/3 in a row; db: healthy`, for the run's heartbeat. */
+function progressOf(run: RunState, states: readonly CheckState[]): string {
+  const { options } = run
+  return states
+    .map(state => {
+      const name = state.spec.name
+      if (run.finished.has(state)) return `${name}: ${state.ok ? 'passed' : 'failed'}`
+      if (state.attempts === 0) return `${name}: first round under way`
+      const passed = `${state.passes} of ${rounds(state.attempts)} passed`
+      if (options.mode === 'monitor') return `${name}: ${passed}`
+      return `${name}: ${passed}, ${state.consecutive}/${successesNeeded(state.spec, options)} in a row`
+    })
+    .join('; ')
+}
+
+/** What the run waits for, the start of its heartbeat lines. */
+function waitsFor(options: RunHealthChecksOptions, span: number): string {
+  const checks = `${options.checks.length} health check${options.checks.length === 1 ? '' : 's'}`
+  return options.mode === 'verify'
+    ? `Waiting for ${checks} to pass`
+    : `Waiting for the ${formatDuration(span)} monitoring window of ${checks} to end`
 }
 
 /**
@@ -86,13 +113,21 @@ export async function runHealthChecks(
   const { clock, log, signal } = deps
   const startedAt = clock.now()
   const span = options.mode === 'verify' ? options.timeoutMs : (options.durationMs as number)
+  const states = options.checks.map(spec => newCheckState(spec, options.load, deps.proxy))
   const run: RunState = {
     options,
     deps,
     startedAt,
     deadline: startedAt + span,
     samples: [],
-    wake: new AbortController()
+    wake: new AbortController(),
+    finished: new Set(),
+    waiting: startWaiting(deps, {
+      what: waitsFor(options, span),
+      startedAt,
+      deadline: startedAt + span,
+      state: () => progressOf(run, states)
+    })
   }
   const onCancel = () => {
     log.info('Cancelled: no new round starts; reporting what was seen so far')
@@ -100,10 +135,12 @@ export async function runHealthChecks(
   }
   if (signal?.aborted) onCancel()
   else signal?.addEventListener('abort', onCancel, { once: true })
-  const states = options.checks.map(spec => newCheckState(spec, options.load))
   try {
-    await Promise.all(states.map(state => checkLoop(run, state)))
+    await Promise.all(
+      states.map(state => checkLoop(run, state).finally(() => run.finished.add(state)))
+    )
   } finally {
+    run.waiting.end()
     signal?.removeEventListener('abort', onCancel)
     for (const state of states) if (state.agents) destroyHttpAgents(state.agents)
   }

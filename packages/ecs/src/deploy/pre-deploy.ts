@@ -12,6 +12,7 @@ import {
 import {
   ConfigurationError,
   formatDuration,
+  startWaiting,
   type Clock,
   type Logger
 } from '@fargate-promote/common'
@@ -123,6 +124,38 @@ function failureOf(task: Task, essential: Set<string>, command: string[]): strin
 }
 
 /**
+ * Polls the task until it has STOPPED (returned) or the deadline passed (undefined), with a
+ * heartbeat line while it runs.
+ */
+async function awaitStopped(
+  deps: { ecs: ECSClient; clock: Clock; log: Logger },
+  task: { cluster: string; taskArn: string; startedAt: number; deadline: number },
+  options: Pick<PreDeployOptions, 'pollIntervalMs'>
+): Promise<Task | undefined> {
+  const { cluster, taskArn, deadline } = task
+  let lastStatus: string | undefined
+  const waiting = startWaiting(deps, {
+    what: `Waiting for pre-deploy task ${taskId(taskArn)}`,
+    startedAt: task.startedAt,
+    deadline,
+    state: () => (lastStatus === undefined ? undefined : `task ${lastStatus}`)
+  })
+  try {
+    for (;;) {
+      const described = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
+      const found = described.tasks?.find(t => t.taskArn === taskArn)
+      if (found?.lastStatus === 'STOPPED') return found
+      lastStatus = found?.lastStatus
+      const now = deps.clock.now()
+      if (now >= deadline) return undefined
+      await waiting.sleep(Math.min(options.pollIntervalMs, deadline - now))
+    }
+  } finally {
+    waiting.end()
+  }
+}
+
+/**
  * Run one task from the new revision with `command` (migrations, a smoke check) and wait for it.
  * Succeeds only when every essential container exited 0. A task still running at the deadline is
  * stopped, so it cannot keep changing things after the deployment was called off.
@@ -173,24 +206,18 @@ export async function runPreDeployTask(
   deps.log.info(`Pre-deploy task ${taskId(taskArn)} started`)
 
   const deadline = startedAt + options.timeoutMs
-  for (;;) {
-    const described = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
-    const task = described.tasks?.find(t => t.taskArn === taskArn)
-    if (task?.lastStatus === 'STOPPED') {
-      const problem = failureOf(task, essential, command)
-      if (problem) {
-        throw new PreDeployError(`pre-deploy task ${taskId(taskArn)} failed: ${problem}`, taskArn)
-      }
-      const finishedAt = deps.clock.now()
-      deps.log.info(
-        `Pre-deploy task ${taskId(taskArn)} succeeded in ${formatDuration(finishedAt - startedAt)}`
-      )
-      const exitCode = task.containers?.find(c => c.name === container)?.exitCode ?? 0
-      return { taskArn, container, exitCode, startedAt, finishedAt }
+  const task = await awaitStopped(deps, { cluster, taskArn, startedAt, deadline }, options)
+  if (task !== undefined) {
+    const problem = failureOf(task, essential, command)
+    if (problem) {
+      throw new PreDeployError(`pre-deploy task ${taskId(taskArn)} failed: ${problem}`, taskArn)
     }
-    const now = deps.clock.now()
-    if (now >= deadline) break
-    await deps.clock.sleep(Math.min(options.pollIntervalMs, deadline - now))
+    const finishedAt = deps.clock.now()
+    deps.log.info(
+      `Pre-deploy task ${taskId(taskArn)} succeeded in ${formatDuration(finishedAt - startedAt)}`
+    )
+    const exitCode = task.containers?.find(c => c.name === container)?.exitCode ?? 0
+    return { taskArn, container, exitCode, startedAt, finishedAt }
   }
   const limit = formatDuration(options.timeoutMs)
   await deps.ecs.send(

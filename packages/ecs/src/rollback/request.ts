@@ -6,7 +6,12 @@ import {
   type ECSClient,
   type Service
 } from '@aws-sdk/client-ecs'
-import { ConfigurationError, errorMessage, type Logger } from '@fargate-promote/common'
+import {
+  ConfigurationError,
+  errorMessage,
+  startWaiting,
+  type Logger
+} from '@fargate-promote/common'
 import type { EcsDeps } from '../deps.js'
 import { describeServices } from '../observe/services.js'
 import { primaryDeployment } from '../observe/settled.js'
@@ -81,16 +86,24 @@ export async function awaitPrimaryOf(
   where: { cluster: string; service: string; taskDefinitionArn: string; pollIntervalMs: number },
   deadline: number
 ): Promise<Deployment | undefined> {
-  for (;;) {
-    try {
-      const { primary } = await describeOne(deps, where.cluster, where.service)
-      if (primary.taskDefinition === where.taskDefinitionArn) return primary
-    } catch (error) {
-      deps.log.debug(`${where.service}: reading the rollback deployment: ${errorMessage(error)}`)
+  const waiting = startWaiting(deps, {
+    what: `Waiting for ECS to start the rollback deployment of ${where.service} to ${shortName(where.taskDefinitionArn)}`,
+    deadline
+  })
+  try {
+    for (;;) {
+      try {
+        const { primary } = await describeOne(deps, where.cluster, where.service)
+        if (primary.taskDefinition === where.taskDefinitionArn) return primary
+      } catch (error) {
+        deps.log.debug(`${where.service}: reading the rollback deployment: ${errorMessage(error)}`)
+      }
+      const now = deps.clock.now()
+      if (now >= deadline || deps.signal?.aborted) return undefined
+      await waiting.sleep(Math.min(where.pollIntervalMs, deadline - now), deps.signal)
     }
-    const now = deps.clock.now()
-    if (now >= deadline || deps.signal?.aborted) return undefined
-    await deps.clock.sleep(Math.min(where.pollIntervalMs, deadline - now), deps.signal)
+  } finally {
+    waiting.end()
   }
 }
 

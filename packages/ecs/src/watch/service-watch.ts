@@ -70,6 +70,13 @@ export class ServiceWatch {
     return this.verdict !== undefined && !this.rollback.active
   }
 
+  /** Where this service stands: its latest progress line, or its verdict once reached. */
+  state(): string {
+    const verdict = this.verdict
+    if (verdict !== undefined && !this.rollback.active) return `${this.name}: ${verdict.outcome}`
+    return this.lastProgress ?? `${this.name}: deployment ${this.target.deploymentId} not seen yet`
+  }
+
   private get name(): string {
     return this.target.service
   }

@@ -1,4 +1,4 @@
-import { errorMessage, formatDuration, interruptibleSleep } from '@fargate-promote/common'
+import { errorMessage, formatDuration, startWaiting } from '@fargate-promote/common'
 import { describeServices, findService } from '../observe/services.js'
 import { isThrottlingError, PollPacer } from './throttle.js'
 import type { RolloutResult, WatchDeps, WatchOptions } from './types.js'
@@ -74,6 +74,11 @@ class RolloutWatch {
 
   get done(): boolean {
     return this.watches.every(watch => watch.done)
+  }
+
+  /** Where each service stands, for the heartbeat: `web: IN_PROGRESS 1/2 running`. */
+  state(): string {
+    return this.watches.map(watch => watch.state()).join('; ')
   }
 
   results(): RolloutResult[] {
@@ -152,19 +157,29 @@ export async function watchRollout(
   log.info(
     `Watching ${options.targets.map(t => `${t.service} (${t.deploymentId})`).join(', ')} in cluster ${options.cluster}: every ${formatDuration(options.pollIntervalMs)}, for up to ${formatDuration(options.timeoutMs)}`
   )
-  for (;;) {
-    if (signal?.aborted) {
-      watch.cancel()
-      break
+  const waiting = startWaiting(deps, {
+    what: `Waiting for the rollout of ${options.targets.map(t => t.service).join(', ')} in cluster ${options.cluster}`,
+    startedAt: watch.startedAt,
+    deadline,
+    state: () => watch.state()
+  })
+  try {
+    for (;;) {
+      if (signal?.aborted) {
+        watch.cancel()
+        break
+      }
+      await watch.poll()
+      if (watch.done) break
+      const now = clock.now()
+      if (now >= deadline) {
+        await watch.timeOut()
+        break
+      }
+      await waiting.sleep(Math.min(watch.pacer.waitMs, deadline - now), signal)
     }
-    await watch.poll()
-    if (watch.done) break
-    const now = clock.now()
-    if (now >= deadline) {
-      await watch.timeOut()
-      break
-    }
-    await interruptibleSleep(clock, Math.min(watch.pacer.waitMs, deadline - now), signal)
+  } finally {
+    waiting.end()
   }
   return watch.results()
 }
