@@ -64,9 +64,9 @@ function runScript(script: string, args: string[], timeoutMs = 100_000): Promise
 }
 
 /** The script for one action, with its own --out directory (tests run at the same time). */
-function local(action: string, ...args: string[]): Promise<ScriptRun> {
+async function local(action: string, ...args: string[]): Promise<ScriptRun & { out: string }> {
   const out = mkdtempSync(join(work, `${action}-`))
-  return runScript('local-action.mjs', [action, '--out', out, ...args])
+  return { ...(await runScript('local-action.mjs', [action, '--out', out, ...args])), out }
 }
 
 async function liveRevision(sim: Sim): Promise<{ taskDefinition: string; image?: string }> {
@@ -172,7 +172,16 @@ describe('npm run local', () => {
         run.stdout
       )?.[1]
       expect(url).toBeDefined()
-      await expect(fetch(`${url}/_sim/clock`)).rejects.toThrow()
+      // Stopped: nothing answers on its port, or another process that took the port since.
+      const origin = /^FARGATE_PROMOTE_SIM_CLOCK=(\d+),20$/m.exec(
+        readFileSync(join(run.out, '.env'), 'utf8')
+      )?.[1]
+      expect(origin).toBeDefined()
+      const answer = await fetch(`${url}/_sim/clock`).then(
+        async response => (await response.json()) as { origin: number },
+        () => undefined
+      )
+      expect(answer?.origin).not.toBe(Number(origin))
     },
     120_000
   )
