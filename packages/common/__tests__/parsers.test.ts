@@ -108,18 +108,21 @@ describe('parseDurationText and parseKeyValueLines: the rest of their messages',
 
   it('names the form a line must have, its line, an empty key and a key given twice', () => {
     const input = { input: 'images' }
-    expect(() => parseKeyValueLines('\nnginx:1', input, { form: 'container=image' })).toThrow(
+    const form = { form: 'container=image', example: 'web=nginx:1.27' }
+    expect(() => parseKeyValueLines('\nnginx:1', input, form)).toThrow(
       new ConfigurationError(
-        "Input 'images' (line 2): 'nginx:1' must have the form container=image."
+        "Input 'images' (line 2): 'nginx:1' is not container=image (one per line, e.g. web=nginx:1.27)."
       )
     )
     expect(() => parseKeyValueLines('=x', input)).toThrow(
       new ConfigurationError(
-        "Input 'images' (line 1): '=x' has an empty key before '=': write key=value."
+        "Input 'images' (line 1): '=x' has an empty key before '='; write key=value (one per line)."
       )
     )
     expect(() => parseKeyValueLines('a=1\na=2', input)).toThrow(
-      new ConfigurationError("Input 'images' (line 2): 'a=2': key 'a' is already set on line 1.")
+      new ConfigurationError(
+        "Input 'images' (line 2): 'a=2': key 'a' is already set on line 1. Set each key once."
+      )
     )
   })
 })

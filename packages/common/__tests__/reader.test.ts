@@ -233,13 +233,22 @@ describe('keyValues', () => {
   })
 
   it.each([
-    ['A=1\nnovalue', "Input 'environment' (line 2): 'novalue' must have the form key=value."],
-    ['=1', "Input 'environment' (line 1): '=1' has an empty key before '=': write key=value."],
-    ['  = x', "Input 'environment' (line 1): '= x' has an empty key before '=': write key=value."],
-    ['A=1\n\nB=2\nA=3', "Input 'environment' (line 4): 'A=3': key 'A' is already set on line 1."],
+    ['A=1\nnovalue', "Input 'environment' (line 2): 'novalue' is not key=value (one per line)."],
+    [
+      '=1',
+      "Input 'environment' (line 1): '=1' has an empty key before '='; write key=value (one per line)."
+    ],
+    [
+      '  = x',
+      "Input 'environment' (line 1): '= x' has an empty key before '='; write key=value (one per line)."
+    ],
+    [
+      'A=1\n\nB=2\nA=3',
+      "Input 'environment' (line 4): 'A=3': key 'A' is already set on line 1. Set each key once."
+    ],
     [
       'DB_PASSWORD=hunter2\nDB_PASSWORD=hunter3',
-      "Input 'environment' (line 2): 'DB_PASSWORD=***': key 'DB_PASSWORD' is already set on line 1."
+      "Input 'environment' (line 2): 'DB_PASSWORD=***': key 'DB_PASSWORD' is already set on line 1. Set each key once."
     ]
   ])('refuses %p', (text, message) => {
     setInput('environment', text)

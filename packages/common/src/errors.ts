@@ -65,6 +65,59 @@ export function isConfigurationError(error: unknown): error is ConfigurationErro
   return error instanceof ConfigurationError
 }
 
+/**
+ * A setting that was needed and not given. `missing` names it (a message may be about another
+ * setting: `Input 'image': needs 'container' too`), so a reader whose config file failed to load
+ * can leave out what that file would have given.
+ */
+export class MissingSettingError extends ConfigurationError {
+  readonly missing: string
+
+  constructor(problem: string, subject: ConfigurationSubject, missing: string) {
+    super(problem, subject)
+    this.name = 'MissingSettingError'
+    this.missing = missing
+  }
+}
+
+function listProblems(errors: readonly ConfigurationError[], label: SettingLabel): string {
+  return `${errors.length} problems:\n${errors.map(error => `- ${error.describe(label)}`).join('\n')}`
+}
+
+/**
+ * Every problem found in one step's settings, reported together: fixing them one run at a
+ * time is slow. Each problem keeps its own subject; front ends show them one by one.
+ */
+export class ConfigurationErrors extends ConfigurationError {
+  readonly errors: readonly ConfigurationError[]
+
+  constructor(errors: readonly ConfigurationError[]) {
+    super(listProblems(errors, inputLabel))
+    this.name = 'ConfigurationErrors'
+    this.errors = errors
+  }
+
+  override describe(label: SettingLabel): string {
+    return listProblems(this.errors, label)
+  }
+}
+
+/** The problems an error stands for: a ConfigurationErrors' list, or the error itself. */
+export function configurationProblems(error: ConfigurationError): readonly ConfigurationError[] {
+  return error instanceof ConfigurationErrors
+    ? error.errors.flatMap(configurationProblems)
+    : [error]
+}
+
+/** One problem as itself, several as a ConfigurationErrors; undefined for none. */
+export function combineProblems(
+  errors: readonly ConfigurationError[]
+): ConfigurationError | undefined {
+  const flat = errors.flatMap(configurationProblems)
+  if (flat.length <= 1) return flat[0]
+  return new ConfigurationErrors(flat)
+}
+
 /** The message of anything thrown, including non-Error values. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name

@@ -21,6 +21,10 @@ export {
 } from './progress.js'
 export {
   ConfigurationError,
+  ConfigurationErrors,
+  MissingSettingError,
+  combineProblems,
+  configurationProblems,
   isConfigurationError,
   errorMessage,
   describeSubject,
@@ -46,6 +50,14 @@ export {
   type PollingOptions
 } from './settings/reader.js'
 export {
+  SettingProblems,
+  NOT_READ,
+  isRead,
+  type Reading,
+  type ReadValues
+} from './settings/problems.js'
+export {
+  quoteValue,
   parseBooleanText,
   parseIntegerText,
   parseDurationText,

@@ -21,6 +21,7 @@ export {
   renderTaskDefinition,
   checkTaskDefinitionSize,
   checkTaskDefinitionFileSize,
+  checkTag,
   MAX_TASK_DEFINITION_BYTES,
   type RenderedTaskDefinition
 } from './task-definitions/render.js'

@@ -178,11 +178,13 @@ describe('readDeployInputs', () => {
   test("staging-gate's images output (JSON, service/container keys) and several containers for one image", async () => {
     given({
       services: 'web\nworker',
-      images: '{"web/web":"repo/web@sha256:aa","worker/worker":"repo/worker@sha256:bb"}'
+      images:
+        '{"web/web":"repo/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","worker/worker":"repo/worker@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}'
     })
     expect((await read()).images).toEqual({
-      'web/web': 'repo/web@sha256:aa',
-      'worker/worker': 'repo/worker@sha256:bb'
+      'web/web': 'repo/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      'worker/worker':
+        'repo/worker@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
     })
     given({ services: 'web\nworker', image: 'repo/app:2', container: 'web\nworker' })
     expect((await read()).images).toEqual({ web: 'repo/app:2', worker: 'repo/app:2' })
@@ -233,7 +235,7 @@ describe('readDeployInputs', () => {
     [{ service: 'web', images: 'web=' }, "Input 'images': container 'web' has no image after '='."],
     [
       { service: 'web', images: 'nginx:1' },
-      "Input 'images' (line 1): 'nginx:1' must have the form container=image."
+      "Input 'images' (line 1): 'nginx:1' is not container=image (one per line, e.g. web=nginx:1.27)."
     ],
     [{ service: 'web', image: 'registry.example.com/x:1' }, "Input 'image': needs 'container' too"],
     [

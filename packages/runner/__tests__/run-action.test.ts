@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '@fargate-promote/common'
+import { ConfigurationError, ConfigurationErrors } from '@fargate-promote/common'
 import { runAction } from '../src/index.js'
 import { captureStdout, isolateProcessState } from './helpers.js'
 
@@ -47,6 +47,22 @@ describe('runAction', () => {
     expect(process.exitCode).toBe(1)
     expect(stdout.lines()).toEqual([
       "::error title=Configuration error::deploy-fargate failed: Input 'wait' must be true or false, got 'yes'. Nothing was changed."
+    ])
+  })
+
+  it('annotates every problem of a ConfigurationErrors on its own, numbered', async () => {
+    const problems = new ConfigurationErrors([
+      new ConfigurationError("'nginx:1' is not container=image.", { input: 'images', line: 1 }),
+      new ConfigurationError("'soon' is not a duration.", { input: 'timeout' }),
+      new ConfigurationError("'##[warning]x' is not true or false.", { input: 'wait' })
+    ])
+    await runAction('deploy-fargate', () => Promise.reject(problems))
+    expect(process.exitCode).toBe(1)
+    expect(stdout.lines()).toEqual([
+      "::error title=Configuration error (1 of 3)::deploy-fargate failed: Input 'images' (line 1): 'nginx:1' is not container=image.",
+      "::error title=Configuration error (2 of 3)::deploy-fargate failed: Input 'timeout': 'soon' is not a duration.",
+      // Text from an input never becomes a workflow command, not even the legacy ##[ form.
+      "::error title=Configuration error (3 of 3)::deploy-fargate failed: Input 'wait': '##\u200b[warning]x' is not true or false."
     ])
   })
 

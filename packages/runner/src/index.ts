@@ -1,5 +1,6 @@
 export { actionInputs } from './inputs.js'
-export { runAction, CONFIGURATION_ERROR_TITLE } from './run-action.js'
+export { runAction } from './run-action.js'
+export { CONFIGURATION_ERROR_TITLE } from './configuration-report.js'
 export { setOutputs, outputText, saveState, getState, type OutputValue } from './outputs.js'
 export {
   SummaryBuilder,

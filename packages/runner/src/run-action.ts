@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { errorMessage, isConfigurationError } from '@fargate-promote/common'
-
-export const CONFIGURATION_ERROR_TITLE = 'Configuration error'
+import { reportConfigurationError } from './configuration-report.js'
 
 /** An AWS or Node error's name says what went wrong (AccessDeniedException, TypeError). */
 function failureReason(error: unknown): string {
@@ -17,8 +16,9 @@ function failureReason(error: unknown): string {
 /**
  * The one catch of an action: awaits `fn`, and if anything is thrown (an Error or not) fails
  * the step with `<name> failed: <reason>`. A ConfigurationError is annotated with its own
- * title, so a bad input is told apart from a failed deployment at a glance. Never rethrows and
- * never exits the process: post steps and pending output writes still happen.
+ * title, one annotation per problem, so a bad input is told apart from a failed deployment at a
+ * glance. Never rethrows and never exits the process: post steps and pending output writes
+ * still happen.
  */
 export async function runAction(name: string, fn: () => Promise<void>): Promise<void> {
   try {
@@ -29,8 +29,8 @@ export async function runAction(name: string, fn: () => Promise<void>): Promise<
     // (npm run local) records a failure without setting the exit code and has no ExitCode enum.
     process.exitCode = 1
     if (isConfigurationError(error)) {
-      // setFailed cannot carry a title; this is setFailed with one.
-      core.error(message, { title: CONFIGURATION_ERROR_TITLE })
+      // setFailed cannot carry a title; this is setFailed with one, an annotation a problem.
+      reportConfigurationError(name, error)
       return
     }
     if (error instanceof Error && error.stack) core.debug(error.stack)

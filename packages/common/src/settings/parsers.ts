@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from '../duration.js'
-import { ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import { combineProblems, ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import { escapeUnprintable } from '../text.js'
 import { isSecretName } from './secret-names.js'
 
 /*
@@ -7,6 +8,17 @@ import { isSecretName } from './secret-names.js'
  * of config files, so every front end validates them the same way. `subject` names where the
  * value came from: `{ input: 'wait' }`, or `{ file: 'promote.yml', field: 'soak' }`.
  */
+
+const MAX_VALUE_SHOWN = 200
+
+/**
+ * A value as an error message quotes it: control characters escaped (a line break must not
+ * start a line of its own in the log), long values cut.
+ */
+export function quoteValue(text: string): string {
+  const cut = text.length > MAX_VALUE_SHOWN ? `${text.slice(0, MAX_VALUE_SHOWN)}…` : text
+  return `'${escapeUnprintable(cut)}'`
+}
 
 const BOOLEAN_TEXT: Record<string, boolean> = {
   true: true,
@@ -21,7 +33,7 @@ const BOOLEAN_TEXT: Record<string, boolean> = {
 export function parseBooleanText(text: string, subject: ConfigurationSubject): boolean {
   const value = BOOLEAN_TEXT[text]
   if (value === undefined) {
-    throw new ConfigurationError(`'${text}' is not true or false.`, subject)
+    throw new ConfigurationError(`${quoteValue(text)} is not true or false.`, subject)
   }
   return value
 }
@@ -50,7 +62,10 @@ export function parseIntegerText(
   const max = range.max ?? Number.MAX_SAFE_INTEGER
   const value = INTEGER.test(text) ? Number(text) : Number.NaN
   if (Number.isNaN(value) || value < min || value > max) {
-    throw new ConfigurationError(`'${text}' is not ${describeIntegerRange(range)}.`, subject)
+    throw new ConfigurationError(
+      `${quoteValue(text)} is not ${describeIntegerRange(range)}.`,
+      subject
+    )
   }
   // Number('-0') is -0, which prints as 0 but fails Object.is checks downstream.
   return value === 0 ? 0 : value
@@ -80,12 +95,15 @@ export function parseDurationText(
   const ms = parseDuration(text)
   if (ms === undefined) {
     throw new ConfigurationError(
-      `'${text}' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`,
+      `${quoteValue(text)} is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.`,
       subject
     )
   }
   if ((range.min !== undefined && ms < range.min) || (range.max !== undefined && ms > range.max)) {
-    throw new ConfigurationError(`'${text}' is not ${describeDurationRange(range)}.`, subject)
+    throw new ConfigurationError(
+      `${quoteValue(text)} is not ${describeDurationRange(range)}.`,
+      subject
+    )
   }
   return ms
 }
@@ -98,7 +116,7 @@ export function parseChoiceText<T extends string>(
   const choice = choices.find(candidate => candidate === text)
   if (choice === undefined) {
     const allowed = choices.map(candidate => `'${candidate}'`).join(', ')
-    throw new ConfigurationError(`'${text}' is not one of ${allowed}.`, subject)
+    throw new ConfigurationError(`${quoteValue(text)} is not one of ${allowed}.`, subject)
   }
   return choice
 }
@@ -118,20 +136,51 @@ export interface KeyValueOptions {
   keyDescription?: string
   /** The form a line must have, for errors: `container=image`. Default `key=value`. */
   form?: string
+  /** A line of that form, for errors: `web=nginx:1.27`. */
+  example?: string
 }
 
-const MAX_LINE_SHOWN = 200
-
-/** The line as an error message shows it: values of secret-looking keys are hidden. */
+/** The line as an error message quotes it: values of secret-looking keys are hidden. */
 function showLine(line: string, key?: string): string {
-  const shown = key !== undefined && isSecretName(key) ? `${key}=***` : line
-  return shown.length > MAX_LINE_SHOWN ? `${shown.slice(0, MAX_LINE_SHOWN)}…` : shown
+  return quoteValue(key !== undefined && isSecretName(key) ? `${key}=***` : line)
+}
+
+/** `container=image (one per line, e.g. web=nginx:1.27)`: what every line must look like. */
+function expectedLines(options: KeyValueOptions): string {
+  const form = options.form ?? 'key=value'
+  const example = options.example === undefined ? '' : `, e.g. ${options.example}`
+  return `${form} (one per line${example})`
+}
+
+/** What is wrong with one non-blank line, or its key and value. */
+function checkLine(
+  line: string,
+  options: KeyValueOptions,
+  keyPattern: RegExp | undefined,
+  firstSeen: ReadonlyMap<string, number>
+): string | { key: string; value: string } {
+  const equals = line.indexOf('=')
+  if (equals < 0) return `${showLine(line)} is not ${expectedLines(options)}.`
+  const key = line.slice(0, equals).trim()
+  const value = line.slice(equals + 1).trim()
+  if (key === '') {
+    return `${showLine(line)} has an empty key before '='; write ${expectedLines(options)}.`
+  }
+  if (keyPattern !== undefined && !keyPattern.test(key)) {
+    const expected = options.keyDescription ?? `a key matching ${String(options.keyPattern)}`
+    return `${showLine(line, key)}: key '${key}' is not ${expected}.`
+  }
+  const earlier = firstSeen.get(key)
+  if (earlier !== undefined) {
+    return `${showLine(line, key)}: key '${key}' is already set on line ${earlier}. Set each key once.`
+  }
+  return { key, value }
 }
 
 /**
  * `KEY=value` lines → Map, in order. Splits on the first `=`, so values may contain `=` or be
  * empty; key and value are trimmed. Blank lines and `#` comments are skipped. Line numbers in
- * errors count every line of the text, 1-based.
+ * errors count every line of the text, 1-based. Every bad line is reported, not only the first.
  */
 export function parseKeyValueLines(
   text: string,
@@ -144,40 +193,19 @@ export function parseKeyValueLines(
     new RegExp(options.keyPattern.source, options.keyPattern.flags.replace(/[gy]/g, ''))
   const result = new Map<string, string>()
   const firstSeen = new Map<string, number>()
+  const problems: ConfigurationError[] = []
   text.split(/\r?\n/).forEach((rawLine, index) => {
     const line = rawLine.trim()
-    const lineNumber = index + 1
     if (line === '' || line.startsWith('#')) return
-    const where = { ...subject, line: lineNumber }
-    const form = options.form ?? 'key=value'
-    const equals = line.indexOf('=')
-    if (equals < 0) {
-      throw new ConfigurationError(`'${showLine(line)}' must have the form ${form}.`, where)
+    const checked = checkLine(line, options, keyPattern, firstSeen)
+    if (typeof checked === 'string') {
+      problems.push(new ConfigurationError(checked, { ...subject, line: index + 1 }))
+      return
     }
-    const key = line.slice(0, equals).trim()
-    const value = line.slice(equals + 1).trim()
-    if (key === '') {
-      throw new ConfigurationError(
-        `'${showLine(line)}' has an empty key before '=': write ${form}.`,
-        where
-      )
-    }
-    if (keyPattern !== undefined && !keyPattern.test(key)) {
-      const expected = options.keyDescription ?? `a key matching ${String(options.keyPattern)}`
-      throw new ConfigurationError(
-        `'${showLine(line, key)}': key '${key}' is not ${expected}.`,
-        where
-      )
-    }
-    const earlier = firstSeen.get(key)
-    if (earlier !== undefined) {
-      throw new ConfigurationError(
-        `'${showLine(line, key)}': key '${key}' is already set on line ${earlier}.`,
-        where
-      )
-    }
-    firstSeen.set(key, lineNumber)
-    result.set(key, value)
+    firstSeen.set(checked.key, index + 1)
+    result.set(checked.key, checked.value)
   })
+  const problem = combineProblems(problems)
+  if (problem !== undefined) throw problem
   return result
 }

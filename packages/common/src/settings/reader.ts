@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js'
-import { ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import { ConfigurationError, MissingSettingError, type ConfigurationSubject } from '../errors.js'
 import { controlCharacterIn, withoutCredentials } from '../text.js'
 import { readSettingFile, type FileRoots, type SettingFile } from './files.js'
 import {
@@ -9,8 +9,10 @@ import {
   parseIntegerText,
   parseKeyValueLines,
   parseListLines,
+  quoteValue,
   type KeyValueOptions
 } from './parsers.js'
+import { SettingProblems } from './problems.js'
 import { readStructuredFile } from './structured.js'
 
 /**
@@ -108,8 +110,8 @@ export class InputReader {
     return value
   }
 
-  notGiven(name: string, expected: string): ConfigurationError {
-    return new ConfigurationError(`not given. Give ${expected}.`, this.subjectOf(name))
+  notGiven(name: string, expected: string): MissingSettingError {
+    return new MissingSettingError(`not given. Give ${expected}.`, this.subjectOf(name), name)
   }
 
   /** true/True/TRUE/false/False/FALSE; empty gives the default; yes, 1, on are errors. */
@@ -185,13 +187,13 @@ export class InputReader {
       url = new URL(value)
     } catch {
       throw new ConfigurationError(
-        `'${shown}' is not a valid URL. Write it in full: https://host/path.`,
+        `${quoteValue(shown)} is not a valid URL. Write it in full: https://host/path.`,
         this.subjectOf(name)
       )
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConfigurationError(
-        `'${shown}' uses '${url.protocol}'; only http and https URLs are accepted.`,
+        `${quoteValue(shown)} uses '${url.protocol}'; only http and https URLs are accepted.`,
         this.subjectOf(name)
       )
     }
@@ -223,16 +225,25 @@ export class InputReader {
    * is refused rather than silently giving one poll.
    */
   polling(options: PollingOptions): { timeoutMs: number; intervalMs: number } {
-    const timeoutMs = this.duration(options.timeout, {
-      defaultValue: options.timeoutDefault,
-      min: 1000,
-      max: options.maxTimeout ?? 6 * 3_600_000
+    // Both are read, so a bad timeout and a bad interval are reported together.
+    const problems = new SettingProblems()
+    const read = problems.finish({
+      timeoutMs: problems.read(() =>
+        this.duration(options.timeout, {
+          defaultValue: options.timeoutDefault,
+          min: 1000,
+          max: options.maxTimeout ?? 6 * 3_600_000
+        })
+      ),
+      intervalMs: problems.read(() =>
+        this.duration(options.interval, {
+          defaultValue: options.intervalDefault,
+          min: 100,
+          max: 300_000
+        })
+      )
     })
-    const intervalMs = this.duration(options.interval, {
-      defaultValue: options.intervalDefault,
-      min: 100,
-      max: 300_000
-    })
+    const { timeoutMs, intervalMs } = read
     if (intervalMs > timeoutMs) {
       throw new ConfigurationError(
         `${formatDuration(intervalMs)} is longer than '${options.timeout}' (${formatDuration(timeoutMs)}). Poll more often than the deadline.`,

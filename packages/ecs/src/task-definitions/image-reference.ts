@@ -1,4 +1,4 @@
-import { ConfigurationError, type ConfigurationSubject } from '@fargate-promote/common'
+import { ConfigurationError, quoteValue, type ConfigurationSubject } from '@fargate-promote/common'
 
 /** A container image reference split per the OCI distribution reference grammar. */
 export interface ImageReference {
@@ -90,7 +90,7 @@ export function parseImageReference(
   const result = problem(ref)
   if (typeof result === 'string') {
     throw new ConfigurationError(
-      `'${ref}' is not a valid image reference: ${result}. ` +
+      `${quoteValue(ref)} is not a valid image reference: ${result}. ` +
         'Use [registry/]repository[:tag][@sha256:digest], e.g. ' +
         '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2.',
       subject

@@ -4,7 +4,7 @@ import type {
   RegisterTaskDefinitionCommandInput,
   Tag
 } from '@aws-sdk/client-ecs'
-import { ConfigurationError, type ConfigurationSubject } from '@fargate-promote/common'
+import { ConfigurationError, quoteValue, type ConfigurationSubject } from '@fargate-promote/common'
 import { parseImageReference } from './image-reference.js'
 
 export interface RenderTaskDefinitionOptions {
@@ -151,29 +151,33 @@ export function mergeEnvironment(
   return merged
 }
 
-function validateTag(key: string, value: string): void {
+/**
+ * A tag ECS would refuse: too long, `aws:`, or characters outside its set. Exported so a
+ * deploy's inputs are checked before anything talks to AWS; rendering checks again.
+ */
+export function checkTag(key: string, value: string, subject: ConfigurationSubject = TAGS): void {
   if (key.length === 0 || key.length > TAG_KEY_MAX) {
     throw new ConfigurationError(
-      `key '${key}' must be 1 to ${TAG_KEY_MAX} characters long (it has ${key.length}).`,
-      TAGS
+      `key ${quoteValue(key)} must be 1 to ${TAG_KEY_MAX} characters long (it has ${key.length}).`,
+      subject
     )
   }
   if (key.toLowerCase().startsWith('aws:')) {
     throw new ConfigurationError(
       `key '${key}' uses the 'aws:' prefix, which AWS reserves. Choose another key.`,
-      TAGS
+      subject
     )
   }
   if (value.length > TAG_VALUE_MAX) {
     throw new ConfigurationError(
       `the value of '${key}' is ${value.length} characters long; ECS allows at most ${TAG_VALUE_MAX}. Shorten it.`,
-      TAGS
+      subject
     )
   }
   if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(value)) {
     throw new ConfigurationError(
-      `'${key}=${value}' has characters ECS does not accept in tags. Use letters, digits, spaces and + - = . _ : / @.`,
-      TAGS
+      `${quoteValue(`${key}=${value}`)} has characters ECS does not accept in tags. Use letters, digits, spaces and + - = . _ : / @.`,
+      subject
     )
   }
 }
@@ -188,7 +192,7 @@ export function mergeTags(baseTags: Tag[], tags: Record<string, string>): Tag[] 
     .filter(tag => typeof tag.key === 'string' && !tag.key.toLowerCase().startsWith('aws:'))
     .map(tag => ({ key: tag.key, value: tag.value ?? '' }))
   for (const [key, value] of Object.entries(tags)) {
-    validateTag(key, value)
+    checkTag(key, value)
     const found = merged.find(tag => tag.key === key)
     if (found) found.value = value
     else merged.push({ key, value })

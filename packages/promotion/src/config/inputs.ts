@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import {
+  ConfigurationError,
   formatFieldPath,
   InputReader,
   layeredSource,
   type InputSource,
-  type RunContext
+  type RunContext,
+  type SettingProblems
 } from '@fargate-promote/common'
 import { fileRoots } from '../inputs/common.js'
 import { DEFAULT_CONFIG_PATH } from './paths.js'
@@ -140,6 +142,18 @@ const GROUPS = [
 export interface EnvironmentConfigOptions {
   action: ConfiguredAction
   context: RunContext
+  /** Where a problem of the file goes: the step's other settings are still read and checked. */
+  problems: SettingProblems
+}
+
+/**
+ * What the file would have given (and the settings given in its place): not reported as
+ * missing when the file could not be read, since the file's own problem says what to fix.
+ */
+async function excusedWithoutFile(action: ConfiguredAction): Promise<string[]> {
+  const names = await configuredInputNames(action)
+  const partners = GROUPS.filter(group => group.some(name => names.includes(name)))
+  return [...names, ...partners.flat()]
 }
 
 /**
@@ -151,7 +165,22 @@ export interface EnvironmentConfigOptions {
  */
 export async function withEnvironmentConfig(
   inputs: InputReader,
-  { action, context }: EnvironmentConfigOptions
+  { action, context, problems }: EnvironmentConfigOptions
+): Promise<InputReader> {
+  try {
+    return await layerEnvironmentConfig(inputs, action, context)
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error
+    problems.add(error)
+    problems.excuseMissing(await excusedWithoutFile(action))
+    return inputs
+  }
+}
+
+async function layerEnvironmentConfig(
+  inputs: InputReader,
+  action: ConfiguredAction,
+  context: RunContext
 ): Promise<InputReader> {
   const path = inputs.optional('config')
   const environment = inputs.optional('environment')

@@ -1,6 +1,16 @@
-import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
 import {
+  ConfigurationError,
+  isRead,
+  MissingSettingError,
+  quoteValue,
+  SettingProblems,
+  type InputReader,
+  type RunContext
+} from '@fargate-promote/common'
+import {
+  checkTag,
   checkTaskDefinitionFileSize,
+  parseImageReference,
   parseTaskDefinitionArn,
   type DeployOptions,
   type TaskDefinitionSource
@@ -9,7 +19,6 @@ import type { RecordTarget } from '../github/recorder.js'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
 
-/** Where deploy-fargate records the GitHub deployment: an environment of a repository. */
 /** Where the deploy is recorded as a GitHub deployment. */
 export type DeployRecordTarget = RecordTarget
 
@@ -55,7 +64,7 @@ async function readTaskDefinition(
   if (arn !== undefined) {
     if (parseTaskDefinitionArn(arn) === undefined) {
       throw new ConfigurationError(
-        `'${arn}' is not a task-definition ARN or family:revision. Give e.g. arn:aws:ecs:eu-west-1:123456789012:task-definition/api:42.`,
+        `${quoteValue(arn)} is not a task-definition ARN or family:revision. Give e.g. arn:aws:ecs:eu-west-1:123456789012:task-definition/api:42.`,
         { input }
       )
     }
@@ -90,52 +99,89 @@ function imagesJson(inputs: InputReader, text: string): Map<string, string> {
   return new Map(entries as [string, string][])
 }
 
-function readImages(inputs: InputReader): Record<string, string> {
-  const images: Record<string, string> = {}
+function readImageLines(inputs: InputReader): Map<string, string> {
   const text = inputs.optional('images')
-  const lines = text?.startsWith('{')
+  return text?.startsWith('{')
     ? imagesJson(inputs, text)
     : inputs.keyValues('images', {
         keyPattern: CONTAINER,
         keyDescription: 'a container name (or service/container)',
-        form: 'container=image'
+        form: 'container=image',
+        example: 'web=nginx:1.27'
       })
-  for (const [container, image] of lines) {
-    if (!image) {
-      throw new ConfigurationError(`container '${container}' has no image after '='.`, {
-        input: 'images'
-      })
-    }
-    images[container] = image
-  }
-  const image = inputs.optional('image')
-  const containers = inputs.list('container')
-  if (image === undefined && containers.length === 0) return images
-  if (image === undefined || containers.length === 0) {
-    const [given, missing] = image === undefined ? ['container', 'image'] : ['image', 'container']
+}
+
+/** The image of one container, checked as ECS would check it (before, not after, the first call). */
+function checkImage(inputs: InputReader, name: string, container: string, image: string): void {
+  if (!image) {
     throw new ConfigurationError(
-      `needs '${missing}' too: the two go together.`,
-      inputs.subjectOf(given)
+      `container '${container}' has no image after '='. Write container=image, e.g. web=nginx:1.27.`,
+      inputs.subjectOf(name)
     )
   }
+  try {
+    parseImageReference(image)
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error
+    throw new ConfigurationError(
+      `container '${container}': ${error.problem}`,
+      inputs.subjectOf(name)
+    )
+  }
+}
+
+/** `image` for each of the `container` list: the two go together. */
+function readSingleImage(
+  inputs: InputReader,
+  images: Record<string, string>
+): Record<string, string> {
+  const image = inputs.optional('image')
+  const containers = inputs.list('container')
+  if (image === undefined && containers.length === 0) return {}
+  if (image === undefined || containers.length === 0) {
+    const [given, missing] = image === undefined ? ['container', 'image'] : ['image', 'container']
+    throw new MissingSettingError(
+      `needs '${missing}' too: the two go together.`,
+      inputs.subjectOf(given),
+      missing
+    )
+  }
+  const problems = new SettingProblems()
+  problems.read(() => parseImageReference(image, inputs.subjectOf('image')))
   for (const container of containers) {
     if (images[container] !== undefined) {
-      throw new ConfigurationError(
-        `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
-        inputs.subjectOf('image')
+      problems.add(
+        new ConfigurationError(
+          `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
+          inputs.subjectOf('image')
+        )
       )
     }
+  }
+  problems.throwIfAny()
+  return Object.fromEntries(containers.map(container => [container, image]))
+}
+
+/** `images` and `image`/`container`: every bad line and every bad image is reported. */
+function readImages(inputs: InputReader): Record<string, string> {
+  const problems = new SettingProblems()
+  const lines = problems.read(() => readImageLines(inputs))
+  const images: Record<string, string> = {}
+  for (const [container, image] of isRead(lines) ? lines : []) {
+    problems.read(() => checkImage(inputs, 'images', container, image))
     images[container] = image
   }
-  return images
+  const single = problems.read(() => readSingleImage(inputs, images))
+  return { ...images, ...problems.finish({ single }).single }
 }
 
 function readEnvironment(inputs: InputReader): Record<string, Record<string, string>> {
   const environment: Record<string, Record<string, string>> = {}
   const lines = inputs.keyValues('environment-variables', {
     keyPattern: ENV_KEY,
-    keyDescription: 'container.NAME',
-    form: 'container.NAME=value'
+    keyDescription: 'container.NAME (a container, a dot, a variable name of letters, digits and _)',
+    form: 'container.NAME=value',
+    example: 'web.LOG_LEVEL=debug'
   })
   for (const [key, value] of lines) {
     const dot = key.indexOf('.')
@@ -156,9 +202,26 @@ function readTags(
   if (context.ref) tags.ref = context.ref
   if (context.runUrl) tags['run-url'] = context.runUrl
   if (context.actor) tags.actor = context.actor
-  const given = inputs.keyValues('tags', { keyPattern: TAG_KEY, keyDescription: 'a tag key' })
-  for (const [key, value] of given) tags[key] = value
+  const given = inputs.keyValues('tags', {
+    keyPattern: TAG_KEY,
+    keyDescription: 'a tag key (1 to 128 letters, digits, spaces and + - = . _ : / @)',
+    example: 'team=payments'
+  })
+  // ECS's own rules for tags, checked now rather than when the revision is registered.
+  const problems = new SettingProblems()
+  for (const [key, value] of given) {
+    problems.read(() => checkTag(key, value, inputs.subjectOf('tags')))
+    tags[key] = value
+  }
+  problems.throwIfAny()
   return tags
+}
+
+/** The release label, a tag value on the revision: ECS's rules for tag values apply. */
+function readVersion(inputs: InputReader, context: RunContext): string {
+  const version = inputs.optional('version') ?? context.sha?.slice(0, 7) ?? 'unversioned'
+  checkTag('version', version, inputs.subjectOf('version'))
+  return version
 }
 
 function readPreDeploy(inputs: InputReader): DeployOptions['preDeploy'] {
@@ -201,29 +264,66 @@ function readWaitForTargetHealth(inputs: InputReader): boolean | 'auto' {
   return choice === 'auto' ? 'auto' : choice === 'true'
 }
 
-/** deploy-fargate's settings, from an action's inputs or any other InputReader. */
+type DeploySettings = Awaited<ReturnType<typeof readSettings>>
+
+/** Every setting, each read on its own so that one run reports every problem. */
+async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+  const read = <T>(fn: () => T) => problems.read(fn)
+  const services = read(() => readServices(inputs, 'the ECS service to deploy'))
+  const version = read(() => readVersion(inputs, context))
+  return problems.finish({
+    cluster: read(() => inputs.required('cluster', 'the ECS cluster name or ARN')),
+    services,
+    polling: read(() =>
+      inputs.polling({
+        timeout: 'timeout',
+        interval: 'poll-interval',
+        timeoutDefault: '30m',
+        intervalDefault: '5s'
+      })
+    ),
+    version,
+    dryRun: read(() => inputs.boolean('dry-run', false)),
+    environmentUrl: read(() => inputs.url('environment-url')),
+    desiredCount: read(() => inputs.optionalInteger('desired-count', { min: 0, max: 5000 })),
+    keepRevisions: read(() => inputs.optionalInteger('keep-revisions', { min: 1, max: 1000 })),
+    preDeploy: read(() => readPreDeploy(inputs)),
+    taskDefinition: await problems.readAsync(() =>
+      readTaskDefinition(inputs, context, isRead(services) ? services.length : 1)
+    ),
+    images: read(() => readImages(inputs)),
+    environment: read(() => readEnvironment(inputs)),
+    tags: read(() => readTags(inputs, isRead(version) ? version : 'unversioned', context)),
+    forceNewDeployment: read(() => inputs.boolean('force-new-deployment', false)),
+    wait: read(() => inputs.boolean('wait', true)),
+    waitForTargetHealth: read(() => readWaitForTargetHealth(inputs)),
+    onFailure: read(() =>
+      inputs.choice<DeployOptions['onFailure']>('on-failure', ['rollback', 'none'], 'rollback')
+    ),
+    circuitBreaker: read(() => inputs.boolean('circuit-breaker', true))
+  })
+}
+
+function emergencyOf(inputs: InputReader, context: RunContext): DeployInputs['emergency'] {
+  const reason = inputs.optional('emergency-reason')
+  if (reason === undefined) return undefined
+  return { reason, ...(context.actor !== undefined && { actor: context.actor }) }
+}
+
+/**
+ * deploy-fargate's settings, from an action's inputs or any other InputReader. Every problem
+ * is reported at once (a ConfigurationErrors when there are several).
+ */
 export async function readDeployInputs(
   given: InputReader,
   context: RunContext
 ): Promise<DeployInputs> {
-  const inputs = await withEnvironmentConfig(given, { action: 'deploy', context })
-  const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
-  const services = readServices(inputs, 'the ECS service to deploy')
-  const polling = inputs.polling({
-    timeout: 'timeout',
-    interval: 'poll-interval',
-    timeoutDefault: '30m',
-    intervalDefault: '5s'
-  })
-  const version = inputs.optional('version') ?? context.sha?.slice(0, 7) ?? 'unversioned'
-  const dryRun = inputs.boolean('dry-run', false)
+  const problems = new SettingProblems()
+  const inputs = await withEnvironmentConfig(given, { action: 'deploy', context, problems })
+  const settings: DeploySettings = await readSettings(inputs, context, problems)
+  const { polling, dryRun, environmentUrl, desiredCount, keepRevisions, preDeploy } = settings
   const environment = inputs.optional('environment')
-  const environmentUrl = inputs.url('environment-url')
   const githubToken = inputs.optional('github-token')
-  const desiredCount = inputs.optionalInteger('desired-count', { min: 0, max: 5000 })
-  const keepRevisions = inputs.optionalInteger('keep-revisions', { min: 1, max: 1000 })
-  const preDeploy = readPreDeploy(inputs)
-  const emergencyReason = inputs.optional('emergency-reason')
   const record = dryRun
     ? undefined
     : recordTarget(context, {
@@ -231,23 +331,24 @@ export async function readDeployInputs(
         token: githubToken,
         ...(environmentUrl !== undefined && { environmentUrl })
       })
+  const emergency = emergencyOf(inputs, context)
   return {
-    cluster,
-    services,
-    taskDefinition: await readTaskDefinition(inputs, context, services.length),
-    images: readImages(inputs),
-    environment: readEnvironment(inputs),
-    tags: readTags(inputs, version, context),
-    forceNewDeployment: inputs.boolean('force-new-deployment', false),
-    wait: inputs.boolean('wait', true),
+    cluster: settings.cluster,
+    services: settings.services,
+    taskDefinition: settings.taskDefinition,
+    images: settings.images,
+    environment: settings.environment,
+    tags: settings.tags,
+    forceNewDeployment: settings.forceNewDeployment,
+    wait: settings.wait,
     timeoutMs: polling.timeoutMs,
     pollIntervalMs: polling.intervalMs,
-    waitForTargetHealth: readWaitForTargetHealth(inputs),
-    onFailure: inputs.choice('on-failure', ['rollback', 'none'], 'rollback'),
-    circuitBreaker: inputs.boolean('circuit-breaker', true),
+    waitForTargetHealth: settings.waitForTargetHealth,
+    onFailure: settings.onFailure,
+    circuitBreaker: settings.circuitBreaker,
     alarms: inputs.list('alarms'),
     dryRun,
-    version,
+    version: settings.version,
     ...(desiredCount !== undefined && { desiredCount }),
     ...(keepRevisions !== undefined && { keepRevisions }),
     ...(preDeploy !== undefined && { preDeploy }),
@@ -255,11 +356,6 @@ export async function readDeployInputs(
     ...(environmentUrl !== undefined && { environmentUrl }),
     ...(githubToken !== undefined && { githubToken }),
     ...(record !== undefined && { record }),
-    ...(emergencyReason !== undefined && {
-      emergency: {
-        reason: emergencyReason,
-        ...(context.actor !== undefined && { actor: context.actor })
-      }
-    })
+    ...(emergency !== undefined && { emergency })
   }
 }

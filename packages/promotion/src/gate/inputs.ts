@@ -1,4 +1,11 @@
-import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import {
+  ConfigurationError,
+  isRead,
+  quoteValue,
+  SettingProblems,
+  type InputReader,
+  type RunContext
+} from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { parseImageReference } from '@fargate-promote/ecs'
 import { loadChecks } from '@fargate-promote/health'
@@ -26,25 +33,26 @@ function readCandidate(
   inputs: InputReader,
   context: RunContext
 ): Pick<GateInputs, 'candidate' | 'candidateSource'> {
-  const candidate: GateCandidate = {}
+  const problems = new SettingProblems()
   const version = inputs.optional('version')
   const sha = inputs.optional('sha')
   const image = inputs.optional('image')
-  if (version !== undefined) candidate.version = version
-  if (sha !== undefined) {
-    if (!SHA.test(sha)) {
-      throw new ConfigurationError(
-        `'${sha}' is not a commit SHA. Give 7 to 40 hexadecimal characters, e.g. \${{ github.sha }}.`,
+  if (sha !== undefined && !SHA.test(sha)) {
+    problems.add(
+      new ConfigurationError(
+        `${quoteValue(sha)} is not a commit SHA. Give 7 to 40 hexadecimal characters, e.g. \${{ github.sha }}.`,
         { input: 'sha' }
       )
-    }
-    candidate.sha = sha
+    )
   }
-  if (image !== undefined) {
-    parseImageReference(image, { input: 'image' })
-    candidate.image = image
-  }
+  if (image !== undefined) problems.read(() => parseImageReference(image, { input: 'image' }))
+  problems.throwIfAny()
   if (version !== undefined || sha !== undefined || image !== undefined) {
+    const candidate: GateCandidate = {
+      ...(version !== undefined && { version }),
+      ...(sha !== undefined && { sha }),
+      ...(image !== undefined && { image })
+    }
     return { candidate, candidateSource: JSON.stringify(candidate) }
   }
   if (context.sha === undefined || !SHA.test(context.sha)) {
@@ -88,7 +96,7 @@ function readProtectedBranch(
     return token === undefined || repository === undefined ? undefined : 'default'
   if (!BRANCH.test(given)) {
     throw new ConfigurationError(
-      `'${given}' is not a branch name. Give the protected branch (for example main), or none.`,
+      `${quoteValue(given)} is not a branch name. Give the protected branch (for example main), or none.`,
       inputs.subjectOf('protected-branch')
     )
   }
@@ -121,18 +129,32 @@ function readEmergency(
   const emergency: GateInputs['emergency'] = { enabled, allowedActors }
   if (context.actor !== undefined) emergency.actor = context.actor
   if (!enabled) return emergency
-  emergency.reason = inputs.required(
-    'emergency-reason',
-    "why this release cannot wait for the gate when 'emergency' is true (it is recorded in the check run, the summary and the outputs)"
+  const problems = new SettingProblems()
+  const reason = problems.read(() =>
+    inputs.required(
+      'emergency-reason',
+      "why this release cannot wait for the gate when 'emergency' is true (it is recorded in the check run, the summary and the outputs)"
+    )
   )
   if (token === undefined) {
-    throw new ConfigurationError(
-      "is required when 'emergency' is true: the bypass is recorded as the staging-gate check run on the commit (needs checks: write). Pass github-token: ${{ github.token }}.",
-      { input: 'github-token' }
+    problems.add(
+      new ConfigurationError(
+        "is required when 'emergency' is true: the bypass is recorded as the staging-gate check run on the commit (needs checks: write). Pass github-token: ${{ github.token }}.",
+        { input: 'github-token' }
+      )
     )
   }
-  if (allowedActors.length === 0) return emergency
-  const actor = context.actor ?? ''
+  const actor = problems.read(() => allowedActor(allowedActors, context.actor))
+  const read = problems.finish({ reason, actor })
+  emergency.reason = read.reason
+  if (read.actor !== undefined) emergency.actor = read.actor
+  return emergency
+}
+
+/** The actor as the allow-list spells the login; undefined when the list is empty. */
+function allowedActor(allowedActors: string[], given: string | undefined): string | undefined {
+  if (allowedActors.length === 0) return undefined
+  const actor = given ?? ''
   // GitHub logins are case-insensitive; the bypass is recorded as the list spells the login.
   const allowed = allowedActors.find(login => login.toLowerCase() === actor.toLowerCase())
   if (allowed === undefined) {
@@ -141,8 +163,7 @@ function readEmergency(
       { input: 'emergency-actors' }
     )
   }
-  emergency.actor = allowed
-  return emergency
+  return allowed
 }
 
 function readAlarms(inputs: InputReader): GateOptions['alarms'] {
@@ -177,47 +198,84 @@ function checkRunTarget(repository: RepositoryRef, context: RunContext): GateChe
   }
 }
 
-/** staging-gate's settings, from an action's inputs or any other InputReader. */
-export async function readGateInputs(given: InputReader, context: RunContext): Promise<GateInputs> {
-  const inputs = await withEnvironmentConfig(given, { action: 'gate', context })
-  const cluster = inputs.required('cluster', 'the staging ECS cluster name or ARN')
-  const services = readServices(inputs, 'the staging service that must run the candidate')
-  const { candidate, candidateSource } = readCandidate(inputs, context)
-  const minSoakMs = inputs.duration('min-soak', { defaultValue: '15m', min: 0, max: 30 * DAY })
-  const checksTimeoutMs = inputs.duration('checks-timeout', {
-    defaultValue: '60s',
-    min: 1000,
-    max: 3_600_000
-  })
+/** The checks, and their names against the gate's own alarm check. */
+async function readChecks(
+  inputs: InputReader,
+  context: RunContext,
+  alarms: GateOptions['alarms']
+): Promise<GateOptions['checks']> {
   const checksText = inputs.optional('checks')
-  const checks =
-    checksText === undefined
-      ? []
-      : (await loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })).checks
-  const alarms = readAlarms(inputs)
+  if (checksText === undefined) return []
+  const { checks } = await loadChecks({
+    text: checksText,
+    roots: fileRoots(context),
+    input: 'checks'
+  })
   checkNames({ checks, alarms })
-  const githubToken = inputs.optional('github-token')
-  const requireGitHubDeployment = readRequireGitHubDeployment(inputs, githubToken)
+  return checks
+}
+
+/** GitHub's side: the deployments to read, the branch, the repository. */
+function readGitHub(inputs: InputReader, context: RunContext, token: string | undefined) {
+  const problems = new SettingProblems()
   const repository = parseRepository(context.repository)
-  const protectedBranch = readProtectedBranch(inputs, githubToken, repository)
-  const target = readTarget(inputs)
-  if (repository === undefined && requireGitHubDeployment) {
-    throw new ConfigurationError(
-      `GITHUB_REPOSITORY ('${context.repository ?? ''}') is not owner/repo, so the staging deployments cannot be read. Run the gate in a workflow, or set require-github-deployment to false.`
+  const require = problems.read(() => readRequireGitHubDeployment(inputs, token))
+  const protectedBranch = problems.read(() => readProtectedBranch(inputs, token, repository))
+  if (repository === undefined && isRead(require) && require) {
+    problems.add(
+      new ConfigurationError(
+        `GITHUB_REPOSITORY ('${context.repository ?? ''}') is not owner/repo, so the staging deployments cannot be read. Run the gate in a workflow, or set require-github-deployment to false.`
+      )
     )
   }
-  return {
-    cluster,
-    services,
-    candidate,
-    candidateSource,
-    minSoakMs,
-    checks,
-    checksTimeoutMs,
+  return { repository, ...problems.finish({ require, protectedBranch }) }
+}
+
+/** Every setting, each read on its own so that one run reports every problem. */
+async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+  const read = <T>(fn: () => T) => problems.read(fn)
+  const githubToken = inputs.optional('github-token')
+  const alarms = readAlarms(inputs)
+  return problems.finish({
+    cluster: read(() => inputs.required('cluster', 'the staging ECS cluster name or ARN')),
+    services: read(() => readServices(inputs, 'the staging service that must run the candidate')),
+    candidate: read(() => readCandidate(inputs, context)),
+    minSoakMs: read(() =>
+      inputs.duration('min-soak', { defaultValue: '15m', min: 0, max: 30 * DAY })
+    ),
+    checksTimeoutMs: read(() =>
+      inputs.duration('checks-timeout', { defaultValue: '60s', min: 1000, max: 3_600_000 })
+    ),
+    checks: await problems.readAsync(() => readChecks(inputs, context, alarms)),
     alarms,
-    requireGitHubDeployment,
+    githubToken,
+    github: read(() => readGitHub(inputs, context, githubToken)),
+    target: read(() => readTarget(inputs)),
+    emergency: read(() => readEmergency(inputs, context, githubToken))
+  })
+}
+
+/**
+ * staging-gate's settings, from an action's inputs or any other InputReader. Every problem is
+ * reported at once (a ConfigurationErrors when there are several).
+ */
+export async function readGateInputs(given: InputReader, context: RunContext): Promise<GateInputs> {
+  const problems = new SettingProblems()
+  const inputs = await withEnvironmentConfig(given, { action: 'gate', context, problems })
+  const settings = await readSettings(inputs, context, problems)
+  const { githubToken, target } = settings
+  const { repository, require, protectedBranch } = settings.github
+  return {
+    cluster: settings.cluster,
+    services: settings.services,
+    ...settings.candidate,
+    minSoakMs: settings.minSoakMs,
+    checks: settings.checks,
+    checksTimeoutMs: settings.checksTimeoutMs,
+    alarms: settings.alarms,
+    requireGitHubDeployment: require,
     environment: inputs.optional('environment') ?? DEFAULT_ENVIRONMENT,
-    emergency: readEmergency(inputs, context, githubToken),
+    emergency: settings.emergency,
     ...(protectedBranch !== undefined && { protectedBranch }),
     ...(target !== undefined && { target }),
     ...(githubToken !== undefined && { githubToken }),

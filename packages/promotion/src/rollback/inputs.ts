@@ -1,4 +1,11 @@
-import { ConfigurationError, type InputReader, type RunContext } from '@fargate-promote/common'
+import {
+  ConfigurationError,
+  isRead,
+  quoteValue,
+  SettingProblems,
+  type InputReader,
+  type RunContext
+} from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import type { RollbackTo } from '@fargate-promote/ecs'
 import { loadChecks, type CheckSpec, type EnvironmentUnderTest } from '@fargate-promote/health'
@@ -46,7 +53,7 @@ export function parseRollbackTo(value: string): RollbackTo {
     const revision = Number(value)
     if (!Number.isSafeInteger(revision) || revision <= 0) {
       throw new ConfigurationError(
-        `revision '${value}' is not a positive whole number. Task-definition revisions start at 1; give one such as 42.`,
+        `revision ${quoteValue(value)} is not a positive whole number. Task-definition revisions start at 1; give one such as 42.`,
         TO
       )
     }
@@ -55,7 +62,7 @@ export function parseRollbackTo(value: string): RollbackTo {
   if (value.startsWith(ARN_PREFIX)) {
     if (!TASK_DEFINITION_ARN.test(value)) {
       throw new ConfigurationError(
-        `'${value}' is not a task-definition ARN with a revision. Give arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`,
+        `${quoteValue(value)} is not a task-definition ARN with a revision. Give arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`,
         TO
       )
     }
@@ -63,63 +70,88 @@ export function parseRollbackTo(value: string): RollbackTo {
   }
   if (!VERSION_LABEL.test(value)) {
     throw new ConfigurationError(
-      `'${value}' is none of the accepted forms. Give 'previous', a version label (letters, digits and + - = . _ : / @, as deploy-fargate's 'version'), a revision number such as 42, or a full task-definition ARN.`,
+      `${quoteValue(value)} is none of the accepted forms. Give 'previous', a version label (letters, digits and + - = . _ : / @, as deploy-fargate's 'version'), a revision number such as 42, or a full task-definition ARN.`,
       TO
     )
   }
   return { kind: 'version', version: value }
 }
 
-/** rollback's settings, from an action's inputs or any other InputReader. */
-export async function readRollbackInputs(
-  given: InputReader,
-  context: RunContext
-): Promise<RollbackInputs> {
-  const inputs = await withEnvironmentConfig(given, { action: 'rollback', context })
-  const cluster = inputs.required('cluster', 'the ECS cluster name or ARN')
-  const service = inputs.required('service', 'the ECS service to roll back')
+/** Every setting, each read on its own so that one run reports every problem. */
+async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+  const read = <T>(fn: () => T) => problems.read(fn)
   const toText = inputs.optional('to') ?? 'previous'
-  const to = parseRollbackTo(toText)
-  const polling = inputs.polling({
-    timeout: 'timeout',
-    interval: 'poll-interval',
-    timeoutDefault: '15m',
-    intervalDefault: '5s'
-  })
-  const checksPolling = inputs.polling({
-    timeout: 'checks-timeout',
-    interval: 'checks-interval',
-    timeoutDefault: '5m',
-    intervalDefault: '10s',
-    maxTimeout: 3_600_000
-  })
   const checksText = inputs.optional('checks')
   const loaded =
     checksText === undefined
       ? undefined
-      : await loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
-  const wait = inputs.boolean('wait', true)
-  if (!wait && loaded !== undefined) {
-    throw new ConfigurationError(
-      "needs 'wait: true': the checks run once the rollback is observed complete. Remove the checks or set wait to true.",
-      { input: 'checks' }
+      : await problems.readAsync(() =>
+          loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+        )
+  const wait = read(() => inputs.boolean('wait', true))
+  if (isRead(wait) && !wait && checksText !== undefined) {
+    problems.add(
+      new ConfigurationError(
+        "needs 'wait: true': the checks run once the rollback is observed complete. Remove the checks or set wait to true.",
+        { input: 'checks' }
+      )
     )
   }
+  return problems.finish({
+    cluster: read(() => inputs.required('cluster', 'the ECS cluster name or ARN')),
+    service: read(() => inputs.required('service', 'the ECS service to roll back')),
+    toText,
+    to: read(() => parseRollbackTo(toText)),
+    polling: read(() =>
+      inputs.polling({
+        timeout: 'timeout',
+        interval: 'poll-interval',
+        timeoutDefault: '15m',
+        intervalDefault: '5s'
+      })
+    ),
+    checksPolling: read(() =>
+      inputs.polling({
+        timeout: 'checks-timeout',
+        interval: 'checks-interval',
+        timeoutDefault: '5m',
+        intervalDefault: '10s',
+        maxTimeout: 3_600_000
+      })
+    ),
+    loaded,
+    wait,
+    stopInProgress: read(() => inputs.boolean('stop-in-progress', true)),
+    target: read(() => readTarget(inputs))
+  })
+}
+
+/**
+ * rollback's settings, from an action's inputs or any other InputReader. Every problem is
+ * reported at once (a ConfigurationErrors when there are several).
+ */
+export async function readRollbackInputs(
+  given: InputReader,
+  context: RunContext
+): Promise<RollbackInputs> {
+  const problems = new SettingProblems()
+  const inputs = await withEnvironmentConfig(given, { action: 'rollback', context, problems })
+  const settings = await readSettings(inputs, context, problems)
+  const { polling, checksPolling, loaded, target } = settings
   const environmentName = inputs.optional('environment')
   const githubToken = inputs.optional('github-token')
   const record = recordTarget(context, { environment: environmentName, token: githubToken })
-  const target = readTarget(inputs)
   return {
-    cluster,
-    service,
-    to,
-    toText,
+    cluster: settings.cluster,
+    service: settings.service,
+    to: settings.to,
+    toText: settings.toText,
     reason:
       inputs.optional('reason') ?? `manual rollback${context.actor ? ` by ${context.actor}` : ''}`,
-    wait,
+    wait: settings.wait,
     timeoutMs: polling.timeoutMs,
     pollIntervalMs: polling.intervalMs,
-    stopInProgress: inputs.boolean('stop-in-progress', true),
+    stopInProgress: settings.stopInProgress,
     checks: loaded?.checks ?? [],
     ...(loaded !== undefined && { checksSource: loaded.source }),
     checksTimeoutMs: checksPolling.timeoutMs,

@@ -1,7 +1,11 @@
 import {
   ConfigurationError,
   formatDuration,
+  isRead,
+  quoteValue,
+  SettingProblems,
   type InputReader,
+  type Reading,
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
@@ -29,45 +33,56 @@ export interface VerifyInputs extends RunHealthChecksOptions {
 
 const HOUR = 3_600_000
 
+/** `expect-status` and `body-contains` given without `url`: each is its own problem. */
+function urlOnlySettings(inputs: InputReader, problems: SettingProblems): void {
+  for (const name of ['expect-status', 'body-contains']) {
+    if (inputs.optional(name) === undefined) continue
+    problems.add(
+      new ConfigurationError(
+        "only applies to 'url'. In 'checks', write it as a field of the http check.",
+        { input: name }
+      )
+    )
+  }
+}
+
 async function readChecks(
   inputs: InputReader,
   context: RunContext
 ): Promise<{ checks: CheckSpec[]; source: string }> {
+  const problems = new SettingProblems()
   const checksText = inputs.optional('checks')
-  const url = inputs.url('url')
+  const urlGiven = inputs.optional('url') !== undefined
+  const url = problems.read(() => inputs.url('url'))
+  if (checksText !== undefined && urlGiven) {
+    problems.add(
+      new ConfigurationError(
+        "was given together with 'url'. Use 'url' for one HTTP check, or write it into 'checks' as '- name: http' with 'http: { url: … }'.",
+        { input: 'checks' }
+      )
+    )
+  }
+  if (!urlGiven) urlOnlySettings(inputs, problems)
+  const loaded =
+    checksText === undefined
+      ? undefined
+      : await problems.readAsync(() =>
+          loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+        )
+  if (checksText === undefined && !urlGiven) {
+    problems.add(
+      inputs.notGiven(
+        'checks',
+        "a YAML list of checks (or the path of a .yml/.yaml/.json file), or 'url' for a single HTTP check"
+      )
+    )
+  }
+  const read = problems.finish({ loaded, url })
+  if (read.loaded !== undefined) return read.loaded
   const expectStatus = inputs.optional('expect-status')
   const bodyContains = inputs.optional('body-contains')
-  if (checksText !== undefined && url !== undefined) {
-    throw new ConfigurationError(
-      "was given together with 'url'. Use 'url' for one HTTP check, or write it into 'checks' as '- name: http' with 'http: { url: … }'.",
-      { input: 'checks' }
-    )
-  }
-  if (url === undefined) {
-    const given =
-      expectStatus !== undefined
-        ? 'expect-status'
-        : bodyContains !== undefined
-          ? 'body-contains'
-          : undefined
-    if (given !== undefined) {
-      throw new ConfigurationError(
-        "only applies to 'url'. In 'checks', write it as a field of the http check.",
-        { input: given }
-      )
-    }
-  }
-  if (checksText !== undefined) {
-    return loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
-  }
-  if (url === undefined) {
-    throw inputs.notGiven(
-      'checks',
-      "a YAML list of checks (or the path of a .yml/.yaml/.json file), or 'url' for a single HTTP check"
-    )
-  }
   const check = httpShorthand({
-    url,
+    url: read.url as string,
     ...(expectStatus !== undefined && { expectStatus }),
     ...(bodyContains !== undefined && { bodyContains })
   })
@@ -86,7 +101,7 @@ function readErrorRate(inputs: InputReader): number | undefined {
       : Number.NaN
   if (!(rate >= 0 && rate <= 1)) {
     throw new ConfigurationError(
-      `'${text}' is not a fraction from 0 to 1 (0.01) or a percentage from 0% to 100% (1%).`,
+      `${quoteValue(text)} is not a fraction from 0 to 1 (0.01) or a percentage from 0% to 100% (1%).`,
       { input: 'max-error-rate' }
     )
   }
@@ -95,9 +110,12 @@ function readErrorRate(inputs: InputReader): number | undefined {
 
 function readThresholds(inputs: InputReader): LatencyThresholds {
   const limits = { min: 1, max: 10 * 60_000 }
-  const p95Ms = inputs.optionalDuration('p95-latency', limits)
-  const p99Ms = inputs.optionalDuration('p99-latency', limits)
-  const maxErrorRate = readErrorRate(inputs)
+  const problems = new SettingProblems()
+  const { p95Ms, p99Ms, maxErrorRate } = problems.finish({
+    p95Ms: problems.read(() => inputs.optionalDuration('p95-latency', limits)),
+    p99Ms: problems.read(() => inputs.optionalDuration('p99-latency', limits)),
+    maxErrorRate: problems.read(() => readErrorRate(inputs))
+  })
   return {
     ...(p95Ms !== undefined && { p95Ms }),
     ...(p99Ms !== undefined && { p99Ms }),
@@ -112,10 +130,26 @@ function tooShort(input: string, ms: number, intervalMs: number, what: string): 
   )
 }
 
-function readTiming(inputs: InputReader, mode: HealthMode) {
-  const intervalMs = inputs.duration('interval', { defaultValue: '10s', min: 100, max: HOUR })
-  const timeoutMs = inputs.duration('timeout', { defaultValue: '5m', min: 1000, max: 6 * HOUR })
-  const durationMs = inputs.optionalDuration('duration', { min: 1000, max: 6 * HOUR })
+function readDurations(inputs: InputReader) {
+  const problems = new SettingProblems()
+  return problems.finish({
+    intervalMs: problems.read(() =>
+      inputs.duration('interval', { defaultValue: '10s', min: 100, max: HOUR })
+    ),
+    timeoutMs: problems.read(() =>
+      inputs.duration('timeout', { defaultValue: '5m', min: 1000, max: 6 * HOUR })
+    ),
+    durationMs: problems.read(() =>
+      inputs.optionalDuration('duration', { min: 1000, max: 6 * HOUR })
+    )
+  })
+}
+
+/** The durations, and how they fit `mode`; a mode that could not be read checks the forms only. */
+function readTiming(inputs: InputReader, mode: Reading<HealthMode>) {
+  const { intervalMs, timeoutMs, durationMs } = readDurations(inputs)
+  // The mode's own problem is reported; the run never starts, so these values are never used.
+  if (!isRead(mode)) return { intervalMs, timeoutMs, durationMs: timeoutMs }
   if (mode === 'verify') {
     if (durationMs !== undefined) {
       throw new ConfigurationError(
@@ -139,12 +173,15 @@ function readTiming(inputs: InputReader, mode: HealthMode) {
 }
 
 /** Settings that only HTTP checks use, given without any HTTP check: a mistake worth naming. */
-function checkHttpOnly(inputs: VerifyInputs, requests: number, concurrency: number): void {
-  if (inputs.checks.some(check => check.type === 'http')) return
-  const { thresholds } = inputs
+function checkHttpOnly(
+  checks: { checks: CheckSpec[]; source: string },
+  thresholds: LatencyThresholds,
+  load: { requests: number; concurrency: number }
+): void {
+  if (checks.checks.some(check => check.type === 'http')) return
   const httpOnly = [
-    ['requests', requests > 1],
-    ['concurrency', concurrency > 1],
+    ['requests', load.requests > 1],
+    ['concurrency', load.concurrency > 1],
     ['p95-latency', thresholds.p95Ms !== undefined],
     ['p99-latency', thresholds.p99Ms !== undefined],
     ['max-error-rate', thresholds.maxErrorRate !== undefined]
@@ -152,48 +189,81 @@ function checkHttpOnly(inputs: VerifyInputs, requests: number, concurrency: numb
   const given = httpOnly.find(([, set]) => set)
   if (given) {
     throw new ConfigurationError(
-      `applies to http checks, but ${inputs.source} has none. Add an http check or drop '${given[0]}'.`,
+      `applies to http checks, but ${checks.source} has none. Add an http check or drop '${given[0]}'.`,
       { input: given[0] }
     )
   }
 }
 
-/** health-verify's settings, from an action's inputs or any other InputReader. */
-export async function readVerifyInputs(
-  given: InputReader,
-  context: RunContext
-): Promise<VerifyInputs> {
-  const inputs = await withEnvironmentConfig(given, { action: 'verify', context })
-  const { checks, source } = await readChecks(inputs, context)
-  const mode = inputs.choice<HealthMode>('mode', ['verify', 'monitor'], 'verify')
-  const timing = readTiming(inputs, mode)
-  const consecutiveSuccesses = inputs.integer('consecutive-successes', {
-    min: 1,
-    max: 100,
-    defaultValue: 3
+/** `requests` and `concurrency`: concurrency needs several requests a round. */
+function readLoad(inputs: InputReader): { requests: number; concurrency: number } {
+  const problems = new SettingProblems()
+  const { requests, concurrency } = problems.finish({
+    requests: problems.read(() =>
+      inputs.integer('requests', { min: 1, max: 10_000, defaultValue: 1 })
+    ),
+    concurrency: problems.read(() =>
+      inputs.integer('concurrency', { min: 1, max: 256, defaultValue: 1 })
+    )
   })
-  const failureLimit = inputs.integer('failure-limit', { min: 0, max: 10_000, defaultValue: 0 })
-  const requests = inputs.integer('requests', { min: 1, max: 10_000, defaultValue: 1 })
-  const concurrency = inputs.integer('concurrency', { min: 1, max: 256, defaultValue: 1 })
   if (concurrency > 1 && requests === 1) {
     throw new ConfigurationError(
       `${concurrency} only applies when 'requests' is more than 1: give how many requests each round sends.`,
       { input: 'concurrency' }
     )
   }
-  const target = readTarget(inputs)
-  const verify: VerifyInputs = {
+  return { requests, concurrency }
+}
+
+/** Every setting, each read on its own so that one run reports every problem. */
+async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+  const read = <T>(fn: () => T) => problems.read(fn)
+  const checks = await problems.readAsync(() => readChecks(inputs, context))
+  const mode = read(() => inputs.choice<HealthMode>('mode', ['verify', 'monitor'], 'verify'))
+  const thresholds = read(() => readThresholds(inputs))
+  const load = read(() => readLoad(inputs))
+  if (isRead(checks) && isRead(thresholds) && isRead(load)) {
+    read(() => checkHttpOnly(checks, thresholds, load))
+  }
+  return problems.finish({
     checks,
-    source,
     mode,
-    ...timing,
-    consecutiveSuccesses,
-    failureLimit,
-    thresholds: readThresholds(inputs),
-    failOnUnhealthy: inputs.boolean('fail-on-unhealthy', true),
-    ...(requests > 1 && { load: { requests, concurrency } }),
+    thresholds,
+    load,
+    timing: read(() => readTiming(inputs, mode)),
+    consecutiveSuccesses: read(() =>
+      inputs.integer('consecutive-successes', { min: 1, max: 100, defaultValue: 3 })
+    ),
+    failureLimit: read(() =>
+      inputs.integer('failure-limit', { min: 0, max: 10_000, defaultValue: 0 })
+    ),
+    target: read(() => readTarget(inputs)),
+    failOnUnhealthy: read(() => inputs.boolean('fail-on-unhealthy', true))
+  })
+}
+
+/**
+ * health-verify's settings, from an action's inputs or any other InputReader. Every problem
+ * is reported at once (a ConfigurationErrors when there are several).
+ */
+export async function readVerifyInputs(
+  given: InputReader,
+  context: RunContext
+): Promise<VerifyInputs> {
+  const problems = new SettingProblems()
+  const inputs = await withEnvironmentConfig(given, { action: 'verify', context, problems })
+  const settings = await readSettings(inputs, context, problems)
+  const { load, target } = settings
+  return {
+    checks: settings.checks.checks,
+    source: settings.checks.source,
+    mode: settings.mode,
+    ...settings.timing,
+    consecutiveSuccesses: settings.consecutiveSuccesses,
+    failureLimit: settings.failureLimit,
+    thresholds: settings.thresholds,
+    failOnUnhealthy: settings.failOnUnhealthy,
+    ...(load.requests > 1 && { load }),
     ...(target !== undefined && { target })
   }
-  checkHttpOnly(verify, requests, concurrency)
-  return verify
 }
