@@ -262,7 +262,7 @@ function main() {
   }
   if (stale.length > 0) {
     console.error(
-      `env-example: ${stale.join(', ')} differ from action.yml. Run node scripts/env-example.mjs.`
+      `env-example: ${stale.join(', ')} not as action.yml generates it: run node scripts/env-example.mjs.`
     )
     process.exit(1)
   }
