@@ -108,3 +108,28 @@ test('the bundle refuses bad input before any AWS request', async () => {
   expect(sim.calls()).toEqual([])
   expect(result.outputs).toEqual({})
 }, 60_000)
+
+test('the bundle says every 30 s of its clock what it waits for, even when nothing changes', async () => {
+  const base = await listenerUrl(sim.url)
+  // The action's clock runs 120 times faster (as in a rehearsal): a 2-minute wait in about 1 s.
+  const result = await runAction({
+    action: 'health-verify',
+    inputs: { url: `${base}/health`, 'expect-status': '204', interval: '10s', timeout: '2m' },
+    simUrl: sim.url,
+    env: { FARGATE_PROMOTE_SIM_CLOCK: `${Date.now()},120` }
+  })
+  try {
+    expect(result.exitCode).toBe(1)
+    const beats = result.stdout
+      .split('\n')
+      .filter(line => line.startsWith('Waiting for 1 health check to pass: '))
+    expect(beats.length).toBeGreaterThanOrEqual(3)
+    for (const beat of beats) {
+      expect(beat).toMatch(
+        /: \d+[ms]( \d+s)? elapsed, .+ left — http: 0 of \d+ rounds passed, 0\/3 in a row$/
+      )
+    }
+  } finally {
+    if (result.outputs.report) rmSync(dirname(result.outputs.report), { recursive: true })
+  }
+}, 60_000)
