@@ -89,6 +89,13 @@ function ownAction(uses: string, ownRepository: string): string | undefined {
   return uses.startsWith(prefix) ? uses.slice(prefix.length).split('@')[0] : undefined
 }
 
+/** A step that needs the job's OIDC token: it assumes an AWS role, or signs an npm provenance. */
+function usesOidc(step: unknown): boolean {
+  if (scalarText(get(step, 'uses'))?.startsWith('aws-actions/configure-aws-credentials@'))
+    return true
+  return /\bnpm publish\b[^\n]*--provenance\b/.test(scalarText(get(step, 'run')) ?? '')
+}
+
 function environmentName(job: unknown): string | undefined {
   const environment = get(job, 'environment')
   return scalarText(environment) ?? scalarText(get(environment, 'name'))
@@ -180,14 +187,12 @@ class Checker {
     if (
       scalarText(get(permissions, 'id-token')) === 'write' &&
       reusable === undefined &&
-      !steps.some(step =>
-        scalarText(get(step, 'uses'))?.startsWith('aws-actions/configure-aws-credentials@')
-      )
+      !steps.some(usesOidc)
     ) {
       this.add(
         get(permissions, 'id-token'),
         'excessive-permissions',
-        `job '${name}' may mint OIDC tokens (id-token: write) but assumes no AWS role.`
+        `job '${name}' may mint OIDC tokens (id-token: write) but neither assumes an AWS role nor publishes to npm with provenance.`
       )
     }
     if (reusable !== undefined) this.call(name, job, reusable)
