@@ -64,7 +64,17 @@ describe('the heartbeat', () => {
   it('writes nothing outside a wait', () => {
     const { progress, lines } = progressOf()
     progress.beat()
+    expect(progress.heartbeatText()).toBe('')
     expect(lines()).toEqual([])
+  })
+
+  it('shows the text as it is when there is nothing to redact', async () => {
+    const clock = new FakeClock()
+    const io = testIo()
+    const progress = new Progress({ io, colors: plain, clock, spinner: false })
+    progress.begin('verify of hunter2', undefined)
+    await progress.clock.sleep(HEARTBEAT_MS)
+    expect(io.stderr.text).toBe('… verify of hunter2: 15s elapsed\n')
   })
 })
 
