@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     const inputs = await readDeployInputs(actionInputs(), readRunContext())
     maskSecrets(inputs)
-    const { ecs, elb } = createClients(['ecs', 'elb'])
+    const { ecs, elb } = createClients(['ecs', 'elb'], `action/${ACTION}`)
     const token = inputs.githubToken
     const cancellation = watchCancellation()
     try {

@@ -15,7 +15,7 @@ export async function runPost(): Promise<void> {
   await runAction('deploy-fargate (post)', async () => {
     const checkpoint = loadCheckpoint()
     if (checkpoint?.phase !== 'deploying') return
-    const clients = createClients(['ecs', 'elb'])
+    const clients = createClients(['ecs', 'elb'], 'action/deploy-fargate')
     try {
       const { ecs, elb } = clients
       const log = actionsLogger

@@ -19,6 +19,7 @@ import {
   actionInputs,
   actionsLogger,
   maskSecret,
+  readProxySettings,
   readRunContext,
   runAction,
   setOutputs,
@@ -45,13 +46,14 @@ export async function run(): Promise<void> {
     // The runner cancels a step (or times it out) with SIGINT, then SIGTERM 7.5 s later: either
     // ends the checks at once, and what was seen so far is still reported, well within that.
     const cancellation = watchCancellation()
-    const clients = createAwsClients(clientsNeeded(inputs.checks))
+    const clients = createAwsClients(clientsNeeded(inputs.checks), { frontEnd: `action/${ACTION}` })
     try {
       const { signal } = cancellation
       const outcome = await verify(inputs, {
         ...clients,
         // Command checks run with the step's environment, in the workspace.
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
+        proxy: readProxySettings(),
         clock: actionClock(),
         log: actionsLogger,
         signal

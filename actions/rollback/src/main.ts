@@ -13,6 +13,7 @@ import {
   actionsLogger,
   githubClient,
   maskSecret,
+  readProxySettings,
   readRunContext,
   runAction,
   setOutputs,
@@ -29,13 +30,14 @@ async function rollback(
   workspace: string
 ): Promise<RollbackOutcome> {
   // CloudWatch and SQS are made on their first request: only checks that need them pay.
-  const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'])
+  const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'], `action/${ACTION}`)
   const token = inputs.githubToken
   const log = actionsLogger
   try {
     return await rollbackAndRecord(inputs, {
       ...clients,
       commands: createCommandRunner({ env: process.env, workspace }),
+      proxy: readProxySettings(),
       clock: actionClock(),
       log,
       signal,

@@ -17,6 +17,7 @@ import {
   actionsLogger,
   githubClient,
   maskSecret,
+  readProxySettings,
   readRunContext,
   runAction,
   setOutputs,
@@ -46,11 +47,12 @@ export async function run(): Promise<void> {
     if (token !== undefined) maskSecret(token)
     for (const secret of secretValues(inputs.checks)) maskSecret(secret)
     const log = actionsLogger
-    const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'])
+    const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'], `action/${ACTION}`)
     try {
       const outcome = await gateAndRecord(inputs, {
         ...clients,
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
+        proxy: readProxySettings(),
         clock: actionClock(),
         log,
         signal: cancellation.signal,

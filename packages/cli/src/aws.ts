@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import { AWS_CLIENT_CONFIG } from '@fargate-promote/common'
+import { awsClientConfigFor } from '@fargate-promote/common'
 import type { ElbClient } from '@fargate-promote/ecs'
 import type { CloudWatchReader, SqsReader } from '@fargate-promote/health'
 import {
@@ -19,6 +19,9 @@ import type { CliIo } from './io.js'
 
 type Env = CliIo['env']
 
+/** The CLI in the User-Agent of its AWS requests, after fargate-promote/<version>. */
+const CLI_FRONT_END = 'cli'
+
 export function awsClientConfig(env: Env, region: string, service: AwsService): AwsClientSettings {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env
@@ -27,7 +30,7 @@ export function awsClientConfig(env: Env, region: string, service: AwsService): 
       ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
       : undefined
   return {
-    ...AWS_CLIENT_CONFIG,
+    ...awsClientConfigFor(CLI_FRONT_END),
     region,
     endpoint,
     credentials,
@@ -56,8 +59,9 @@ export function createCliClients(
   env: Env,
   region: string
 ): Promise<{ clients: CliAwsClients; destroy(): void }> {
-  const clients = createAwsClients({ ecs: true, elb: true, cloudwatch: true, sqs: true }, service =>
-    awsClientConfig(env, region, service)
+  const clients = createAwsClients(
+    { ecs: true, elb: true, cloudwatch: true, sqs: true },
+    { frontEnd: CLI_FRONT_END, configOf: service => awsClientConfig(env, region, service) }
   ) as CliAwsClients
   return Promise.resolve({ clients, destroy: () => destroyAwsClients(clients) })
 }

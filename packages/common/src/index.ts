@@ -35,8 +35,19 @@ export {
 export {
   AWS_CLIENT_CONFIG,
   AWS_CONNECTION_TIMEOUT_MS,
-  AWS_REQUEST_TIMEOUT_MS
+  AWS_REQUEST_TIMEOUT_MS,
+  awsClientConfigFor,
+  awsUserAgent,
+  type AwsClientConfig,
+  type UserAgentEntry
 } from './aws-client.js'
+export { FARGATE_PROMOTE_VERSION } from './version.js'
+export {
+  proxySecrets,
+  proxySettingsFromEnv,
+  type ProxyEnvironment,
+  type ProxySettings
+} from './proxy.js'
 export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'

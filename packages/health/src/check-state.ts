@@ -1,4 +1,4 @@
-import type { Logger } from '@fargate-promote/common'
+import type { Logger, ProxySettings } from '@fargate-promote/common'
 import type { LatencyThresholds } from './analysis.js'
 import type { LoadOptions } from './load.js'
 import { createHttpAgents, type HttpAgents } from './probes/http.js'
@@ -25,7 +25,11 @@ export interface CheckState {
   cancelled: boolean
 }
 
-export function newCheckState(spec: CheckSpec, load: LoadOptions | undefined): CheckState {
+export function newCheckState(
+  spec: CheckSpec,
+  load: LoadOptions | undefined,
+  proxy?: ProxySettings
+): CheckState {
   return {
     spec,
     attempts: 0,
@@ -37,7 +41,9 @@ export function newCheckState(spec: CheckSpec, load: LoadOptions | undefined): C
     ok: false,
     latencies: [],
     cancelled: false,
-    ...(spec.type === 'http' ? { agents: createHttpAgents(spec, load?.concurrency ?? 1) } : {})
+    ...(spec.type === 'http'
+      ? { agents: createHttpAgents(spec, load?.concurrency ?? 1, proxy) }
+      : {})
   }
 }
 

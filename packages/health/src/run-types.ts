@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { Clock, Logger } from '@fargate-promote/common'
+import type { Clock, Logger, ProxySettings } from '@fargate-promote/common'
 import type { ElbClient } from '@fargate-promote/ecs'
 import type { CloudWatchReader, SqsReader } from './aws-clients.js'
 import type { LatencyThresholds } from './analysis.js'
@@ -40,6 +40,8 @@ export interface RunHealthChecksDeps {
   sqs?: SqsReader
   /** Runs command checks: createCommandRunner, given the front end's environment and workspace. */
   commands?: CommandRunner
+  /** The proxies HTTP checks go through (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, read by the front end). */
+  proxy?: ProxySettings
   /**
    * Cancellation (the runner's SIGINT): no new round starts, the wait for the next one ends at
    * once, HTTP requests in flight are aborted, commands are ended (AWS calls in flight are let finish), and the

@@ -1,5 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
-import { AWS_CLIENT_CONFIG } from '@fargate-promote/common'
+import { awsClientConfigFor, type AwsClientConfig } from '@fargate-promote/common'
 import { loadElb, type ElbClient } from '@fargate-promote/ecs'
 import {
   loadCloudWatch,
@@ -22,10 +22,10 @@ export type ClientName = keyof AwsClients
 export type AwsService = 'ECS' | 'ELASTIC_LOAD_BALANCING_V2' | 'CLOUDWATCH' | 'SQS'
 
 /**
- * A client's settings: AWS_CLIENT_CONFIG's timeouts, and for a front end that does not run in
- * the process's environment (the CLI), its own region, endpoint and credentials.
+ * A client's settings: AWS_CLIENT_CONFIG's timeouts and User-Agent, and for a front end that
+ * does not run in the process's environment (the CLI), its own region, endpoint and credentials.
  */
-export type AwsClientSettings = typeof AWS_CLIENT_CONFIG & {
+export type AwsClientSettings = AwsClientConfig & {
   region?: string
   endpoint?: string
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
@@ -65,15 +65,26 @@ function lazyClient<C extends { send: unknown; destroy(): void }>(
   }
 }
 
+/** Who makes the AWS requests, and with what settings. */
+export interface AwsClientsOptions {
+  /** In every request's User-Agent after fargate-promote/<version>: `action/deploy-fargate`. */
+  frontEnd: string
+  /** Each client's settings, for a front end with its own (the CLI); by default its config. */
+  configOf?: (service: AwsService) => AwsClientSettings
+}
+
 /**
  * The AWS clients a use case needs, configured the one way every front end uses (timeouts that
- * throw, see AWS_CLIENT_CONFIG); region, credentials and endpoint come from the SDK's own chain
- * (AWS_REGION, AWS_ENDPOINT_URL…). ECS is every use case's first request and is made at once.
+ * throw and our User-Agent, see AWS_CLIENT_CONFIG); region, credentials and endpoint come from
+ * the SDK's own chain (AWS_REGION, AWS_ENDPOINT_URL…) unless configOf gives them. ECS is every
+ * use case's first request and is made at once.
  */
-export function createAwsClients(
-  needed: ClientNeeds,
-  configOf: (service: AwsService) => AwsClientSettings = () => AWS_CLIENT_CONFIG
-): AwsClients {
+export function createAwsClients(needed: ClientNeeds, options: AwsClientsOptions): AwsClients {
+  const config = awsClientConfigFor(options.frontEnd)
+  const configOf = (service: AwsService): AwsClientSettings => ({
+    ...config,
+    ...options.configOf?.(service)
+  })
   const clients: AwsClients = {}
   if (needed.ecs) clients.ecs = new ECSClient(configOf('ECS'))
   if (needed.elb) {
@@ -94,8 +105,9 @@ export function createAwsClients(
 }
 
 /** createAwsClients for a fixed list of clients, typed as present. */
-export function createClients<K extends ClientName>(names: K[]): ClientsOf<K> {
-  return createAwsClients(Object.fromEntries(names.map(name => [name, true]))) as ClientsOf<K>
+export function createClients<K extends ClientName>(names: K[], frontEnd: string): ClientsOf<K> {
+  const needed = Object.fromEntries(names.map(name => [name, true]))
+  return createAwsClients(needed, { frontEnd }) as ClientsOf<K>
 }
 
 /** Closes the clients' connection pools, so the process can exit at once. */

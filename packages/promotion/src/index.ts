@@ -111,6 +111,7 @@ export {
   destroyAwsClients,
   type AwsClients,
   type AwsClientSettings,
+  type AwsClientsOptions,
   type AwsService,
   type ClientName,
   type ClientNeeds,

@@ -42,3 +42,4 @@ export {
 } from './github.js'
 export { watchCancellation, type Cancellation } from './cancellation.js'
 export { actionClock, REHEARSAL_CLOCK_VARIABLE } from './clock.js'
+export { readProxySettings } from './proxy.js'

@@ -93,6 +93,8 @@ export interface CallRecord {
   status: number
   /** Error code when the call failed. */
   error?: string
+  /** The request's User-Agent header, as sent (AWS calls). */
+  userAgent?: string
 }
 
 // ---------------------------------------------------------------------------------------------

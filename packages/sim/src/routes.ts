@@ -82,6 +82,12 @@ function mutatingOf(check: () => boolean): boolean {
   }
 }
 
+/** The User-Agent of a call, for the call log: tests check who made each AWS request. */
+function userAgentOf(call: IncomingCall): { userAgent?: string } {
+  const userAgent = call.headers['user-agent']
+  return userAgent === undefined ? {} : { userAgent }
+}
+
 export async function routeAwsJson(call: IncomingCall, deps: RouteDeps): Promise<RouteResult> {
   const receivedAt = deps.world.clock.now()
   const requestId = randomUUID()
@@ -108,7 +114,8 @@ export async function routeAwsJson(call: IncomingCall, deps: RouteDeps): Promise
       params,
       mutating: mutatingOf(() => module.isMutating(operation)),
       status,
-      ...(error === undefined ? {} : { error })
+      ...(error === undefined ? {} : { error }),
+      ...userAgentOf(call)
     })
   }
   const fail = (error: AwsError): RouteResult => {
@@ -193,7 +200,8 @@ export async function routeQuery(call: IncomingCall, deps: RouteDeps): Promise<R
       params,
       mutating: mutatingOf(() => module.isMutating(operation)),
       status,
-      ...(error === undefined ? {} : { error })
+      ...(error === undefined ? {} : { error }),
+      ...userAgentOf(call)
     })
   }
   const fail = (error: AwsError): RouteResult => {

@@ -1,3 +1,4 @@
+import { proxySettingsFromEnv } from '@fargate-promote/common'
 import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
   gateAndRecord,
@@ -105,6 +106,7 @@ async function evaluate(inputs: GateInputs, session: Session): Promise<GateOutco
     return await gateAndRecord(inputs, {
       ...aws.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
+      proxy: proxySettingsFromEnv(session.io.env),
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal }),

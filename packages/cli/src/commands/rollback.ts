@@ -1,3 +1,4 @@
+import { proxySettingsFromEnv } from '@fargate-promote/common'
 import { shortName } from '@fargate-promote/ecs'
 import { createCommandRunner, secretValues } from '@fargate-promote/health'
 import {
@@ -117,6 +118,7 @@ async function rollBack(inputs: RollbackInputs, session: Session): Promise<Rollb
     return await rollbackAndRecord(inputs, {
       ...aws.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
+      proxy: proxySettingsFromEnv(session.io.env),
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal }),

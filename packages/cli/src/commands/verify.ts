@@ -1,4 +1,5 @@
 import { clientsNeeded, createCommandRunner, secretValues } from '@fargate-promote/health'
+import { proxySettingsFromEnv } from '@fargate-promote/common'
 import type { HealthReport } from '@fargate-promote/health'
 import { readVerifyInputs, verify, type VerifyInputs } from '@fargate-promote/promotion'
 import { createCliClients } from '../aws.js'
@@ -52,6 +53,7 @@ async function runChecks(inputs: VerifyInputs, session: Session) {
     return await verify(inputs, {
       ...aws?.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
+      proxy: proxySettingsFromEnv(session.io.env),
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal })

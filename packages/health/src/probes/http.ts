@@ -1,10 +1,16 @@
 import http from 'node:http'
 import https from 'node:https'
 import { performance } from 'node:perf_hooks'
-import { errorMessage, formatDuration, type Clock } from '@fargate-promote/common'
+import {
+  errorMessage,
+  formatDuration,
+  type Clock,
+  type ProxySettings
+} from '@fargate-promote/common'
 import { probeDeadline } from '../deadline.js'
 import { describeStatusRanges, statusMatches } from '../expect-status.js'
 import { checkResponseBody } from '../http-assertions.js'
+import { createProxyAgent, proxyFor, proxyLabel } from '../http-proxy.js'
 import type { HttpCheckSpec, HttpMethod, Sample } from '../types.js'
 
 /** Assertions see at most this much of a body; the rest is never read. */
@@ -15,24 +21,56 @@ export const MAX_REDIRECTS = 5
 export interface HttpAgents {
   http: http.Agent
   https: https.Agent
+  /** Where the proxies and the hosts reached directly are named; absent without a proxy. */
+  proxy?: ProxySettings
+  /** Through proxy.httpProxy and proxy.httpsProxy, when set. */
+  httpViaProxy?: http.Agent
+  httpsViaProxy?: http.Agent
 }
 
-export function createHttpAgents(spec: HttpCheckSpec, maxSockets: number): HttpAgents {
+/** `proxy`: the step's proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as the front end read them. */
+export function createHttpAgents(
+  spec: HttpCheckSpec,
+  maxSockets: number,
+  proxy?: ProxySettings
+): HttpAgents {
+  const rejectUnauthorized = !spec.insecureTls
+  const { httpProxy, httpsProxy } = proxy ?? {}
   return {
     http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: !spec.insecureTls })
+    https: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized }),
+    ...(proxy && { proxy }),
+    ...(httpProxy && {
+      httpViaProxy: createProxyAgent(httpProxy, false, { maxSockets, rejectUnauthorized })
+    }),
+    ...(httpsProxy && {
+      httpsViaProxy: createProxyAgent(httpsProxy, true, { maxSockets, rejectUnauthorized })
+    })
   }
 }
 
 export function destroyHttpAgents(agents: HttpAgents): void {
   agents.http.destroy()
   agents.https.destroy()
+  agents.httpViaProxy?.destroy()
+  agents.httpsViaProxy?.destroy()
+}
+
+/** The agent for `url` and the proxy it goes through (NO_PROXY decides per host). */
+function routeOf(url: URL, agents: HttpAgents): { agent: http.Agent; proxy?: URL } {
+  const secure = url.protocol === 'https:'
+  const proxy = proxyFor(url, agents.proxy)
+  const viaProxy = secure ? agents.httpsViaProxy : agents.httpViaProxy
+  if (proxy !== undefined && viaProxy !== undefined) return { agent: viaProxy, proxy }
+  return { agent: secure ? agents.https : agents.http }
 }
 
 export interface HttpProbeDeps {
   clock: Clock
-  /** Without agents the probe makes its own and closes them afterwards. */
+  /** Without agents the probe makes its own (through `proxy`) and closes them afterwards. */
   agents?: HttpAgents
+  /** The step's proxies, for agents the probe makes itself (see createHttpAgents). */
+  proxy?: ProxySettings
   /**
    * Cancellation: aborts the request in flight at once (or sends none when already aborted);
    * the sample then has `cancelled: true`.
@@ -75,12 +113,11 @@ function requestOnce(
   headers: Record<string, string>,
   body: string | undefined,
   spec: HttpCheckSpec,
-  agents: HttpAgents,
+  agent: http.Agent,
   signal: AbortSignal
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:'
-    const send = secure ? https.request : http.request
+    const send = url.protocol === 'https:' ? https.request : http.request
     const outgoing = { ...headers }
     if (
       body !== undefined &&
@@ -99,7 +136,7 @@ function requestOnce(
     const request = send(url, {
       method,
       headers: outgoing,
-      agent: secure ? agents.https : agents.http,
+      agent,
       rejectUnauthorized: !spec.insecureTls,
       signal
     })
@@ -155,6 +192,17 @@ function describeError(error: unknown, timedOut: boolean, spec: HttpCheckSpec): 
     : `request failed: ${message}`
 }
 
+/** ` via proxy http://host:port` when the last request went through one: its hop is in the latency. */
+function viaProxy(trail: Trail): string {
+  return trail.proxy === undefined ? '' : ` via proxy ${proxyLabel(trail.proxy)}`
+}
+
+/** What the exchange has done so far, for a detail line when it fails half-way. */
+interface Trail {
+  /** The proxy of the last request sent. */
+  proxy?: URL
+}
+
 interface Exchange {
   response: Response
   redirects: number
@@ -163,7 +211,8 @@ interface Exchange {
 async function exchange(
   spec: HttpCheckSpec,
   agents: HttpAgents,
-  signal: AbortSignal
+  signal: AbortSignal,
+  trail: Trail
 ): Promise<Exchange> {
   const origin = new URL(spec.url)
   let url = origin
@@ -171,7 +220,9 @@ async function exchange(
   let body = spec.body
   let headers = spec.headers
   for (let redirects = 0; ; redirects++) {
-    const send = () => requestOnce(url, method, headers, body, spec, agents, signal)
+    const route = routeOf(url, agents)
+    trail.proxy = route.proxy
+    const send = () => requestOnce(url, method, headers, body, spec, route.agent, signal)
     const response = await send().catch((error: unknown) => {
       if (error instanceof StaleSocket) return send()
       throw error
@@ -241,14 +292,16 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
   const at = deps.clock.now()
   const { signal } = deps
   if (signal?.aborted) return cancelledSample(spec, at)
-  const agents = deps.agents ?? createHttpAgents(spec, 1)
+  const agents = deps.agents ?? createHttpAgents(spec, 1, deps.proxy)
   const deadline = probeDeadline(spec.timeoutMs, signal)
+  const trail: Trail = {}
   const started = performance.now()
   try {
-    const { response, redirects } = await exchange(spec, agents, deadline.signal)
+    const { response, redirects } = await exchange(spec, agents, deadline.signal, trail)
     const latencyMs = performance.now() - started
-    const failure = responseFailure(spec, response, latencyMs)
-    const via = redirects > 0 ? ` after ${redirects} redirect${redirects > 1 ? 's' : ''}` : ''
+    const problem = responseFailure(spec, response, latencyMs)
+    const failure = problem === undefined ? undefined : `${problem}${viaProxy(trail)}`
+    const after = redirects > 0 ? ` after ${redirects} redirect${redirects > 1 ? 's' : ''}` : ''
     const truncated = response.truncated ? '; body truncated at 1 MiB' : ''
     return {
       check: spec.name,
@@ -259,7 +312,7 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
       status: response.status,
       detail:
         failure ??
-        `${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Math.round(latencyMs)} ms${via}${truncated}`
+        `${response.status}${response.statusText ? ` ${response.statusText}` : ''} in ${Math.round(latencyMs)} ms${after}${viaProxy(trail)}${truncated}`
     }
   } catch (error) {
     if (signal?.aborted && !deadline.timedOut()) return cancelledSample(spec, at)
@@ -268,7 +321,7 @@ export async function probeHttp(spec: HttpCheckSpec, deps: HttpProbeDeps): Promi
       type: 'http',
       at,
       ok: false,
-      detail: describeError(error, deadline.timedOut(), spec)
+      detail: `${describeError(error, deadline.timedOut(), spec)}${viaProxy(trail)}`
     }
   } finally {
     deadline.dispose()

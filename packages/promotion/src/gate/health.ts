@@ -40,6 +40,7 @@ export async function runGateHealth(
       ...(deps.cloudwatch && { cloudwatch: deps.cloudwatch }),
       ...(deps.sqs && { sqs: deps.sqs }),
       ...(deps.commands && { commands: deps.commands }),
+      ...(deps.proxy && { proxy: deps.proxy }),
       ...(deps.signal && { signal: deps.signal })
     }
   )

@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import type { Clock, Logger } from '@fargate-promote/common'
+import type { Clock, Logger, ProxySettings } from '@fargate-promote/common'
 import type { ElbClient } from '@fargate-promote/ecs'
 import type {
   CheckSpec,
@@ -63,6 +63,8 @@ export interface GateDeps {
   github?: GitHubClient
   /** Needed by command checks. */
   commands?: CommandRunner
+  /** The proxies the health checks' HTTP requests go through (see RunHealthChecksDeps). */
+  proxy?: ProxySettings
   clock: Clock
   log: Logger
   /**

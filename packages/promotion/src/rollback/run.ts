@@ -1,5 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs'
-import { errorMessage, type Clock, type Logger } from '@fargate-promote/common'
+import { errorMessage, type Clock, type Logger, type ProxySettings } from '@fargate-promote/common'
 import {
   describeRevision,
   resolveRollbackTarget,
@@ -45,6 +45,8 @@ export interface RollbackAndRecordDeps {
   sqs?: SqsReader
   /** Needed by command checks. */
   commands?: CommandRunner
+  /** The proxies the checks' HTTP requests go through (see RunHealthChecksDeps). */
+  proxy?: ProxySettings
 }
 
 /** Everything a caller reports: outputs, summary, annotations. */
