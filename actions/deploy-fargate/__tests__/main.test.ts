@@ -204,7 +204,8 @@ describe('deploy-fargate', () => {
   // the outputs say what happened too (for an `if: failure()` step).
   test.each([
     [{ service: 'web', images: 'nope=registry.example.com/x:1' }, /nope.*web/, true],
-    [{ service: 'web', images: 'web=Registry.example.com/UPPER:1' }, /image/i, true],
+    // An image reference is checked with the inputs, before anything is read from AWS.
+    [{ service: 'web', images: 'web=Registry.example.com/UPPER:1' }, /image/i, false],
     [{ service: 'missing' }, /missing/, true],
     [{ service: 'web', 'desired-count': '-1' }, /desired-count/, false],
     [{ service: 'web', timeout: '10 minutes' }, /timeout/, false],

@@ -60,7 +60,7 @@ describe('bad input: exit 2 naming the option, before any request', () => {
     ],
     [
       ['deploy', '--cluster', 'c', '--service', 's', '--images', 'web'],
-      "error --images (line 1): 'web' must have the form container=image."
+      "error --images (line 1): 'web' is not container=image (one per line, e.g. web=nginx:1.27)."
     ],
     [
       ['verify', '--mode', 'watch', '--url', 'https://example.com'],
@@ -129,6 +129,37 @@ describe('bad input: exit 2 naming the option, before any request', () => {
       ok: false,
       exitCode: 2,
       errors: [{ message: expect.stringMatching(/^--to: revision '0'/) }]
+    })
+  })
+
+  it('several bad options: every one listed in one run, each naming its option', async () => {
+    const argv = [
+      'deploy',
+      '--service',
+      's',
+      '--images',
+      'web',
+      '--timeout',
+      '30',
+      '--config',
+      'none'
+    ]
+    const result = await cli(argv)
+    expect(result).toMatchObject({ code: EXIT.usage, stdout: '' })
+    expect(result.stderr.split('\n').filter(line => line.startsWith('error '))).toEqual([
+      'error --cluster: not given. Give the ECS cluster name or ARN.',
+      "error --timeout: '30' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.",
+      "error --images (line 1): 'web' is not container=image (one per line, e.g. web=nginx:1.27)."
+    ])
+    expect(result.stderr).toContain('3 problems; nothing was changed.')
+    const json = await cli(['--json', ...argv])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      exitCode: 2,
+      errors: [
+        { message: expect.stringMatching(/^--cluster: /) },
+        { message: expect.stringMatching(/^--timeout: /) },
+        { message: expect.stringMatching(/^--images \(line 1\): /) }
+      ]
     })
   })
 

@@ -1,7 +1,9 @@
 import {
+  configurationProblems,
   errorMessage,
   isConfigurationError,
   isSettingsFileError,
+  type ConfigurationError,
   type SchemaProblem
 } from '@fargate-promote/common'
 import { EXIT, type ExitCode } from './exit-codes.js'
@@ -41,19 +43,31 @@ function configurationCode(subject: { input?: string; file?: string }): ExitCode
   return subject.file !== undefined || aboutConfig ? EXIT.invalidConfig : EXIT.usage
 }
 
-function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
+function problemsOfConfiguration(error: ConfigurationError): {
+  code: ExitCode
+  problems: Problem[]
+} {
   if (isSettingsFileError(error)) {
     return {
       code: EXIT.invalidConfig,
       problems: error.problems.map((p: SchemaProblem) => ({ ...p }))
     }
   }
+  const { file, line, field } = error.subject
+  const code = configurationCode(error.subject)
+  // An option's problem names it (and its line, for a list) in the message itself.
+  if (file === undefined) return { code, problems: [{ message: error.describe(asOption) }] }
+  return { code, problems: [{ message: error.problem, file, line, field }] }
+}
+
+function problemsOf(error: unknown): { code: ExitCode; problems: Problem[] } {
   if (isConfigurationError(error)) {
-    const { file, line, field } = error.subject
-    const code = configurationCode(error.subject)
-    // An option's problem names it (and its line, for a list) in the message itself.
-    if (file === undefined) return { code, problems: [{ message: error.describe(asOption) }] }
-    return { code, problems: [{ message: error.problem, file, line, field }] }
+    // Every problem a command's settings have, each on its own; the config file's decide the code.
+    const each = configurationProblems(error).map(problemsOfConfiguration)
+    const code = each.some(found => found.code === EXIT.invalidConfig)
+      ? EXIT.invalidConfig
+      : EXIT.usage
+    return { code, problems: each.flatMap(found => found.problems) }
   }
   if (error instanceof UsageError) {
     return { code: EXIT.usage, problems: [{ message: error.message }] }
@@ -86,7 +100,7 @@ export function reportFailure(
     return code
   }
   for (const problem of problems) ui.note(`${ui.err.red('error')} ${formatProblem(problem)}`)
-  if (code === EXIT.invalidConfig && problems.length > 1) {
+  if (code !== EXIT.failed && problems.length > 1) {
     ui.note(printable(`${problems.length} problems; nothing was changed.`))
   }
   return code
