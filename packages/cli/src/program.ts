@@ -5,6 +5,7 @@ import {
   Option,
   type CommandUnknownOpts
 } from '@commander-js/extra-typings'
+import { FARGATE_PROMOTE_VERSION } from '@fargate-promote/common'
 import { DEFAULT_CONFIG_PATH, parseRepository } from '@fargate-promote/promotion'
 import { deployCommand } from './commands/deploy.js'
 import { environmentsApply } from './commands/environments-apply.js'
@@ -28,7 +29,8 @@ import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { wantColor } from './ui.js'
 
-export const VERSION = '1.0.0'
+// The project's release (root package.json), so a packed CLI reports the tag it was released as.
+export const VERSION = FARGATE_PROMOTE_VERSION
 
 function repositoryArgument(value: string): string {
   if (parseRepository(value) === undefined) throw new InvalidArgumentError('expected owner/name.')
