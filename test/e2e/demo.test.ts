@@ -1,8 +1,27 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { runDemo } from '../../packages/cli/src/demo/run.js'
+import { nodeRuntime } from '../support/node-runtime.js'
 import { repoRoot } from './run-action.js'
+
+/**
+ * The e2e tests' Node (24), behind a script that notes each file it is given to run. bash, not
+ * sh: dash drops variables such as INPUT_GITHUB-TOKEN (a hyphen) from the environment it passes.
+ */
+async function recordingNode(dir: string): Promise<{ path: string; ran: () => Promise<string[]> }> {
+  const path = join(dir, 'node')
+  const log = join(dir, 'ran')
+  await writeFile(log, '')
+  await writeFile(
+    path,
+    `#!/usr/bin/env bash\necho "$1" >> '${log}'\nexec '${nodeRuntime().path}' "$@"\n`
+  )
+  await chmod(path, 0o755)
+  return { path, ran: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean) }
+}
 
 /**
  * The demo is the end-to-end test of the whole pipeline: the shipped templates rehearsed
@@ -10,6 +29,8 @@ import { repoRoot } from './run-action.js'
  */
 describe('npm run demo', () => {
   it('tells the whole story and every claim holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'demo-node-'))
+    const node = await recordingNode(dir)
     let text = ''
     const out = Object.assign(
       new Writable({
@@ -26,6 +47,7 @@ describe('npm run demo', () => {
       color: false,
       timeScale: 240,
       hostEnv: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG },
+      node: node.path,
       quiet: true
     })
     const failed = outcome.checks.filter(check => !check.pass)
@@ -54,5 +76,15 @@ describe('npm run demo', () => {
     const html = await readFile(outcome.report, 'utf8')
     expect(html).toContain('emergency 1.3.1 → production')
     expect(html).not.toMatch(/<script/i)
+    // Every action bundle of the story ran on the e2e tests' Node, as the runner's node24.
+    const bundles = new Set((await node.ran()).map(file => file.slice(repoRoot.length + 1)))
+    expect([...bundles].sort()).toEqual([
+      'actions/deploy-fargate/dist/index.js',
+      'actions/deploy-fargate/dist/post/index.js',
+      'actions/health-verify/dist/index.js',
+      'actions/rollback/dist/index.js',
+      'actions/staging-gate/dist/index.js'
+    ])
+    await rm(dir, { recursive: true, force: true })
   }, 400_000)
 })

@@ -20,6 +20,8 @@ export interface DemoOptions {
   timeScale: number
   /** PATH, HOME and LANG of this machine, for the steps, git and the simulator. */
   hostEnv: Readonly<Record<string, string | undefined>>
+  /** The node binary the action bundles run on (default: this one). */
+  node?: string
   report?: string
   /** No live trees: the story's lines and tables only. */
   quiet?: boolean
@@ -67,6 +69,17 @@ async function printStatus(stage: Stage): Promise<void> {
   })
 }
 
+/** The HTML report of every rehearsal of the story; returns its path. */
+async function writeReport(stage: Stage, path: string): Promise<string> {
+  await writeHtmlReport(path, {
+    title: 'Fargate Promote demo: shop-web from 1.1.0 to 1.3.1',
+    generatedAt: Date.now(),
+    runs: stage.runs,
+    timeline: stage.timeline
+  })
+  return path
+}
+
 /** `npm run demo`: the whole promotion story, rehearsed with the shipped templates. */
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const started = Date.now()
@@ -97,6 +110,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const stage: Stage = {
     productRoot: options.productRoot,
     hostEnv: options.hostEnv,
+    node: options.node,
     dir,
     git,
     sim,
@@ -123,13 +137,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     })
     options.out.write('\n━━ Where every version stands: fargate-promote status\n')
     await printStatus(stage)
-    const report = options.report ?? join(dir, 'rehearsal-report.html')
-    await writeHtmlReport(report, {
-      title: 'Fargate Promote demo: shop-web from 1.1.0 to 1.3.1',
-      generatedAt: Date.now(),
-      runs: stage.runs,
-      timeline: stage.timeline
-    })
+    const report = await writeReport(stage, options.report ?? join(dir, 'rehearsal-report.html'))
     const wallMs = Date.now() - started
     options.out.write(
       `\n━━ The story, checked against what the simulator and its GitHub ended in\n${storyTable(checks, options.color)}\n`

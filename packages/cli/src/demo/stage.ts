@@ -28,6 +28,8 @@ export const ACTOR = 'dana-dev'
 export interface Stage {
   productRoot: string
   hostEnv: Readonly<Record<string, string | undefined>>
+  /** The node binary the action bundles run on (default: this one). */
+  node?: string
   dir: string
   git: Git
   sim: RunningSim
@@ -122,6 +124,7 @@ export async function rehearseStep(stage: Stage, step: Rehearsal): Promise<Rehea
       product: { root: stage.productRoot, repository: PRODUCT_REPOSITORY },
       listener: withHook(tree ?? silentListener, step.hook),
       hostEnv: stage.hostEnv,
+      node: stage.node,
       workDir: await mkdtemp(join(tmpdir(), 'fargate-promote-demo-run-')),
       runId: stage.runs.length + 1
     })
