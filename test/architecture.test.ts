@@ -44,7 +44,8 @@ function specifiers(file: string): string[] {
 function resolveLocal(from: string, specifier: string): string | undefined {
   const workspace = /^@fargate-promote\/([^/]+)$/.exec(specifier)
   if (workspace) return join(repoRoot, 'packages', workspace[1] as string, 'src/index.ts')
-  if (!specifier.startsWith('.')) return undefined
+  // JSON imports are data (the project's version from package.json), not modules with imports.
+  if (!specifier.startsWith('.') || specifier.endsWith('.json')) return undefined
   return resolve(dirname(from), specifier.replace(/\.js$/, '.ts'))
 }
 
