@@ -1,17 +1,21 @@
 /**
  * Start-up benchmark of every action bundle before and after a change, next to two reference
  * bundles: spawn → first TCP connection to a fake AWS endpoint (the method of startupMs in
- * deploy-fargate.ts), plus the size of index.js and of all .js files of each dist folder.
+ * deploy-fargate.ts), plus the size of index.js, of all .js files and of all .map files of each
+ * dist folder.
  *
  * Bundles:
  *   client-only            ncc bundle of an entry that only sends one ECS DescribeServices
  *   client+@actions/core   the same entry plus @actions/core and one core.info call
  *   <action> before        actions/<action>/dist at --before (git archive, chunks included)
- *   <action> after         actions/<action>/dist in the working tree when the run starts
+ *   <action> after         actions/<action>/dist in the working tree when the run starts, or
+ *                          under --after DIR (e.g. a `node scripts/build.mjs --out-root DIR`)
  * Runs are interleaved round-robin so that machine load affects all bundles alike.
  *
- * Run: npx tsx test/bench/startup.ts [--before <git-rev>] [--runs N] [--json]
- * (default HEAD and 10 runs; about a minute). With --json the table goes to stderr and the
+ * Run: npx tsx test/bench/startup.ts [--before <git-rev>] [--after DIR] [--node PATH]
+ *   [--runs N] [--json]
+ * (default HEAD, the working tree, this Node and 10 runs; about a minute). --node runs the
+ * bundles on another Node (the runner's is 24). With --json the table goes to stderr and the
  * JSON to stdout. Exits 1 when a bundle could not be measured.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -46,6 +50,10 @@ const ACTION_INPUTS: Record<string, Record<string, string>> = {
 
 interface Options {
   before: string
+  /** The folder holding actions/<name>/dist for "after"; the repository by default. */
+  after: string
+  /** The node binary that runs the bundles. */
+  node: string
   runs: number
   json: boolean
 }
@@ -59,6 +67,7 @@ interface Bundle {
   inputs: Record<string, string>
   indexBytes: number
   jsBytes: number
+  mapBytes: number
   samples: number[]
   errors: string[]
 }
@@ -67,6 +76,7 @@ interface Row {
   label: string
   indexBytes: number
   jsBytes: number
+  mapBytes: number
   runs: number
   failed: number
   medianMs: number | null
@@ -82,13 +92,15 @@ function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
       before: { type: 'string', default: 'HEAD' },
+      after: { type: 'string', default: repoRoot },
+      node: { type: 'string', default: process.execPath },
       runs: { type: 'string', default: '10' },
       json: { type: 'boolean', default: false }
     }
   })
   const runs = Number(values.runs)
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`)
-  return { before: values.before, runs, json: values.json }
+  return { before: values.before, after: values.after, node: values.node, runs, json: values.json }
 }
 
 /** Lower median, as in the other benchmarks, so the figures compare with theirs. */
@@ -115,13 +127,13 @@ function resolveRevision(rev: string): string {
   }).trim()
 }
 
-/** The sum of the sizes of every .js file under `dir`, chunk files and post/ included. */
-function jsBytes(dir: string): number {
+/** The sum of the sizes of every file under `dir` ending with `suffix`, post/ included. */
+function bytesOf(dir: string, suffix: string): number {
   let total = 0
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) total += jsBytes(path)
-    else if (entry.name.endsWith('.js')) total += statSync(path).size
+    if (entry.isDirectory()) total += bytesOf(path, suffix)
+    else if (entry.name.endsWith(suffix)) total += statSync(path).size
   }
   return total
 }
@@ -198,7 +210,8 @@ function makeBundle(
     distDir,
     inputs: action ? (ACTION_INPUTS[action] ?? {}) : {},
     indexBytes: present ? statSync(index).size : 0,
-    jsBytes: present ? jsBytes(distDir) : 0,
+    jsBytes: present ? bytesOf(distDir, '.js') : 0,
+    mapBytes: present ? bytesOf(distDir, '.map') : 0,
     samples: [],
     errors: present ? [] : [`no ${index}`]
   }
@@ -223,7 +236,7 @@ function referenceBundles(tmp: string): Bundle[] {
  * The working tree's dist is copied once at the start: others may rebuild it during the run,
  * and the sizes and every timing should describe the same files.
  */
-function actionBundles(tmp: string, rev: string): Bundle[] {
+function actionBundles(tmp: string, rev: string, after: string): Bundle[] {
   const bundles: Bundle[] = []
   for (const name of actionNames()) {
     const beforeRoot = join(tmp, 'before')
@@ -236,7 +249,7 @@ function actionBundles(tmp: string, rev: string): Bundle[] {
     )
     if (missing) before.errors = [`git archive: ${missing}`]
     const afterDir = join(tmp, 'after', name, 'dist')
-    const source = join(repoRoot, 'actions', name, 'dist')
+    const source = join(after, 'actions', name, 'dist')
     if (existsSync(source)) cpSync(source, afterDir, { recursive: true })
     bundles.push(before, makeBundle(`${name} after`, 'after', afterDir, name))
   }
@@ -290,12 +303,12 @@ async function listen(): Promise<{ server: Server; port: number }> {
  * Time from spawning the bundle to its first TCP connection to "AWS". The child is killed at
  * that connection: what it does next (health-verify retries for minutes) is not start-up.
  */
-async function startupMs(bundle: Bundle, files: RunnerFiles): Promise<Attempt> {
+async function startupMs(bundle: Bundle, files: RunnerFiles, node: string): Promise<Attempt> {
   resetRunnerFiles(files)
   const { server, port } = await listen()
   const env = childEnv(bundle, port, files)
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [join(bundle.distDir, 'index.js')], {
+  const child = spawn(node, [join(bundle.distDir, 'index.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -328,22 +341,27 @@ function record(bundle: Bundle, attempt: Attempt): void {
  * One unrecorded run per bundle warms the file cache and proves that each bundle reaches AWS;
  * a bundle that does not is reported and left out of the timed rounds.
  */
-async function warmUp(bundles: Bundle[], files: RunnerFiles): Promise<Bundle[]> {
+async function warmUp(bundles: Bundle[], files: RunnerFiles, node: string): Promise<Bundle[]> {
   log('warm-up: one unrecorded run per bundle…')
   for (const bundle of bundles.filter(b => b.errors.length === 0)) {
-    const attempt = await startupMs(bundle, files)
+    const attempt = await startupMs(bundle, files, node)
     if ('error' in attempt) bundle.errors.push(`warm-up: ${attempt.error}`)
   }
   return bundles.filter(b => b.errors.length === 0)
 }
 
 /** Round-robin; each round starts one bundle later so no bundle always follows the same one. */
-async function measureRounds(bundles: Bundle[], runs: number, files: RunnerFiles): Promise<void> {
+async function measureRounds(
+  bundles: Bundle[],
+  runs: number,
+  files: RunnerFiles,
+  node: string
+): Promise<void> {
   for (let round = 0; round < runs; round++) {
     log(`round ${round + 1} of ${runs}`)
     for (let i = 0; i < bundles.length; i++) {
       const bundle = bundles[(round + i) % bundles.length] as Bundle
-      record(bundle, await startupMs(bundle, files))
+      record(bundle, await startupMs(bundle, files, node))
     }
   }
 }
@@ -355,6 +373,7 @@ function toRow(bundle: Bundle, clientOnlyMedian: number | null): Row {
     label: bundle.label,
     indexBytes: bundle.indexBytes,
     jsBytes: bundle.jsBytes,
+    mapBytes: bundle.mapBytes,
     runs: samples.length,
     failed: bundle.errors.length,
     medianMs,
@@ -380,6 +399,7 @@ function formatTable(rows: Row[]): string {
     'bundle',
     'index.js B',
     'all .js B',
+    '.map B',
     'median ms',
     'min',
     'max',
@@ -390,6 +410,7 @@ function formatTable(rows: Row[]): string {
     row.label,
     row.indexBytes.toLocaleString('en-US'),
     row.jsBytes.toLocaleString('en-US'),
+    row.mapBytes.toLocaleString('en-US'),
     formatMs(row.medianMs),
     formatMs(row.minMs),
     formatMs(row.maxMs),
@@ -425,20 +446,27 @@ async function main(): Promise<number> {
   const revision = resolveRevision(options.before)
   const tmp = mkdtempSync(join(tmpdir(), 'bench-startup-'))
   try {
-    const bundles = [...referenceBundles(tmp), ...actionBundles(tmp, revision)]
+    const bundles = [...referenceBundles(tmp), ...actionBundles(tmp, revision, options.after)]
     const files = runnerFiles(tmp)
-    const measurable = await warmUp(bundles, files)
-    await measureRounds(measurable, options.runs, files)
+    const measurable = await warmUp(bundles, files, options.node)
+    await measureRounds(measurable, options.runs, files, options.node)
+    const node = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim()
     const rows = toRows(bundles)
     const out = options.json ? log : (text: string) => console.log(text)
     out(startLine)
     out(
-      `before = ${options.before} (${revision.slice(0, 12)}), after = working tree, node ${process.version}, ${options.runs} runs`
+      `before = ${options.before} (${revision.slice(0, 12)}), after = ${options.after === repoRoot ? 'working tree' : options.after}, node ${node}, ${options.runs} runs`
     )
     out(formatTable(rows))
     out(formatLoad('at end') + formatErrors(rows))
     if (options.json) {
-      const json = { before: options.before, revision, node: process.version, runs: options.runs }
+      const json = {
+        before: options.before,
+        revision,
+        after: options.after,
+        node,
+        runs: options.runs
+      }
       console.log(
         JSON.stringify(
           { ...json, loadavg: { start: loadStart, end: loadavg() }, bundles: rows },
