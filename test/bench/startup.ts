@@ -12,7 +12,7 @@
  *                          under --after DIR (e.g. a `node scripts/build.mjs --out-root DIR`)
  * Runs are interleaved round-robin so that machine load affects all bundles alike.
  *
- * Run: npx tsx test/bench/startup.ts [--before <git-rev>] [--after DIR] [--node PATH]
+ * Run: npx tsx test/bench/startup.ts [--before <git-rev>|DIR] [--after DIR] [--node PATH]
  *   [--runs N] [--json]
  * (default HEAD, the working tree, this Node and 10 runs; about a minute). --node runs the
  * bundles on another Node (the runner's is 24). With --json the table goes to stderr and the
@@ -120,7 +120,12 @@ function actionNames(): string[] {
     .sort()
 }
 
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory()
+}
+
 function resolveRevision(rev: string): string {
+  if (isFolder(rev)) return rev
   return execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], {
     cwd: repoRoot,
     encoding: 'utf8'
@@ -184,9 +189,19 @@ function buildReference(source: string, outDir: string): void {
   }
 }
 
-/** actions/<name>/dist at `rev` into `into`; the error text when git has no such folder. */
+/**
+ * actions/<name>/dist at `rev` into `into`; the error text when git has no such folder. A
+ * `rev` that is a folder holds actions/<name>/dist already (a build of the same sources with
+ * the previous scripts/build.mjs, to measure the build alone).
+ */
 function extractBefore(rev: string, name: string, into: string): string | undefined {
   mkdirSync(into, { recursive: true })
+  if (isFolder(rev)) {
+    const dist = join(rev, 'actions', name, 'dist')
+    if (!existsSync(dist)) return `no ${dist}`
+    cpSync(dist, join(into, 'actions', name, 'dist'), { recursive: true })
+    return undefined
+  }
   const archive = spawnSync('git', ['archive', rev, `actions/${name}/dist`], {
     cwd: repoRoot,
     maxBuffer: 1 << 30
@@ -455,7 +470,7 @@ async function main(): Promise<number> {
     const out = options.json ? log : (text: string) => console.log(text)
     out(startLine)
     out(
-      `before = ${options.before} (${revision.slice(0, 12)}), after = ${options.after === repoRoot ? 'working tree' : options.after}, node ${node}, ${options.runs} runs`
+      `before = ${options.before}${revision === options.before ? '' : ` (${revision.slice(0, 12)})`}, after = ${options.after === repoRoot ? 'working tree' : options.after}, node ${node}, ${options.runs} runs`
     )
     out(formatTable(rows))
     out(formatLoad('at end') + formatErrors(rows))
