@@ -2,6 +2,7 @@ import { AwsError, type EcsDeps, type EcsModule, type RequestContext } from '../
 import { createCluster, describeClusters, listClusters } from './clusters.js'
 import type { Input } from './input.js'
 import { listServices } from './list-services.js'
+import { continueServiceDeployment } from './pause-hooks.js'
 import { reconcileService } from './scheduler.js'
 import {
   listServiceDeployments,
@@ -53,6 +54,10 @@ const OPERATIONS: Record<string, { run: Operation; mutating: boolean }> = {
     mutating: false
   },
   StopServiceDeployment: { run: (s, _c, i) => stopServiceDeployment(s, i), mutating: true },
+  ContinueServiceDeployment: {
+    run: (s, _c, i) => continueServiceDeployment(s, i),
+    mutating: true
+  },
   DescribeServiceRevisions: { run: (s, _c, i) => describeServiceRevisions(s, i), mutating: false }
 }
 

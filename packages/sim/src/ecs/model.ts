@@ -101,6 +101,25 @@ export interface ServiceDeploymentRec {
   lifecycleStage?: LifecycleStage
   /** Every stage entered, in order (sim only: shown by `GET /_sim/state`). */
   lifecycleHistory?: LifecycleStage[]
+  /** PAUSE hooks met so far, oldest first (DescribeServiceDeployments `lifecycleHookDetails`). */
+  lifecycleHookDetails?: PauseHookRec[]
+}
+
+/**
+ * One PAUSE lifecycle hook as ECS runs it (SDK d.ts DeploymentLifecycleHookDetail; ECS-DG
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html).
+ */
+export interface PauseHookRec {
+  hookId: string
+  targetType: 'PAUSE'
+  status: 'AWAITING_ACTION' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'
+  expiresAt: Date
+  timeoutAction: 'CONTINUE' | 'ROLLBACK'
+  /** Sim only: the stage it holds, and which entry of lifecycleHistory (its length then). */
+  stage: LifecycleStage
+  visit: number
+  /** Sim milliseconds (EcsStore.simNow) at which the timeout action is taken. */
+  expiresSim: number
 }
 
 export type LifecycleStage =

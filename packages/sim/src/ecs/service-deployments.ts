@@ -27,7 +27,7 @@ const STATUSES = [
   'ROLLBACK_FAILED'
 ] as const
 
-function allServiceDeployments(store: EcsStore): ServiceDeploymentRec[] {
+export function allServiceDeployments(store: EcsStore): ServiceDeploymentRec[] {
   return [...store.services.values()].flatMap(s => s.serviceDeployments)
 }
 
@@ -63,6 +63,13 @@ function serviceDeploymentView(sd: ServiceDeploymentRec): unknown {
       failureCount: sd.failureCount,
       threshold: sd.threshold
     },
+    lifecycleHookDetails: (sd.lifecycleHookDetails ?? []).map(hook => ({
+      hookId: hook.hookId,
+      targetType: hook.targetType,
+      status: hook.status,
+      expiresAt: hook.expiresAt,
+      timeoutAction: hook.timeoutAction
+    })),
     alarms: {
       status: sd.alarmStatus,
       alarmNames: sd.deploymentConfiguration.alarms?.alarmNames ?? [],
@@ -181,10 +188,26 @@ export function stopServiceDeployment(store: EcsStore, input: Input): unknown {
   if (['STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'].includes(sd.status)) {
     return { serviceDeploymentArn: arn }
   }
+  if (!['PENDING', 'IN_PROGRESS'].includes(sd.status)) {
+    throw new AwsError(
+      'ConflictException',
+      `The service deployment is ${sd.status} and cannot be stopped.`
+    )
+  }
+  requestRollback(store, sd, 'StopServiceDeployment')
+  return { serviceDeploymentArn: arn }
+}
+
+/**
+ * Rolls an ongoing service deployment back to its source revision, as StopServiceDeployment
+ * ROLLBACK and ContinueServiceDeployment ROLLBACK do. `by` names the operation in the reasons
+ * (GUESS: AWS's wording for ContinueServiceDeployment is not documented).
+ */
+export function requestRollback(store: EcsStore, sd: ServiceDeploymentRec, by: string): void {
   const service = sd.service
   const deployment = service.deployments.find(d => d.serviceDeployment === sd)
   const source = sd.sources.find(r => r === service.lastCompletedRevision) ?? sd.sources[0]
-  if (!['PENDING', 'IN_PROGRESS'].includes(sd.status) || deployment === undefined) {
+  if (deployment === undefined) {
     throw new AwsError(
       'ConflictException',
       `The service deployment is ${sd.status} and cannot be stopped.`
@@ -201,15 +224,7 @@ export function stopServiceDeployment(store: EcsStore, input: Input): unknown {
     service.lastCompletedDeploymentId ??
     source.arn
   deployment.rolloutState = 'FAILED'
-  deployment.rolloutStateReason = 'Service deployment rolled back by StopServiceDeployment.'
+  deployment.rolloutStateReason = `Service deployment rolled back by ${by}.`
   deployment.updatedAt = now(store)
-  rollBack(
-    store,
-    service,
-    deployment,
-    source,
-    sourceId,
-    'Rollback requested by StopServiceDeployment.'
-  )
-  return { serviceDeploymentArn: arn }
+  rollBack(store, service, deployment, source, sourceId, `Rollback requested by ${by}.`)
 }

@@ -2,6 +2,7 @@ import { completeDeployment } from './deployments.js'
 import type { DeploymentRec, LifecycleStage, ServiceRec } from './model.js'
 import { now, serviceTasks, type EcsStore } from './store.js'
 import { launchTasks } from './launch.js'
+import { holdAtPauseHook } from './pause-hooks.js'
 import { isHealthy, isLive } from './tasks.js'
 import { stopServiceTasks, weightsFor, writeWeights } from './traffic-shift.js'
 
@@ -17,7 +18,8 @@ import { stopServiceTasks, weightsFor, writeWeights } from './traffic-shift.js'
  * bake time is spent here, except after 100 %) → POST_PRODUCTION_TRAFFIC_SHIFT → BAKE_TIME
  * (bakeTimeInMinutes, blue still running) → CLEAN_UP (blue stopped) → SUCCESSFUL.
  *
- * GUESSES: every hook-able stage lasts one tick because the sim runs no lifecycle hook; the
+ * A stage with a PAUSE hook waits for ContinueServiceDeployment (pause-hooks.ts).
+ * GUESSES: every other hook-able stage lasts one tick because the sim runs no Lambda hook; the
  * step bake is reported as PRODUCTION_TRAFFIC_SHIFT; blue tasks that fail during the shift are
  * not replaced.
  */
@@ -46,6 +48,8 @@ export function reconcileShift(store: EcsStore, service: ServiceRec, deployment:
     // Green is kept at the desired count from SCALE_UP on (failed tasks are replaced).
     launchTasks(store, service, deployment, service.desiredCount - green.length)
   }
+  // A PAUSE hook holds the deployment in its stage until ContinueServiceDeployment or timeout.
+  if (holdAtPauseHook(store, deployment)) return
   const waited = store.simNow - shift.stageSinceSim
   switch (stage) {
     case 'RECONCILE_SERVICE':

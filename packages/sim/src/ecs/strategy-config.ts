@@ -63,6 +63,13 @@ function readHooks(input: Input): Record<string, unknown>[] | undefined {
     if (type === 'AWS_LAMBDA' && optionalString(hook, 'hookTargetArn') === undefined) {
       throw invalid('hookTargetArn must be specified for an AWS_LAMBDA lifecycle hook.')
     }
+    // timeoutInMinutes defaults to 1440, action to ROLLBACK (SDK d.ts
+    // DeploymentLifecycleHookTimeoutConfiguration). UNVERIFIED: the bounds; the sim takes 1–1440.
+    const timeout = optionalObject(hook, 'timeoutConfiguration')
+    if (timeout !== undefined) {
+      optionalInteger(timeout, 'timeoutInMinutes', 1, MAX_BAKE_MINUTES)
+      optionalEnum(timeout, 'action', ['CONTINUE', 'ROLLBACK'] as const)
+    }
     // PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT (SDK d.ts).
     if (type === 'PAUSE' && stages.some(s => s === 'TEST_TRAFFIC_SHIFT' || s.startsWith('PROD'))) {
       throw invalid(

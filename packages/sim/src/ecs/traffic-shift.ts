@@ -8,6 +8,7 @@ import type {
 } from './model.js'
 import { addEvent, now, serviceTasks, type EcsStore } from './store.js'
 import { isLive, stopTask } from './tasks.js'
+import { closeOpenHooks } from './pause-hooks.js'
 
 /**
  * Traffic bookkeeping for ECS-native BLUE_GREEN, CANARY and LINEAR deployments (ECS-DG
@@ -206,6 +207,7 @@ export function rollBackShift(
   const shift = failed.shift
   if (shift?.active !== true) return undefined
   shift.active = false
+  closeOpenHooks(failed.serviceDeployment)
   for (const lb of shift.lbs) {
     writeWeights(store, service, lb.productionListenerRule, weightsFor(lb, 0))
     if (lb.testListenerRule !== undefined) {
