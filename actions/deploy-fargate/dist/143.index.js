@@ -9640,3 +9640,5 @@ function constantCatch(value) {
 /***/ })
 
 };
+
+//# sourceMappingURL=143.index.js.map

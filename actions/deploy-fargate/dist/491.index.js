@@ -147,3 +147,5 @@ class RequestError extends Error {
 /***/ })
 
 };
+
+//# sourceMappingURL=491.index.js.map

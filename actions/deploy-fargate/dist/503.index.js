@@ -1533,3 +1533,5 @@ export const modules = {
 /***/ })
 
 };
+
+//# sourceMappingURL=503.index.js.map

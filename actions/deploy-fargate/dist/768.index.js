@@ -869,3 +869,5 @@ function environmentOf(loaded, name, input) {
 /***/ })
 
 };
+
+//# sourceMappingURL=768.index.js.map

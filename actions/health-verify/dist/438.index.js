@@ -435,3 +435,5 @@ const ChecksSchema = schemas/* array */.YOg(CheckSchema, {
 /***/ })
 
 };
+
+//# sourceMappingURL=438.index.js.map

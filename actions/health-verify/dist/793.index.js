@@ -3236,3 +3236,5 @@ exports.resolveCompressionConfig = resolveCompressionConfig;
 /***/ })
 
 };
+
+//# sourceMappingURL=793.index.js.map

@@ -255,3 +255,5 @@ throttling.triggersNotification = triggersNotification;
 /***/ })
 
 };
+
+//# sourceMappingURL=812.index.js.map

@@ -8569,3 +8569,5 @@ exports.visitAsync = visitAsync;
 /***/ })
 
 };
+
+//# sourceMappingURL=483.index.js.map

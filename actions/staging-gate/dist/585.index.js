@@ -503,3 +503,5 @@ const ChecksSchema = schemas/* array */.YOg(CheckSchema, {
 /***/ })
 
 };
+
+//# sourceMappingURL=585.index.js.map

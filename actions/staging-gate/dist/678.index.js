@@ -702,3 +702,5 @@ function environmentOf(loaded, name, input) {
 /***/ })
 
 };
+
+//# sourceMappingURL=678.index.js.map

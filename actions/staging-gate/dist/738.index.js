@@ -5875,3 +5875,5 @@ class RequestError extends Error {
 /***/ })
 
 };
+
+//# sourceMappingURL=738.index.js.map

@@ -1911,3 +1911,5 @@ exports.sendMessageMiddlewareOptions = sendMessageMiddlewareOptions;
 /***/ })
 
 };
+
+//# sourceMappingURL=744.index.js.map
