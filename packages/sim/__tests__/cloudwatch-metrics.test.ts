@@ -471,8 +471,8 @@ describe('GetMetricData validation', () => {
         'The parameter MetricDataQueries.member.1.Expression is valid in CloudWatch, but the simulator does not evaluate metric math or Metrics Insights queries (not simulated).'
       ],
       [
-        withQueries([query({}, { Stat: 'p99' })]),
-        'The value p99 for parameter MetricDataQueries.member.1.MetricStat.Stat is a valid statistic, but the simulator computes only SampleCount, Average, Sum, Minimum, Maximum (not simulated).'
+        withQueries([query({}, { Stat: 'tm90' })]),
+        'The value tm90 for parameter MetricDataQueries.member.1.MetricStat.Stat is a valid statistic, but the simulator computes only SampleCount, Average, Sum, Minimum, Maximum and percentiles pNN (not simulated).'
       ],
       [
         withQueries([query()], { ScanBy: 'Sideways' }),

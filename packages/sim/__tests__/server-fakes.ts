@@ -197,6 +197,7 @@ export function fakeFactories(state: FakeWorldState = newFakeState()): {
     registerTargets: noop,
     deregisterTargets: noop,
     targetHealth: () => ({ state: 'unused' }),
+    albTraffic: () => [],
     setForwardWeights: noop,
     forwardWeights: () => []
   }

@@ -38,6 +38,7 @@ interface Reply {
   status: number
   body: string
   ms: number
+  headers: Record<string, string | string[] | undefined>
 }
 
 function get(c: RunningContainer, path: string, agent?: string): Promise<Reply> {
@@ -56,7 +57,12 @@ function get(c: RunningContainer, path: string, agent?: string): Promise<Reply> 
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (body += chunk))
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - started })
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            ms: Date.now() - started,
+            headers: res.headers
+          })
         )
       }
     )
@@ -187,11 +193,22 @@ describe('failing images', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 500, 200, 200, 200, 200, 500])
   })
 
-  it('-latency adds at least 400 real ms to every response', async () => {
-    const c = await runtime.start(spec('repo/app:v7-latency'))
+  it('-latency answers 400 sim ms late and reports its processing time', async () => {
+    const c = await runtime.start(
+      spec('repo/app:v7-latency', {
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7'
+      })
+    )
     const reply = await get(c, '/health')
     expect(reply.status).toBe(200)
-    expect(reply.ms).toBeGreaterThanOrEqual(400)
+    // 400 sim ms at scale 100 is 4 real ms; the declared 2 ms processing time comes on top.
+    expect(reply.ms).toBeGreaterThanOrEqual(400 / SCALE - 1)
+    expect(reply.headers['x-sim-target-time-ms']).toBe('402')
+    expect(reply.headers['x-sim-task-definition']).toBe('web:7')
+    const plain = await runtime.start(spec('repo/app:v7'))
+    const fast = await get(plain, '/health')
+    expect(fast.headers['x-sim-target-time-ms']).toBe('2')
+    expect(fast.headers['x-sim-task-definition']).toBeUndefined()
   })
 
   it('lets a behaviour in the start spec win over the tag', async () => {
@@ -202,7 +219,7 @@ describe('failing images', () => {
   })
 
   it('stopAll closes pending delayed responses and keep-alive connections', async () => {
-    const c = await runtime.start(spec('repo/app:v7-latency'))
+    const c = await runtime.start(spec('repo/app:v7', { behaviour: { latencyMs: 60_000 } }))
     const pending = get(c, '/health')
     await new Promise(resolve => setTimeout(resolve, 20))
     await runtime.stopAll()

@@ -165,7 +165,10 @@ export interface ImageBehaviour {
   healthyAfterMs?: number
   /** Fraction (0..1) of requests answered 500 (`-errors`: 0.2). */
   errorRate?: number
-  /** Added to every response, in real ms (`-latency`: 400). */
+  /**
+   * Added to every response, in sim ms (`-latency`: 400): the container answers after this much
+   * sim time and reports it as its processing time (TARGET_TIME_HEADER).
+   */
   latencyMs?: number
   /**
    * For a declared behaviour: it applies only to containers whose environment has every one of
@@ -179,6 +182,15 @@ export interface ContainerExit {
   exitCode: number
   reason?: string
 }
+
+/**
+ * Response headers a sim container adds to every answer. TASK_DEFINITION_HEADER (`family:revision`)
+ * is what an app reading its ECS task metadata could report; it reaches the client, so traffic
+ * can be counted per revision. TARGET_TIME_HEADER is the container's processing time in sim ms;
+ * the listener proxy takes it as the target's response time and removes it (sim only).
+ */
+export const TASK_DEFINITION_HEADER = 'x-sim-task-definition'
+export const TARGET_TIME_HEADER = 'x-sim-target-time-ms'
 
 export interface RunningContainer {
   /** Where the container's HTTP server listens (127.0.0.1 and an ephemeral port). */
@@ -194,6 +206,8 @@ export interface RunningContainer {
 
 export interface ContainerStartSpec {
   taskArn: string
+  /** The task's task definition; the container reports `family:revision` on every answer. */
+  taskDefinitionArn?: string
   containerName: string
   image: string
   /** Environment handed to the container (served back on `GET /env` without secret values). */
@@ -284,7 +298,7 @@ export interface ListenerInfo {
 }
 
 /** elbv2/index.ts: `export function createElbModule(deps: { clock: SimClock }): ElbModule` */
-export interface ElbModule extends ServiceModule, LoadBalancingPort {
+export interface ElbModule extends ServiceModule, LoadBalancingPort, AlbMetricsPort {
   listeners(): ListenerInfo[]
   /**
    * Serve a listener on 127.0.0.1:`bindPort` instead of its ephemeral port (a scenario's
@@ -332,9 +346,38 @@ export interface CloudWatchDeps {
   clock: SimClock
   /** Where the AWS/SQS metrics come from; without it every SQS metric has no data. */
   queues?: QueueMetricsPort
+  /** Where the AWS/ApplicationELB metrics come from; without it they have no data. */
+  loadBalancers?: AlbMetricsPort
 }
 export interface CloudWatchModule extends ServiceModule, AlarmPort {
   setAlarmState(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: string): void
+}
+
+/**
+ * One sim minute of what a load balancer's listeners proxied, for one load balancer or one
+ * (load balancer, target group) pair: the raw figures of the AWS/ApplicationELB metrics.
+ */
+export interface AlbTrafficMinute {
+  /** Sim minutes since the epoch (sim ms / 60 000, rounded down). */
+  minute: number
+  /** Requests for which a target was chosen (RequestCount). */
+  requests: number
+  /** Answers of the targets by status class (HTTPCode_Target_nXX_Count). */
+  targetCodes: { '2XX': number; '3XX': number; '4XX': number; '5XX': number }
+  /** Answers the load balancer wrote itself, by status code ('502', '503'). */
+  elbCodes: Record<string, number>
+  /** Target response times in whole sim ms → how many requests took that long. */
+  responseTimesMs: ReadonlyMap<number, number>
+}
+
+/** What CloudWatch needs from ELBv2 to answer for AWS/ApplicationELB (read-only). */
+export interface AlbMetricsPort {
+  /**
+   * The minutes with traffic, oldest first, of a load balancer (`app/<name>/<id>`) or of one of
+   * its target groups (`targetgroup/<name>/<id>`): the values of the `LoadBalancer` and
+   * `TargetGroup` dimensions.
+   */
+  albTraffic(loadBalancer: string, targetGroup?: string): AlbTrafficMinute[]
 }
 
 /** One AWS/SQS metrics sample of a queue (what SQS publishes to CloudWatch once a minute). */

@@ -17,3 +17,12 @@ export type { WorldFactories, World } from './world.js'
 export type { FaultRuleInput } from './faults.js'
 export * from './contract.js'
 export { roundTrips } from './round-trips.js'
+export {
+  countsSince,
+  revisionTotal,
+  startTraffic,
+  type TrafficCounts,
+  type TrafficGenerator,
+  type TrafficOptions,
+  type TrafficResponse
+} from './traffic.js'

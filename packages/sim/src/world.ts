@@ -62,7 +62,8 @@ export function createWorld({ clock, behaviours, factories, endpoint }: WorldOpt
   const elb = factories.createElbModule({ clock })
   const sqs = factories.createSqsModule({ clock, endpoint })
   // CloudWatch reads the AWS/SQS metrics from the queues, through a read-only port.
-  const cloudwatch = factories.createCloudWatchModule({ clock, queues: sqs })
+  // ... and the AWS/ApplicationELB metrics from what the listener proxies saw.
+  const cloudwatch = factories.createCloudWatchModule({ clock, queues: sqs, loadBalancers: elb })
   const ecs = factories.createEcsModule({ clock, elb, alarms: cloudwatch, runtime })
   const github = factories.createGitHubApi({ clock })
   return {

@@ -2,6 +2,8 @@ import { AwsError, SIM_ACCOUNT_ID } from '../contract.js'
 import type { CloudWatchDeps, CloudWatchModule, RequestContext } from '../contract.js'
 import { parseAlarmConfig } from './alarm-config.js'
 import type { AlarmConfig } from './alarm-config.js'
+import { evaluateAlarm, isEvaluated } from './alarm-evaluation.js'
+import { simMsPerClockMs } from '../clock.js'
 import { getMetricData } from './metric-data.js'
 import { parseMetricDataRequest } from './metric-query.js'
 import {
@@ -28,6 +30,8 @@ interface StoredAlarm {
   stateReasonData?: string
   stateUpdatedAt: number
   stateTransitionedAt: number
+  /** When SetAlarmState last set it: that state holds until the next evaluation period. */
+  manualAt?: number
 }
 
 const MUTATING = new Set(['PutMetricAlarm', 'SetAlarmState', 'DeleteAlarms'])
@@ -51,6 +55,20 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
     StateTransitionedTimestamp: new Date(alarm.stateTransitionedAt)
   })
 
+  const update = (
+    alarm: StoredAlarm,
+    state: AlarmStateValue,
+    reason: string,
+    reasonData?: string
+  ): void => {
+    const now = clock.now()
+    if (alarm.state !== state) alarm.stateTransitionedAt = now
+    alarm.state = state
+    alarm.stateReason = reason
+    alarm.stateReasonData = reasonData
+    alarm.stateUpdatedAt = now
+  }
+
   const changeState = (
     name: string,
     state: AlarmStateValue,
@@ -59,12 +77,24 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
   ): void => {
     const alarm = alarms.get(name)
     if (!alarm) throw new AwsError('ResourceNotFound', `Alarm ${name} does not exist.`, 404)
-    const now = clock.now()
-    if (alarm.state !== state) alarm.stateTransitionedAt = now
-    alarm.state = state
-    alarm.stateReason = reason
-    alarm.stateReasonData = reasonData
-    alarm.stateUpdatedAt = now
+    update(alarm, state, reason, reasonData)
+    alarm.manualAt = clock.now()
+  }
+
+  /** Re-evaluates an alarm on a metric the sim computes (alarm-evaluation.ts). */
+  const refresh = (alarm: StoredAlarm): StoredAlarm => {
+    if (!isEvaluated(alarm.config)) return alarm
+    const periodMs = (alarm.config.Period ?? 60) * 1000
+    const period = (at: number) => Math.floor((at * simMsPerClockMs(clock)) / periodMs)
+    // SetAlarmState's state lasts until the next evaluation (CloudWatch API reference).
+    if (alarm.manualAt !== undefined && period(alarm.manualAt) === period(clock.now())) {
+      return alarm
+    }
+    const next = evaluateAlarm(alarm.config, alarm.state, deps)
+    if (next.state !== alarm.state || next.reason !== alarm.stateReason) {
+      update(alarm, next.state, next.reason)
+    }
+    return alarm
   }
 
   const putMetricAlarm = (ctx: RequestContext, input: Record<string, unknown>) => {
@@ -115,6 +145,7 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
     // Composite alarms do not exist here, so a filter that names or needs one matches nothing.
     const wantsMetric = types === undefined || types.includes('MetricAlarm')
     const matching = [...alarms.values()]
+      .map(refresh)
       .filter(() => wantsMetric && children === undefined && parents === undefined)
       .filter(a => names === undefined || names.includes(a.config.AlarmName))
       .filter(a => prefix === undefined || a.config.AlarmName.startsWith(prefix))
@@ -191,7 +222,10 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
       return Promise.resolve()
     },
     dump: () => ({ alarms: [...alarms.values()].map(view) }),
-    alarmState: name => alarms.get(name)?.state,
+    alarmState: name => {
+      const alarm = alarms.get(name)
+      return alarm && refresh(alarm).state
+    },
     setAlarmState(name, state, reason) {
       changeState(name, state, reason)
     }

@@ -1,6 +1,7 @@
 import { simMsPerClockMs } from '../clock.js'
 import { SIM_ACCOUNT_ID } from '../contract.js'
-import type { QueueMetricsPort, QueueMetricsSample, SimClock } from '../contract.js'
+import type { AlbMetricsPort, QueueMetricsPort, QueueMetricsSample, SimClock } from '../contract.js'
+import { ALB_NAMESPACE, albMinutes, statistic, type Samples } from './alb-metrics.js'
 import { encodePageToken } from './metric-query.js'
 import type { MetricDataRequest, MetricStatQuery } from './metric-query.js'
 
@@ -18,6 +19,7 @@ import type { MetricDataRequest, MetricStatQuery } from './metric-query.js'
  */
 
 const SAMPLE_EVERY_MS = 60_000
+const MINUTE_MS = 60_000
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 
@@ -34,22 +36,6 @@ interface Point {
   /** Wall-clock epoch ms. */
   at: number
   value: number
-}
-
-function aggregate(stat: MetricStatQuery['stat'], values: number[]): number {
-  const sum = values.reduce((a, b) => a + b, 0)
-  switch (stat) {
-    case 'SampleCount':
-      return values.length
-    case 'Sum':
-      return sum
-    case 'Average':
-      return sum / values.length
-    case 'Minimum':
-      return Math.min(...values)
-    case 'Maximum':
-      return Math.max(...values)
-  }
 }
 
 /** The queue a query reads, or undefined when the query names no metric the sim publishes. */
@@ -78,13 +64,63 @@ function grid(query: MetricStatQuery, simStart: number, simNow: number) {
   return Math.floor(simStart / (roundS * 1000)) * roundS * 1000
 }
 
+interface Sources {
+  clock: SimClock
+  queues?: QueueMetricsPort
+  loadBalancers?: AlbMetricsPort
+}
+
+/** Datapoints of period buckets, as clock timestamps (`first`: sim ms of bucket 0). */
+function points(
+  query: MetricStatQuery,
+  buckets: Map<number, Samples>,
+  first: number,
+  scale: number
+): Point[] {
+  const periodMs = query.period * 1000
+  return [...buckets]
+    .sort(([a], [b]) => a - b)
+    .map(([bucket, samples]) => ({
+      at: Math.round((first + bucket * periodMs) / scale),
+      value: statistic(query.stat, samples)
+    }))
+}
+
+/**
+ * AWS/ApplicationELB (alb-metrics.ts): one sample set per sim minute with traffic, published
+ * once the minute is over (ALB sends its metrics every 60 seconds).
+ */
+function albSeries(
+  query: MetricStatQuery,
+  request: MetricDataRequest,
+  now: number,
+  sources: Sources
+): Point[] {
+  const minutes = albMinutes(query, sources.loadBalancers)
+  if (minutes === undefined) return []
+  const scale = simMsPerClockMs(sources.clock)
+  const simNow = now * scale
+  const simEnd = request.endMs * scale
+  const first = grid(query, request.startMs * scale, simNow)
+  if (first === undefined) return []
+  const buckets = new Map<number, Samples>()
+  for (const { minute, samples } of minutes) {
+    const at = minute * MINUTE_MS
+    if (at < first || at >= simEnd || at + MINUTE_MS > simNow) continue
+    const bucket = Math.floor((at - first) / (query.period * 1000))
+    buckets.set(bucket, [...(buckets.get(bucket) ?? []), ...samples])
+  }
+  return points(query, buckets, first, scale)
+}
+
 function series(
   query: MetricStatQuery,
   request: MetricDataRequest,
   now: number,
-  clock: SimClock,
-  queues: QueueMetricsPort | undefined
+  sources: Sources
 ): Point[] {
+  if (query.namespace === ALB_NAMESPACE) return albSeries(query, request, now, sources)
+  const { clock, queues } = sources
   const source = sqsQueueOf(query)
   const createdAt = source && queues?.queueCreatedAt(source.queueName)
   if (!source || !queues || createdAt === undefined) return []
@@ -95,7 +131,7 @@ function series(
   const first = grid(query, request.startMs * scale, simNow)
   if (first === undefined) return []
   const periodMs = query.period * 1000
-  const buckets = new Map<number, number[]>()
+  const buckets = new Map<number, Samples>()
   const from = Math.max(first, createdAt * scale)
   for (
     let at = Math.ceil(from / SAMPLE_EVERY_MS) * SAMPLE_EVERY_MS;
@@ -106,21 +142,13 @@ function series(
     if (sample === undefined) continue
     const bucket = Math.floor((at - first) / periodMs)
     const values = buckets.get(bucket) ?? []
-    values.push(source.metric.value(sample))
+    values.push([source.metric.value(sample), 1])
     buckets.set(bucket, values)
   }
-  return [...buckets]
-    .sort(([a], [b]) => a - b)
-    .map(([bucket, values]) => ({
-      at: Math.round((first + bucket * periodMs) / scale),
-      value: aggregate(query.stat, values)
-    }))
+  return points(query, buckets, first, scale)
 }
 
-export function getMetricData(
-  request: MetricDataRequest,
-  deps: { clock: SimClock; queues?: QueueMetricsPort }
-) {
+export function getMetricData(request: MetricDataRequest, deps: Sources) {
   // Later pages are computed as of the first page's time, so the datapoints do not shift.
   const now = Math.min(request.page.now ?? deps.clock.now(), deps.clock.now())
   const returned = request.queries.filter(q => q.returnData)
@@ -128,18 +156,18 @@ export function getMetricData(
   const pageEnd = pageStart + request.maxDatapoints
   let before = 0
   const results = returned.map(query => {
-    const points = series(query, request, now, deps.clock, deps.queues)
-    if (request.scanBy === 'TimestampDescending') points.reverse()
-    const from = Math.min(Math.max(pageStart - before, 0), points.length)
-    const to = Math.min(Math.max(pageEnd - before, 0), points.length)
-    before += points.length
-    const page = points.slice(from, to)
+    const all = series(query, request, now, deps)
+    if (request.scanBy === 'TimestampDescending') all.reverse()
+    const from = Math.min(Math.max(pageStart - before, 0), all.length)
+    const to = Math.min(Math.max(pageEnd - before, 0), all.length)
+    before += all.length
+    const page = all.slice(from, to)
     return {
       Id: query.id,
       Label: query.label ?? query.metricName,
       Timestamps: page.map(p => new Date(p.at)),
       Values: page.map(p => p.value),
-      StatusCode: to < points.length ? 'PartialData' : 'Complete',
+      StatusCode: to < all.length ? 'PartialData' : 'Complete',
       Messages: []
     }
   })

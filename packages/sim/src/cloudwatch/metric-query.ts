@@ -22,7 +22,8 @@ export interface MetricStatQuery {
   dimensions: Dimension[]
   /** Seconds (sim seconds in the sim). */
   period: number
-  stat: (typeof STATISTICS)[number]
+  /** A statistic of STATISTICS or a percentile `pNN.NN`. */
+  stat: string
   unit?: string
 }
 
@@ -43,6 +44,8 @@ export const DEFAULT_MAX_DATAPOINTS = 100_800
 const ID_PATTERN = /^[a-z][a-zA-Z0-9_]*$/
 const HIGH_RESOLUTION_PERIODS = [1, 5, 10, 20, 30]
 // Valid CloudWatch extended statistics (percentiles, trimmed/winsorized means, ...).
+// The percentiles the sim computes (nearest rank): p0.0 to p100.
+const PERCENTILE = /^p(?:100|\d{1,2}(?:\.\d{1,2})?)$/
 const EXTENDED_STATISTIC =
   /^(?:(?:p|tm|wm|tc|ts)(?:100|\d{1,2}(?:\.\d+)?)|(?:TM|WM|TC|TS|PR)\([^()]+\)|IQM)$/
 
@@ -126,10 +129,10 @@ function parsePeriod(raw: unknown, path: string, problems: string[]): number | u
 
 function parseStat(raw: unknown, path: string, problems: string[]) {
   const stat = typeof raw === 'string' ? raw : ''
-  if ((STATISTICS as readonly string[]).includes(stat)) return stat as MetricStatQuery['stat']
+  if ((STATISTICS as readonly string[]).includes(stat) || PERCENTILE.test(stat)) return stat
   if (EXTENDED_STATISTIC.test(stat)) {
     problems.push(
-      `The value ${stat} for parameter ${path}.Stat is a valid statistic, but the simulator computes only ${STATISTICS.join(', ')} (not simulated).`
+      `The value ${stat} for parameter ${path}.Stat is a valid statistic, but the simulator computes only ${STATISTICS.join(', ')} and percentiles pNN (not simulated).`
     )
   } else if (!present(raw)) {
     problems.push(`The parameter ${path}.Stat is required.`)

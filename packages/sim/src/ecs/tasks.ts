@@ -113,6 +113,7 @@ function startContainers(store: EcsStore, task: TaskRec): void {
     store.deps.runtime
       .start({
         taskArn: task.arn,
+        taskDefinitionArn: task.taskDef.arn,
         containerName: container.def.name,
         image: container.image,
         environment: container.environment

@@ -83,6 +83,8 @@ export function createElbModule(deps: ElbDeps): ElbModule {
 
     listeners: (): ListenerInfo[] => [...store.listeners.values()].map(l => listenerInfo(store, l)),
 
-    bindListener: (listenerArn, bindPort) => bindListener(store, listenerArn, bindPort)
+    bindListener: (listenerArn, bindPort) => bindListener(store, listenerArn, bindPort),
+
+    albTraffic: (loadBalancer, targetGroup) => store.traffic.minutes(loadBalancer, targetGroup)
   }
 }

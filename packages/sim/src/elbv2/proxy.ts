@@ -8,7 +8,8 @@ import {
   type ServerResponse
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Target } from '../contract.js'
+import { performance } from 'node:perf_hooks'
+import { TARGET_TIME_HEADER, type Target } from '../contract.js'
 
 /**
  * A listener as a real reverse proxy on 127.0.0.1. The routing decision is the module's; this
@@ -16,10 +17,23 @@ import type { Target } from '../contract.js'
  * target fails): https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html
  */
 
+/** How a proxied request ended, for the load balancer's metrics (traffic-log.ts). */
+export interface ProxiedResult {
+  status: number
+  /** Who wrote the answer: the target, or the load balancer (502, 503). */
+  by: 'target' | 'elb'
+  /** The processing time the target reported (TARGET_TIME_HEADER), sim ms. */
+  targetTimeMs?: number
+  /** Real ms from forwarding the request to the target's response headers. */
+  realElapsedMs: number
+}
+
+type Report = (result: ProxiedResult) => void
+
 export type RouteDecision =
-  | { kind: 'forward'; target: Target }
+  | { kind: 'forward'; target: Target; report?: Report }
   | { kind: 'fixed'; statusCode: number; contentType?: string; body?: string }
-  | { kind: 'unavailable' }
+  | { kind: 'unavailable'; report?: Report }
 
 export type Router = (request: { path: string; host: string }) => RouteDecision
 
@@ -52,8 +66,10 @@ function forward(
   listenerPort: number,
   req: IncomingMessage,
   res: ServerResponse,
-  target: Target
+  decision: { target: Target; report?: Report }
 ): void {
+  const { target, report } = decision
+  const started = performance.now()
   const headers: OutgoingHttpHeaders = {}
   for (const [name, value] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value
@@ -68,14 +84,28 @@ function forward(
     upRes => {
       const out: OutgoingHttpHeaders = {}
       for (const [name, value] of Object.entries(upRes.headers)) {
-        if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value
+        if (!HOP_BY_HOP.has(name) && name !== TARGET_TIME_HEADER && value !== undefined) {
+          out[name] = value
+        }
       }
+      const declared = Number(upRes.headers[TARGET_TIME_HEADER])
+      report?.({
+        status: upRes.statusCode ?? 502,
+        by: 'target',
+        targetTimeMs: Number.isFinite(declared) && declared >= 0 ? declared : undefined,
+        realElapsedMs: performance.now() - started
+      })
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out)
       upRes.pipe(res)
       upRes.on('error', () => res.destroy())
     }
   )
-  upstream.on('error', () => errorPage(res, 502, 'Bad Gateway'))
+  upstream.on('error', () => {
+    // A client that went away is not the target's failure.
+    if (res.destroyed) return
+    report?.({ status: 502, by: 'elb', realElapsedMs: performance.now() - started })
+    errorPage(res, 502, 'Bad Gateway')
+  })
   // A client that goes away mid-request must not leave the upstream request running.
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy()
@@ -101,11 +131,12 @@ export async function startListenerServer(
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const decision = route({ path, host: req.headers.host ?? '' })
-    if (decision.kind === 'forward')
-      return forward(agent, listenerPort(), req, res, decision.target)
+    if (decision.kind === 'forward') return forward(agent, listenerPort(), req, res, decision)
     req.resume()
-    if (decision.kind === 'unavailable')
+    if (decision.kind === 'unavailable') {
+      decision.report?.({ status: 503, by: 'elb', realElapsedMs: 0 })
       return errorPage(res, 503, 'Service Temporarily Unavailable')
+    }
     const body = decision.body ?? ''
     res.writeHead(decision.statusCode, {
       server: 'awselb/2.0',

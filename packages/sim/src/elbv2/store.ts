@@ -9,6 +9,7 @@ import type {
 } from './model.js'
 import type { RoundRobin, WeightedPicker } from './routing.js'
 import { TargetRegistry } from './targets.js'
+import { TrafficLog } from './traffic-log.js'
 
 export interface ElbDeps {
   clock: SimClock
@@ -31,6 +32,8 @@ export interface ElbStore {
   roundRobins: Map<string, RoundRobin>
   /** Replaced by reset, so no pooled connection to a previous world's targets is reused. */
   agent: Agent
+  /** Per-minute figures of the proxied requests, for CloudWatch's AWS/ApplicationELB. */
+  traffic: TrafficLog
 }
 
 export function createStore(deps: ElbDeps): ElbStore {
@@ -43,7 +46,8 @@ export function createStore(deps: ElbDeps): ElbStore {
     registry: new TargetRegistry(deps.clock, deps.minProbeTimeoutMs ?? 1_000),
     pickers: new WeakMap(),
     roundRobins: new Map(),
-    agent: new Agent({ keepAlive: true })
+    agent: new Agent({ keepAlive: true }),
+    traffic: new TrafficLog(deps.clock)
   }
 }
 
@@ -103,6 +107,7 @@ export async function resetStore(store: ElbStore): Promise<void> {
   store.loadBalancers.clear()
   store.targetGroups.clear()
   store.roundRobins.clear()
+  store.traffic.clear()
   await Promise.all(all.map(l => l.proxy.close()))
   store.agent.destroy()
   store.agent = new Agent({ keepAlive: true })

@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type {
-  ContainerExit,
-  ContainerStartSpec,
-  ImageBehaviour,
-  RunningContainer,
-  SimClock
+import {
+  TARGET_TIME_HEADER,
+  TASK_DEFINITION_HEADER,
+  type ContainerExit,
+  type ContainerStartSpec,
+  type ImageBehaviour,
+  type RunningContainer,
+  type SimClock
 } from '../contract.js'
 import { imageTag } from './behaviour.js'
+
+/**
+ * The processing time a container reports for an answer without declared latency, in sim ms.
+ * Declared rather than measured, so TargetResponseTime is the same on any machine and at any
+ * time scale (a loopback answer takes well under a millisecond of real time).
+ */
+export const BASE_PROCESSING_MS = 2
 
 /** Real ALBs send this user agent; their probes are not application traffic. */
 export const ELB_HEALTH_CHECKER_AGENT = 'ELB-HealthChecker/2.0'
@@ -32,7 +41,16 @@ export async function startContainer(
   const taskId = spec.taskArn.slice(spec.taskArn.lastIndexOf('/') + 1)
   const tag = pushed?.tag ?? imageTag(spec.image)
   const cancels: (() => void)[] = []
-  const delays = new Set<NodeJS.Timeout>()
+  const delays = new Set<() => void>()
+  const latency = Math.max(0, behaviour.latencyMs ?? 0)
+  const headers: Record<string, string> = {
+    [TARGET_TIME_HEADER]: String(BASE_PROCESSING_MS + latency)
+  }
+  if (spec.taskDefinitionArn !== undefined) {
+    headers[TASK_DEFINITION_HEADER] = spec.taskDefinitionArn.slice(
+      spec.taskDefinitionArn.lastIndexOf('/') + 1
+    )
+  }
   const exitListeners: ((exit: ContainerExit) => void)[] = []
   let exit: ContainerExit | undefined
   let stopped = false
@@ -49,30 +67,34 @@ export async function startContainer(
     const probe = req.headers['user-agent'] === ELB_HEALTH_CHECKER_AGENT
     if (!probe) appRequests++
     if (!probe && errorEvery > 0 && appRequests % errorEvery === 0) {
-      return send(res, 500, { status: 'error', message: 'injected failure', task: taskId })
+      return send(res, 500, { status: 'error', message: 'injected failure', task: taskId }, headers)
     }
-    if (path === '/env') return send(res, 200, Object.keys(spec.environment).sort())
+    if (path === '/env') return send(res, 200, Object.keys(spec.environment).sort(), headers)
     const status = !warmedUp ? 503 : (behaviour.healthStatus ?? 200)
     const healthy = status >= 200 && status < 400
-    send(res, status, {
-      status: healthy ? 'ok' : 'unhealthy',
-      checks: { database: healthy ? 'ok' : 'failing' },
-      image: spec.image,
-      task: taskId,
-      version: tag
-    })
+    send(
+      res,
+      status,
+      {
+        status: healthy ? 'ok' : 'unhealthy',
+        checks: { database: healthy ? 'ok' : 'failing' },
+        image: spec.image,
+        task: taskId,
+        version: tag
+      },
+      headers
+    )
   }
 
   const server = createServer((req, res) => {
     req.resume()
-    const latency = behaviour.latencyMs ?? 0
     if (latency <= 0) return answer(req, res)
-    const timer = setTimeout(() => {
-      delays.delete(timer)
+    // Latency is sim time, like every duration in the sim: 400 ms is 20 real ms at scale 20.
+    const cancel = clock.setTimer(() => {
+      delays.delete(cancel)
       answer(req, res)
     }, latency)
-    timer.unref()
-    delays.add(timer)
+    delays.add(cancel)
   })
   server.keepAliveTimeout = 5_000
 
@@ -86,7 +108,7 @@ export async function startContainer(
     if (stopped) return
     stopped = true
     for (const cancel of cancels) cancel()
-    for (const timer of delays) clearTimeout(timer)
+    for (const cancel of delays) cancel()
     delays.clear()
     await new Promise<void>(resolve => {
       server.close(() => resolve())
@@ -124,10 +146,16 @@ export async function startContainer(
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>
+): void {
   if (res.destroyed) return
   const text = JSON.stringify(body)
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text)
   })
