@@ -30,7 +30,7 @@ interface StoredAlarm {
   stateReasonData?: string
   stateUpdatedAt: number
   stateTransitionedAt: number
-  /** When SetAlarmState last set it: that state holds until the next evaluation period. */
+  /** When SetAlarmState (or creation) last set it: that state holds until the next period. */
   manualAt?: number
 }
 
@@ -114,7 +114,9 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
       state: 'INSUFFICIENT_DATA',
       stateReason: 'Unchecked: Initial alarm creation',
       stateUpdatedAt: now,
-      stateTransitionedAt: now
+      stateTransitionedAt: now,
+      // The first evaluation comes with the next period, like a state set by SetAlarmState.
+      manualAt: now
     })
     return {}
   }
