@@ -14,10 +14,11 @@
 // (init), the simulator's bin, the actions' action.yml and committed dist/ and the rehearsal's
 // tool shims (rehearse). Each module's import.meta.url is rewritten to its place in that layout.
 import { build } from 'esbuild'
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { actionNames, root } from './actions.mjs'
+import { LICENCES_FILE, packageDirOf, renderLicences } from './licenses.mjs'
 
 const args = process.argv.slice(2)
 const outFlag = args.indexOf('--out')
@@ -66,32 +67,6 @@ async function bundle(entry, outfile, format = 'esm') {
   return Object.keys(result.metafile.inputs)
 }
 
-/** The licence texts of the npm packages a bundle contains (each text once, with its packages). */
-function licenses(inputs) {
-  const byText = new Map()
-  const seen = new Set()
-  for (const input of inputs) {
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)
-    if (match === null || seen.has(match[1])) continue
-    seen.add(match[1])
-    const dir = join(root, match[1])
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-    const file = readdirSync(dir).find(name => /^(licen[cs]e|copying)/i.test(name))
-    const text =
-      file === undefined
-        ? `(${manifest.license}, no licence file)`
-        : readFileSync(join(dir, file), 'utf8').trim()
-    byText.set(text, [
-      ...(byText.get(text) ?? []),
-      `${manifest.name}@${manifest.version} (${manifest.license})`
-    ])
-  }
-  return [...byText]
-    .map(([text, names]) => `${names.sort().join('\n')}\n\n${text}`)
-    .sort()
-    .join(`\n\n${'-'.repeat(72)}\n\n`)
-}
-
 function copy(from, to = from) {
   cpSync(join(root, from), join(out, to), { recursive: true })
 }
@@ -121,7 +96,13 @@ for (const name of actionNames()) {
   copy(`actions/${name}/action.yml`)
   copy(`actions/${name}/dist`)
 }
-writeFileSync(join(out, 'licenses.txt'), `${licenses(inputs)}\n`)
+// One licence renderer for the actions and the CLI (NOTICE files included); the actions' own
+// bundles, copied below, carry their licenses.txt in their dist folders.
+const packageDirs = [...new Set(inputs.map(packageDirOf).filter(dir => dir !== undefined))]
+writeFileSync(
+  join(out, LICENCES_FILE),
+  renderLicences('cli', packageDirs.map(dir => join(root, dir)).sort(), '@fargate-promote/cli')
+)
 // stderr: `npm pack --json` prints its document on stdout.
 console.error(
   `built ${relative(process.cwd(), out) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)}s`

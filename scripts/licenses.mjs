@@ -142,11 +142,11 @@ function label(entry) {
 }
 
 /**
- * dist/licenses.txt of one action: each licence text once, under the packages that carry it,
+ * dist/licenses.txt of one action (or of `subject`, the CLI package): each licence text once, under the packages that carry it,
  * then each NOTICE file in full (Apache-2.0, section 4d). Only relative facts are written, so
  * the file is the same from any clone.
  */
-export function renderLicences(action, dirs) {
+export function renderLicences(action, dirs, subject = `actions/${action}/dist`) {
   const entries = thirdParty(dirs)
   const byText = new Map()
   for (const entry of entries) byText.set(entry.text, [...(byText.get(entry.text) ?? []), entry])
@@ -155,9 +155,9 @@ export function renderLicences(action, dirs) {
     .filter(entry => entry.notice !== undefined)
     .map(entry => [`NOTICE of ${label(entry)}`, entry.notice])
   const header = [
-    `Third-party software in actions/${action}/dist: the npm packages bundled into its`,
-    'JavaScript (index.js, post/index.js where there is one, and their chunks), with their',
-    'licences and NOTICE files. Written by scripts/build.mjs from the source maps; do not edit.',
+    `Third-party software in ${subject}: the npm packages bundled into its JavaScript, with`,
+    'their licences and NOTICE files. Written by the build from what the bundles contain; do',
+    'not edit.',
     'Fargate Promote itself is under the MIT licence: see LICENSE at the repository root.'
   ].join('\n')
   const body = [...blocks.sort((a, b) => byCodeUnits(a[0], b[0])), ...notices]
