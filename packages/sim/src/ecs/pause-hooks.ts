@@ -92,14 +92,6 @@ export function holdAtPauseHook(store: EcsStore, deployment: DeploymentRec): boo
   return mine.some(h => h.status === 'AWAITING_ACTION')
 }
 
-/** Hooks still awaiting action when the deployment ends another way (StopServiceDeployment). */
-export function closeOpenHooks(sd: ServiceDeploymentRec): void {
-  for (const hook of sd.lifecycleHookDetails ?? []) {
-    // GUESS: AWS does not document the status of a hook whose deployment was stopped.
-    if (hook.status === 'AWAITING_ACTION') hook.status = 'FAILED'
-  }
-}
-
 /**
  * ContinueServiceDeployment. Documented: the deployment must be IN_PROGRESS and the hook
  * AWAITING_ACTION; an unknown deployment is ServiceDeploymentNotFoundException (SDK d.ts).

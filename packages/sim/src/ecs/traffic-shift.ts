@@ -8,7 +8,7 @@ import type {
 } from './model.js'
 import { addEvent, now, serviceTasks, type EcsStore } from './store.js'
 import { isLive, stopTask } from './tasks.js'
-import { closeOpenHooks } from './pause-hooks.js'
+import { closeOpenHooks } from './open-hooks.js'
 
 /**
  * Traffic bookkeeping for ECS-native BLUE_GREEN, CANARY and LINEAR deployments (ECS-DG
