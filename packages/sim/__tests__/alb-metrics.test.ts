@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { albMinutes, statistic } from '../src/cloudwatch/alb-metrics.js'
 import { evaluateAlarm } from '../src/cloudwatch/alarm-evaluation.js'
+import { createCloudWatchModule } from '../src/cloudwatch/index.js'
 import { parseAlarmConfig } from '../src/cloudwatch/alarm-config.js'
 import type { SimClock } from '../src/contract.js'
 import { TrafficLog } from '../src/elbv2/traffic-log.js'
@@ -118,5 +119,59 @@ describe('ALB metrics from the traffic log', () => {
     expect(log.minutes(LB, TG)).toHaveLength(1)
     log.clear()
     expect(log.minutes(LB)).toEqual([])
+  })
+})
+
+describe('alarm states set by hand', () => {
+  const context = (operation: string) => ({
+    service: 'cloudwatch' as const,
+    operation,
+    region: 'eu-west-1',
+    accountId: '123456789012',
+    requestId: 'r'
+  })
+
+  async function setup() {
+    const { clock, advance } = fakeClock(Date.UTC(2026, 0, 1, 12, 0, 0))
+    const cw = createCloudWatchModule({ clock })
+    await cw.handle(context('PutMetricAlarm'), {
+      AlarmName: 'web-5xx',
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Dimensions: dims(),
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold'
+    })
+    return { cw, advance }
+  }
+
+  it('SetAlarmState holds until the next period, then the metric decides', async () => {
+    const { cw, advance } = await setup()
+    await cw.handle(context('SetAlarmState'), {
+      AlarmName: 'web-5xx',
+      StateValue: 'ALARM',
+      StateReason: 'drill'
+    })
+    expect(cw.alarmState('web-5xx')).toBe('ALARM')
+    advance(61_000)
+    expect(cw.alarmState('web-5xx')).toBe('INSUFFICIENT_DATA')
+  })
+
+  it('a state set through the control API lasts, whatever periods pass', async () => {
+    const { cw, advance } = await setup()
+    cw.setAlarmState('web-5xx', 'ALARM', 'scenario: 5xx above 5%')
+    advance(10 * 60_000)
+    expect(cw.alarmState('web-5xx')).toBe('ALARM')
+    // SetAlarmState, the AWS API, ends the pin: evaluation applies again after its period.
+    await cw.handle(context('SetAlarmState'), {
+      AlarmName: 'web-5xx',
+      StateValue: 'OK',
+      StateReason: 'reset'
+    })
+    advance(61_000)
+    expect(cw.alarmState('web-5xx')).toBe('INSUFFICIENT_DATA')
   })
 })

@@ -32,6 +32,12 @@ interface StoredAlarm {
   stateTransitionedAt: number
   /** When SetAlarmState (or creation) last set it: that state holds until the next period. */
   manualAt?: number
+  /**
+   * Set through the control API (/_sim/alarms): a scenario's stand-in for a metric condition
+   * that lasts, so evaluation never overrides it (tests would otherwise depend on whether a
+   * period boundary passes). SetAlarmState, the AWS API, clears it.
+   */
+  pinned?: boolean
 }
 
 const MUTATING = new Set(['PutMetricAlarm', 'SetAlarmState', 'DeleteAlarms'])
@@ -73,17 +79,19 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
     name: string,
     state: AlarmStateValue,
     reason: string,
-    reasonData?: string
+    reasonData?: string,
+    pinned = false
   ): void => {
     const alarm = alarms.get(name)
     if (!alarm) throw new AwsError('ResourceNotFound', `Alarm ${name} does not exist.`, 404)
     update(alarm, state, reason, reasonData)
     alarm.manualAt = clock.now()
+    alarm.pinned = pinned
   }
 
   /** Re-evaluates an alarm on a metric the sim computes (alarm-evaluation.ts). */
   const refresh = (alarm: StoredAlarm): StoredAlarm => {
-    if (!isEvaluated(alarm.config)) return alarm
+    if (!isEvaluated(alarm.config) || alarm.pinned === true) return alarm
     const periodMs = (alarm.config.Period ?? 60) * 1000
     const period = (at: number) => Math.floor((at * simMsPerClockMs(clock)) / periodMs)
     // SetAlarmState's state lasts until the next evaluation (CloudWatch API reference).
@@ -229,7 +237,7 @@ export function createCloudWatchModule(deps: CloudWatchDeps): CloudWatchModule {
       return alarm && refresh(alarm).state
     },
     setAlarmState(name, state, reason) {
-      changeState(name, state, reason)
+      changeState(name, state, reason, undefined, true)
     }
   }
 }
