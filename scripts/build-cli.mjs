@@ -1,6 +1,6 @@
-// Builds what the published @fargate-promote/cli runs: packages/cli/dist/, the `prepack` of
-// packages/cli (so `npm pack` and `npm publish` build it) and removed again by its `postpack`.
-// Usage: node scripts/build-cli.mjs [--out DIR] | --clean
+// Builds what the published @fargate-promote/cli runs: the dist/ folder of the package that
+// scripts/pack-cli.mjs stages outside the working tree and packs.
+// Usage: node scripts/build-cli.mjs --out DIR   (or import { buildCli })
 //
 // The CLI's sources and the workspace packages it imports are bundled with esbuild into
 // dist/index.js: they export TypeScript source, which a package installed from the registry
@@ -19,10 +19,6 @@ import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { actionNames, root } from './actions.mjs'
 import { LICENCES_FILE, packageDirOf, renderLicences } from './licenses.mjs'
-
-const args = process.argv.slice(2)
-const outFlag = args.indexOf('--out')
-const out = outFlag === -1 ? join(root, 'packages/cli/dist') : resolve(args[outFlag + 1] ?? '')
 
 /** The product root in the bundle: dist/, the folder of the bundle's own file. */
 const BANNER = [
@@ -67,43 +63,60 @@ async function bundle(entry, outfile, format = 'esm') {
   return Object.keys(result.metafile.inputs)
 }
 
-function copy(from, to = from) {
-  cpSync(join(root, from), join(out, to), { recursive: true })
+/**
+ * Builds the package's dist/ into `out` (emptied first). The actions' source maps stay out:
+ * they double as much again as their bundles (5 MB of 22 MB installed) and only turn a stack
+ * trace of an action that crashed in a rehearsal from bundle.js lines into .ts lines.
+ */
+export async function buildCli(out) {
+  const copy = from =>
+    cpSync(join(root, from), join(out, from), {
+      recursive: true,
+      filter: source => !source.endsWith('.map')
+    })
+  rmSync(out, { recursive: true, force: true })
+  const inputs = [
+    ...(await bundle('packages/cli/src/index.ts', join(out, 'index.js'))),
+    // rehearse starts <product root>/packages/sim/bin/fargate-sim.mjs as a child process.
+    ...(await bundle('packages/sim/src/bin.ts', join(out, 'packages/sim/bin/fargate-sim.mjs')))
+  ]
+  copy('workflows-templates')
+  // The rehearsal's PATH shims: bash wrappers that run node on their .cjs (which require yaml).
+  const tools = 'packages/rehearsal/tools'
+  for (const name of readdirSync(join(root, tools))) {
+    if (name.endsWith('.cjs'))
+      inputs.push(...(await bundle(`${tools}/${name}`, join(out, tools, name), 'cjs')))
+    else copy(`${tools}/${name}`)
+  }
+  for (const name of actionNames()) {
+    if (!existsSync(join(root, 'actions', name, 'dist/index.js')))
+      throw new Error(`actions/${name}/dist/index.js is missing: run npm run build first.`)
+    copy(`actions/${name}/action.yml`)
+    copy(`actions/${name}/dist`)
+  }
+  // One licence renderer for the actions and the CLI (NOTICE files included); the actions' own
+  // bundles, copied above, carry their licenses.txt in their dist folders.
+  const packageDirs = [...new Set(inputs.map(packageDirOf).filter(dir => dir !== undefined))]
+  writeFileSync(
+    join(out, LICENCES_FILE),
+    renderLicences('cli', packageDirs.map(dir => join(root, dir)).sort(), '@fargate-promote/cli')
+  )
 }
 
-rmSync(out, { recursive: true, force: true })
-if (args.includes('--clean')) process.exit(0)
-
-const started = Date.now()
-const inputs = [
-  ...(await bundle('packages/cli/src/index.ts', join(out, 'index.js'))),
-  // rehearse starts <product root>/packages/sim/bin/fargate-sim.mjs as a child process.
-  ...(await bundle('packages/sim/src/bin.ts', join(out, 'packages/sim/bin/fargate-sim.mjs')))
-]
-copy('workflows-templates')
-// The rehearsal's PATH shims: bash wrappers that run node on their .cjs (which require yaml).
-const tools = 'packages/rehearsal/tools'
-for (const name of readdirSync(join(root, tools))) {
-  if (name.endsWith('.cjs'))
-    inputs.push(...(await bundle(`${tools}/${name}`, join(out, tools, name), 'cjs')))
-  else copy(`${tools}/${name}`)
-}
-for (const name of actionNames()) {
-  if (!existsSync(join(root, 'actions', name, 'dist/index.js'))) {
-    console.error(`actions/${name}/dist/index.js is missing: run npm run build first.`)
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2)
+  const outFlag = args.indexOf('--out')
+  if (outFlag === -1 || args[outFlag + 1] === undefined) {
+    console.error('Usage: node scripts/build-cli.mjs --out DIR')
+    process.exit(2)
+  }
+  const out = resolve(args[outFlag + 1])
+  const started = Date.now()
+  try {
+    await buildCli(out)
+  } catch (error) {
+    console.error(`build-cli: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
   }
-  copy(`actions/${name}/action.yml`)
-  copy(`actions/${name}/dist`)
+  console.error(`built ${relative(process.cwd(), out) || '.'} in ${Date.now() - started} ms`)
 }
-// One licence renderer for the actions and the CLI (NOTICE files included); the actions' own
-// bundles, copied below, carry their licenses.txt in their dist folders.
-const packageDirs = [...new Set(inputs.map(packageDirOf).filter(dir => dir !== undefined))]
-writeFileSync(
-  join(out, LICENCES_FILE),
-  renderLicences('cli', packageDirs.map(dir => join(root, dir)).sort(), '@fargate-promote/cli')
-)
-// stderr: `npm pack --json` prints its document on stdout.
-console.error(
-  `built ${relative(process.cwd(), out) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)}s`
-)

@@ -1,14 +1,15 @@
 /**
- * The published CLI as a user gets it: `npm pack` of packages/cli (its prepack bundles the CLI
- * with scripts/build-cli.mjs), the tarball installed offline into an empty folder — it needs
- * nothing from a registry — and `fargate-promote` run from node_modules/.bin on this machine's
- * Node (the package asks for Node 22+, but an install on Node 20 must still run).
+ * The published CLI as a user gets it: the tarball scripts/pack-cli.mjs makes (as the release
+ * workflow does: the package staged in a temporary folder, the CLI bundled by
+ * scripts/build-cli.mjs), installed offline into an empty folder — it needs nothing from a
+ * registry — and `fargate-promote` run from node_modules/.bin on this machine's Node (the
+ * package asks for Node 22+, but an install on Node 20 must still run), or imported.
  *
  * The rehearsal's config listens on 47301-47303 (the demo's 47101-47103, cli-rehearse's
  * 47201-47203), so this file never collides with them.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { repoRoot } from './run-action.js'
@@ -34,6 +35,8 @@ const cliPackage = join(repoRoot, 'packages/cli')
 const manifest = JSON.parse(readFileSync(join(cliPackage, 'package.json'), 'utf8')) as {
   version: string
 }
+/** packages/cli before packing: packing must leave the working tree as it was. */
+const cliFolder = readdirSync(cliPackage).sort()
 const actions = ['deploy-fargate', 'health-verify', 'rollback', 'staging-gate']
 
 /** What a user's shell has: this Node first on PATH, no GITHUB_* run, no jest NODE_OPTIONS. */
@@ -80,9 +83,13 @@ const timings: Record<string, number> = {}
 
 beforeAll(async () => {
   let started = Date.now()
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', work], cliPackage)
+  const pack = await run(
+    process.execPath,
+    [join(repoRoot, 'scripts/pack-cli.mjs'), '--destination', work],
+    repoRoot
+  )
   timings.pack = Date.now() - started
-  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`)
+  if (pack.code !== 0) throw new Error(`pack-cli failed:\n${pack.stderr}`)
   packed = (JSON.parse(pack.stdout) as PackResult[])[0] as PackResult
   mkdirSync(app)
   // Its own package.json, so npm installs here and not into a folder above.
@@ -128,8 +135,39 @@ describe('the packed CLI', () => {
       []
     )
     expect(paths.filter(path => /\.ts$/.test(path))).toEqual([])
-    // Packing leaves the working tree as it was: postpack removes the build.
-    expect(existsSync(join(cliPackage, 'dist'))).toBe(false)
+    // The actions' source maps stay out (5 MB installed for .ts lines in a crashed action's stack).
+    expect(paths.filter(path => path.endsWith('.map'))).toEqual([])
+    // Packed from a staged copy: nothing was written into packages/cli.
+    expect(readdirSync(cliPackage).sort()).toEqual(cliFolder)
+  })
+
+  it('has a manifest for the registry: every path it names is in the tarball', () => {
+    const installed = JSON.parse(
+      readFileSync(join(app, 'node_modules/@fargate-promote/cli/package.json'), 'utf8')
+    ) as Record<string, unknown>
+    expect(installed).not.toHaveProperty('private')
+    expect(installed).not.toHaveProperty('scripts')
+    expect(installed).not.toHaveProperty('devDependencies')
+    const named = [
+      ...Object.values(installed.bin as Record<string, string>),
+      ...Object.values(installed.exports as Record<string, string>)
+    ].map(path => path.replace(/^\.\//, ''))
+    expect(named.filter(path => !packed.files.some(file => file.path === path))).toEqual([])
+  })
+
+  it('imports from an installed copy: run and processCancellation', async () => {
+    const script = `const cli = await import('@fargate-promote/cli')
+const out = []
+const io = { stdout: { write: text => out.push(text) }, stderr: { write: text => out.push(text) }, env: {}, cwd: process.cwd() }
+const code = await cli.run(['--version'], io)
+console.log(JSON.stringify({ code, out: out.join(''), cancellation: typeof cli.processCancellation }))`
+    const imported = await run(process.execPath, ['--input-type=module', '-e', script], app)
+    expect(imported).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(imported.stdout)).toEqual({
+      code: 0,
+      out: `${manifest.version}\n`,
+      cancellation: 'function'
+    })
   })
 
   it('installs with no dependency to fetch and runs --help and --version', async () => {
