@@ -2,11 +2,15 @@
  * This repository's own workflows. workflows.test.ts already puts every .github/workflows/*.yml
  * through GitHub's workflow parser, actionlint and every project rule (its `workflows` list and
  * its actionlint patterns include them); this file checks what the release workflow promises:
- * the tag is checked before anything is released, the CLI is published to npm with provenance
- * from the tarball that was tried, CHANGELOG.md gets the release's section on the default branch,
- * and the release's text reaches the scripts only as data.
+ * the tag and the package versions are checked and `npm test` passes before anything is
+ * released, the CLI is published to npm with provenance from the tarball that was tried (npm's
+ * `latest` only for the newest release), the major tag moves only after that and never
+ * backwards, CHANGELOG.md gets the release's section on the default branch, and the release's
+ * text reaches the scripts only as data.
  */
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { parse } from 'yaml'
@@ -26,6 +30,7 @@ interface Step {
 }
 interface Job {
   needs?: string | string[]
+  if?: string
   environment?: string
   permissions?: Record<string, string>
   outputs?: Record<string, string>
@@ -44,7 +49,9 @@ const job = (name: string): Job => {
   return found
 }
 const step = (jobName: string, name: string): Step => {
-  const found = job(jobName).steps.find(candidate => candidate.name === name)
+  const found = job(jobName).steps.find(
+    candidate => candidate.name === name || candidate.id === name
+  )
   if (found === undefined) throw new Error(`job '${jobName}' has no step '${name}'`)
   return found
 }
@@ -56,31 +63,65 @@ describe('release.yml', () => {
     expect(release.on).toEqual({ release: { types: ['published'] } })
     expect(release.permissions).toEqual({ contents: 'read' })
     expect(Object.keys(release.jobs).sort()).toEqual(
-      ['changelog', 'move-major-tag', 'publish-cli', 'tag'].sort()
+      ['changelog', 'move-major-tag', 'publish-cli', 'tag', 'verify'].sort()
     )
     expect(job('tag').permissions).toBeUndefined()
+    expect(job('verify').permissions).toBeUndefined()
     expect(job('move-major-tag').permissions).toEqual({ contents: 'write' })
     expect(job('changelog').permissions).toEqual({ contents: 'write' })
     expect(job('publish-cli').permissions).toEqual({ contents: 'read', 'id-token': 'write' })
   })
 
-  test('every release job waits for the tag check and takes its values from it', () => {
-    for (const name of ['move-major-tag', 'changelog', 'publish-cli'])
-      expect(job(name).needs).toBe('tag')
+  test('npm test passes before anything is released; the major tag moves after npm', () => {
+    expect(job('verify').needs).toBe('tag')
+    expect(job('publish-cli').needs).toEqual(['tag', 'verify'])
+    expect(job('changelog').needs).toEqual(['tag', 'verify'])
+    expect(job('move-major-tag').needs).toEqual(['tag', 'publish-cli'])
+    expect(job('move-major-tag').if).toBe("needs.tag.outputs.move-major == 'true'")
+    const verify = job('verify')
+    expect(verify.steps[0]?.with).toMatchObject({
+      ref: '${{ github.event.release.tag_name }}',
+      'persist-credentials': false
+    })
+    const setup = verify.steps.find(candidate => candidate.uses?.startsWith('actions/setup-node@'))
+    expect(setup?.uses).toMatch(/^actions\/setup-node@[0-9a-f]{40}$/)
+    expect(setup?.with).toMatchObject({ 'node-version': 24 })
+    expect(verify.steps.map(candidate => candidate.run).filter(Boolean)).toEqual([
+      'npm ci',
+      'npm test'
+    ])
+  })
+
+  test('every release job takes its values from the tag check', () => {
     expect(job('tag').outputs).toEqual({
       version: '${{ steps.tag.outputs.version }}',
-      major: '${{ steps.tag.outputs.major }}'
+      major: '${{ steps.tag.outputs.major }}',
+      'move-major': '${{ steps.channel.outputs.move-major }}',
+      'npm-tag': '${{ steps.channel.outputs.npm-tag }}',
+      newest: '${{ steps.channel.outputs.newest }}'
     })
     expect(step('move-major-tag', 'Move the major tag').env?.MAJOR).toBe(
       '${{ needs.tag.outputs.major }}'
     )
-    for (const name of ['Version from the tag', 'Publish with provenance'])
+    for (const name of ['Pack the CLI and run the packed one', 'Publish with provenance'])
       expect(step('publish-cli', name).env?.VERSION).toBe('${{ needs.tag.outputs.version }}')
+    expect(step('publish-cli', 'Publish with provenance').env?.NPM_TAG).toBe(
+      '${{ needs.tag.outputs.npm-tag }}'
+    )
+  })
+
+  test('no job that can mint an OIDC token restores a dependency cache', () => {
+    const minting = Object.entries(release.jobs).filter(
+      ([, { permissions }]) => permissions?.['id-token'] === 'write'
+    )
+    expect(minting.map(([name]) => name)).toEqual(['publish-cli'])
+    for (const [, { steps }] of minting)
+      for (const candidate of steps) expect(candidate.with?.cache).toBeUndefined()
   })
 
   describe('the tag check', () => {
     const check = (tag: string, prerelease = 'false') =>
-      runStep(job('tag').steps[0]?.run, { env: { TAG: tag, PRERELEASE: prerelease } })
+      runStep(step('tag', 'tag').run, { env: { TAG: tag, PRERELEASE: prerelease } })
 
     test('vX.Y.Z of a full release gives the version and the major tag', () => {
       expect(check('v1.4.2')).toMatchObject({
@@ -108,27 +149,149 @@ describe('release.yml', () => {
     })
   })
 
+  describe('the version check', () => {
+    const manifests = (root: string, cli = root) => ({
+      'package.json': JSON.stringify({ name: 'fargate-promote', version: root }),
+      'packages/cli/package.json': JSON.stringify({ name: '@fargate-promote/cli', version: cli })
+    })
+    const check = (files: Record<string, string>) =>
+      runStep(step('tag', "The package versions are the tag's").run, {
+        env: { VERSION: '1.4.2' },
+        files
+      })
+
+    test("passes when package.json and packages/cli/package.json have the tag's version", () => {
+      expect(check(manifests('1.4.2'))).toMatchObject({ status: 0, stdout: '' })
+    })
+
+    test('fails on a version the tag does not have, naming the file and what to do', () => {
+      const stale = check(manifests('1.4.1'))
+      expect(stale.status).toBe(1)
+      expect(stale.stdout).toContain(
+        "::error file=package.json::package.json has version '1.4.1', the tag v1.4.2: nothing was released. Set the version to 1.4.2 in package.json and packages/cli/package.json, run npm run build"
+      )
+      expect(stale.stdout).toContain("packages/cli/package.json has version '1.4.1'")
+      const cliOnly = check(manifests('1.4.2', '1.4.0'))
+      expect(cliOnly.status).toBe(1)
+      expect(cliOnly.stdout).not.toContain('::error file=package.json::')
+      expect(cliOnly.stdout).toContain(
+        "::error file=packages/cli/package.json::packages/cli/package.json has version '1.4.0'"
+      )
+    })
+
+    test("this repository's two versions agree", () => {
+      const rootVersion = (JSON.parse(read('package.json')) as { version: string }).version
+      const files = {
+        'package.json': read('package.json'),
+        'packages/cli/package.json': read('packages/cli/package.json')
+      }
+      expect(
+        runStep(step('tag', "The package versions are the tag's").run, {
+          env: { VERSION: rootVersion },
+          files
+        }).status
+      ).toBe(0)
+    })
+  })
+
+  describe('where a release goes: the major tag only forwards, npm latest only the newest', () => {
+    /** A repository with these tags, read by the step's `git tag` through GIT_DIR. */
+    const channel = (tag: string, tags: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'release-tags-'))
+      try {
+        const git = (...args: string[]) => {
+          const ran = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
+          if (ran.status !== 0) throw new Error(`git ${args.join(' ')}: ${ran.stderr}`)
+        }
+        git('init', '-q')
+        git(
+          '-c',
+          'user.name=t',
+          '-c',
+          'user.email=t@example.com',
+          'commit',
+          '-q',
+          '--allow-empty',
+          '-m',
+          'one'
+        )
+        for (const name of tags) git('tag', name)
+        const major = /^(v\d+)\./.exec(tag)?.[1] ?? ''
+        return runStep(step('tag', 'channel').run, {
+          env: { TAG: tag, MAJOR: major, GIT_DIR: join(dir, '.git') }
+        })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    const history = [
+      'v1',
+      'v1.2.4',
+      'v1.3.0',
+      'v1.10.0',
+      'v2',
+      'v2.0.0',
+      'v2.1.0-rc.1',
+      'not-a-release'
+    ]
+
+    test('the newest release moves its major tag and is npm latest (versions, not text, compared)', () => {
+      const run = channel('v2.0.0', history)
+      expect(run).toMatchObject({
+        status: 0,
+        outputs: { 'move-major': 'true', 'npm-tag': 'latest', newest: 'true' }
+      })
+      expect(run.summary).toBe(
+        'v2.0.0 is the newest release: v2 moves to it; npm dist-tag latest.\n'
+      )
+    })
+
+    test('the newest of an older line moves that line forwards; npm latest stays', () => {
+      const run = channel('v1.10.0', history)
+      expect(run.outputs).toEqual({ 'move-major': 'true', 'npm-tag': 'latest-1', newest: 'false' })
+      expect(run.summary).toContain('latest stays on v2.0.0')
+    })
+
+    test("a patch older than its line's newest moves nothing backwards", () => {
+      const run = channel('v1.2.5', [...history, 'v1.2.5'])
+      expect(run.outputs).toEqual({ 'move-major': 'false', 'npm-tag': 'previous', newest: 'false' })
+      expect(run.summary).toBe(
+        'v1.2.5 is older than v1.10.0: v1 stays on v1.10.0; npm dist-tag previous (latest stays on v2.0.0).\n'
+      )
+    })
+
+    test('a tag the checkout does not have releases nothing', () => {
+      const run = channel('v3.0.0', history)
+      expect(run.status).toBe(1)
+      expect(run.outputText).toBe('')
+      expect(run.stdout).toContain('::error::The checkout has no tag v3.0.0')
+    })
+  })
+
   test('publishes the CLI it packed and tried, with provenance, from the npm environment', () => {
     const publish = job('publish-cli')
     expect(publish.environment).toBe('npm')
     const setup = publish.steps.find(candidate => candidate.uses?.startsWith('actions/setup-node@'))
-    expect(setup?.with).toMatchObject({
+    expect(setup?.with).toEqual({
       'node-version': 24,
       'registry-url': 'https://registry.npmjs.org'
     })
     expect(publish.steps.some(candidate => candidate.run === 'npm ci --ignore-scripts')).toBe(true)
-    const version = index(
+    // The tarball carries the versions the tag check found: nothing relabels it here.
+    expect(
+      publish.steps.filter(candidate => /npm pkg set|npm version/.test(candidate.run ?? ''))
+    ).toEqual([])
+    const pack = index(
       'publish-cli',
-      /npm pkg set "version=\$VERSION" --workspace packages\/cli/
+      /^node scripts\/pack-cli\.mjs --destination "\$RUNNER_TEMP\/cli"/
     )
-    const pack = index('publish-cli', /npm pack --workspace packages\/cli/)
     const tried = index('publish-cli', /fargate-promote --version/)
     const published = index('publish-cli', /npm publish/)
-    expect([version, pack, tried, published].every(at => at >= 0)).toBe(true)
-    expect(version < pack && pack === tried && tried < published).toBe(true)
+    expect([pack, tried, published].every(at => at >= 0)).toBe(true)
+    expect(pack === tried && tried < published).toBe(true)
     const publishStep = step('publish-cli', 'Publish with provenance')
     expect(publishStep.run).toContain(
-      'npm publish "$RUNNER_TEMP/cli/fargate-promote-cli-$VERSION.tgz" --provenance --access public'
+      'npm publish "$RUNNER_TEMP/cli/fargate-promote-cli-$VERSION.tgz" --provenance --access public --tag "$NPM_TAG"'
     )
     expect(publishStep.env?.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}')
     const checkout = publish.steps[0]
@@ -155,7 +318,8 @@ describe('release.yml', () => {
     expect(add.env).toEqual({
       TAG: '${{ github.event.release.tag_name }}',
       PUBLISHED_AT: '${{ github.event.release.published_at }}',
-      BODY: '${{ github.event.release.body }}'
+      BODY: '${{ github.event.release.body }}',
+      NEWEST: '${{ needs.tag.outputs.newest }}'
     })
     const commit = step('changelog', 'Commit it to the default branch')
     expect(commit.env?.BRANCH).toBe('${{ github.event.repository.default_branch }}')
@@ -232,6 +396,42 @@ _Nothing yet._
     const empty = addSection({ BODY: '' }, '# Changelog\n\n## Unreleased\n\n_Nothing yet._\n')
     expect(empty.collected['CHANGELOG.md']).toBe(
       '# Changelog\n\n## Unreleased\n\n_Nothing yet._\n\n## v1.1.0 — 2026-12-07\n\n_No notes._\n'
+    )
+  })
+
+  test("an older release goes in version order; Unreleased keeps the default branch's entries", () => {
+    const run = addSection(
+      { TAG: 'v1.0.1', BODY: '- A patch.', NEWEST: 'false' },
+      `${CHANGELOG}
+## v0.9.0 — 2026-11-01
+
+- Before.
+`
+    )
+    expect(run).toMatchObject({ status: 0, stdout: 'CHANGELOG.md: added v1.0.1.\n' })
+    expect(run.collected['CHANGELOG.md']).toBe(`# Changelog
+
+Intro.
+
+## Unreleased
+
+- A fix nobody wrote into the release notes.
+
+## v1.0.1 — 2026-12-07
+
+- A patch.
+
+## v1.0.0 — 2026-12-01
+
+- First.
+
+## v0.9.0 — 2026-11-01
+
+- Before.
+`)
+    const last = addSection({ TAG: 'v0.1.0', BODY: '', NEWEST: 'false' })
+    expect(last.collected['CHANGELOG.md']).toBe(
+      `${CHANGELOG}\n## v0.1.0 — 2026-12-07\n\n_No notes._\n`
     )
   })
 
