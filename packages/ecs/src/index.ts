@@ -99,3 +99,6 @@ export {
 } from './rollback/target.js'
 export type { DeploymentHistoryEntry } from './rollback/history.js'
 export type { RollbackResult, RollbackStatus, RollbackMethod } from './rollback/types.js'
+
+// Progressive delivery: strategy settings, per-revision traffic metrics, analysis.
+export * from './progressive/index.js'
