@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   ConfigurationError,
+  ConfigurationErrors,
+  configurationProblems,
   parseBooleanText,
   parseChoiceText,
   parseDurationText,
   parseIntegerText,
   parseKeyValueLines,
-  parseListLines
+  parseListLines,
+  type ConfigurationSubject
 } from '../src/index.js'
 
 // The same checks other packages run on values read from config files rather than inputs.
@@ -85,6 +88,47 @@ describe('parseKeyValueLines', () => {
         `file 'promote.yml', line 1, field 'soak': 'api-token=***': key 'api-token' is not a key matching /^[A-Z_]+$/.`
       )
     )
+  })
+})
+
+describe('parseKeyValueLines with checkEntry', () => {
+  const input = { input: 'images' }
+  /** A value check: digits only; two problems at once for 'xx'. */
+  const digits = (key: string, value: string, subject: ConfigurationSubject) => {
+    if (value === 'xx') {
+      throw new ConfigurationErrors([
+        new ConfigurationError(`'${key}' is x once.`, subject),
+        new ConfigurationError(`'${key}' is x twice.`, subject)
+      ])
+    }
+    if (!/^\d+$/.test(value)) throw new ConfigurationError(`'${key}' is not digits.`, subject)
+  }
+
+  it('checks every well-formed line even when another is malformed, naming each line', () => {
+    let error: unknown
+    try {
+      parseKeyValueLines('bad\na=1\n\nb=two\n=x\nc=xx', input, { checkEntry: digits })
+    } catch (thrown) {
+      error = thrown
+    }
+    expect(configurationProblems(error as ConfigurationError).map(e => e.message)).toEqual([
+      "Input 'images' (line 1): 'bad' is not key=value (one per line).",
+      "Input 'images' (line 4): 'b' is not digits.",
+      "Input 'images' (line 5): '=x' has an empty key before '='; write key=value (one per line).",
+      "Input 'images' (line 6): 'c' is x once.",
+      "Input 'images' (line 6): 'c' is x twice."
+    ])
+  })
+
+  it('returns the values when every check passes, and lets a defect in the check propagate', () => {
+    expect([...parseKeyValueLines('a=1\nb=2', input, { checkEntry: digits })]).toEqual([
+      ['a', '1'],
+      ['b', '2']
+    ])
+    const broken = () => {
+      throw new TypeError('a defect')
+    }
+    expect(() => parseKeyValueLines('a=1', input, { checkEntry: broken })).toThrow(TypeError)
   })
 })
 

@@ -232,7 +232,10 @@ describe('readDeployInputs', () => {
       { service: 'web', 'task-definition': 'missing.json' },
       "Input 'task-definition': cannot read 'missing.json'"
     ],
-    [{ service: 'web', images: 'web=' }, "Input 'images': container 'web' has no image after '='."],
+    [
+      { service: 'web', images: 'web=' },
+      "Input 'images' (line 1): container 'web' has no image after '='."
+    ],
     [
       { service: 'web', images: 'nginx:1' },
       "Input 'images' (line 1): 'nginx:1' is not container=image (one per line, e.g. web=nginx:1.27)."

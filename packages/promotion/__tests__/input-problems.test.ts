@@ -53,9 +53,12 @@ describe('every problem of a step is reported in one run', () => {
       "Input 'timeout': 'soon' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m.",
       "Input 'desired-count': '-1' is not a whole number from 0 to 5000.",
       "Input 'images' (line 1): 'nginx:1' is not container=image (one per line, e.g. web=nginx:1.27).",
+      expect.stringMatching(
+        /^Input 'images' \(line 2\): container 'web': 'Repo\/\/Bad' is not a valid image reference: /
+      ),
       "Input 'images' (line 3): 'web=nginx:2': key 'web' is already set on line 2. Set each key once.",
       "Input 'environment-variables' (line 1): 'LOG_LEVEL=debug': key 'LOG_LEVEL' is not container.NAME (a container, a dot, a variable name of letters, digits and _).",
-      "Input 'tags': key 'aws:team' uses the 'aws:' prefix, which AWS reserves. Choose another key.",
+      "Input 'tags' (line 1): key 'aws:team' uses the 'aws:' prefix, which AWS reserves. Choose another key.",
       "Input 'wait': 'yes' is not true or false."
     ])
   })
@@ -69,10 +72,65 @@ describe('every problem of a step is reported in one run', () => {
     })
     expect(found).toEqual([
       expect.stringMatching(
-        /^Input 'images': container 'web': 'Repo\/\/Bad' is not a valid image reference: .* Use \[registry\/\]repository\[:tag\]\[@sha256:digest\]/
+        /^Input 'images' \(line 1\): container 'web': 'Repo\/\/Bad' is not a valid image reference: .* Use \[registry\/\]repository\[:tag\]\[@sha256:digest\]/
       ),
-      "Input 'images': container 'worker' has no image after '='. Write container=image, e.g. web=nginx:1.27.",
+      "Input 'images' (line 2): container 'worker' has no image after '='. Write container=image, e.g. web=nginx:1.27.",
       "Input 'image': needs 'container' too: the two go together."
+    ])
+  })
+
+  test('deploy: a malformed images line hides no image of the well-formed lines', async () => {
+    const found = await problems(deploy, {
+      cluster: 'c',
+      service: 'web',
+      images: 'a\nweb=UPPER:1\n\nworker=nginx:1\n# sidecar=Bad\nsidecar=',
+      image: 'nginx:2',
+      container: 'worker'
+    })
+    expect(found).toEqual([
+      "Input 'images' (line 1): 'a' is not container=image (one per line, e.g. web=nginx:1.27).",
+      expect.stringMatching(
+        /^Input 'images' \(line 2\): container 'web': 'UPPER:1' is not a valid image reference: the repository component 'UPPER' is not valid/
+      ),
+      "Input 'images' (line 6): container 'sidecar' has no image after '='. Write container=image, e.g. web=nginx:1.27.",
+      "Input 'image': container 'worker' has an image in both 'images' and 'image'. Give it once."
+    ])
+  })
+
+  test("deploy: staging-gate's JSON images: every bad image, each naming its container", async () => {
+    const found = await problems(deploy, {
+      cluster: 'c',
+      service: 'web',
+      images: '{"web":"UPPER:1","worker":"nginx:1","sidecar":""}'
+    })
+    expect(found).toEqual([
+      expect.stringMatching(/^Input 'images': container 'web': 'UPPER:1' is not a valid image/),
+      "Input 'images': container 'sidecar' has no image after '='. Write container=image, e.g. web=nginx:1.27."
+    ])
+  })
+
+  test('deploy: a malformed tags line hides no tag ECS would refuse', async () => {
+    const found = await problems(deploy, {
+      cluster: 'c',
+      service: 'web',
+      tags: 'team\naws:owner=me\nok=fine\nnote=a#b'
+    })
+    expect(found).toEqual([
+      "Input 'tags' (line 1): 'team' is not key=value (one per line, e.g. team=payments).",
+      "Input 'tags' (line 2): key 'aws:owner' uses the 'aws:' prefix, which AWS reserves. Choose another key.",
+      "Input 'tags' (line 4): 'note=a#b' has characters ECS does not accept in tags. Use letters, digits, spaces and + - = . _ : / @."
+    ])
+  })
+
+  test('deploy: too many services and services listed twice are both reported', async () => {
+    const names = Array.from({ length: 11 }, (_, index) => `s${index}`)
+    const found = await problems(deploy, {
+      cluster: 'c',
+      services: [...names, 's1', 's2', 's1'].join('\n')
+    })
+    expect(found).toEqual([
+      "Input 'services': lists 14 services; at most 10 go together (one DescribeServices call). Split them over several steps.",
+      "Input 'services': lists 's1', 's2' twice. List each service once."
     ])
   })
 

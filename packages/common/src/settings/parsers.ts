@@ -1,5 +1,10 @@
 import { formatDuration, parseDuration } from '../duration.js'
-import { combineProblems, ConfigurationError, type ConfigurationSubject } from '../errors.js'
+import {
+  combineProblems,
+  ConfigurationError,
+  configurationProblems,
+  type ConfigurationSubject
+} from '../errors.js'
 import { escapeUnprintable } from '../text.js'
 import { isSecretName } from './secret-names.js'
 
@@ -138,6 +143,12 @@ export interface KeyValueOptions {
   form?: string
   /** A line of that form, for errors: `web=nginx:1.27`. */
   example?: string
+  /**
+   * Checks the key and value of each well-formed line, throwing a ConfigurationError about
+   * `subject` (the line's) for a bad one. Every well-formed line is checked even when others are
+   * malformed, so one bad line hides nothing: all problems come in one run, each naming its line.
+   */
+  checkEntry?: (key: string, value: string, subject: ConfigurationSubject) => void
 }
 
 /** The line as an error message quotes it: values of secret-looking keys are hidden. */
@@ -177,6 +188,23 @@ function checkLine(
   return { key, value }
 }
 
+/** What options.checkEntry finds wrong with one entry: its ConfigurationErrors, none if fine. */
+function entryProblems(
+  key: string,
+  value: string,
+  subject: ConfigurationSubject,
+  check: KeyValueOptions['checkEntry']
+): readonly ConfigurationError[] {
+  try {
+    check?.(key, value, subject)
+    return []
+  } catch (error) {
+    // Anything but a ConfigurationError is a defect: it propagates.
+    if (!(error instanceof ConfigurationError)) throw error
+    return configurationProblems(error)
+  }
+}
+
 /**
  * `KEY=value` lines → Map, in order. Splits on the first `=`, so values may contain `=` or be
  * empty; key and value are trimmed. Blank lines and `#` comments are skipped. Line numbers in
@@ -197,13 +225,15 @@ export function parseKeyValueLines(
   text.split(/\r?\n/).forEach((rawLine, index) => {
     const line = rawLine.trim()
     if (line === '' || line.startsWith('#')) return
+    const lineSubject = { ...subject, line: index + 1 }
     const checked = checkLine(line, options, keyPattern, firstSeen)
     if (typeof checked === 'string') {
-      problems.push(new ConfigurationError(checked, { ...subject, line: index + 1 }))
+      problems.push(new ConfigurationError(checked, lineSubject))
       return
     }
     firstSeen.set(checked.key, index + 1)
     result.set(checked.key, checked.value)
+    problems.push(...entryProblems(checked.key, checked.value, lineSubject, options.checkEntry))
   })
   const problem = combineProblems(problems)
   if (problem !== undefined) throw problem

@@ -4,6 +4,7 @@ import {
   MissingSettingError,
   quoteValue,
   SettingProblems,
+  type ConfigurationSubject,
   type InputReader,
   type RunContext
 } from '@fargate-promote/common'
@@ -99,34 +100,52 @@ function imagesJson(inputs: InputReader, text: string): Map<string, string> {
   return new Map(entries as [string, string][])
 }
 
-function readImageLines(inputs: InputReader): Map<string, string> {
-  const text = inputs.optional('images')
-  return text?.startsWith('{')
-    ? imagesJson(inputs, text)
-    : inputs.keyValues('images', {
-        keyPattern: CONTAINER,
-        keyDescription: 'a container name (or service/container)',
-        form: 'container=image',
-        example: 'web=nginx:1.27'
-      })
-}
-
 /** The image of one container, checked as ECS would check it (before, not after, the first call). */
-function checkImage(inputs: InputReader, name: string, container: string, image: string): void {
+function checkImage(container: string, image: string, subject: ConfigurationSubject): void {
   if (!image) {
     throw new ConfigurationError(
       `container '${container}' has no image after '='. Write container=image, e.g. web=nginx:1.27.`,
-      inputs.subjectOf(name)
+      subject
     )
   }
   try {
     parseImageReference(image)
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error
-    throw new ConfigurationError(
-      `container '${container}': ${error.problem}`,
-      inputs.subjectOf(name)
+    throw new ConfigurationError(`container '${container}': ${error.problem}`, subject)
+  }
+}
+
+/**
+ * `images` as container=image lines or staging-gate's JSON, into `images`. Every container
+ * given is kept and its image checked, even when another line (or image) is bad: one bad line
+ * must not hide the others' problems, nor a container also given by 'image'.
+ */
+function readImageLines(
+  inputs: InputReader,
+  images: Record<string, string>,
+  problems: SettingProblems
+): void {
+  const check = (container: string, image: string, subject: ConfigurationSubject) => {
+    images[container] = image
+    checkImage(container, image, subject)
+  }
+  const text = inputs.optional('images')
+  if (!text?.startsWith('{')) {
+    problems.read(() =>
+      inputs.keyValues('images', {
+        keyPattern: CONTAINER,
+        keyDescription: 'a container name (or service/container)',
+        form: 'container=image',
+        example: 'web=nginx:1.27',
+        checkEntry: check
+      })
     )
+    return
+  }
+  const json = problems.read(() => imagesJson(inputs, text))
+  for (const [container, image] of isRead(json) ? json : []) {
+    problems.read(() => check(container, image, inputs.subjectOf('images')))
   }
 }
 
@@ -165,12 +184,8 @@ function readSingleImage(
 /** `images` and `image`/`container`: every bad line and every bad image is reported. */
 function readImages(inputs: InputReader): Record<string, string> {
   const problems = new SettingProblems()
-  const lines = problems.read(() => readImageLines(inputs))
   const images: Record<string, string> = {}
-  for (const [container, image] of isRead(lines) ? lines : []) {
-    problems.read(() => checkImage(inputs, 'images', container, image))
-    images[container] = image
-  }
+  readImageLines(inputs, images, problems)
   const single = problems.read(() => readSingleImage(inputs, images))
   return { ...images, ...problems.finish({ single }).single }
 }
@@ -205,15 +220,11 @@ function readTags(
   const given = inputs.keyValues('tags', {
     keyPattern: TAG_KEY,
     keyDescription: 'a tag key (1 to 128 letters, digits, spaces and + - = . _ : / @)',
-    example: 'team=payments'
+    example: 'team=payments',
+    // ECS's own rules for tags, checked now rather than when the revision is registered.
+    checkEntry: checkTag
   })
-  // ECS's own rules for tags, checked now rather than when the revision is registered.
-  const problems = new SettingProblems()
-  for (const [key, value] of given) {
-    problems.read(() => checkTag(key, value, inputs.subjectOf('tags')))
-    tags[key] = value
-  }
-  problems.throwIfAny()
+  for (const [key, value] of given) tags[key] = value
   return tags
 }
 

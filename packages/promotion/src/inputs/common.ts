@@ -2,7 +2,8 @@ import {
   ConfigurationError,
   type FileRoots,
   type InputReader,
-  type RunContext
+  type RunContext,
+  SettingProblems
 } from '@fargate-promote/common'
 import type { EnvironmentUnderTest } from '@fargate-promote/health'
 import { parseRepository } from '../github/client.js'
@@ -34,19 +35,28 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
   }
   const services = single !== undefined ? [single] : several
   if (services.length === 0) throw inputs.notGiven('service', purpose)
+  // Too many and listed twice are separate problems: both are reported, every name listed twice.
+  const problems = new SettingProblems()
   if (services.length > MAX_SERVICES) {
-    throw new ConfigurationError(
-      `lists ${services.length} services; at most ${MAX_SERVICES} go together (one DescribeServices call). Split them over several steps.`,
-      inputs.subjectOf('services')
+    problems.add(
+      new ConfigurationError(
+        `lists ${services.length} services; at most ${MAX_SERVICES} go together (one DescribeServices call). Split them over several steps.`,
+        inputs.subjectOf('services')
+      )
     )
   }
-  const duplicate = services.find((name, index) => services.indexOf(name) !== index)
-  if (duplicate !== undefined) {
-    throw new ConfigurationError(
-      `lists '${duplicate}' twice. List each service once.`,
-      inputs.subjectOf('services')
+  const duplicates = [
+    ...new Set(services.filter((name, index) => services.indexOf(name) !== index))
+  ]
+  if (duplicates.length > 0) {
+    problems.add(
+      new ConfigurationError(
+        `lists ${duplicates.map(name => `'${name}'`).join(', ')} twice. List each service once.`,
+        inputs.subjectOf('services')
+      )
     )
   }
+  problems.throwIfAny()
   return services
 }
 
