@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   clientsNeeded,
   createCommandRunner,
+  proxyProblems,
   reportToJson,
   secretValues,
   type HealthReport
@@ -40,7 +41,10 @@ function writeReport(report: HealthReport, runnerTemp: string | undefined): stri
 export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     const context = readRunContext()
-    const inputs = await readVerifyInputs(actionInputs(), context)
+    // Passwords masked at once; a variable no check can use is refused with the inputs' problems.
+    const proxy = readProxySettings()
+    const inputs = await readVerifyInputs(actionInputs(), context, proxy)
+    for (const line of proxyProblems(inputs.checks, proxy).warnings) actionsLogger.warning(line)
     // Header values and URL passwords, registered with the runner before anything is logged.
     for (const value of secretValues(inputs.checks)) maskSecret(value)
     // The runner cancels a step (or times it out) with SIGINT, then SIGTERM 7.5 s later: either
@@ -53,7 +57,7 @@ export async function run(): Promise<void> {
         ...clients,
         // Command checks run with the step's environment, in the workspace.
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
-        proxy: readProxySettings(),
+        proxy,
         clock: actionClock(),
         log: actionsLogger,
         signal

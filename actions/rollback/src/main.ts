@@ -1,9 +1,10 @@
-import { createCommandRunner, secretValues } from '@fargate-promote/health'
+import { createCommandRunner, proxyProblems, secretValues } from '@fargate-promote/health'
 import {
   createClients,
   destroyAwsClients,
   readRollbackInputs,
   rollbackAndRecord,
+  type RollbackAndRecordDeps,
   type RollbackInputs,
   type RollbackOutcome
 } from '@fargate-promote/promotion'
@@ -24,24 +25,21 @@ import { writeRollbackSummary } from './summary.js'
 
 const ACTION = 'rollback'
 
-async function rollback(
-  inputs: RollbackInputs,
-  signal: AbortSignal,
-  workspace: string
-): Promise<RollbackOutcome> {
+type StepDeps = Pick<RollbackAndRecordDeps, 'proxy' | 'signal'> & { workspace: string }
+
+async function rollback(inputs: RollbackInputs, step: StepDeps): Promise<RollbackOutcome> {
   // CloudWatch and SQS are made on their first request: only checks that need them pay.
   const clients = createClients(['ecs', 'elb', 'cloudwatch', 'sqs'], `action/${ACTION}`)
+  const { workspace, ...deps } = step
   const token = inputs.githubToken
-  const log = actionsLogger
   try {
     return await rollbackAndRecord(inputs, {
       ...clients,
+      ...deps,
       commands: createCommandRunner({ env: process.env, workspace }),
-      proxy: readProxySettings(),
       clock: actionClock(),
-      log,
-      signal,
-      ...(token !== undefined && { github: () => githubClient(token, { log }) })
+      log: actionsLogger,
+      ...(token !== undefined && { github: () => githubClient(token, { log: actionsLogger }) })
     })
   } finally {
     destroyAwsClients(clients)
@@ -55,10 +53,14 @@ export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     try {
       const context = readRunContext()
-      const inputs = await readRollbackInputs(actionInputs(), context)
+      // Passwords masked at once; a variable a check cannot use is refused with the inputs.
+      const proxy = readProxySettings()
+      const inputs = await readRollbackInputs(actionInputs(), context, proxy)
+      for (const line of proxyProblems(inputs.checks, proxy).warnings) actionsLogger.warning(line)
       if (inputs.githubToken) maskSecret(inputs.githubToken)
       for (const value of secretValues(inputs.checks)) maskSecret(value)
-      const outcome = await rollback(inputs, cancellation.signal, context.workspace)
+      const step = { proxy, signal: cancellation.signal, workspace: context.workspace }
+      const outcome = await rollback(inputs, step)
       const report = { ...outcome, inputs, durationMs: Date.now() - startedAt }
       setOutputs(outputsOf(report))
       reported = true

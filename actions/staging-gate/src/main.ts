@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunContext } from '@fargate-promote/common'
-import { createCommandRunner, secretValues } from '@fargate-promote/health'
+import { createCommandRunner, proxyProblems, secretValues } from '@fargate-promote/health'
 import {
   createClients,
   destroyAwsClients,
@@ -42,7 +42,10 @@ export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   await runAction(ACTION, async () => {
     const context = readRunContext()
-    const inputs = await readGateInputs(actionInputs(), context)
+    // Passwords masked at once; a variable no check can use is refused with the inputs' problems.
+    const proxy = readProxySettings()
+    const inputs = await readGateInputs(actionInputs(), context, proxy)
+    for (const line of proxyProblems(inputs.checks, proxy).warnings) actionsLogger.warning(line)
     const token = inputs.githubToken
     if (token !== undefined) maskSecret(token)
     for (const secret of secretValues(inputs.checks)) maskSecret(secret)
@@ -52,7 +55,7 @@ export async function run(): Promise<void> {
       const outcome = await gateAndRecord(inputs, {
         ...clients,
         commands: createCommandRunner({ env: process.env, workspace: context.workspace }),
-        proxy: readProxySettings(),
+        proxy,
         clock: actionClock(),
         log,
         signal: cancellation.signal,

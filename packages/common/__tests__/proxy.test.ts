@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError, proxySecrets, proxySettingsFromEnv } from '../src/index.js'
+import { proxySecrets, proxySettingsFromEnv } from '../src/index.js'
 
 describe('proxySettingsFromEnv', () => {
   it('reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY', () => {
@@ -42,22 +42,27 @@ describe('proxySettingsFromEnv', () => {
   })
 
   it.each([
-    ['socks5://user:pw@proxy:1080', "variable HTTPS_PROXY is 'socks5://***@proxy:1080'"],
-    ['http://user:pw@', "variable HTTPS_PROXY is 'http://***@'"],
-    ['http://[bad', "variable HTTPS_PROXY is 'http://[bad'"]
-  ])('refuses %j, naming the variable without credentials', (value, start) => {
-    const read = () => proxySettingsFromEnv({ HTTPS_PROXY: value })
-    expect(read).toThrow(ConfigurationError)
-    expect(read).toThrow(
-      `${start}, which is not an http or https proxy URL. Set it to http://host:port (or unset it).`
-    )
-    expect(read).not.toThrow(/pw/)
+    ['socks5://user:pw@proxy:1080', 'socks5://***@proxy:1080', ['pw']],
+    ['socks5://user%3A:p%40w@proxy:1080', 'socks5://***@proxy:1080', ['p%40w', 'p@w']],
+    ['http://user:pw@', 'http://***@', ['user:pw', 'pw']],
+    ['user:pw@[bad', '***@[bad', ['user:pw', 'pw']],
+    ['http://[bad', 'http://[bad', []]
+  ])('keeps %j as unusable, shown without credentials, never failing', (value, shown, secrets) => {
+    const settings = proxySettingsFromEnv({ HTTPS_PROXY: value })
+    expect(settings).toEqual({
+      unusable: { 'https:': { variable: 'HTTPS_PROXY', shown, secrets } }
+    })
+    expect(proxySecrets(settings)).toEqual(secrets)
   })
 
-  it('names the lower-case variable when that is the one read', () => {
-    expect(() => proxySettingsFromEnv({ https_proxy: 'ftp://proxy' })).toThrow(
-      "variable https_proxy is 'ftp://proxy'"
-    )
+  it('names the spelling read and keeps a usable variable beside an unusable one', () => {
+    expect(
+      proxySettingsFromEnv({ http_proxy: 'ftp://proxy', HTTPS_PROXY: 'http://p:1', NO_PROXY: 'a' })
+    ).toEqual({
+      httpsProxy: new URL('http://p:1'),
+      noProxy: 'a',
+      unusable: { 'http:': { variable: 'http_proxy', shown: 'ftp://proxy', secrets: [] } }
+    })
   })
 })
 

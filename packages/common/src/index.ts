@@ -46,7 +46,8 @@ export {
   proxySecrets,
   proxySettingsFromEnv,
   type ProxyEnvironment,
-  type ProxySettings
+  type ProxySettings,
+  type UnusableProxy
 } from './proxy.js'
 export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'

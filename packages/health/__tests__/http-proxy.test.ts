@@ -6,10 +6,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import * as YAML from 'yaml'
-import { FakeClock, MemoryLogger, type ProxySettings } from '@fargate-promote/common'
-import { startCountingProxy, type CountingProxy } from '../../../test/support/counting-proxy.js'
-import { bypassesProxy, proxyFor } from '../src/http-proxy.js'
 import {
+  ConfigurationError,
+  FakeClock,
+  MemoryLogger,
+  type ProxySettings,
+  type UnusableProxy
+} from '@fargate-promote/common'
+import { startCountingProxy, type CountingProxy } from '../../../test/support/counting-proxy.js'
+import { checkProxyUse, proxyFor, proxyProblems, unusableProxyFor } from '../src/http-proxy.js'
+import {
+  bypassesProxy,
   ChecksSchema,
   createHttpAgents,
   destroyHttpAgents,
@@ -49,7 +56,35 @@ describe('bypassesProxy (NO_PROXY, as curl reads it)', () => {
     ['[::1]:3000', 'http://[::1]:3000/', true],
     ['[::1]:3001', 'http://[::1]:3000/', false],
     ['localhost', 'http://127.0.0.1/', false],
-    ['', 'http://example.com/', false]
+    ['', 'http://example.com/', false],
+    // CIDR networks (curl ≥ 7.86), IPv4 and IPv6.
+    ['10.0.0.0/8', 'http://10.1.2.3/', true],
+    ['10.0.0.0/8', 'http://11.1.2.3/', false],
+    ['192.168.0.0/16', 'https://192.168.1.5/', true],
+    ['192.168.0.0/16', 'https://192.169.1.5/', false],
+    ['other.org, 172.16.0.0/12', 'http://172.31.255.1:8080/', true],
+    ['10.0.0.5/32', 'http://10.0.0.5/', true],
+    ['fd00::/8', 'http://[fd12:3456::1]/', true],
+    ['fd00::/8', 'http://[fe80::1]/', false],
+    ['fd00::/8', 'http://10.1.2.3/', false],
+    ['10.0.0.0/8', 'http://[fd00::1]/', false],
+    ['10.0.0.0/33', 'http://10.1.2.3/', false],
+    ['10.0.0.0/x', 'http://10.1.2.3/', false],
+    ['10.0.0.0/8', 'http://10.example/', false],
+    // An IP address is compared as an address, never by suffix.
+    ['0.0.1', 'http://10.0.0.1/', false],
+    ['.0.0.1', 'http://10.0.0.1/', false],
+    ['0.1', 'http://10.0.0.1/', false],
+    ['10.0.0.1', 'http://10.0.0.1/', true],
+    ['0:0:0:0:0:0:0:1', 'http://[::1]/', true],
+    ['::2', 'http://[::1]/', false],
+    // A trailing dot on either side changes nothing (curl ignores it on both).
+    ['example.com', 'https://example.com./', true],
+    ['example.com', 'https://api.example.com./', true],
+    ['example.com.', 'https://example.com/', true],
+    ['.example.com.', 'https://api.example.com/', true],
+    ['example.com.', 'https://badexample.com/', false],
+    ['.', 'https://example.com/', false]
   ])('NO_PROXY=%j, %s → direct: %s', (noProxy, target, direct) => {
     expect(bypassesProxy(url(target), noProxy)).toBe(direct)
   })
@@ -74,6 +109,75 @@ describe('proxyFor', () => {
     expect(
       proxyFor(new URL('http://a.example/'), { httpProxy, noProxy: 'a.example' })
     ).toBeUndefined()
+  })
+})
+
+const socks: UnusableProxy = {
+  variable: 'HTTPS_PROXY',
+  shown: 'socks5://***@proxy:1080',
+  secrets: ['pw']
+}
+const badHttp: UnusableProxy = { variable: 'http_proxy', shown: 'ftp://proxy', secrets: [] }
+
+describe('unusable proxy variables', () => {
+  const checks = [
+    httpCheck("url: 'https://api.example.com/health'"),
+    { ...httpCheck("url: 'https://10.1.2.3/health'"), name: 'inner' },
+    { type: 'ecs-service' as const, name: 'svc', cluster: 'c', service: 's' }
+  ]
+
+  it('are used by no request whose host NO_PROXY lists', () => {
+    const settings: ProxySettings = { unusable: { 'https:': socks }, noProxy: '10.0.0.0/8' }
+    expect(unusableProxyFor(new URL('https://a.example/'), settings)).toBe(socks)
+    expect(unusableProxyFor(new URL('https://10.9.9.9/'), settings)).toBeUndefined()
+    expect(unusableProxyFor(new URL('http://a.example/'), settings)).toBeUndefined()
+    expect(unusableProxyFor(new URL('http://a.example/'), undefined)).toBeUndefined()
+    expect(proxyFor(new URL('https://a.example/'), settings)).toBeUndefined()
+  })
+
+  it('are a configuration error naming the variable, the checks and what to do when a check needs them', () => {
+    const settings: ProxySettings = { unusable: { 'https:': socks, 'http:': badHttp } }
+    const { errors, warnings } = proxyProblems(checks, settings)
+    expect(errors.map(error => error.message)).toEqual([
+      "variable HTTPS_PROXY is 'socks5://***@proxy:1080', which is not an http or https proxy URL, and HTTP check 'web', 'inner' would go through it. Set it to http://host:port, add api.example.com,10.1.2.3 to NO_PROXY, or unset it."
+    ])
+    expect(errors[0]).toBeInstanceOf(ConfigurationError)
+    expect(warnings).toEqual([
+      'http_proxy=ftp://proxy is not an http(s) proxy and is ignored: no HTTP check goes through it.'
+    ])
+  })
+
+  it('are only a warning when NO_PROXY sends every check that would use them directly', () => {
+    const settings: ProxySettings = {
+      unusable: { 'https:': socks },
+      noProxy: 'example.com,10.0.0.0/8'
+    }
+    expect(proxyProblems(checks, settings)).toEqual({
+      errors: [],
+      warnings: [
+        'HTTPS_PROXY=socks5://***@proxy:1080 is not an http(s) proxy and is ignored: no HTTP check goes through it.'
+      ]
+    })
+    expect(() => checkProxyUse(checks, settings)).not.toThrow()
+  })
+
+  it('are nothing without unusable variables', () => {
+    expect(proxyProblems(checks, { httpsProxy: new URL('http://p:1') })).toEqual({
+      errors: [],
+      warnings: []
+    })
+    expect(proxyProblems(checks, undefined)).toEqual({ errors: [], warnings: [] })
+  })
+
+  it('checkProxyUse throws every problem together', () => {
+    const settings: ProxySettings = { unusable: { 'https:': socks, 'http:': badHttp } }
+    const both = [...checks, { ...httpCheck("url: 'http://plain.example/'"), name: 'plain' }]
+    expect(() => checkProxyUse(both, settings)).toThrow(
+      /^2 problems:\n- variable HTTPS_PROXY .*\n- variable http_proxy is 'ftp:\/\/proxy', which is not an http or https proxy URL, and HTTP check 'plain' would go through it\./
+    )
+    expect(() => checkProxyUse(checks, { unusable: { 'https:': socks } })).toThrow(
+      ConfigurationError
+    )
   })
 })
 
@@ -136,6 +240,19 @@ describe('HTTP checks through a proxy', () => {
     expect(sample).toMatchObject({ ok: true, status: 200 })
     expect(sample.detail).toMatch(/after 1 redirect$/)
     expect(proxy.forwarded).toEqual([`GET ${target.url}/elsewhere`])
+  })
+
+  it('refuses to send a request that an unusable proxy variable would take (a redirect)', async () => {
+    const spec = httpCheck(`url: '${target.url}/elsewhere', allow-cross-host-redirects: true`)
+    const settings: ProxySettings = {
+      unusable: { 'http:': badHttp },
+      noProxy: `127.0.0.1:${target.port}`
+    }
+    const sample = await probeHttp(spec, { clock, proxy: settings })
+    expect(sample.ok).toBe(false)
+    expect(sample.detail).toBe(
+      `not sent to localhost:${target.port}: variable http_proxy is 'ftp://proxy', which is not an http or https proxy URL. Set it to http://host:port, add localhost to NO_PROXY, or unset it.`
+    )
   })
 
   it('fails clearly when the proxy refuses connections, naming it without credentials', async () => {

@@ -6,6 +6,7 @@ export { parseChecks, loadChecksSchema, type ParseChecksOptions } from './parse-
 export { CheckSchema, ChecksSchema, type CheckInput } from './schema/checks.js'
 export { httpShorthand, type HttpShorthandOptions } from './http-shorthand.js'
 export { parseHttpUrl } from './http-url.js'
+export { bypassesProxy, checkProxyUse, proxyProblems, type ProxyProblems } from './http-proxy.js'
 export { secretHeaderValues, secretValues } from './secrets.js'
 export { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS } from './check-defaults.js'
 export { parseJsonPath, lookupJsonPath } from './json-path.js'

@@ -19,6 +19,20 @@ describe('readProxySettings', () => {
     expect(stdout.lines()).toEqual(['::add-mask::p%2540ss', '::add-mask::p@ss'])
   })
 
+  it('masks the credentials of a variable that is no http(s) proxy, and does not fail on it', () => {
+    const settings = readProxySettings({ HTTPS_PROXY: 'socks5://build:s0cks-pw@proxy.corp:1080' })
+    expect(settings).toEqual({
+      unusable: {
+        'https:': {
+          variable: 'HTTPS_PROXY',
+          shown: 'socks5://***@proxy.corp:1080',
+          secrets: ['s0cks-pw']
+        }
+      }
+    })
+    expect(stdout.lines()).toEqual(['::add-mask::s0cks-pw'])
+  })
+
   it("reads the step's own environment by default", () => {
     process.env.https_proxy = 'http://proxy.corp:3128'
     expect(readProxySettings().httpsProxy?.href).toBe('http://proxy.corp:3128/')

@@ -1,5 +1,4 @@
-import { proxySettingsFromEnv } from '@fargate-promote/common'
-import { createCommandRunner, secretValues } from '@fargate-promote/health'
+import { createCommandRunner, proxyProblems, secretValues } from '@fargate-promote/health'
 import {
   gateAndRecord,
   readGateInputs,
@@ -106,7 +105,7 @@ async function evaluate(inputs: GateInputs, session: Session): Promise<GateOutco
     return await gateAndRecord(inputs, {
       ...aws.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
-      proxy: proxySettingsFromEnv(session.io.env),
+      proxy: session.proxy,
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal }),
@@ -127,7 +126,10 @@ export async function gateCommand(
   const session = new Session(flags, options, GATE_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readGateInputs(session.reader(), session.context)
+    const inputs = await readGateInputs(session.reader(), session.context, session.proxy)
+    for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
+      session.progress.log.warning(line)
+    }
     for (const value of secretValues(inputs.checks)) session.secret(value)
     const outcome = await evaluate(inputs, session)
     if (ui.json) ui.print(jsonLine(session.redactAll(gateJson(outcome))))

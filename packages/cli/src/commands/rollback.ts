@@ -1,6 +1,5 @@
-import { proxySettingsFromEnv } from '@fargate-promote/common'
 import { shortName } from '@fargate-promote/ecs'
-import { createCommandRunner, secretValues } from '@fargate-promote/health'
+import { createCommandRunner, proxyProblems, secretValues } from '@fargate-promote/health'
 import {
   readRollbackInputs,
   rollbackAndRecord,
@@ -118,7 +117,7 @@ async function rollBack(inputs: RollbackInputs, session: Session): Promise<Rollb
     return await rollbackAndRecord(inputs, {
       ...aws.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
-      proxy: proxySettingsFromEnv(session.io.env),
+      proxy: session.proxy,
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal }),
@@ -139,7 +138,10 @@ export async function rollbackCommand(
   const session = new Session(flags, options, ROLLBACK_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readRollbackInputs(session.reader(), session.context)
+    const inputs = await readRollbackInputs(session.reader(), session.context, session.proxy)
+    for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
+      session.progress.log.warning(line)
+    }
     for (const value of secretValues(inputs.checks)) session.secret(value)
     const outcome = await rollBack(inputs, session)
     if (ui.json) ui.print(jsonLine(session.redactAll(rollbackJson(outcome, inputs, session))))

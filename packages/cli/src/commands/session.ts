@@ -1,9 +1,12 @@
 import {
   InputReader,
   isSecretName,
+  proxySecrets,
+  proxySettingsFromEnv,
   recordSource,
   systemClock,
   type Clock,
+  type ProxySettings,
   type RunContext
 } from '@fargate-promote/common'
 import {
@@ -64,6 +67,8 @@ export class Session {
   readonly github: GitHubAccess
   readonly values: Record<string, string>
   readonly startedAt: number
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the command's environment, for HTTP checks. */
+  readonly proxy: ProxySettings
   private readonly secrets = new Set<string>()
 
   constructor(
@@ -86,6 +91,8 @@ export class Session {
     this.context = cliRunContext(io, flags.repo)
     this.github = githubAccess(flags, io, this.context)
     this.values = inputValues(specs, options)
+    this.proxy = proxySettingsFromEnv(io.env)
+    for (const secret of proxySecrets(this.proxy)) this.secret(secret)
     if (flags.config !== undefined) this.values.config = flags.config
     if (this.github.token !== undefined) {
       this.values['github-token'] = this.github.token

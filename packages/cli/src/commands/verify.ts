@@ -1,5 +1,9 @@
-import { clientsNeeded, createCommandRunner, secretValues } from '@fargate-promote/health'
-import { proxySettingsFromEnv } from '@fargate-promote/common'
+import {
+  clientsNeeded,
+  createCommandRunner,
+  proxyProblems,
+  secretValues
+} from '@fargate-promote/health'
 import type { HealthReport } from '@fargate-promote/health'
 import { readVerifyInputs, verify, type VerifyInputs } from '@fargate-promote/promotion'
 import { createCliClients } from '../aws.js'
@@ -53,7 +57,7 @@ async function runChecks(inputs: VerifyInputs, session: Session) {
     return await verify(inputs, {
       ...aws?.clients,
       commands: createCommandRunner({ env: session.io.env, workspace: session.context.workspace }),
-      proxy: proxySettingsFromEnv(session.io.env),
+      proxy: session.proxy,
       clock: progress.clock,
       log: progress.log,
       ...(session.signal !== undefined && { signal: session.signal })
@@ -73,7 +77,10 @@ export async function verifyCommand(
   const session = new Session(flags, options, VERIFY_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readVerifyInputs(session.reader(), session.context)
+    const inputs = await readVerifyInputs(session.reader(), session.context, session.proxy)
+    for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
+      session.progress.log.warning(line)
+    }
     for (const value of secretValues(inputs.checks)) session.secret(value)
     const { report, failure } = await runChecks(inputs, session)
     if (ui.json) ui.print(jsonLine(session.redactAll(verifyJson(report, failure))))

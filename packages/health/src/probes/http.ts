@@ -10,7 +10,13 @@ import {
 import { probeDeadline } from '../deadline.js'
 import { describeStatusRanges, statusMatches } from '../expect-status.js'
 import { checkResponseBody } from '../http-assertions.js'
-import { createProxyAgent, proxyFor, proxyLabel } from '../http-proxy.js'
+import {
+  createProxyAgent,
+  describeUnusableProxy,
+  proxyFor,
+  proxyLabel,
+  unusableProxyFor
+} from '../http-proxy.js'
 import type { HttpCheckSpec, HttpMethod, Sample } from '../types.js'
 
 /** Assertions see at most this much of a body; the rest is never read. */
@@ -59,6 +65,13 @@ export function destroyHttpAgents(agents: HttpAgents): void {
 /** The agent for `url` and the proxy it goes through (NO_PROXY decides per host). */
 function routeOf(url: URL, agents: HttpAgents): { agent: http.Agent; proxy?: URL } {
   const secure = url.protocol === 'https:'
+  // The readers refuse such a check before the run; a redirect to the other scheme comes here.
+  const unusable = unusableProxyFor(url, agents.proxy)
+  if (unusable !== undefined) {
+    throw new ProbeFailure(
+      `not sent to ${url.host}: ${describeUnusableProxy(unusable)}. Set it to http://host:port, add ${url.hostname} to NO_PROXY, or unset it.`
+    )
+  }
   const proxy = proxyFor(url, agents.proxy)
   const viaProxy = secure ? agents.httpsViaProxy : agents.httpViaProxy
   if (proxy !== undefined && viaProxy !== undefined) return { agent: viaProxy, proxy }

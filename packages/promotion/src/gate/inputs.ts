@@ -4,11 +4,12 @@ import {
   quoteValue,
   SettingProblems,
   type InputReader,
+  type ProxySettings,
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { parseImageReference } from '@fargate-promote/ecs'
-import { loadChecks } from '@fargate-promote/health'
+import { checkProxyUse, loadChecks } from '@fargate-promote/health'
 import { parseRepository, type RepositoryRef } from '../github/client.js'
 import { fileRoots, readServices, readTarget } from '../inputs/common.js'
 import type { GateCandidate, GateOptions } from './types.js'
@@ -232,7 +233,12 @@ function readGitHub(inputs: InputReader, context: RunContext, token: string | un
 }
 
 /** Every setting, each read on its own so that one run reports every problem. */
-async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+async function readSettings(
+  inputs: InputReader,
+  context: RunContext,
+  problems: SettingProblems,
+  proxy: ProxySettings | undefined
+) {
   const read = <T>(fn: () => T) => problems.read(fn)
   const githubToken = inputs.optional('github-token')
   const alarms = readAlarms(inputs)
@@ -246,7 +252,12 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
     checksTimeoutMs: read(() =>
       inputs.duration('checks-timeout', { defaultValue: '60s', min: 1000, max: 3_600_000 })
     ),
-    checks: await problems.readAsync(() => readChecks(inputs, context, alarms)),
+    checks: await problems.readAsync(async () => {
+      const checks = await readChecks(inputs, context, alarms)
+      // An unusable proxy variable a check would go through, reported with the inputs' problems.
+      checkProxyUse(checks, proxy)
+      return checks
+    }),
     alarms,
     githubToken,
     github: read(() => readGitHub(inputs, context, githubToken)),
@@ -257,12 +268,17 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
 
 /**
  * staging-gate's settings, from an action's inputs or any other InputReader. Every problem is
- * reported at once (a ConfigurationErrors when there are several).
+ * reported at once (a ConfigurationErrors when there are several), with an unusable `proxy`
+ * variable that an HTTP check would go through.
  */
-export async function readGateInputs(given: InputReader, context: RunContext): Promise<GateInputs> {
+export async function readGateInputs(
+  given: InputReader,
+  context: RunContext,
+  proxy?: ProxySettings
+): Promise<GateInputs> {
   const problems = new SettingProblems()
   const inputs = await withEnvironmentConfig(given, { action: 'gate', context, problems })
-  const settings = await readSettings(inputs, context, problems)
+  const settings = await readSettings(inputs, context, problems, proxy)
   const { githubToken, target } = settings
   const { repository, require, protectedBranch } = settings.github
   return {

@@ -4,11 +4,17 @@ import {
   quoteValue,
   SettingProblems,
   type InputReader,
+  type ProxySettings,
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import type { RollbackTo } from '@fargate-promote/ecs'
-import { loadChecks, type CheckSpec, type EnvironmentUnderTest } from '@fargate-promote/health'
+import {
+  checkProxyUse,
+  loadChecks,
+  type CheckSpec,
+  type EnvironmentUnderTest
+} from '@fargate-promote/health'
 import type { RecordTarget } from '../github/recorder.js'
 import { fileRoots, readTarget, recordTarget } from '../inputs/common.js'
 
@@ -78,7 +84,12 @@ export function parseRollbackTo(value: string): RollbackTo {
 }
 
 /** Every setting, each read on its own so that one run reports every problem. */
-async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+async function readSettings(
+  inputs: InputReader,
+  context: RunContext,
+  problems: SettingProblems,
+  proxy: ProxySettings | undefined
+) {
   const read = <T>(fn: () => T) => problems.read(fn)
   const toText = inputs.optional('to') ?? 'previous'
   const checksText = inputs.optional('checks')
@@ -88,6 +99,8 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
       : await problems.readAsync(() =>
           loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
         )
+  // An unusable proxy variable a check would go through, reported with the inputs' problems.
+  if (loaded !== undefined && isRead(loaded)) read(() => checkProxyUse(loaded.checks, proxy))
   const wait = read(() => inputs.boolean('wait', true))
   if (isRead(wait) && !wait && checksText !== undefined) {
     problems.add(
@@ -128,15 +141,17 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
 
 /**
  * rollback's settings, from an action's inputs or any other InputReader. Every problem is
- * reported at once (a ConfigurationErrors when there are several).
+ * reported at once (a ConfigurationErrors when there are several), with an unusable `proxy`
+ * variable that an HTTP check would go through.
  */
 export async function readRollbackInputs(
   given: InputReader,
-  context: RunContext
+  context: RunContext,
+  proxy?: ProxySettings
 ): Promise<RollbackInputs> {
   const problems = new SettingProblems()
   const inputs = await withEnvironmentConfig(given, { action: 'rollback', context, problems })
-  const settings = await readSettings(inputs, context, problems)
+  const settings = await readSettings(inputs, context, problems, proxy)
   const { polling, checksPolling, loaded, target } = settings
   const environmentName = inputs.optional('environment')
   const githubToken = inputs.optional('github-token')

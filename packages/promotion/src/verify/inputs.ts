@@ -5,12 +5,14 @@ import {
   quoteValue,
   SettingProblems,
   type InputReader,
+  type ProxySettings,
   type Reading,
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { readTarget } from '../inputs/common.js'
 import {
+  checkProxyUse,
   httpShorthand,
   loadChecks,
   type CheckSpec,
@@ -216,9 +218,16 @@ function readLoad(inputs: InputReader): { requests: number; concurrency: number 
 }
 
 /** Every setting, each read on its own so that one run reports every problem. */
-async function readSettings(inputs: InputReader, context: RunContext, problems: SettingProblems) {
+async function readSettings(
+  inputs: InputReader,
+  context: RunContext,
+  problems: SettingProblems,
+  proxy: ProxySettings | undefined
+) {
   const read = <T>(fn: () => T) => problems.read(fn)
   const checks = await problems.readAsync(() => readChecks(inputs, context))
+  // An unusable proxy variable a check would go through, reported with the inputs' problems.
+  if (isRead(checks)) read(() => checkProxyUse(checks.checks, proxy))
   const mode = read(() => inputs.choice<HealthMode>('mode', ['verify', 'monitor'], 'verify'))
   const thresholds = read(() => readThresholds(inputs))
   const load = read(() => readLoad(inputs))
@@ -244,15 +253,17 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
 
 /**
  * health-verify's settings, from an action's inputs or any other InputReader. Every problem
- * is reported at once (a ConfigurationErrors when there are several).
+ * is reported at once (a ConfigurationErrors when there are several), with an unusable `proxy`
+ * variable that an HTTP check would go through.
  */
 export async function readVerifyInputs(
   given: InputReader,
-  context: RunContext
+  context: RunContext,
+  proxy?: ProxySettings
 ): Promise<VerifyInputs> {
   const problems = new SettingProblems()
   const inputs = await withEnvironmentConfig(given, { action: 'verify', context, problems })
-  const settings = await readSettings(inputs, context, problems)
+  const settings = await readSettings(inputs, context, problems, proxy)
   const { load, target } = settings
   return {
     checks: settings.checks.checks,
