@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // In this repository the CLI runs its TypeScript source through tsx (no build step, as the
 // simulator's bin); the published package has no src/ and runs dist/index.js, the bundle
-// scripts/build-cli.mjs makes when the package is packed.
+// scripts/build-cli.mjs makes when scripts/pack-cli.mjs packs the package.
 // The only code that reads process state: run() takes the streams, environment and directory.
 import { existsSync } from 'node:fs'
 
