@@ -90,7 +90,13 @@ function advancedProblem(
 ): StrategyProblem[] {
   const name = STRATEGY_SETTING_NAMES[setting]
   if (value === undefined || value === '') {
-    return [problem(setting, `The service has no ${what}: set ${name}.`, EXAMPLES[setting])]
+    return [
+      problem(
+        setting,
+        `Neither the settings nor the service name ${what}: set ${name}.`,
+        EXAMPLES[setting]
+      )
+    ]
   }
   if (shape.test(value)) return []
   return [

@@ -65,8 +65,7 @@ export function shiftsTraffic(kind: StrategyKind): boolean {
   return kind !== 'rolling'
 }
 
-function pauseHooks(settings: StrategySettings): DeploymentLifecycleHook[] {
-  const stages = settings.pauseStages ?? []
+function pauseHooks(settings: StrategySettings, stages: PauseStage[]): DeploymentLifecycleHook[] {
   if (stages.length === 0) return []
   const hook: DeploymentLifecycleHook = { targetType: 'PAUSE', lifecycleStages: [...stages] }
   if (settings.pauseTimeoutMinutes !== undefined || settings.pauseTimeoutAction !== undefined) {
@@ -121,7 +120,7 @@ export function deploymentConfigurationFor(
   const hooks =
     settings.pauseStages === undefined
       ? lifecycleHooks
-      : [...others.map(h => structuredClone(h)), ...pauseHooks(settings)]
+      : [...others.map(h => structuredClone(h)), ...pauseHooks(settings, settings.pauseStages)]
   if (hooks !== undefined) result.lifecycleHooks = hooks
   return result
 }
