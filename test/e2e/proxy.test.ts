@@ -87,13 +87,30 @@ test('a proxy that refuses connections fails the check, named without its creden
   expect(linesWithPassword(result)).toEqual(['::add-mask::pr0xy-s3cret'])
 }, 60_000)
 
-test('an HTTP_PROXY that is not an http proxy URL is a configuration error', async () => {
-  const result = await verifyWith({ HTTP_PROXY: 'socks5://runner:pr0xy-s3cret@127.0.0.1:1080' })
-  expect(result.exitCode).toBe(1)
-  expect(result.stdout).toContain(
-    "::error title=Configuration error::health-verify failed: variable HTTP_PROXY is 'socks5://***@127.0.0.1:1080', which is not an http or https proxy URL."
+test('an unusable HTTPS_PROXY no check goes through is only a warning', async () => {
+  const result = await verifyWith({ HTTPS_PROXY: 'socks5://runner:pr0xy-s3cret@127.0.0.1:1080' })
+  expect(result.exitCode).toBe(0)
+  expect(result.outputs.healthy).toBe('true')
+  const warnings = result.stdout.split('\n').filter(line => line.startsWith('::warning'))
+  expect(warnings).toEqual([
+    '::warning::HTTPS_PROXY=socks5://***@127.0.0.1:1080 is not an http(s) proxy and is ignored: no HTTP check goes through it.'
+  ])
+  expect(linesWithPassword(result)).toEqual(['::add-mask::pr0xy-s3cret'])
+}, 60_000)
+
+test('an unusable HTTP_PROXY the check needs is refused with the bad inputs, in one run', async () => {
+  const result = await verifyWith(
+    { HTTP_PROXY: 'socks5://runner:pr0xy-s3cret@127.0.0.1:1080' },
+    'soon'
   )
-  expect(linesWithPassword(result)).toEqual([])
+  expect(result.exitCode).toBe(1)
+  expect(result.outputs.healthy).toBeUndefined()
+  const errors = result.stdout.split('\n').filter(line => line.startsWith('::error'))
+  expect(errors.join('\n')).toContain(
+    "variable HTTP_PROXY is 'socks5://***@127.0.0.1:1080', which is not an http or https proxy URL, and HTTP check 'http' would go through it. Set it to http://host:port, add 127.0.0.1 to NO_PROXY, or unset it."
+  )
+  expect(errors.join('\n')).toContain("Input 'timeout': 'soon' is not a duration.")
+  expect(linesWithPassword(result)).toEqual(['::add-mask::pr0xy-s3cret'])
 }, 60_000)
 
 test('the CLI takes the proxies from its environment too', async () => {
