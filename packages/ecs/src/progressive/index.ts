@@ -29,3 +29,14 @@ export {
   type AnalysisThresholds,
   type AnalysisVerdict
 } from './analysis.js'
+export { followProgressive } from './follow.js'
+export type {
+  BlastRadius,
+  FollowProgressiveDeps,
+  FollowProgressiveOptions,
+  ProgressiveOutcome,
+  ProgressiveResult,
+  ProgressiveStep,
+  StepAnalysis
+} from './follow-types.js'
+export { productionShare, type RuleReader } from './weights.js'

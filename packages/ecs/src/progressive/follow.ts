@@ -1,0 +1,278 @@
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  ServiceDeploymentLifecycleStage,
+  StopServiceDeploymentCommand,
+  type ServiceDeployment
+} from '@aws-sdk/client-ecs'
+import { startWaiting } from '@fargate-promote/common'
+import { analyse, type AnalysisResult } from './analysis.js'
+import type {
+  BlastRadius,
+  FollowProgressiveDeps,
+  FollowProgressiveOptions,
+  ProgressiveOutcome,
+  ProgressiveResult,
+  ProgressiveStep
+} from './follow-types.js'
+import { revisionTraffic } from './metrics.js'
+import { productionShare } from './weights.js'
+
+const MINUTE_MS = 60_000
+/** The stages AWS documents; the SDK's enum lacks PRE_PRODUCTION_TRAFFIC_SHIFT. */
+const KNOWN_STAGES = new Set<string>([
+  ...Object.values(ServiceDeploymentLifecycleStage),
+  'PRE_PRODUCTION_TRAFFIC_SHIFT'
+])
+
+interface State {
+  readonly startedAt: number
+  steps: ProgressiveStep[]
+  /** The step under way and where its next analysis window starts. */
+  open?: { step: ProgressiveStep; analysedFrom: number; analysedTo: number }
+  /** The latest lifecycle stage and status ECS reported ('' before the first look). */
+  stage: string
+  status: string
+  weightNew?: number
+  /** Why this run asked ECS to roll back, once it did. */
+  stopping?: string
+  continued: Set<string>
+  /** When the weights were last read: the earliest a move seen now could have happened. */
+  lastLookAt?: number
+}
+
+type Ending = { outcome: ProgressiveOutcome; reason: string; hookId?: string }
+
+type Context = { options: FollowProgressiveOptions; deps: FollowProgressiveDeps; state: State }
+
+async function describe(context: Context): Promise<ServiceDeployment> {
+  const arn = context.options.serviceDeploymentArn
+  const out = await context.deps.ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })
+  )
+  const deployment = out.serviceDeployments?.[0]
+  if (deployment === undefined) {
+    const why = out.failures?.[0]?.reason ?? 'not found'
+    throw new Error(
+      `Service deployment ${arn} of ${context.options.service}: ${why}. Pass the ARN UpdateService returned as currentServiceDeployment.`
+    )
+  }
+  return deployment
+}
+
+function noteStage(context: Context, deployment: ServiceDeployment): void {
+  const { state, deps, options } = context
+  const stage = deployment.lifecycleStage ?? 'UNKNOWN'
+  const status = deployment.status ?? 'UNKNOWN'
+  if (stage === state.stage && status === state.status) return
+  state.stage = stage
+  state.status = status
+  // A stage AWS adds later is followed like any other; the line says this code does not know it.
+  const unknown = KNOWN_STAGES.has(stage) ? '' : ' (a stage this version does not know)'
+  deps.log.info(`${options.service}: ${status} at ${stage}${unknown}`)
+}
+
+/** How the deployment ended, once ECS says it did. */
+function ending(state: State, deployment: ServiceDeployment): Ending | undefined {
+  const why = deployment.statusReason ? `: ${deployment.statusReason}` : ''
+  switch (deployment.status) {
+    case 'SUCCESSFUL':
+      return state.stopping === undefined
+        ? { outcome: 'succeeded', reason: 'The deployment completed with every analysis passed.' }
+        : {
+            outcome: 'failed',
+            reason: `Rollback asked (${state.stopping}) but the deployment completed${why}.`
+          }
+    case 'ROLLBACK_SUCCESSFUL':
+      return {
+        outcome: 'rolled-back',
+        reason: state.stopping ?? `ECS rolled the deployment back${why}.`
+      }
+    case 'ROLLBACK_FAILED':
+      return { outcome: 'failed', reason: `The rollback failed${why}.` }
+    case 'STOPPED':
+      return { outcome: 'failed', reason: `The deployment was stopped${why}.` }
+    default:
+      return undefined
+  }
+}
+
+function noteWeight(context: Context, weightNew: number, now: number): void {
+  const { state, deps, options } = context
+  if (weightNew === state.weightNew) return
+  state.weightNew = weightNew
+  deps.log.info(
+    `${options.service}: production traffic ${weightNew}% new, ${Math.round((100 - weightNew) * 10) / 10}% old`
+  )
+  if (state.open !== undefined) state.open.step.endedAt = now
+  state.open = undefined
+  if (weightNew <= 0) return
+  const step: ProgressiveStep = { stage: state.stage, weightNew, startedAt: now }
+  state.steps.push(step)
+  // The window starts at the look before: a move just before a minute boundary but seen after
+  // it would otherwise cost a whole minute of traffic before the first verdict.
+  const from = state.lastLookAt ?? now
+  state.open = { step, analysedFrom: from, analysedTo: from }
+}
+
+/** The analysis of the open step's next whole window, once it is over. */
+async function analyseStep(context: Context, now: number): Promise<AnalysisResult | undefined> {
+  const { state, options, deps } = context
+  const open = state.open
+  if (open === undefined) return undefined
+  const from = Math.ceil(open.analysedFrom / MINUTE_MS) * MINUTE_MS
+  const after = Math.max(from, open.analysedTo)
+  if (now < after + (options.analysisIntervalMs ?? MINUTE_MS)) return undefined
+  const window = { loadBalancer: options.loadBalancer, from, to: now }
+  const { old, new: fresh } = options.productionTargetGroups
+  const candidate = await revisionTraffic({ ...window, targetGroup: fresh }, deps)
+  const baseline = await revisionTraffic({ ...window, targetGroup: old }, deps)
+  const result = analyse({
+    candidate: candidate.total,
+    baseline: baseline.total,
+    thresholds: options.thresholds
+  })
+  const at = `${new Date(candidate.from).toISOString()}–${new Date(candidate.to).toISOString()}`
+  deps.log.info(
+    `${options.service}: ${open.step.weightNew}% step, ${at}: ${result.verdict} — ${result.reasons.join('; ')}`
+  )
+  open.step.analysis = { ...result, candidate: candidate.total, baseline: baseline.total }
+  // An inconclusive window grows by a whole interval at a time until it holds enough requests.
+  open.analysedTo = candidate.to
+  if (result.verdict !== 'inconclusive') open.analysedFrom = candidate.to
+  return result
+}
+
+async function rollBack(
+  context: Context,
+  reason: string,
+  hookId: string | undefined
+): Promise<void> {
+  const { deps, options, state } = context
+  const serviceDeploymentArn = options.serviceDeploymentArn
+  state.stopping = `The analysis failed: ${reason}`
+  deps.log.warning(`${options.service}: ${state.stopping}; rolling back.`)
+  if (hookId === undefined) {
+    await deps.ecs.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })
+    )
+  } else {
+    await deps.ecs.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action: 'ROLLBACK' })
+    )
+  }
+}
+
+async function onPause(context: Context, hookId: string): Promise<Ending | undefined> {
+  const { options, state, deps } = context
+  if (options.pauses === 'wait') {
+    return { outcome: 'paused', hookId, reason: `Paused at ${state.stage} (hook ${hookId}).` }
+  }
+  const verdict = state.open?.step.analysis?.verdict
+  if (state.open !== undefined && verdict !== 'pass') return undefined
+  state.continued.add(hookId)
+  deps.log.info(
+    `${options.service}: continuing past the pause at ${state.stage} (${state.open === undefined ? 'no production traffic on the new revision yet' : 'the step passed'}).`
+  )
+  await deps.ecs.send(
+    new ContinueServiceDeploymentCommand({
+      serviceDeploymentArn: options.serviceDeploymentArn,
+      hookId,
+      action: 'CONTINUE'
+    })
+  )
+  return undefined
+}
+
+/** One look at the deployment: its stage, the weights, an analysis, a pause; the end if over. */
+async function observe(context: Context): Promise<Ending | undefined> {
+  const { state, options, deps } = context
+  const deployment = await describe(context)
+  noteStage(context, deployment)
+  const ended = ending(state, deployment)
+  const now = deps.clock.now()
+  const { productionListenerRule: rule, productionTargetGroups: groups } = options
+  noteWeight(context, await productionShare(rule, groups.new, deps.elb), now)
+  state.lastLookAt = now
+  if (ended !== undefined || state.stopping !== undefined) return ended
+  const hookId = deployment.lifecycleHookDetails?.find(
+    h => h.status === 'AWAITING_ACTION' && h.hookId !== undefined && !state.continued.has(h.hookId)
+  )?.hookId
+  const result = await analyseStep(context, now)
+  if (result?.verdict === 'fail') {
+    await rollBack(context, result.reasons.join('; '), hookId)
+    return undefined
+  }
+  return hookId === undefined ? undefined : onPause(context, hookId)
+}
+
+async function blastRadius(context: Context, now: number): Promise<BlastRadius> {
+  const { options, deps, state } = context
+  const from = Math.floor(state.startedAt / MINUTE_MS) * MINUTE_MS
+  const window = {
+    loadBalancer: options.loadBalancer,
+    from,
+    to: Math.ceil(now / MINUTE_MS) * MINUTE_MS
+  }
+  const { old, new: fresh } = options.productionTargetGroups
+  const toNew = (await revisionTraffic({ ...window, targetGroup: fresh }, deps)).total.requests
+  const toOld = (await revisionTraffic({ ...window, targetGroup: old }, deps)).total.requests
+  const total = toNew + toOld
+  return { requestsToNew: toNew, requestsTotal: total, share: total === 0 ? 0 : toNew / total }
+}
+
+async function finish(context: Context, ending: Ending): Promise<ProgressiveResult> {
+  const now = context.deps.clock.now()
+  if (context.state.open !== undefined) context.state.open.step.endedAt ??= now
+  const log = ending.outcome === 'succeeded' ? 'info' : 'warning'
+  context.deps.log[log](`${context.options.service}: ${ending.outcome} — ${ending.reason}`)
+  return { ...ending, steps: context.state.steps, blastRadius: await blastRadius(context, now) }
+}
+
+/**
+ * Follows one ECS-native progressive deployment (CANARY, LINEAR, BLUE_GREEN) to its end and
+ * judges it: during every production step with traffic on the new revision, each whole analysis
+ * window of the new target group's metrics is analysed against the old group's over the same
+ * window. A failed analysis rolls back at once (StopServiceDeployment ROLLBACK, or the PAUSE
+ * hook's ContinueServiceDeployment ROLLBACK when one awaits action) and the following goes on
+ * until ECS says the rollback is over. A deadline or the signal ends only the following, never
+ * the deployment: ECS's own settings (circuit breaker, alarms, hook timeouts) still apply.
+ */
+export async function followProgressive(
+  options: FollowProgressiveOptions,
+  deps: FollowProgressiveDeps
+): Promise<ProgressiveResult> {
+  const { clock, signal } = deps
+  const state: State = {
+    startedAt: clock.now(),
+    steps: [],
+    continued: new Set(),
+    stage: '',
+    status: ''
+  }
+  const context: Context = { options, deps, state }
+  const waiting = startWaiting(deps, {
+    what: `Following the deployment of ${options.service} in cluster ${options.cluster}`,
+    deadline: options.deadline,
+    state: () => `${state.status} at ${state.stage}, ${state.weightNew ?? 0}% new`
+  })
+  try {
+    for (;;) {
+      if (signal?.aborted) {
+        return await finish(context, {
+          outcome: 'cancelled',
+          reason: 'Cancelled: stopped following; the deployment goes on.'
+        })
+      }
+      const ended = await observe(context)
+      if (ended !== undefined) return await finish(context, ended)
+      if (clock.now() >= options.deadline) {
+        const reason = `Still ${state.status} at ${state.stage} at the deadline; the deployment goes on.`
+        return await finish(context, { outcome: 'timed-out', reason })
+      }
+      await waiting.sleep(options.pollIntervalMs ?? 5_000, signal)
+    }
+  } finally {
+    waiting.end()
+  }
+}
