@@ -89,7 +89,10 @@ function buildEntry(name, entry, ncc) {
   const out = join(outRoot, 'actions', name, entry.out)
   mkdirSync(out, { recursive: true })
   const started = Date.now()
-  const flags = ['--minify', '--source-map', '--no-source-map-register', '--quiet']
+  // --no-cache: ncc's persistent cache (~/.cache/ncc, shared by every build on a machine) has
+  // served chunks built without source maps by an earlier configuration, so a build depended on
+  // what had been built before it; check-dist must see what the sources alone produce.
+  const flags = ['--minify', '--source-map', '--no-source-map-register', '--no-cache', '--quiet']
   const result = spawnSync(process.execPath, [ncc, 'build', entry.source, '-o', out, ...flags], {
     cwd: actionDir,
     stdio: 'inherit'
