@@ -54,7 +54,10 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-async function targetGroup(elb: ElasticLoadBalancingV2Client, Name: string): Promise<string> {
+export async function targetGroup(
+  elb: ElasticLoadBalancingV2Client,
+  Name: string
+): Promise<string> {
   const out = await elb.send(
     new CreateTargetGroupCommand({
       Name,

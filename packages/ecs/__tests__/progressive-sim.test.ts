@@ -12,7 +12,6 @@ import {
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeListenersCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -31,6 +30,7 @@ import {
   revisionTraffic,
   type StrategySettings
 } from '../src/index.js'
+import { SCALE, targetGroup, until } from './progressive-follow-fixtures.js'
 
 /**
  * The analysis on real proxied traffic: a CANARY of an `-errors` release (every 5th request
@@ -40,10 +40,8 @@ import {
  * sim minute is 2 real seconds.
  */
 
-const SCALE = 30
 const RATE = 3 // requests per sim second
 const credentials = { accessKeyId: 'AKIDSIM', secretAccessKey: 'secret' }
-const realSleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 let sim: Sim | undefined
 let traffic: TrafficGenerator | undefined
 
@@ -53,16 +51,6 @@ afterEach(async () => {
 })
 
 jest.setTimeout(40_000)
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await realSleep(20)
-  }
-}
 
 const task = (image: string) =>
   new RegisterTaskDefinitionCommand({
@@ -85,23 +73,7 @@ it('fails a canary of an -errors release on its first whole minute, and passes t
   const cloudwatch = new CloudWatchClient(config)
   const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'shop', Subnets: ['subnet-1'] }))
   const loadBalancer = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? ''
-  const group = async (Name: string) => {
-    const out = await elb.send(
-      new CreateTargetGroupCommand({
-        Name,
-        Protocol: 'HTTP',
-        Port: 8080,
-        VpcId: 'vpc-1',
-        TargetType: 'ip',
-        HealthCheckPath: '/health',
-        HealthCheckIntervalSeconds: 5,
-        HealthCheckTimeoutSeconds: 2,
-        HealthyThresholdCount: 2
-      })
-    )
-    return out.TargetGroups?.[0]?.TargetGroupArn ?? ''
-  }
-  const [blue, green] = [await group('shop-a'), await group('shop-b')]
+  const [blue, green] = [await targetGroup(elb, 'shop-a'), await targetGroup(elb, 'shop-b')]
   const forward = [
     { TargetGroupArn: blue, Weight: 100 },
     { TargetGroupArn: green, Weight: 0 }
