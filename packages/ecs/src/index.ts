@@ -74,6 +74,7 @@ export type {
   DeployOptions,
   DeployDeps,
   DeploymentStartedInfo,
+  ProgressiveOptions,
   TaskDefinitionSource
 } from './deploy/options.js'
 export type {

@@ -1,4 +1,6 @@
 import type { EcsDeps } from '../deps.js'
+import type { AnalysisThresholds } from '../progressive/analysis.js'
+import type { StrategySettings } from '../progressive/strategy.js'
 
 /** Where the new revision comes from. */
 export type TaskDefinitionSource =
@@ -18,6 +20,14 @@ export interface DeploymentStartedInfo {
  * What to deploy, already validated where it was read (packages/promotion's deploy inputs): the
  * rules of each field are checked once, there, and not again here.
  */
+/** An ECS-native traffic-shifting deployment (canary, linear, blue/green) and how it is judged. */
+export interface ProgressiveOptions {
+  settings: StrategySettings
+  thresholds: AnalysisThresholds
+  /** At a PAUSE hook: continue once the step's analysis passed, or hand the hook back. */
+  pauses: 'continue-on-pass' | 'wait'
+}
+
 export interface DeployOptions {
   cluster: string
   /** 1..10 services of the cluster. */
@@ -48,6 +58,8 @@ export interface DeployOptions {
   dryRun: boolean
   /** After the deploy, deregister revisions of the family beyond the newest N. */
   keepRevisions?: number
+  /** Set for a strategy other than rolling: ECS shifts traffic, the deploy judges each step. */
+  progressive?: ProgressiveOptions
 }
 
 export interface DeployDeps extends EcsDeps {

@@ -49,6 +49,33 @@ async function checksText(raw: unknown): Promise<string | undefined> {
   return stringify(raw)
 }
 
+/** The strategy settings: the same names in the file as the inputs, numbers as text. */
+const STRATEGY_KEYS = [
+  'strategy',
+  'canary-percent',
+  'canary-bake',
+  'step-percent',
+  'step-bake',
+  'bake-time',
+  'alternate-target-group',
+  'production-listener-rule',
+  'test-listener-rule',
+  'infrastructure-role',
+  'max-error-rate',
+  'max-latency-increase',
+  'min-requests',
+  'pauses'
+] as const
+
+function strategyMapping(env: EnvironmentConfig): Record<string, ConfigValue | undefined> {
+  return Object.fromEntries(
+    STRATEGY_KEYS.map(key => {
+      const value = env[key]
+      return [key, value === undefined ? undefined : { text: String(value), field: [key] }]
+    })
+  )
+}
+
 function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | undefined> {
   const containers = unique(env.services.flatMap(service => service.containers))
   return {
@@ -60,7 +87,8 @@ function deployMapping(env: EnvironmentConfig): Record<string, ConfigValue | und
         ? undefined
         : { text: String(env['desired-count']), field: ['desired-count'] },
     alarms: env.alarms.length > 0 ? { text: lines(env.alarms), field: ['alarms'] } : undefined,
-    ...environmentUrl(env)
+    ...environmentUrl(env),
+    ...strategyMapping(env)
   }
 }
 

@@ -19,6 +19,7 @@ import {
 import type { RecordTarget } from '../github/recorder.js'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
+import { readProgressive } from './strategy-inputs.js'
 
 /** Where the deploy is recorded as a GitHub deployment. */
 export type DeployRecordTarget = RecordTarget
@@ -311,7 +312,8 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
     onFailure: read(() =>
       inputs.choice<DeployOptions['onFailure']>('on-failure', ['rollback', 'none'], 'rollback')
     ),
-    circuitBreaker: read(() => inputs.boolean('circuit-breaker', true))
+    circuitBreaker: read(() => inputs.boolean('circuit-breaker', true)),
+    progressive: read(() => readProgressive(inputs))
   })
 }
 
@@ -363,6 +365,7 @@ export async function readDeployInputs(
     ...(desiredCount !== undefined && { desiredCount }),
     ...(keepRevisions !== undefined && { keepRevisions }),
     ...(preDeploy !== undefined && { preDeploy }),
+    ...(settings.progressive !== undefined && { progressive: settings.progressive }),
     ...(environment !== undefined && { environmentName: environment }),
     ...(environmentUrl !== undefined && { environmentUrl }),
     ...(githubToken !== undefined && { githubToken }),
