@@ -53,13 +53,15 @@ export async function run(): Promise<void> {
   await runAction(ACTION, async () => {
     const inputs = await readDeployInputs(actionInputs(), readRunContext())
     maskSecrets(inputs)
-    const { ecs, elb } = createClients(['ecs', 'elb'], `action/${ACTION}`)
+    // CloudWatch is loaded lazily: only a progressive deployment reads its metrics.
+    const { ecs, elb, cloudwatch } = createClients(['ecs', 'elb', 'cloudwatch'], `action/${ACTION}`)
     const token = inputs.githubToken
     const cancellation = watchCancellation()
     try {
       const outcome = await deployOrReport(inputs, {
         ecs,
         elb,
+        cloudwatch,
         clock: actionClock(),
         log: actionsLogger,
         signal: cancellation.signal,

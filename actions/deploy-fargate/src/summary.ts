@@ -14,6 +14,7 @@ const HEADLINE: Record<DeployResult['status'], string> = {
   'rolled-back': '↩️ Deployment rolled back',
   'timed-out': '⏱️ Deployment timed out',
   started: '🚀 Deployment started (not watched: wait is false)',
+  paused: '⏸️ Deployment paused at a PAUSE hook (see paused-hook-id)',
   'dry-run': '📝 Dry run: nothing was changed'
 }
 

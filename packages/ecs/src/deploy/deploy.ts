@@ -4,6 +4,7 @@ import type { DeployDeps, DeployOptions } from './options.js'
 import { planDeployment, type ServicePlan } from './plan.js'
 import { preDeployStep } from './pre-deploy-step.js'
 import { preflight } from './preflight.js'
+import { refuseUnfit } from './progressive.js'
 import { pruneOldRevisions } from './prune.js'
 import { registerRevisions } from './register.js'
 import { failedPrimaries, refuse } from './refuse.js'
@@ -34,6 +35,7 @@ async function prepare(run: DeployRun, logChanges: boolean): Promise<ServicePlan
  */
 async function readyToDeploy(run: DeployRun): Promise<ServicePlan[] | DeployResult> {
   const plans = await prepare(run, true)
+  if (run.options.progressive) refuseUnfit(plans, run.options.progressive)
   const idle = plans.filter(plan => !plan.checked.deploymentInProgress)
   const failedBefore = failedPrimaries(idle)
   if (failedBefore.length > 0) return refuse(run, plans, failedBefore, 'the last deployment')

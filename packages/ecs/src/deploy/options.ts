@@ -1,5 +1,6 @@
 import type { EcsDeps } from '../deps.js'
 import type { AnalysisThresholds } from '../progressive/analysis.js'
+import type { MetricsReader } from '../progressive/metrics.js'
 import type { StrategySettings } from '../progressive/strategy.js'
 
 /** Where the new revision comes from. */
@@ -65,4 +66,6 @@ export interface DeployOptions {
 export interface DeployDeps extends EcsDeps {
   /** Called as soon as a service's deployment exists, so a cancellation step can undo it. */
   onDeploymentStarted?: (info: DeploymentStartedInfo) => void
+  /** Target-group metrics, to judge a progressive deployment's steps (needed with one). */
+  cloudwatch?: MetricsReader
 }

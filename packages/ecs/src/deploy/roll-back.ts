@@ -14,6 +14,8 @@ export const MIN_ROLLBACK_TIMEOUT_MS = 60_000
 /** Every service we deployed, except one ECS already put back on its previous revision. */
 function needsRollback(w: Working): boolean {
   const { result } = w
+  // followProgressive rolled a failed step back itself (StopServiceDeployment ROLLBACK).
+  if (result.progressive?.outcome === 'rolled-back') return false
   const ecsRollback = result.rollout?.rollback
   const alreadyBack =
     result.status === 'rolled-back' &&

@@ -1,5 +1,6 @@
 import type { DeployDeps, DeployOptions } from './options.js'
 import type { ServicePlan } from './plan.js'
+import type { Production } from './progressive.js'
 import type { DeployResult, DeployStatus, PreDeployReport, ServiceDeployResult } from './types.js'
 
 /** One deploy in progress: what it was asked, with what, and its one deadline. */
@@ -16,6 +17,8 @@ export interface Working {
   result: ServiceDeployResult
   /** The new revision, or the ARN deployed as is. */
   arn?: string
+  /** A progressive deployment: the production rule and which target group served it before. */
+  production?: Production
 }
 
 /** What is left of the deadline (at least 1 ms, so a watch still looks once). */
@@ -27,6 +30,7 @@ const SEVERITY: DeployStatus[] = [
   'dry-run',
   'succeeded',
   'started',
+  'paused',
   'rolled-back',
   'timed-out',
   'failed'

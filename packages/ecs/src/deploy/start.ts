@@ -4,6 +4,7 @@ import { shortName } from '../task-definitions/arn.js'
 import type { RolloutResult } from '../watch/types.js'
 import { watchRolloutQuietly } from '../watch/watch.js'
 import { remaining, type DeployRun, type Working } from './run.js'
+import { followOne, productionBefore, withStrategy } from './progressive.js'
 import { findServiceDeploymentArn, updateServiceInput } from './update.js'
 
 /** The caller's callback must not turn a started deployment into a thrown error. */
@@ -30,8 +31,10 @@ async function startOne(run: DeployRun, w: Working): Promise<boolean> {
   const { checked } = w.plan
   const arn = w.arn as string
   try {
+    w.production = await productionBefore(run, w)
+    const input = updateServiceInput(options.cluster, checked.service, arn, options)
     const answer = await deps.ecs.send(
-      new UpdateServiceCommand(updateServiceInput(options.cluster, checked.service, arn, options))
+      new UpdateServiceCommand(withStrategy(input, checked.service, options.progressive))
     )
     const updated = answer.service ?? checked.service
     const ours = updated.deployments?.find(d => d.status === 'PRIMARY' && d.taskDefinition === arn)
@@ -75,6 +78,10 @@ export async function watchStarted(
     return
   }
   if (started.length === 0) return
+  if (options.progressive) {
+    for (const w of started) await followStarted(run, w)
+    return
+  }
   const rollouts = await watchRolloutQuietly(
     {
       cluster: options.cluster,
@@ -98,4 +105,15 @@ export async function watchStarted(
     w.result.status = rollout.outcome
     if (rollout.outcome !== 'succeeded') w.result.failureReason = rollout.reason ?? rollout.outcome
   }
+}
+
+/** A progressive deployment is followed step by step, its traffic judged, not watched as a roll. */
+async function followStarted(run: DeployRun, w: Working): Promise<void> {
+  const { cloudwatch } = run.deps
+  if (w.production === undefined || cloudwatch === undefined || !w.result.serviceDeploymentArn) {
+    w.result.status = 'failed'
+    w.result.failureReason = `${w.plan.checked.name}: cannot follow the ${run.options.progressive?.settings.kind ?? ''} deployment (no production listener rule, CloudWatch client or service deployment ARN)`
+    return
+  }
+  await followOne(run, w, w.production, cloudwatch)
 }

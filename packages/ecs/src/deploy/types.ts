@@ -1,13 +1,14 @@
 import type { TaskDefinitionDiff } from '../task-definitions/diff.js'
 import type { RollbackResult } from '../rollback/types.js'
 import type { RolloutResult } from '../watch/types.js'
+import type { ProgressiveResult } from '../progressive/follow-types.js'
 
 /**
  * `started`: the deployment was started but not watched (wait: false); nothing is claimed
  * about its outcome.
  */
 export type DeployStatus =
-  'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'started' | 'dry-run'
+  'succeeded' | 'failed' | 'rolled-back' | 'timed-out' | 'started' | 'paused' | 'dry-run'
 
 export interface PreDeployReport {
   status: 'succeeded' | 'failed'
@@ -31,6 +32,8 @@ export interface ServiceDeployResult {
   images: Record<string, string>
   failureReason?: string
   rollout?: RolloutResult
+  /** A canary, linear or blue/green deployment: its steps, verdicts and blast radius. */
+  progressive?: ProgressiveResult
   rollback?: RollbackResult
   diff: TaskDefinitionDiff
 }

@@ -27,7 +27,7 @@ export interface DeployOutcome {
   failure?: string
 }
 
-const PASSING: DeployResult['status'][] = ['succeeded', 'dry-run', 'started']
+const PASSING: DeployResult['status'][] = ['succeeded', 'dry-run', 'started', 'paused']
 
 /** A release through the emergency path says so first, in every description of its record. */
 function emergencyPrefix(inputs: DeployInputs): string {
@@ -36,7 +36,9 @@ function emergencyPrefix(inputs: DeployInputs): string {
 
 /** The GitHub state a deploy ends with; none for `started` (wait: false observed nothing). */
 function finalRecord(inputs: DeployInputs, result: DeployResult): FinalRecord {
-  if (result.status === 'started') return { state: undefined, description: '' }
+  if (result.status === 'started' || result.status === 'paused') {
+    return { state: undefined, description: '' }
+  }
   if (result.status === 'succeeded') {
     return { state: 'success', description: `${emergencyPrefix(inputs)}Deployed ${inputs.version}` }
   }
