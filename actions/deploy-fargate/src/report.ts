@@ -20,10 +20,17 @@ export function outputsOf(outcome: DeployOutcome, durationMs: number): Record<st
       previousTaskDefinitionArn: service.previousTaskDefinitionArn,
       deploymentId: service.deploymentId,
       failureReason: service.failureReason,
-      rollback: service.rollback?.status
+      rollback: service.rollback?.status,
+      ...(service.progressive && {
+        strategyOutcome: service.progressive.outcome,
+        pausedHookId: service.progressive.hookId,
+        blastRadius: service.progressive.blastRadius.share
+      })
     })),
     'failure-reason': result.failureReason ?? '',
     'duration-seconds': Math.round(durationMs / 1000),
+    'paused-hook-id': first?.progressive?.hookId,
+    'blast-radius': first?.progressive?.blastRadius.share,
     'github-deployment-id': outcome.githubDeploymentId
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@fargate-promote/ecs'
 import type { DeployInputs, DeployOutcome } from '@fargate-promote/promotion'
 import { createSummary, link, type SummaryBuilder } from '@fargate-promote/runner'
+import { progressiveDetails } from './progressive-summary.js'
 
 const HEADLINE: Record<DeployResult['status'], string> = {
   succeeded: '✅ Deployment succeeded',
@@ -132,7 +133,10 @@ export async function writeDeploySummary(
   summary.paragraph(
     `Version ${inputs.version} · took ${formatDuration(result.finishedAt - result.startedAt)}`
   )
-  for (const service of result.services) serviceDetails(summary, service)
+  for (const service of result.services) {
+    progressiveDetails(summary, service)
+    serviceDetails(summary, service)
+  }
   if (result.prunedRevisions.length > 0) {
     summary.details(
       `Deregistered ${result.prunedRevisions.length} old revisions`,
