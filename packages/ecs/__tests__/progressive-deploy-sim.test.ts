@@ -1,0 +1,122 @@
+import { afterEach, expect, it, jest } from '@jest/globals'
+import { DescribeServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
+import { ConfigurationError, scaledClock } from '@fargate-promote/common'
+import { deploy, type DeployOptions } from '../src/index.js'
+import { SCALE, stack, type Stack } from './progressive-follow-fixtures.js'
+
+/**
+ * deploy() with an ECS-native canary on the sim's real traffic: the strategy goes out with the
+ * UpdateService, followProgressive judges each step, and its outcome is the deploy's.
+ */
+
+let s: Stack | undefined
+
+afterEach(async () => {
+  await s?.stop()
+  s = undefined
+})
+
+jest.setTimeout(30_000)
+
+function options(image: string, extra: Partial<DeployOptions> = {}): DeployOptions {
+  return {
+    cluster: 'prod',
+    services: ['web'],
+    taskDefinition: { kind: 'current' },
+    images: { app: image },
+    environment: {},
+    tags: { version: image },
+    forceNewDeployment: false,
+    circuitBreaker: false,
+    alarms: [],
+    wait: true,
+    timeoutMs: 20 * 60_000,
+    pollIntervalMs: 5_000,
+    waitForTargetHealth: 'auto',
+    onFailure: 'rollback',
+    dryRun: false,
+    progressive: {
+      settings: {
+        kind: 'canary',
+        canaryPercent: 10,
+        canaryBakeMinutes: 2,
+        stepPercent: 10,
+        stepBakeMinutes: 5,
+        bakeTimeMinutes: 2
+      },
+      thresholds: { maxErrorRate: 0.05, minRequests: 10 },
+      pauses: 'continue-on-pass'
+    },
+    ...extra
+  }
+}
+
+function depsOf(stackNow: Stack) {
+  const clock = scaledClock({ origin: stackNow.sim.clock.origin, scale: SCALE })
+  const { ecs, elb, cloudwatch, log } = stackNow
+  return { ecs, elb, cloudwatch, clock, log }
+}
+
+async function liveImage(stackNow: Stack): Promise<string | undefined> {
+  const out = await stackNow.ecs.send(
+    new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })
+  )
+  return out.services?.[0]?.taskDefinition
+}
+
+it('promotes a good canary: succeeded, steps 10 % and 100 % passed, a blast radius', async () => {
+  s = await stack()
+  const result = await deploy(options('shop:v2'), depsOf(s))
+
+  expect(result.status).toBe('succeeded')
+  const service = result.services[0]
+  expect(service?.progressive?.outcome).toBe('succeeded')
+  expect(service?.progressive?.steps.map(step => step.weightNew)).toEqual([10, 100])
+  expect(service?.progressive?.steps.every(step => step.analysis?.verdict === 'pass')).toBe(true)
+  expect(service?.progressive?.blastRadius.requestsToNew).toBeGreaterThan(0)
+  expect(await liveImage(s)).toBe(service?.taskDefinitionArn)
+  const described = await s.ecs.send(
+    new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })
+  )
+  expect(described.services?.[0]?.deploymentConfiguration).toMatchObject({
+    strategy: 'CANARY',
+    canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 },
+    bakeTimeInMinutes: 2
+  })
+})
+
+it('rolls an -errors canary back with the analysis in the failure reason', async () => {
+  s = await stack()
+  const before = await liveImage(s)
+  const result = await deploy(options('shop:v2-errors'), depsOf(s))
+
+  expect(result.status).toBe('rolled-back')
+  expect(result.failureReason).toMatch(
+    /^The analysis failed: new revision: \d+\.\d% of \d+ requests failed/
+  )
+  expect(result.services[0]?.progressive?.steps[0]?.analysis?.verdict).toBe('fail')
+  // followProgressive rolled it back; no second rollback of ours.
+  expect(result.services[0]?.rollback).toBeUndefined()
+  expect(await liveImage(s)).toBe(before)
+})
+
+it('refuses a strategy the service is not set up for before any change, naming the setting', async () => {
+  s = await stack()
+  const given = options('shop:v2')
+  const progressive = given.progressive as NonNullable<DeployOptions['progressive']>
+  const bad = {
+    ...progressive,
+    settings: { ...progressive.settings, alternateTargetGroupArn: s.blue, canaryPercent: 0 }
+  }
+  const refusal = deploy({ ...given, progressive: bad }, depsOf(s))
+
+  await expect(refusal).rejects.toBeInstanceOf(ConfigurationError)
+  await expect(refusal).rejects.toThrow(
+    /alternate-target-group must differ from the service's target group/
+  )
+  await expect(refusal).rejects.toThrow(
+    /canary-percent must be a multiple of 0\.1 from 0\.1 to 100, got 0/
+  )
+  const families = await s.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web' }))
+  expect(families.taskDefinitionArns).toHaveLength(1)
+})
