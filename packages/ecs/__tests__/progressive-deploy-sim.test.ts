@@ -120,3 +120,23 @@ it('refuses a strategy the service is not set up for before any change, naming t
   const families = await s.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web' }))
   expect(families.taskDefinitionArns).toHaveLength(1)
 })
+
+it("ends paused with the hook's id when pauses is 'wait' and the deployment reaches a PAUSE hook", async () => {
+  s = await stack()
+  const given = options('shop:v2')
+  const progressive = given.progressive as NonNullable<DeployOptions['progressive']>
+  const waiting = {
+    ...progressive,
+    settings: {
+      ...progressive.settings,
+      pauseStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT' as const]
+    },
+    pauses: 'wait' as const
+  }
+  const result = await deploy({ ...given, progressive: waiting }, depsOf(s))
+
+  expect(result.status).toBe('paused')
+  expect(result.failureReason).toBeUndefined()
+  expect(result.services[0]?.progressive?.hookId).toMatch(/^ecs-pause-/)
+  expect(result.services[0]?.rollback).toBeUndefined()
+})
