@@ -35,7 +35,11 @@ async function prepare(run: DeployRun, logChanges: boolean): Promise<ServicePlan
  */
 async function readyToDeploy(run: DeployRun): Promise<ServicePlan[] | DeployResult> {
   const plans = await prepare(run, true)
-  if (run.options.progressive) refuseUnfit(plans, run.options.progressive)
+  if (run.options.progressive) {
+    // A defect of the caller, found before any change: the analysis reads target-group metrics.
+    if (!run.deps.cloudwatch) throw new Error('A progressive deployment needs deps.cloudwatch.')
+    refuseUnfit(plans, run.options.progressive)
+  }
   const idle = plans.filter(plan => !plan.checked.deploymentInProgress)
   const failedBefore = failedPrimaries(idle)
   if (failedBefore.length > 0) return refuse(run, plans, failedBefore, 'the last deployment')

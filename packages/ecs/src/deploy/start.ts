@@ -79,7 +79,8 @@ export async function watchStarted(
   }
   if (started.length === 0) return
   if (options.progressive) {
-    for (const w of started) await followStarted(run, w)
+    // Each service's traffic steps are judged as they happen, side by side.
+    await Promise.all(started.map(w => followStarted(run, w)))
     return
   }
   const rollouts = await watchRolloutQuietly(
