@@ -51,6 +51,18 @@ export interface ScenarioService {
   healthCheckGracePeriodSeconds?: number
   tags?: { key: string; value: string }[]
   waitForSteady: boolean
+  /**
+   * `loadBalancers[0].advancedConfiguration` of an ECS-native BLUE_GREEN, CANARY or LINEAR
+   * service, by name: the alternate target group, the listener (load balancer and port) whose
+   * weights ECS moves (the sim takes a listener ARN as the production rule), and the role.
+   */
+  advancedConfiguration?: ScenarioAdvancedConfiguration
+}
+
+export interface ScenarioAdvancedConfiguration {
+  alternateTargetGroup: string
+  productionListener: { loadBalancer: string; port: number }
+  roleArn: string
 }
 
 export interface ScenarioAlarm {
@@ -332,6 +344,42 @@ interface Declared {
   clusters: Set<string>
   groups: Set<string>
   families: Map<string, Record<string, unknown>>
+  loadBalancers: ScenarioLoadBalancer[]
+}
+
+function advancedConfiguration(
+  value: unknown,
+  path: string,
+  declared: Declared,
+  group: string | undefined
+): ScenarioAdvancedConfiguration {
+  const raw = object(value, path, ['alternateTargetGroup', 'productionListener', 'roleArn'])
+  if (group === undefined) throw new ScenarioError(path, 'only makes sense with a targetGroup')
+  const alternate = str(raw, 'alternateTargetGroup', path, true)
+  if (!declared.groups.has(alternate) || alternate === group) {
+    throw new ScenarioError(
+      join(path, 'alternateTargetGroup'),
+      `'${alternate}' must be a declared target group other than '${group}'`
+    )
+  }
+  const lp = join(path, 'productionListener')
+  const listener = object(raw.productionListener, lp, ['loadBalancer', 'port'])
+  const loadBalancer = str(listener, 'loadBalancer', lp, true)
+  const port = int(listener, 'port', lp, [1, 65535])
+  const found = declared.loadBalancers
+    .find(lb => lb.name === loadBalancer)
+    ?.listeners.find(l => l.port === port)
+  if (found === undefined) {
+    throw new ScenarioError(
+      lp,
+      `load balancer '${loadBalancer}' declares no listener on port ${port}`
+    )
+  }
+  return {
+    alternateTargetGroup: alternate,
+    productionListener: { loadBalancer, port },
+    roleArn: str(raw, 'roleArn', path, true)
+  }
 }
 
 function containersOf(taskDef: Record<string, unknown>): Obj[] {
@@ -350,7 +398,8 @@ function service(value: unknown, path: string, declared: Declared): ScenarioServ
     'deploymentConfiguration',
     'healthCheckGracePeriodSeconds',
     'tags',
-    'waitForSteady'
+    'waitForSteady',
+    'advancedConfiguration'
   ])
   const cluster = str(raw, 'cluster', path, true)
   if (!declared.clusters.has(cluster)) {
@@ -396,7 +445,7 @@ function service(value: unknown, path: string, declared: Declared): ScenarioServ
   }
   const group = str(raw, 'targetGroup', path, false)
   if (group === undefined) {
-    for (const key of ['containerName', 'containerPort']) {
+    for (const key of ['containerName', 'containerPort', 'advancedConfiguration']) {
       if (raw[key] !== undefined) {
         throw new ScenarioError(join(path, key), 'only makes sense with a targetGroup')
       }
@@ -421,7 +470,18 @@ function service(value: unknown, path: string, declared: Declared): ScenarioServ
     raw.containerPort === undefined && typeof firstPort === 'number'
       ? firstPort
       : int(raw, 'containerPort', path, [1, 65535])
-  return { ...result, targetGroup: group, containerName, containerPort }
+  const advanced =
+    raw.advancedConfiguration === undefined
+      ? {}
+      : {
+          advancedConfiguration: advancedConfiguration(
+            raw.advancedConfiguration,
+            join(path, 'advancedConfiguration'),
+            declared,
+            group
+          )
+        }
+  return { ...result, targetGroup: group, containerName, containerPort, ...advanced }
 }
 
 const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const
@@ -597,7 +657,7 @@ export function validateScenario(value: unknown): Scenario {
   const families = new Map<string, Record<string, unknown>>()
   // Several entries may share a family: they become revisions 1, 2, ... and the last one wins.
   for (const t of taskDefinitions) families.set(t.family as string, t)
-  const declared: Declared = { clusters: new Set(clusters), groups, families }
+  const declared: Declared = { clusters: new Set(clusters), groups, families, loadBalancers }
   const services = list(raw, 'services', '').map((s, i) => service(s, `services[${i}]`, declared))
   unique(
     services.map(s => `${s.cluster}/${s.name}`),

@@ -107,7 +107,7 @@ export async function applyScenario(
     await call('ecs', 'RegisterTaskDefinition', taskDefinition)
   }
   for (const service of scenario.services) {
-    await call('ecs', 'CreateService', createServiceInput(service, groupArns))
+    await call('ecs', 'CreateService', createServiceInput(service, groupArns, world))
   }
   await createAlarms(call, scenario.alarms)
   await createQueues(call, scenario)
@@ -285,10 +285,31 @@ function seedGitHub(world: World, seed: GitHubSeed): void {
   }
 }
 
+/** The service's advancedConfiguration with ARNs: the listener is the production rule. */
+function advancedInput(
+  service: ScenarioService,
+  groupArns: Map<string, string>,
+  world: World
+): Record<string, unknown> | undefined {
+  const advanced = service.advancedConfiguration
+  if (advanced === undefined) return undefined
+  const { loadBalancer, port } = advanced.productionListener
+  const listener = world.elb
+    .listeners()
+    .find(l => l.loadBalancerName === loadBalancer && l.port === port)
+  return {
+    alternateTargetGroupArn: groupArns.get(advanced.alternateTargetGroup),
+    productionListenerRule: listener?.listenerArn,
+    roleArn: advanced.roleArn
+  }
+}
+
 function createServiceInput(
   service: ScenarioService,
-  groupArns: Map<string, string>
+  groupArns: Map<string, string>,
+  world: World
 ): Record<string, unknown> {
+  const advancedConfiguration = advancedInput(service, groupArns, world)
   return {
     cluster: service.cluster,
     serviceName: service.name,
@@ -309,7 +330,8 @@ function createServiceInput(
             {
               targetGroupArn: groupArns.get(service.targetGroup),
               containerName: service.containerName,
-              containerPort: service.containerPort
+              containerPort: service.containerPort,
+              ...(advancedConfiguration !== undefined && { advancedConfiguration })
             }
           ],
     healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
