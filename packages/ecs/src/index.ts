@@ -69,6 +69,7 @@ export type {
 // Deploying.
 export { deploy } from './deploy/deploy.js'
 export { worstStatus } from './deploy/run.js'
+export { deployStatusOf } from './deploy/progressive.js'
 export { MIN_ROLLBACK_TIMEOUT_MS } from './deploy/roll-back.js'
 export type {
   DeployOptions,

@@ -4,7 +4,7 @@ import type { DeployDeps, DeployOptions } from './options.js'
 import { planDeployment, type ServicePlan } from './plan.js'
 import { preDeployStep } from './pre-deploy-step.js'
 import { preflight } from './preflight.js'
-import { refuseUnfit } from './progressive.js'
+import { refuseUnfit, refuseUnjudged } from './progressive.js'
 import { pruneOldRevisions } from './prune.js'
 import { registerRevisions } from './register.js'
 import { failedPrimaries, refuse } from './refuse.js'
@@ -39,6 +39,8 @@ async function readyToDeploy(run: DeployRun): Promise<ServicePlan[] | DeployResu
     // A defect of the caller, found before any change: the analysis reads target-group metrics.
     if (!run.deps.cloudwatch) throw new Error('A progressive deployment needs deps.cloudwatch.')
     refuseUnfit(plans, run.options.progressive)
+  } else {
+    refuseUnjudged(plans, run.options.switchToRolling === true)
   }
   const idle = plans.filter(plan => !plan.checked.deploymentInProgress)
   const failedBefore = failedPrimaries(idle)

@@ -1,5 +1,6 @@
 import type { EcsDeps } from '../deps.js'
 import type { AnalysisThresholds } from '../progressive/analysis.js'
+import type { TestTrafficCheck } from '../progressive/follow-types.js'
 import type { MetricsReader } from '../progressive/metrics.js'
 import type { StrategySettings } from '../progressive/strategy.js'
 
@@ -61,6 +62,11 @@ export interface DeployOptions {
   keepRevisions?: number
   /** Set for a strategy other than rolling: ECS shifts traffic, the deploy judges each step. */
   progressive?: ProgressiveOptions
+  /**
+   * Rolling was asked for explicitly: a service set up for a traffic-shifting strategy is
+   * switched to rolling. Without it, such a service is refused (its strategy is not judged).
+   */
+  switchToRolling?: boolean
 }
 
 export interface DeployDeps extends EcsDeps {
@@ -68,4 +74,6 @@ export interface DeployDeps extends EcsDeps {
   onDeploymentStarted?: (info: DeploymentStartedInfo) => void
   /** Target-group metrics, to judge a progressive deployment's steps (needed with one). */
   cloudwatch?: MetricsReader
+  /** Blue/green: checks through the test listener before production traffic moves. */
+  testTraffic?: TestTrafficCheck
 }

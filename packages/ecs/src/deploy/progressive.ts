@@ -1,13 +1,20 @@
 import type { LoadBalancer, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs'
 import { ConfigurationError } from '@fargate-promote/common'
 import { followProgressive } from '../progressive/follow.js'
+import type { ProgressiveOutcome } from '../progressive/follow-types.js'
 import type { MetricsReader } from '../progressive/metrics.js'
 import { missingForStrategy } from '../progressive/requirements.js'
-import { deploymentConfigurationFor, loadBalancersFor } from '../progressive/strategy.js'
-import { productionShare } from '../progressive/weights.js'
+import {
+  deploymentConfigurationFor,
+  loadBalancersFor,
+  verificationStagesFor,
+  type StrategySettings
+} from '../progressive/strategy.js'
+import { loadBalancerOf, productionShare } from '../progressive/weights.js'
 import type { ProgressiveOptions } from './options.js'
 import type { ServicePlan } from './plan.js'
 import type { DeployRun, Working } from './run.js'
+import type { DeployStatus } from './types.js'
 
 /**
  * Refuses, before any change, a strategy the services are not set up for: every missing or
@@ -26,16 +33,54 @@ export function refuseUnfit(plans: ServicePlan[], progressive: ProgressiveOption
   )
 }
 
+const ROLLING: StrategySettings = {
+  kind: 'rolling',
+  canaryPercent: 0,
+  canaryBakeMinutes: 0,
+  stepPercent: 0,
+  stepBakeMinutes: 0,
+  bakeTimeMinutes: 0
+}
+
+function shifting(service: Service): string | undefined {
+  const strategy = service.deploymentConfiguration?.strategy
+  return strategy === undefined || strategy === 'ROLLING' ? undefined : strategy
+}
+
+/**
+ * Refuses, before any change, a rolling deploy of a service set up for a traffic-shifting
+ * strategy unless rolling was asked for: ECS would shift its traffic unjudged.
+ */
+export function refuseUnjudged(plans: ServicePlan[], switchToRolling: boolean): void {
+  if (switchToRolling) return
+  const lines = plans.flatMap(plan => {
+    const strategy = shifting(plan.checked.service)
+    return strategy === undefined
+      ? []
+      : [
+          `${plan.checked.name} is set up for ${strategy} deployments (deploymentConfiguration.strategy), and no strategy was given, so its traffic steps would go unjudged.`
+        ]
+  })
+  if (lines.length === 0) return
+  throw new ConfigurationError(
+    `${lines.join(' ')} Set 'strategy' to ${plans.length > 1 ? 'its' : 'that'} strategy (canary, linear or blue-green) to follow and judge each step, or to rolling to switch the service to rolling deployments; nothing was changed.`,
+    { input: 'strategy' }
+  )
+}
+
 /** The strategy's deploymentConfiguration and loadBalancers added to an UpdateService. */
 export function withStrategy(
   input: UpdateServiceCommandInput,
   service: Service,
   progressive: ProgressiveOptions | undefined
 ): UpdateServiceCommandInput {
-  if (progressive === undefined) return input
+  // Without progressive options the deploy is rolling: a shifting service (allowed only when
+  // rolling was asked for, refuseUnjudged) is switched; a rolling one gets nothing new.
+  if (progressive === undefined && shifting(service) === undefined) return input
+  const settings = progressive?.settings ?? ROLLING
   const base = input.deploymentConfiguration ?? service.deploymentConfiguration
-  const configuration = deploymentConfigurationFor(progressive.settings, base)
-  const loadBalancers = loadBalancersFor(progressive.settings, service.loadBalancers)
+  const configuration = deploymentConfigurationFor(settings, base)
+  const loadBalancers = loadBalancersFor(settings, service.loadBalancers)
   return {
     ...input,
     ...(configuration !== undefined && { deploymentConfiguration: configuration }),
@@ -52,11 +97,6 @@ export interface Production {
 
 function firstBalanced(service: Service): LoadBalancer | undefined {
   return service.loadBalancers?.find(lb => lb.targetGroupArn !== undefined)
-}
-
-/** The ALB of a listener or listener rule ARN: `…:loadbalancer/app/<name>/<id>`. */
-function loadBalancerOf(rule: string): string {
-  return rule.replace(/:listener(?:-rule)?\/(app\/[^/]+\/[^/]+)\/.*$/, ':loadbalancer/$1')
 }
 
 /**
@@ -80,6 +120,19 @@ export async function productionBefore(
   return { rule, loadBalancer: loadBalancerOf(rule), old, new: next }
 }
 
+/** The deploy status a progressive outcome gives (a cancelled following did not finish). */
+export function deployStatusOf(outcome: ProgressiveOutcome): DeployStatus {
+  const status = {
+    succeeded: 'succeeded',
+    'rolled-back': 'rolled-back',
+    paused: 'paused',
+    failed: 'failed',
+    'timed-out': 'timed-out',
+    cancelled: 'timed-out'
+  } as const
+  return status[outcome]
+}
+
 /** Follows one started progressive deployment and records its outcome on the result. */
 export async function followOne(
   run: DeployRun,
@@ -100,7 +153,11 @@ export async function followOne(
       thresholds: progressive.thresholds,
       pauses: progressive.pauses,
       pollIntervalMs: options.pollIntervalMs,
-      deadline: run.deadline
+      deadline: run.deadline,
+      verificationStages: verificationStagesFor(
+        progressive.settings,
+        w.plan.checked.service.deploymentConfiguration?.lifecycleHooks
+      )
     },
     {
       ecs: deps.ecs,
@@ -108,19 +165,12 @@ export async function followOne(
       cloudwatch,
       clock: deps.clock,
       log: deps.log,
-      ...(deps.signal && { signal: deps.signal })
+      ...(deps.signal && { signal: deps.signal }),
+      ...(deps.testTraffic && { testTraffic: deps.testTraffic })
     }
   )
   w.result.progressive = result
-  const status = {
-    succeeded: 'succeeded',
-    'rolled-back': 'rolled-back',
-    paused: 'paused',
-    failed: 'failed',
-    'timed-out': 'timed-out',
-    cancelled: 'timed-out'
-  } as const
-  w.result.status = status[result.outcome]
+  w.result.status = deployStatusOf(result.outcome)
   if (result.outcome !== 'succeeded' && result.outcome !== 'paused')
     w.result.failureReason = result.reason
 }

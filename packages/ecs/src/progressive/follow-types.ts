@@ -31,7 +31,32 @@ export interface FollowProgressiveOptions {
   pauses: 'continue-on-pass' | 'wait'
   /** Epoch ms at which following gives up with `timed-out` (the deployment goes on). */
   deadline: number
+  /**
+   * Stages whose PAUSE hook this run added only to verify the test traffic: once the
+   * verification passed it is continued, whatever `pauses` says.
+   */
+  verificationStages?: string[]
+  /**
+   * How long after a minute ends its metrics can be read: 0 on the sim, which publishes a
+   * minute as it ends; CloudWatch's ALB metrics arrive within about a minute. Default 0.
+   */
+  metricsDelayMs?: number
+  /** A rollback this run already asked for before following (an abort): why. */
+  stopping?: string
 }
+
+/** The verdict of checks through the test listener (blue/green) before production moves. */
+export interface TestTrafficVerdict {
+  passed: boolean
+  /** What failed (or what was checked), one line each. */
+  reasons: string[]
+}
+
+/**
+ * Verifies the new revision through the test listener while the deployment waits at
+ * POST_TEST_TRAFFIC_SHIFT (health checks against the test URL: the caller's).
+ */
+export type TestTrafficCheck = (signal?: AbortSignal) => Promise<TestTrafficVerdict>
 
 export interface FollowProgressiveDeps {
   ecs: Pick<ECSClient, 'send'>
@@ -41,6 +66,8 @@ export interface FollowProgressiveDeps {
   log: Logger
   /** Ends the following with `cancelled`; the deployment itself goes on untouched. */
   signal?: AbortSignal
+  /** Run at a PAUSE hook of POST_TEST_TRAFFIC_SHIFT: a failure rolls back before production moves. */
+  testTraffic?: TestTrafficCheck
 }
 
 export interface StepAnalysis {
@@ -81,4 +108,8 @@ export interface ProgressiveResult {
   reason: string
   /** The PAUSE hook awaiting action, when `paused`. */
   hookId?: string
+  /** The lifecycle stage the deployment was paused at, when `paused`. */
+  pausedAt?: string
+  /** The test-traffic verification, when one ran (blue/green with a test URL). */
+  testTraffic?: TestTrafficVerdict & { startedAt: number; endedAt: number }
 }

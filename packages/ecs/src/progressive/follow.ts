@@ -13,7 +13,8 @@ import type {
   FollowProgressiveOptions,
   ProgressiveOutcome,
   ProgressiveResult,
-  ProgressiveStep
+  ProgressiveStep,
+  TestTrafficVerdict
 } from './follow-types.js'
 import { revisionTraffic } from './metrics.js'
 import { productionShare } from './weights.js'
@@ -39,9 +40,10 @@ interface State {
   continued: Set<string>
   /** When the weights were last read: the earliest a move seen now could have happened. */
   lastLookAt?: number
+  testTraffic?: TestTrafficVerdict & { startedAt: number; endedAt: number }
 }
 
-type Ending = { outcome: ProgressiveOutcome; reason: string; hookId?: string }
+type Ending = { outcome: ProgressiveOutcome; reason: string; hookId?: string; pausedAt?: string }
 
 type Context = { options: FollowProgressiveOptions; deps: FollowProgressiveDeps; state: State }
 
@@ -143,14 +145,11 @@ async function analyseStep(context: Context, now: number): Promise<AnalysisResul
   return result
 }
 
-async function rollBack(
-  context: Context,
-  reason: string,
-  hookId: string | undefined
-): Promise<void> {
+/** Asks ECS to roll back at once; `why` is the sentence the result and the log give. */
+async function rollBack(context: Context, why: string, hookId: string | undefined): Promise<void> {
   const { deps, options, state } = context
   const serviceDeploymentArn = options.serviceDeploymentArn
-  state.stopping = `The analysis failed: ${reason}`
+  state.stopping = why
   deps.log.warning(`${options.service}: ${state.stopping}; rolling back.`)
   if (hookId === undefined) {
     await deps.ecs.send(
@@ -163,17 +162,10 @@ async function rollBack(
   }
 }
 
-async function onPause(context: Context, hookId: string): Promise<Ending | undefined> {
+async function continueHook(context: Context, hookId: string, why: string): Promise<void> {
   const { options, state, deps } = context
-  if (options.pauses === 'wait') {
-    return { outcome: 'paused', hookId, reason: `Paused at ${state.stage} (hook ${hookId}).` }
-  }
-  const verdict = state.open?.step.analysis?.verdict
-  if (state.open !== undefined && verdict !== 'pass') return undefined
   state.continued.add(hookId)
-  deps.log.info(
-    `${options.service}: continuing past the pause at ${state.stage} (${state.open === undefined ? 'no production traffic on the new revision yet' : 'the step passed'}).`
-  )
+  deps.log.info(`${options.service}: continuing past the pause at ${state.stage} (${why}).`)
   await deps.ecs.send(
     new ContinueServiceDeploymentCommand({
       serviceDeploymentArn: options.serviceDeploymentArn,
@@ -181,6 +173,46 @@ async function onPause(context: Context, hookId: string): Promise<Ending | undef
       action: 'CONTINUE'
     })
   )
+}
+
+/**
+ * At POST_TEST_TRAFFIC_SHIFT, once: the test-traffic checks. A failure rolls back through the
+ * hook before any production traffic moves. True when the hook is dealt with.
+ */
+async function verifyTestTraffic(context: Context, hookId: string): Promise<boolean> {
+  const { options, state, deps } = context
+  const check = deps.testTraffic
+  if (check === undefined || state.stage !== 'POST_TEST_TRAFFIC_SHIFT') return false
+  if (state.testTraffic !== undefined) return false
+  const startedAt = deps.clock.now()
+  deps.log.info(`${options.service}: verifying the new revision through the test listener.`)
+  const verdict = await check(deps.signal)
+  // A cancelled run ends the following; the hook stays for its timeout or a later run.
+  if (deps.signal?.aborted) return true
+  state.testTraffic = { ...verdict, startedAt, endedAt: deps.clock.now() }
+  const lines = verdict.reasons.join('; ')
+  if (!verdict.passed) {
+    await rollBack(context, `The test traffic failed: ${lines}`, hookId)
+    return true
+  }
+  deps.log.info(`${options.service}: the test traffic passed — ${lines}`)
+  if (!(options.verificationStages ?? []).includes(state.stage)) return false
+  await continueHook(context, hookId, 'the test traffic passed')
+  return true
+}
+
+async function onPause(context: Context, hookId: string): Promise<Ending | undefined> {
+  const { options, state } = context
+  if (await verifyTestTraffic(context, hookId)) return undefined
+  if (options.pauses === 'wait') {
+    const reason = `Paused at ${state.stage} (hook ${hookId}).`
+    return { outcome: 'paused', hookId, pausedAt: state.stage, reason }
+  }
+  const verdict = state.open?.step.analysis?.verdict
+  if (state.open !== undefined && verdict !== 'pass') return undefined
+  const why =
+    state.open === undefined ? 'no production traffic on the new revision yet' : 'the step passed'
+  await continueHook(context, hookId, why)
   return undefined
 }
 
@@ -200,7 +232,7 @@ async function observe(context: Context): Promise<Ending | undefined> {
   )?.hookId
   const result = await analyseStep(context, now)
   if (result?.verdict === 'fail') {
-    await rollBack(context, result.reasons.join('; '), hookId)
+    await rollBack(context, `The analysis failed: ${result.reasons.join('; ')}`, hookId)
     return undefined
   }
   return hookId === undefined ? undefined : onPause(context, hookId)
@@ -221,12 +253,37 @@ async function blastRadius(context: Context, now: number): Promise<BlastRadius> 
   return { requestsToNew: toNew, requestsTotal: total, share: total === 0 ? 0 : toNew / total }
 }
 
+/**
+ * After a rollback, the minute in which the weights went back still holds requests to the new
+ * revision, and CloudWatch publishes only whole minutes: wait for it (at most a minute, never
+ * past the deadline), or the blast radius would leave out the last seconds of the canary.
+ */
+async function awaitLastMinute(context: Context, ending: Ending): Promise<void> {
+  const { deps, options } = context
+  if (ending.outcome !== 'rolled-back' || deps.signal?.aborted) return
+  const now = deps.clock.now()
+  const published = Math.ceil(now / MINUTE_MS) * MINUTE_MS
+  const until = Math.min(published + (options.metricsDelayMs ?? 0), options.deadline)
+  if (until <= now) return
+  deps.log.info(
+    `${options.service}: waiting ${Math.ceil((until - now) / 1000)}s for the last minute's metrics, to count every request the new revision got.`
+  )
+  await deps.clock.sleep(until - now, deps.signal)
+}
+
 async function finish(context: Context, ending: Ending): Promise<ProgressiveResult> {
+  await awaitLastMinute(context, ending)
   const now = context.deps.clock.now()
   if (context.state.open !== undefined) context.state.open.step.endedAt ??= now
   const log = ending.outcome === 'succeeded' ? 'info' : 'warning'
   context.deps.log[log](`${context.options.service}: ${ending.outcome} — ${ending.reason}`)
-  return { ...ending, steps: context.state.steps, blastRadius: await blastRadius(context, now) }
+  const { steps, testTraffic } = context.state
+  return {
+    ...ending,
+    steps,
+    blastRadius: await blastRadius(context, now),
+    ...(testTraffic !== undefined && { testTraffic })
+  }
 }
 
 /**
@@ -248,7 +305,8 @@ export async function followProgressive(
     steps: [],
     continued: new Set(),
     stage: '',
-    status: ''
+    status: '',
+    ...(options.stopping !== undefined && { stopping: options.stopping })
   }
   const context: Context = { options, deps, state }
   const waiting = startWaiting(deps, {

@@ -6,6 +6,7 @@ export {
   deploymentConfigurationFor,
   loadBalancersFor,
   shiftsTraffic,
+  verificationStagesFor,
   type PauseStage,
   type StrategyKind,
   type StrategySettings
@@ -37,6 +38,14 @@ export type {
   ProgressiveOutcome,
   ProgressiveResult,
   ProgressiveStep,
-  StepAnalysis
+  StepAnalysis,
+  TestTrafficCheck,
+  TestTrafficVerdict
 } from './follow-types.js'
-export { productionShare, type RuleReader } from './weights.js'
+export { loadBalancerOf, productionShare, type RuleReader } from './weights.js'
+export {
+  resumeProgressive,
+  type ResumeAction,
+  type ResumeProgressiveOptions,
+  type ResumeResult
+} from './resume.js'

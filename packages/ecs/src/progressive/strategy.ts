@@ -116,13 +116,77 @@ export function deploymentConfigurationFor(
       stepBakeTimeInMinutes: settings.stepBakeMinutes
     }
   }
-  const others = (lifecycleHooks ?? []).filter(h => h.targetType !== 'PAUSE')
-  const hooks =
-    settings.pauseStages === undefined
-      ? lifecycleHooks
-      : [...others.map(h => structuredClone(h)), ...pauseHooks(settings, settings.pauseStages)]
+  const hooks = hooksFor(settings, lifecycleHooks)
   if (hooks !== undefined) result.lifecycleHooks = hooks
   return result
+}
+
+const TEST_STAGE = 'POST_TEST_TRAFFIC_SHIFT'
+const VERIFICATION_TIMEOUT = { timeoutInMinutes: 60, action: 'ROLLBACK' } as const
+
+/**
+ * The PAUSE hook an earlier run added for its verification, recognised by its exact shape: it
+ * is this run's to keep or drop, not a pause the service asked for.
+ */
+function isVerificationHook(hook: DeploymentLifecycleHook): boolean {
+  const timeout = hook.timeoutConfiguration
+  return (
+    hook.targetType === 'PAUSE' &&
+    hook.lifecycleStages?.length === 1 &&
+    hook.lifecycleStages[0] === TEST_STAGE &&
+    timeout?.timeoutInMinutes === VERIFICATION_TIMEOUT.timeoutInMinutes &&
+    timeout.action === VERIFICATION_TIMEOUT.action
+  )
+}
+
+function pauses(hooks: DeploymentLifecycleHook[] | undefined, stage: string): boolean {
+  return (hooks ?? []).some(
+    h => h.targetType === 'PAUSE' && (h.lifecycleStages as string[] | undefined)?.includes(stage)
+  )
+}
+
+/**
+ * The stages whose PAUSE hook exists only for the test-traffic verification (blue/green with
+ * test checks): neither `pauseStages` nor the service's own hooks pause there. The follower
+ * continues these once the verification passed.
+ */
+export function verificationStagesFor(
+  settings: StrategySettings,
+  current: DeploymentLifecycleHook[] | undefined
+): string[] {
+  if (settings.kind !== 'blue-green' || settings.verifyTestTraffic !== true) return []
+  const asked =
+    settings.pauseStages === undefined
+      ? pauses(
+          current?.filter(h => !isVerificationHook(h)),
+          TEST_STAGE
+        )
+      : settings.pauseStages.includes(TEST_STAGE)
+  return asked ? [] : [TEST_STAGE]
+}
+
+/**
+ * The lifecycle hooks: the service's, its PAUSE hooks replaced by `pauseStages` when given, and
+ * a PAUSE hook at POST_TEST_TRAFFIC_SHIFT for the test-traffic verification (timing out to a
+ * rollback after an hour, so a runner that died leaves no deployment waiting a day).
+ */
+function hooksFor(
+  settings: StrategySettings,
+  given: DeploymentLifecycleHook[] | undefined
+): DeploymentLifecycleHook[] | undefined {
+  const current = given?.filter(h => !isVerificationHook(h))
+  const others = (current ?? []).filter(h => h.targetType !== 'PAUSE')
+  const hooks =
+    settings.pauseStages === undefined
+      ? current?.map(h => structuredClone(h))
+      : [...others.map(h => structuredClone(h)), ...pauseHooks(settings, settings.pauseStages)]
+  if (verificationStagesFor(settings, current).length === 0) return hooks
+  const verification: DeploymentLifecycleHook = {
+    targetType: 'PAUSE',
+    lifecycleStages: [TEST_STAGE],
+    timeoutConfiguration: { ...VERIFICATION_TIMEOUT }
+  }
+  return [...(hooks ?? []), verification]
 }
 
 /**

@@ -35,3 +35,8 @@ export async function productionShare(
   const mine = groups.find(g => g.TargetGroupArn === targetGroup)?.Weight ?? 0
   return total === 0 ? 0 : Math.round((mine / total) * 1000) / 10
 }
+
+/** The ALB of a listener or listener rule ARN: `…:loadbalancer/app/<name>/<id>`. */
+export function loadBalancerOf(rule: string): string {
+  return rule.replace(/:listener(?:-rule)?\/(app\/[^/]+\/[^/]+)\/.*$/, ':loadbalancer/$1')
+}

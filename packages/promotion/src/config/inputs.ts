@@ -64,14 +64,20 @@ const STRATEGY_KEYS = [
   'max-error-rate',
   'max-latency-increase',
   'min-requests',
-  'pauses'
+  'pauses',
+  'pause-at',
+  'pause-timeout',
+  'pause-timeout-action',
+  'test-url',
+  'test-duration'
 ] as const
 
 function strategyMapping(env: EnvironmentConfig): Record<string, ConfigValue | undefined> {
   return Object.fromEntries(
     STRATEGY_KEYS.map(key => {
       const value = env[key]
-      return [key, value === undefined ? undefined : { text: String(value), field: [key] }]
+      if (value === undefined) return [key, undefined]
+      return [key, { text: Array.isArray(value) ? lines(value) : String(value), field: [key] }]
     })
   )
 }

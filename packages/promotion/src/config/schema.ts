@@ -157,7 +157,35 @@ const strategySettings = {
   pauses: z
     .enum(['continue-on-pass', 'wait'])
     .optional()
-    .describe('At a PAUSE hook: continue once the analysis passed, or wait.')
+    .describe('At a PAUSE hook: continue once the analysis passed, or wait.'),
+  'pause-at': z
+    .union([
+      z.literal('none'),
+      z
+        .array(
+          z.enum([
+            'RECONCILE_SERVICE',
+            'PRE_SCALE_UP',
+            'POST_SCALE_UP',
+            'POST_TEST_TRAFFIC_SHIFT',
+            'PRE_PRODUCTION_TRAFFIC_SHIFT',
+            'POST_PRODUCTION_TRAFFIC_SHIFT'
+          ])
+        )
+        .min(1)
+    ])
+    .optional()
+    .describe('Lifecycle stages at which the deployment waits at a PAUSE hook, or none.'),
+  'pause-timeout': minutes('How long a PAUSE hook waits before its timeout action'),
+  'pause-timeout-action': z
+    .enum(['continue', 'rollback'])
+    .optional()
+    .describe('What ECS does when a PAUSE hook times out. Default rollback.'),
+  'test-url': z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Blue-green: URL through the test listener, checked before production moves.'),
+  'test-duration': duration('how long the test listener is checked', 60 * 60_000).optional()
 }
 
 export const EnvironmentSchema = z

@@ -19,7 +19,8 @@ import {
 import type { RecordTarget } from '../github/recorder.js'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
-import { readProgressive } from './strategy-inputs.js'
+import { readStrategy, type StrategyInputs } from './strategy-inputs.js'
+import type { TestTrafficOptions } from './test-traffic.js'
 
 /** Where the deploy is recorded as a GitHub deployment. */
 export type DeployRecordTarget = RecordTarget
@@ -36,6 +37,12 @@ export interface DeployInputs extends DeployOptions {
   record?: DeployRecordTarget
   /** Set when staging-gate's emergency path let the release through: recorded on GitHub. */
   emergency?: { reason: string; actor?: string }
+  /** Blue/green: checks through the test listener before production traffic moves. */
+  testTraffic?: TestTrafficOptions
+  /** A later run's `continue` or `abort` of a deployment paused at a PAUSE hook. */
+  resume?: StrategyInputs['resume']
+  /** With `resume`: who started the run (logged and recorded). */
+  actor?: string
 }
 
 const ENV_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$/
@@ -313,7 +320,7 @@ async function readSettings(inputs: InputReader, context: RunContext, problems: 
       inputs.choice<DeployOptions['onFailure']>('on-failure', ['rollback', 'none'], 'rollback')
     ),
     circuitBreaker: read(() => inputs.boolean('circuit-breaker', true)),
-    progressive: read(() => readProgressive(inputs))
+    strategy: read(() => readStrategy(inputs))
   })
 }
 
@@ -321,6 +328,29 @@ function emergencyOf(inputs: InputReader, context: RunContext): DeployInputs['em
   const reason = inputs.optional('emergency-reason')
   if (reason === undefined) return undefined
   return { reason, ...(context.actor !== undefined && { actor: context.actor }) }
+}
+
+/** What a new deployment takes; a resume continues the paused one and takes none of it. */
+const NOT_WITH_RESUME = [
+  'images',
+  'image',
+  'task-definition',
+  'task-definition-arn',
+  'pre-deploy-command'
+]
+
+function refuseWithResume(inputs: InputReader): void {
+  const problems = new SettingProblems()
+  for (const name of NOT_WITH_RESUME) {
+    if (inputs.optional(name) === undefined) continue
+    problems.add(
+      new ConfigurationError(
+        "was given with 'resume', which continues or aborts the deployment already paused and deploys nothing new. Give one: resume, or a new deployment.",
+        inputs.subjectOf(name)
+      )
+    )
+  }
+  problems.throwIfAny()
 }
 
 /**
@@ -345,6 +375,8 @@ export async function readDeployInputs(
         ...(environmentUrl !== undefined && { environmentUrl })
       })
   const emergency = emergencyOf(inputs, context)
+  const { strategy } = settings
+  if (strategy.resume !== undefined) refuseWithResume(inputs)
   return {
     cluster: settings.cluster,
     services: settings.services,
@@ -365,7 +397,13 @@ export async function readDeployInputs(
     ...(desiredCount !== undefined && { desiredCount }),
     ...(keepRevisions !== undefined && { keepRevisions }),
     ...(preDeploy !== undefined && { preDeploy }),
-    ...(settings.progressive !== undefined && { progressive: settings.progressive }),
+    ...(strategy.progressive !== undefined && { progressive: strategy.progressive }),
+    ...(strategy.switchToRolling && { switchToRolling: true }),
+    ...(strategy.testTraffic !== undefined && { testTraffic: strategy.testTraffic }),
+    ...(strategy.resume !== undefined && {
+      resume: strategy.resume,
+      ...(context.actor !== undefined && { actor: context.actor })
+    }),
     ...(environment !== undefined && { environmentName: environment }),
     ...(environmentUrl !== undefined && { environmentUrl }),
     ...(githubToken !== undefined && { githubToken }),

@@ -4,16 +4,21 @@ import {
   type DeploymentStartedInfo,
   type DeployResult
 } from '@fargate-promote/ecs'
+import type { ProxySettings } from '@fargate-promote/common'
 import type { GitHubClient } from '../github/client.js'
 import { DeploymentRecorder, type FinalRecord } from '../github/recorder.js'
 import type { DeployCheckpoint } from './checkpoint.js'
 import type { DeployInputs } from './inputs.js'
+import { resumeAndRecord } from './resume.js'
+import { testTrafficCheck } from './test-traffic.js'
 
 export interface DeployAndRecordDeps extends Omit<DeployDeps, 'onDeploymentStarted'> {
   /** Needed to record the deployment (inputs.record); loaded on first use. */
   github?: () => Promise<GitHubClient>
   /** Told what a cancelled run must undo, whenever that changes. */
   checkpoint?: (checkpoint: DeployCheckpoint) => void
+  /** The proxies blue/green's test-traffic checks go through. */
+  proxy?: ProxySettings
 }
 
 /** Everything a front end reports: outputs, summary, annotations. */
@@ -36,8 +41,13 @@ function emergencyPrefix(inputs: DeployInputs): string {
 
 /** The GitHub state a deploy ends with; none for `started` (wait: false observed nothing). */
 function finalRecord(inputs: DeployInputs, result: DeployResult): FinalRecord {
-  if (result.status === 'started' || result.status === 'paused') {
-    return { state: undefined, description: '' }
+  if (result.status === 'started') return { state: undefined, description: '' }
+  if (result.status === 'paused') {
+    const at = result.services.find(s => s.progressive?.pausedAt)?.progressive?.pausedAt
+    return {
+      state: 'in_progress',
+      description: `Paused at ${at ?? 'a PAUSE hook'}: continue or abort with resume`
+    }
   }
   if (result.status === 'succeeded') {
     return { state: 'success', description: `${emergencyPrefix(inputs)}Deployed ${inputs.version}` }
@@ -73,6 +83,7 @@ export async function deployAndRecord(
   inputs: DeployInputs,
   deps: DeployAndRecordDeps
 ): Promise<DeployOutcome> {
+  if (inputs.resume !== undefined) return resumeAndRecord(inputs, deps)
   const recorder = recorderOf(inputs, deps)
   const started: DeploymentStartedInfo[] = []
   const checkpoint = (phase: DeployCheckpoint['phase']) =>
@@ -101,7 +112,15 @@ export async function deployAndRecord(
         })
     )
   }
-  const result = await deploy(inputs, { ...deps, onDeploymentStarted })
+  const { clock, log, proxy } = deps
+  const testTraffic =
+    inputs.testTraffic &&
+    testTrafficCheck(inputs.testTraffic, { clock, log, ...(proxy && { proxy }) })
+  const result = await deploy(inputs, {
+    ...deps,
+    onDeploymentStarted,
+    ...(testTraffic && { testTraffic })
+  })
   const cancelled = deps.signal?.aborted === true
   if (!cancelled) checkpoint('finished')
   const githubDeploymentId = await recorder?.finish(finalRecord(inputs, result))

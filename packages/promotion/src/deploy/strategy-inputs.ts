@@ -4,7 +4,15 @@ import {
   SettingProblems,
   type InputReader
 } from '@fargate-promote/common'
-import type { ProgressiveOptions, StrategyKind, StrategySettings } from '@fargate-promote/ecs'
+import type {
+  PauseStage,
+  ProgressiveOptions,
+  ResumeAction,
+  StrategyKind,
+  StrategySettings
+} from '@fargate-promote/ecs'
+import { httpShorthand } from '@fargate-promote/health'
+import type { TestTrafficOptions } from './test-traffic.js'
 
 /*
  * The ECS-native strategy settings (issue 17): inputs of deploy-fargate and the same keys per
@@ -14,6 +22,16 @@ import type { ProgressiveOptions, StrategyKind, StrategySettings } from '@fargat
 
 const STRATEGIES: readonly StrategyKind[] = ['rolling', 'canary', 'linear', 'blue-green']
 const PAUSES = ['continue-on-pass', 'wait'] as const
+const RESUME: readonly ResumeAction[] = ['continue', 'abort']
+/** The stages a PAUSE hook may hold (not TEST_TRAFFIC_SHIFT nor PRODUCTION_TRAFFIC_SHIFT). */
+const PAUSE_STAGES: readonly PauseStage[] = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT'
+]
 const MINUTE_MS = 60_000
 /** Bake times: whole minutes, 0 to 1440 (ECS's range). */
 const MAX_BAKE_MS = 1440 * MINUTE_MS
@@ -56,15 +74,56 @@ function readAdvanced(inputs: InputReader): Partial<StrategySettings> {
   return Object.fromEntries(Object.entries(advanced).filter(([, value]) => value !== undefined))
 }
 
-/**
- * The strategy settings; undefined for rolling (the default). Every bad setting is reported
- * together (a ConfigurationErrors). What the service already has is checked against the
- * described service (missingForStrategy), before any change.
- */
-export function readProgressive(inputs: InputReader): ProgressiveOptions | undefined {
-  const problems = new SettingProblems()
+/** `pause-at`: lifecycle stages, one per line or comma-separated; `none` removes the pauses. */
+function readPauseStages(inputs: InputReader): PauseStage[] | undefined {
+  const given = inputs.list('pause-at').flatMap(line => line.split(','))
+  const stages = given.map(stage => stage.trim()).filter(stage => stage !== '')
+  if (stages.length === 0) return undefined
+  if (stages.length === 1 && stages[0] === 'none') return []
+  const wrong = stages.filter(stage => !(PAUSE_STAGES as readonly string[]).includes(stage))
+  if (wrong.length === 0) return [...new Set(stages)] as PauseStage[]
+  throw new ConfigurationError(
+    `${wrong.map(quoteValue).join(', ')} ${wrong.length > 1 ? 'are not stages' : 'is not a stage'} a PAUSE hook can hold. Give some of ${PAUSE_STAGES.join(', ')}, or none.`,
+    inputs.subjectOf('pause-at')
+  )
+}
+
+/** `test-url` and `test-duration`: blue/green's checks through the test listener. */
+function readTestTraffic(inputs: InputReader): TestTrafficOptions | undefined {
+  const url = inputs.url('test-url')
+  const durationMs = inputs.duration('test-duration', {
+    defaultValue: '1m',
+    min: 10_000,
+    max: 60 * MINUTE_MS
+  })
+  if (url === undefined) return undefined
+  try {
+    return { check: httpShorthand({ url, name: 'test traffic' }), durationMs }
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error
+    throw new ConfigurationError(error.problem, inputs.subjectOf('test-url'))
+  }
+}
+
+/** What a deploy's strategy inputs ask for. */
+export interface StrategyInputs {
+  /** A traffic-shifting strategy; absent for rolling. */
+  progressive?: ProgressiveOptions
+  /** `strategy: rolling` was given (a shifting service is switched, not refused). */
+  switchToRolling: boolean
+  /** Blue/green's test-traffic verification. */
+  testTraffic?: TestTrafficOptions
+  /** A later run's answer to a paused deployment, instead of a new deployment. */
+  resume?: {
+    action: ResumeAction
+    thresholds: ProgressiveOptions['thresholds']
+    pauses: ProgressiveOptions['pauses']
+  }
+}
+
+function readValues(inputs: InputReader, problems: SettingProblems) {
   const read = <T>(fn: () => T) => problems.read(fn)
-  const values = problems.finish({
+  return problems.finish({
     kind: read(() => inputs.choice('strategy', STRATEGIES, 'rolling')),
     canaryPercent: read(() =>
       readPercent(inputs, 'canary-percent', { min: 0.1, max: 100, defaultValue: 10 })
@@ -76,6 +135,21 @@ export function readProgressive(inputs: InputReader): ProgressiveOptions | undef
     stepBakeMinutes: read(() => readMinutes(inputs, 'step-bake', '5m')),
     bakeTimeMinutes: read(() => readMinutes(inputs, 'bake-time', '5m')),
     pauses: read(() => inputs.choice('pauses', PAUSES, 'continue-on-pass')),
+    pauseStages: read(() => readPauseStages(inputs)),
+    pauseTimeout: read(() =>
+      inputs.optional('pause-timeout') === undefined
+        ? undefined
+        : readMinutes(inputs, 'pause-timeout', '1440m')
+    ),
+    pauseTimeoutAction: read(() =>
+      inputs.optional('pause-timeout-action') === undefined
+        ? undefined
+        : inputs.choice('pause-timeout-action', ['continue', 'rollback'] as const)
+    ),
+    testTraffic: read(() => readTestTraffic(inputs)),
+    resume: read(() =>
+      inputs.optional('resume') === undefined ? undefined : inputs.choice('resume', RESUME)
+    ),
     maxError: read(() =>
       readPercent(inputs, 'max-error-rate', { min: 0, max: 100, defaultValue: 5 })
     ),
@@ -84,22 +158,78 @@ export function readProgressive(inputs: InputReader): ProgressiveOptions | undef
       inputs.integer('min-requests', { min: 1, max: 1_000_000, defaultValue: 20 })
     )
   })
-  if (values.kind === 'rolling') return undefined
+}
+
+type Values = ReturnType<typeof readValues>
+
+/** Settings that only mean something for some strategies, given for another: each named. */
+function misplaced(inputs: InputReader, values: Values): ConfigurationError[] {
+  const errors: ConfigurationError[] = []
+  if (values.testTraffic !== undefined && values.kind !== 'blue-green') {
+    errors.push(
+      new ConfigurationError(
+        `is for strategy blue-green (checks through the test listener before production traffic moves), and strategy is ${values.kind}. Remove it, or set strategy to blue-green.`,
+        inputs.subjectOf('test-url')
+      )
+    )
+  }
+  if (values.pauseTimeout === 0) {
+    errors.push(
+      new ConfigurationError(
+        'is 0; a PAUSE hook waits 1 to 1440 minutes before its timeout action. Give e.g. 60m.',
+        inputs.subjectOf('pause-timeout')
+      )
+    )
+  }
+  return errors
+}
+
+function settingsOf(inputs: InputReader, values: Values): StrategySettings {
   return {
-    settings: {
-      kind: values.kind,
-      canaryPercent: values.canaryPercent as number,
-      canaryBakeMinutes: values.canaryBakeMinutes,
-      stepPercent: values.stepPercent as number,
-      stepBakeMinutes: values.stepBakeMinutes,
-      bakeTimeMinutes: values.bakeTimeMinutes,
-      ...readAdvanced(inputs)
-    },
-    thresholds: {
-      maxErrorRate: (values.maxError as number) / 100,
-      minRequests: values.minRequests,
-      ...(values.latency !== undefined && { maxLatencyIncreasePercent: values.latency })
-    },
-    pauses: values.pauses
+    kind: values.kind,
+    canaryPercent: values.canaryPercent as number,
+    canaryBakeMinutes: values.canaryBakeMinutes,
+    stepPercent: values.stepPercent as number,
+    stepBakeMinutes: values.stepBakeMinutes,
+    bakeTimeMinutes: values.bakeTimeMinutes,
+    ...readAdvanced(inputs),
+    ...(values.pauseStages !== undefined && { pauseStages: values.pauseStages }),
+    ...(values.pauseTimeout !== undefined && { pauseTimeoutMinutes: values.pauseTimeout }),
+    ...(values.pauseTimeoutAction !== undefined && {
+      pauseTimeoutAction: values.pauseTimeoutAction === 'continue' ? 'CONTINUE' : 'ROLLBACK'
+    }),
+    ...(values.testTraffic !== undefined && { verifyTestTraffic: true })
+  }
+}
+
+/**
+ * The strategy settings. Every bad setting is reported together (a ConfigurationErrors). What
+ * the service already has is checked against the described service (missingForStrategy),
+ * before any change.
+ */
+export function readStrategy(inputs: InputReader): StrategyInputs {
+  const problems = new SettingProblems()
+  const values = readValues(inputs, problems)
+  const wrong = misplaced(inputs, values)
+  if (wrong.length > 0) {
+    const again = new SettingProblems()
+    for (const error of wrong) again.add(error)
+    again.throwIfAny()
+  }
+  const thresholds = {
+    maxErrorRate: (values.maxError as number) / 100,
+    minRequests: values.minRequests,
+    ...(values.latency !== undefined && { maxLatencyIncreasePercent: values.latency })
+  }
+  const kind = inputs.optional('strategy')
+  return {
+    switchToRolling: kind === 'rolling',
+    ...(values.kind !== 'rolling' && {
+      progressive: { settings: settingsOf(inputs, values), thresholds, pauses: values.pauses }
+    }),
+    ...(values.testTraffic !== undefined && { testTraffic: values.testTraffic }),
+    ...(values.resume !== undefined && {
+      resume: { action: values.resume, thresholds, pauses: values.pauses }
+    })
   }
 }

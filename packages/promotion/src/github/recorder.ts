@@ -28,7 +28,8 @@ export interface RecorderDeps {
 
 /** How a recorded deployment ends; no state leaves it in_progress (nothing was observed). */
 export interface FinalRecord {
-  state: 'success' | 'failure' | 'error' | undefined
+  /** in_progress: a deploy paused for a later run (the description says so). */
+  state: 'success' | 'failure' | 'error' | 'in_progress' | undefined
   description: string
 }
 
