@@ -3,6 +3,27 @@ import type { EnvironmentProtection } from '../engine/context.js'
 
 const ACCOUNT = '123456789012'
 const CONTAINER_PORT = 8080
+/** The role that lets ECS move the listener's weights in a canary, linear or blue/green. */
+export const INFRASTRUCTURE_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRoleForLoadBalancers`
+
+/** The strategies in which ECS shifts production traffic between two target groups. */
+export function shiftsTraffic(env: EnvironmentConfig): boolean {
+  return env.strategy !== undefined && env.strategy !== 'rolling'
+}
+
+/** The second target group of an environment's listener: the new revision's, on every deploy. */
+export function alternateGroupOf(group: string): string {
+  return `${group.slice(0, 28)}-alt`
+}
+
+/**
+ * What a canary, linear or blue/green deployment needs around an environment's first service:
+ * `service` (its strategy is in the config) carries advancedConfiguration and starts as
+ * BLUE_GREEN, which deploy-fargate turns into the config's strategy; `load-balancer` only puts
+ * the alternate group on the listener (weight 0), for a service the deploy switches itself with
+ * the ARNs of the config (the demo's act 6).
+ */
+export type ProgressiveSetup = 'service' | 'load-balancer'
 
 /** The repository an environment's images come from in the seeded world. */
 export function repositoryOf(region: string, application: string, container: string): string {
@@ -14,6 +35,20 @@ function loopbackPort(url: string | undefined): number | undefined {
   const parsed = new URL(url)
   if (parsed.hostname !== '127.0.0.1' && parsed.hostname !== 'localhost') return undefined
   return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80))
+}
+
+function targetGroup(name: string) {
+  return {
+    name,
+    port: CONTAINER_PORT,
+    healthCheckPath: '/health',
+    healthCheckIntervalSeconds: 5,
+    healthCheckTimeoutSeconds: 2,
+    healthyThresholdCount: 2,
+    unhealthyThresholdCount: 2,
+    // Drained in 5 sim seconds, so a rollback or the end of a canary's bake finishes quickly.
+    deregistrationDelaySeconds: 5
+  }
 }
 
 interface SeedParts {
@@ -28,7 +63,8 @@ function seedEnvironment(
   env: EnvironmentConfig,
   application: string,
   parts: SeedParts,
-  initial: string
+  initial: string,
+  setup: ProgressiveSetup | undefined
 ) {
   const port = loopbackPort(env.url)
   env.services.forEach((service, index) => {
@@ -36,21 +72,21 @@ function seedEnvironment(
     const group = `${application}-${name}-${service.name}`.slice(0, 32)
     // The environment's URL is served by its first service's load balancer.
     const balanced = index === 0 && port !== undefined
+    const loadBalancer = `${application}-${name}`.slice(0, 32)
+    const alternate = balanced && setup !== undefined ? alternateGroupOf(group) : undefined
     if (balanced) {
+      const groups = [group, ...(alternate === undefined ? [] : [alternate])]
       parts.loadBalancers.push({
-        name: `${application}-${name}`.slice(0, 32),
-        listeners: [{ port: 80, bindPort: port, targetGroups: [{ name: group, weight: 100 }] }]
+        name: loadBalancer,
+        listeners: [
+          {
+            port: 80,
+            bindPort: port,
+            targetGroups: groups.map((g, i) => ({ name: g, weight: i === 0 ? 100 : 0 }))
+          }
+        ]
       })
-      parts.targetGroups.push({
-        name: group,
-        port: CONTAINER_PORT,
-        healthCheckPath: '/health',
-        healthCheckIntervalSeconds: 5,
-        healthCheckTimeoutSeconds: 2,
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 2,
-        deregistrationDelaySeconds: 5
-      })
+      parts.targetGroups.push(...groups.map(targetGroup))
     }
     parts.taskDefinitions.push({
       family,
@@ -85,8 +121,19 @@ function seedEnvironment(
       deploymentConfiguration: {
         minimumHealthyPercent: 100,
         maximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true }
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        // Set up by the infrastructure for traffic shifting: the deploy sets the config's strategy.
+        ...(alternate !== undefined &&
+          setup === 'service' && { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 })
       },
+      ...(alternate !== undefined &&
+        setup === 'service' && {
+          advancedConfiguration: {
+            alternateTargetGroup: alternate,
+            productionListener: { loadBalancer, port: 80 },
+            roleArn: INFRASTRUCTURE_ROLE
+          }
+        }),
       waitForSteady: true
     })
   })
@@ -118,6 +165,8 @@ export function scenarioFromConfig(
     initial?: string
     actor: string
     history?: Record<string, string[]>
+    /** Environments whose load balancer gets the alternate group though the config says rolling. */
+    alternateTargetGroups?: string[]
   }
 ): Record<string, unknown> {
   const application = config.application ?? 'app'
@@ -128,8 +177,14 @@ export function scenarioFromConfig(
     services: []
   }
   const environments = Object.entries(config.environments)
-  for (const [name, env] of environments)
-    seedEnvironment(name, env, application, parts, options.initial ?? 'initial')
+  for (const [name, env] of environments) {
+    const setup: ProgressiveSetup | undefined = shiftsTraffic(env)
+      ? 'service'
+      : options.alternateTargetGroups?.includes(name) === true
+        ? 'load-balancer'
+        : undefined
+    seedEnvironment(name, env, application, parts, options.initial ?? 'initial', setup)
+  }
   const users = new Set([options.actor])
   const teams = new Set<string>()
   for (const [, env] of environments) {
