@@ -1,4 +1,4 @@
-import { errorMessage, isSecretName } from '@fargate-promote/common'
+import { errorMessage } from '@fargate-promote/common'
 import {
   createClients,
   deployAndRecord,
@@ -13,24 +13,17 @@ import {
   actionInputs,
   actionsLogger,
   githubClient,
-  maskSecret,
+  readProxySettings,
   readRunContext,
   runAction,
   setOutputs,
   watchCancellation
 } from '@fargate-promote/runner'
-import { annotate, outputsOf } from './report.js'
+import { annotate, maskSecrets, outputsOf } from './report.js'
 import { saveCheckpoint } from './state.js'
 import { writeDeploySummary } from './summary.js'
 
 const ACTION = 'deploy-fargate'
-
-function maskSecrets(inputs: DeployInputs): void {
-  if (inputs.githubToken) maskSecret(inputs.githubToken)
-  for (const variables of Object.values(inputs.environment)) {
-    for (const [name, value] of Object.entries(variables)) if (isSecretName(name)) maskSecret(value)
-  }
-}
 
 /**
  * Outputs are set on every failure, so an `if: failure()` step knows what happened even when
@@ -51,7 +44,8 @@ async function deployOrReport(
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   await runAction(ACTION, async () => {
-    const inputs = await readDeployInputs(actionInputs(), readRunContext())
+    const proxy = readProxySettings()
+    const inputs = await readDeployInputs(actionInputs(), readRunContext(), proxy)
     maskSecrets(inputs)
     // CloudWatch is loaded lazily: only a progressive deployment reads its metrics.
     const { ecs, elb, cloudwatch } = createClients(['ecs', 'elb', 'cloudwatch'], `action/${ACTION}`)
@@ -66,6 +60,7 @@ export async function run(): Promise<void> {
         log: actionsLogger,
         signal: cancellation.signal,
         checkpoint: saveCheckpoint,
+        proxy,
         ...(token !== undefined && { github: () => githubClient(token, { log: actionsLogger }) })
       })
       setOutputs(outputsOf(outcome, Date.now() - startedAt))

@@ -1,6 +1,15 @@
+import { isSecretName } from '@fargate-promote/common'
 import { formatDiff } from '@fargate-promote/ecs'
-import type { DeployOutcome } from '@fargate-promote/promotion'
-import { Annotations, type OutputValue } from '@fargate-promote/runner'
+import type { DeployInputs, DeployOutcome } from '@fargate-promote/promotion'
+import { Annotations, maskSecret, type OutputValue } from '@fargate-promote/runner'
+
+/** The token and every secret-looking environment value, masked before anything is logged. */
+export function maskSecrets(inputs: DeployInputs): void {
+  if (inputs.githubToken) maskSecret(inputs.githubToken)
+  for (const variables of Object.values(inputs.environment)) {
+    for (const [name, value] of Object.entries(variables)) if (isSecretName(name)) maskSecret(value)
+  }
+}
 
 /** Every output, from the outcome; the first service's values for the single-service outputs. */
 export function outputsOf(outcome: DeployOutcome, durationMs: number): Record<string, OutputValue> {

@@ -239,3 +239,30 @@ export function followArgs(
   }
   return [options, { ecs: s.ecs, cloudwatch: s.cloudwatch, elb: s.elb, clock, log: s.log }]
 }
+
+/** A test listener (port 8080) forwarding to the service's target group, and its URL. */
+export async function testListener(s: Stack): Promise<{ arn: string; url: string }> {
+  const out = await s.elb.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: s.loadBalancer,
+      Protocol: 'HTTP',
+      Port: 8080,
+      DefaultActions: [
+        {
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: s.blue, Weight: 100 },
+              { TargetGroupArn: s.green, Weight: 0 }
+            ]
+          }
+        }
+      ]
+    })
+  )
+  const arn = out.Listeners?.[0]?.ListenerArn ?? ''
+  const { listeners } = (await (await fetch(`${s.sim.url}/_sim/listeners`)).json()) as {
+    listeners: { listenerArn: string; url: string }[]
+  }
+  return { arn, url: listeners.find(l => l.listenerArn === arn)?.url ?? '' }
+}

@@ -41,6 +41,10 @@ interface State {
   /** When the weights were last read: the earliest a move seen now could have happened. */
   lastLookAt?: number
   testTraffic?: TestTrafficVerdict & { startedAt: number; endedAt: number }
+  /** The earliest the first production step could have started (the look before it was seen). */
+  firstMoveFrom?: number
+  /** Rolled back through a PAUSE hook before production weights moved (the hook held them). */
+  heldBeforeProduction?: boolean
 }
 
 type Ending = { outcome: ProgressiveOutcome; reason: string; hookId?: string; pausedAt?: string }
@@ -114,6 +118,7 @@ function noteWeight(context: Context, weightNew: number, now: number): void {
   // The window starts at the look before: a move just before a minute boundary but seen after
   // it would otherwise cost a whole minute of traffic before the first verdict.
   const from = state.lastLookAt ?? now
+  state.firstMoveFrom ??= from
   state.open = { step, analysedFrom: from, analysedTo: from }
 }
 
@@ -150,6 +155,7 @@ async function rollBack(context: Context, why: string, hookId: string | undefine
   const { deps, options, state } = context
   const serviceDeploymentArn = options.serviceDeploymentArn
   state.stopping = why
+  if (hookId !== undefined && state.steps.length === 0) state.heldBeforeProduction = true
   deps.log.warning(`${options.service}: ${state.stopping}; rolling back.`)
   if (hookId === undefined) {
     await deps.ecs.send(
@@ -238,16 +244,24 @@ async function observe(context: Context): Promise<Ending | undefined> {
   return hookId === undefined ? undefined : onPause(context, hookId)
 }
 
+/**
+ * Both target groups' requests from the minute production traffic first moved (a blue/green's
+ * test requests before it reach the same target group and are not production's) to the end.
+ * Rolled back at a hook before any weight moved: no production request reached the new revision.
+ */
 async function blastRadius(context: Context, now: number): Promise<BlastRadius> {
   const { options, deps, state } = context
-  const from = Math.floor(state.startedAt / MINUTE_MS) * MINUTE_MS
+  const first = state.steps[0]
+  const since = first === undefined ? state.startedAt : (state.firstMoveFrom ?? first.startedAt)
   const window = {
     loadBalancer: options.loadBalancer,
-    from,
+    from: Math.floor(since / MINUTE_MS) * MINUTE_MS,
     to: Math.ceil(now / MINUTE_MS) * MINUTE_MS
   }
   const { old, new: fresh } = options.productionTargetGroups
-  const toNew = (await revisionTraffic({ ...window, targetGroup: fresh }, deps)).total.requests
+  const toNew = state.heldBeforeProduction
+    ? 0
+    : (await revisionTraffic({ ...window, targetGroup: fresh }, deps)).total.requests
   const toOld = (await revisionTraffic({ ...window, targetGroup: old }, deps)).total.requests
   const total = toNew + toOld
   return { requestsToNew: toNew, requestsTotal: total, share: total === 0 ? 0 : toNew / total }

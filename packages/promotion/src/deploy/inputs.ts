@@ -6,8 +6,10 @@ import {
   SettingProblems,
   type ConfigurationSubject,
   type InputReader,
+  type ProxySettings,
   type RunContext
 } from '@fargate-promote/common'
+import { checkProxyUse } from '@fargate-promote/health'
 import {
   checkTag,
   checkTaskDefinitionFileSize,
@@ -359,7 +361,8 @@ function refuseWithResume(inputs: InputReader): void {
  */
 export async function readDeployInputs(
   given: InputReader,
-  context: RunContext
+  context: RunContext,
+  proxy?: ProxySettings
 ): Promise<DeployInputs> {
   const problems = new SettingProblems()
   const inputs = await withEnvironmentConfig(given, { action: 'deploy', context, problems })
@@ -377,6 +380,8 @@ export async function readDeployInputs(
   const emergency = emergencyOf(inputs, context)
   const { strategy } = settings
   if (strategy.resume !== undefined) refuseWithResume(inputs)
+  // An unusable proxy the test-traffic check would go through is an input problem, found now.
+  if (strategy.testTraffic !== undefined) checkProxyUse([strategy.testTraffic.check], proxy)
   return {
     cluster: settings.cluster,
     services: settings.services,
