@@ -220,6 +220,127 @@ export const DEPLOY_OPTIONS: readonly InputOption[] = [
     description: 'do not enable the ECS circuit breaker on a service that lacks it'
   },
   {
+    input: 'strategy',
+    kind: 'value',
+    argument: 'rolling|canary|linear|blue-green',
+    description:
+      'how ECS moves the service (default rolling); the others shift traffic and judge each step'
+  },
+  {
+    input: 'canary-percent',
+    kind: 'value',
+    argument: 'percent',
+    description: 'canary: share of production traffic sent first (default 10%)'
+  },
+  {
+    input: 'canary-bake',
+    kind: 'value',
+    argument: 'minutes',
+    description: 'canary: how long the canary step lasts (default 5m)'
+  },
+  {
+    input: 'step-percent',
+    kind: 'value',
+    argument: 'percent',
+    description: 'linear: share moved per step (default 10%)'
+  },
+  {
+    input: 'step-bake',
+    kind: 'value',
+    argument: 'minutes',
+    description: 'linear: how long each step lasts (default 5m)'
+  },
+  {
+    input: 'bake-time',
+    kind: 'value',
+    argument: 'minutes',
+    description: 'how long both revisions run once all traffic moved (default 5m)'
+  },
+  {
+    input: 'alternate-target-group',
+    kind: 'value',
+    argument: 'arn',
+    description: 'the target group the new revision is registered in'
+  },
+  {
+    input: 'production-listener-rule',
+    kind: 'value',
+    argument: 'arn',
+    description: 'the listener rule (or listener) ECS moves production weights on'
+  },
+  {
+    input: 'test-listener-rule',
+    kind: 'value',
+    argument: 'arn',
+    description: 'blue-green: the listener rule of test traffic'
+  },
+  {
+    input: 'infrastructure-role',
+    kind: 'value',
+    argument: 'arn',
+    description: 'the role that lets ECS change the listener rules'
+  },
+  {
+    input: 'max-error-rate',
+    kind: 'value',
+    argument: 'percent',
+    description: 'highest 5XX share of the new revision in a step (default 5%)'
+  },
+  {
+    input: 'max-latency-increase',
+    kind: 'value',
+    argument: 'percent',
+    description: 'how much slower than the old revision the new one may be'
+  },
+  {
+    input: 'min-requests',
+    kind: 'value',
+    argument: 'count',
+    description: 'requests a revision needs in a window before it is judged (default 20)'
+  },
+  {
+    input: 'pauses',
+    kind: 'value',
+    argument: 'continue-on-pass|wait',
+    description: 'at a PAUSE hook: continue once the step passed, or end paused'
+  },
+  {
+    input: 'pause-at',
+    kind: 'value',
+    argument: 'stages',
+    description: 'lifecycle stages to pause at (comma-separated), or none'
+  },
+  {
+    input: 'pause-timeout',
+    kind: 'value',
+    argument: 'minutes',
+    description: 'how long a PAUSE hook waits before its timeout action'
+  },
+  {
+    input: 'pause-timeout-action',
+    kind: 'value',
+    argument: 'continue|rollback',
+    description: 'what ECS does when a PAUSE hook times out'
+  },
+  {
+    input: 'test-url',
+    kind: 'value',
+    argument: 'url',
+    description: 'blue-green: URL through the test listener, checked before production moves'
+  },
+  {
+    input: 'test-duration',
+    kind: 'value',
+    argument: 'duration',
+    description: 'blue-green: how long --test-url is checked (default 1m)'
+  },
+  {
+    input: 'resume',
+    kind: 'value',
+    argument: 'continue|abort',
+    description: 'continue or abort the deployment paused at a PAUSE hook; deploys nothing new'
+  },
+  {
     input: 'alarms',
     kind: 'names',
     argument: 'names',
