@@ -140,3 +140,26 @@ it("ends paused with the hook's id when pauses is 'wait' and the deployment reac
   expect(result.services[0]?.progressive?.hookId).toMatch(/^ecs-pause-/)
   expect(result.services[0]?.rollback).toBeUndefined()
 })
+
+it('refuses a rolling deploy of a shifting service unless rolling was asked, which switches it', async () => {
+  s = await stack()
+  const rolling = { ...options('shop:v2') }
+  delete rolling.progressive
+  const mutatingBefore = s.sim.calls().filter(call => call.mutating).length
+  const refusal = deploy(rolling, depsOf(s))
+
+  await expect(refusal).rejects.toBeInstanceOf(ConfigurationError)
+  await expect(refusal).rejects.toThrow(
+    "web is set up for BLUE_GREEN deployments (deploymentConfiguration.strategy), and no strategy was given, so its traffic steps would go unjudged. Set 'strategy' to that strategy (canary, linear or blue-green) to follow and judge each step, or to rolling to switch the service to rolling deployments; nothing was changed."
+  )
+  expect(s.sim.calls().filter(call => call.mutating)).toHaveLength(mutatingBefore)
+
+  const result = await deploy({ ...rolling, switchToRolling: true }, depsOf(s))
+  expect(result.status).toBe('succeeded')
+  const described = await s.ecs.send(
+    new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })
+  )
+  expect(described.services?.[0]?.deploymentConfiguration?.strategy).toBe('ROLLING')
+  expect(described.services?.[0]?.loadBalancers?.[0]?.advancedConfiguration).toBeUndefined()
+  expect(await liveImage(s)).toBe(result.services[0]?.taskDefinitionArn)
+})

@@ -83,6 +83,85 @@ describe('deploy-fargate strategy inputs', () => {
     expect(message).toContain('continue-on-pass')
   })
 
+  test('pauses: stages (lines or commas), a timeout and its action; none removes them', async () => {
+    const inputs = await read({
+      strategy: 'canary',
+      'pause-at': 'POST_SCALE_UP, PRE_PRODUCTION_TRAFFIC_SHIFT\nPOST_SCALE_UP',
+      'pause-timeout': '2h',
+      'pause-timeout-action': 'continue'
+    })
+    expect(inputs.progressive?.settings).toMatchObject({
+      pauseStages: ['POST_SCALE_UP', 'PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      pauseTimeoutMinutes: 120,
+      pauseTimeoutAction: 'CONTINUE'
+    })
+    const none = await read({ strategy: 'canary', 'pause-at': 'none' })
+    expect(none.progressive?.settings.pauseStages).toEqual([])
+  })
+
+  test('bad pause settings are named with the stages a PAUSE hook can hold', async () => {
+    const message = await refusal(() =>
+      read({
+        strategy: 'canary',
+        'pause-at': 'PRODUCTION_TRAFFIC_SHIFT,BAKE',
+        'pause-timeout': '0m',
+        'pause-timeout-action': 'skip'
+      })
+    )
+    expect(message).toContain(
+      "Input 'pause-at': 'PRODUCTION_TRAFFIC_SHIFT', 'BAKE' are not stages a PAUSE hook can hold. Give some of RECONCILE_SERVICE,"
+    )
+    expect(message).toContain("Input 'pause-timeout-action'")
+  })
+
+  test('test-url is blue-green only; with it the test traffic is checked for test-duration', async () => {
+    const inputs = await read({
+      strategy: 'blue-green',
+      'test-url': 'http://alb.example.com:8080/health',
+      'test-duration': '2m'
+    })
+    expect(inputs.progressive?.settings.verifyTestTraffic).toBe(true)
+    expect(inputs.testTraffic).toMatchObject({
+      durationMs: 120_000,
+      check: { type: 'http', url: 'http://alb.example.com:8080/health', name: 'test traffic' }
+    })
+    const message = await refusal(() =>
+      read({ strategy: 'canary', 'test-url': 'http://alb.example.com:8080/health' })
+    )
+    expect(message).toContain(
+      "Input 'test-url': is for strategy blue-green (checks through the test listener before production traffic moves), and strategy is canary."
+    )
+    expect(await refusal(() => read({ strategy: 'blue-green', 'test-url': 'ftp://x/' }))).toContain(
+      "Input 'test-url': 'ftp://x/' uses 'ftp:'"
+    )
+  })
+
+  test('strategy rolling given switches a shifting service; the default does not', async () => {
+    expect((await read({ strategy: 'rolling' })).switchToRolling).toBe(true)
+    expect((await read({})).switchToRolling).toBeUndefined()
+  })
+
+  test('resume: continue or abort with the thresholds, and nothing of a new deployment', async () => {
+    const inputs = await read(
+      { resume: 'abort', 'max-error-rate': '1%' },
+      { ...CONTEXT, actor: 'alice' }
+    )
+    expect(inputs.resume).toEqual({
+      action: 'abort',
+      thresholds: { maxErrorRate: 0.01, minRequests: 20 },
+      pauses: 'continue-on-pass'
+    })
+    expect(inputs.actor).toBe('alice')
+    const message = await refusal(() =>
+      read({ resume: 'continue', images: 'web=nginx:1.27', 'task-definition-arn': 'web:3' })
+    )
+    expect(message).toContain(
+      "Input 'images': was given with 'resume', which continues or aborts the deployment already paused and deploys nothing new."
+    )
+    expect(message).toContain("Input 'task-definition-arn': was given with 'resume'")
+    expect(await refusal(() => read({ resume: 'stop' }))).toContain("Input 'resume'")
+  })
+
   test('an unknown strategy names the four', async () => {
     const message = await refusal(() => read({ strategy: 'canery' }))
     expect(message).toContain("Input 'strategy'")
