@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api'
 
 register()
 const usage =
-  'usage: npm run demo [-- --act 1-5] [--keep] [--time-scale N] [--report PATH] [--quiet]'
+  'usage: npm run demo [-- --act 1-6] [--keep] [--time-scale N] [--report PATH] [--quiet]'
 let values
 try {
   ;({ values } = parseArgs({
@@ -29,8 +29,8 @@ if (values.help) {
 }
 const act = values.act === undefined ? undefined : Number(values.act)
 const timeScale = Number(values['time-scale'] ?? 180)
-if ((act !== undefined && !(Number.isInteger(act) && act >= 1 && act <= 5)) || !(timeScale > 0)) {
-  console.error(`--act must be 1 to 5 and --time-scale a positive number.\n${usage}`)
+if ((act !== undefined && !(Number.isInteger(act) && act >= 1 && act <= 6)) || !(timeScale > 0)) {
+  console.error(`--act must be 1 to 6 and --time-scale a positive number.\n${usage}`)
   process.exit(2)
 }
 const { runDemo } = await import('../packages/cli/src/demo/run.ts')

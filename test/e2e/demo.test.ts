@@ -53,7 +53,7 @@ describe('npm run demo', () => {
     const failed = outcome.checks.filter(check => !check.pass)
     expect(failed).toEqual([])
     expect(outcome.checks.map(check => check.act)).toEqual([
-      1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5
+      1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 6, 6, 6, 6, 6, 6
     ])
     // Every rehearsal ended as the story says: failures only where a release was meant to fail.
     expect(outcome.stage.runs.map(run => `${run.title}: ${run.result.conclusion}`)).toEqual([
@@ -66,11 +66,17 @@ describe('npm run demo', () => {
       '1.3.0 → production: failure',
       '1.3.1 → staging: success',
       'emergency 1.3.1 → production: success',
-      expect.stringMatching(/^roll production back to 1\.1\.0 \(\w{7}\): success$/)
+      expect.stringMatching(/^roll production back to 1\.1\.0 \(\w{7}\): success$/),
+      '1.4.0 → staging: success',
+      '1.4.0 → production (canary): failure'
     ])
+    // Act 6: the canary's analysis, in the words deploy-fargate reported it.
+    expect(text).toMatch(
+      /canary analysis: The analysis failed: new revision: [\d.]+% of \d+ requests failed/
+    )
     // The stopped-task reason reaches the person reading the demo.
     expect(text).toMatch(/stopped-task reason: .*Essential container in task exited/)
-    expect(text).toContain('16/16 claims hold')
+    expect(text).toContain('22/22 claims hold')
     // The promotion board and the report a person opens.
     expect(text).toMatch(/production/)
     const html = await readFile(outcome.report, 'utf8')

@@ -192,7 +192,7 @@ describe('npm run demo: its arguments', () => {
     }
   }
   const USAGE =
-    'usage: npm run demo [-- --act 1-5] [--keep] [--time-scale N] [--report PATH] [--quiet]'
+    'usage: npm run demo [-- --act 1-6] [--keep] [--time-scale N] [--report PATH] [--quiet]'
 
   it.each([
     [['--act', '9']],
@@ -206,7 +206,7 @@ describe('npm run demo: its arguments', () => {
     async args => {
       const result = await demo(...args)
       expect(result.code).toBe(2)
-      expect(result.stderr).toContain('--act must be 1 to 5 and --time-scale a positive number.')
+      expect(result.stderr).toContain('--act must be 1 to 6 and --time-scale a positive number.')
       expect(result.stderr).toContain(USAGE)
       expect(result.stdout).toBe('')
     },

@@ -1,4 +1,5 @@
 import type { RehearsalResult } from '@fargate-promote/rehearsal'
+import { act6 } from './canary.js'
 import { actionStep, deployments, liveImage } from './observe.js'
 import { rehearseStep, release, waitSim, type Stage } from './stage.js'
 
@@ -262,7 +263,8 @@ export const ACT_TITLES = [
   '1.2.0 crashes on staging',
   '1.3.0 errors caught in production',
   'emergency 1.3.1',
-  'manual rollback'
+  'manual rollback',
+  'canary aborts 1.4.0'
 ]
 
 /** Plays the acts up to `last`; acts before `first` set the stage quietly. */
@@ -274,7 +276,7 @@ export async function playActs(
 ): Promise<Check[]> {
   const checks: Check[] = []
   let good = ''
-  const acts = [act1, act2, act3, act4, (s: Stage) => act5(s, good)]
+  const acts = [act1, act2, act3, act4, (s: Stage) => act5(s, good), act6]
   for (let n = 1; n <= last; n++) {
     quietStage(n < first)
     const found = await (acts[n - 1] as (s: Stage) => Promise<Check[]>)(stage)

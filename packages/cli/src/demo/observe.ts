@@ -5,6 +5,25 @@ import {
 } from '@aws-sdk/client-ecs'
 import type { Stage } from './stage.js'
 
+/** The task definition ARN an environment's first service runs now. */
+export async function liveTaskDefinition(stage: Stage, environment: string): Promise<string> {
+  const env = stage.config.config.environments[environment]
+  if (env === undefined) throw new Error(`no environment ${environment}`)
+  const ecs = new ECSClient({
+    endpoint: stage.sim.url,
+    region: env.region,
+    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
+  })
+  try {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: env.cluster, services: [env.services[0]?.name ?? ''] })
+    )
+    return services?.[0]?.taskDefinition ?? ''
+  } finally {
+    ecs.destroy()
+  }
+}
+
 /** What an environment runs now, read from the simulator's ECS as any client would. */
 export async function liveImage(stage: Stage, environment: string): Promise<string> {
   const env = stage.config.config.environments[environment]
@@ -15,11 +34,7 @@ export async function liveImage(stage: Stage, environment: string): Promise<stri
     credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' }
   })
   try {
-    const service = env.services[0]?.name ?? ''
-    const { services } = await ecs.send(
-      new DescribeServicesCommand({ cluster: env.cluster, services: [service] })
-    )
-    const arn = services?.[0]?.taskDefinition ?? ''
+    const arn = await liveTaskDefinition(stage, environment)
     const { taskDefinition } = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: arn })
     )
@@ -71,6 +86,7 @@ export function actionStep(
         outputs: Record<string, string>
         annotations: { message: string }[]
         reason?: string
+        log?: string
       }[]
     }[]
   },

@@ -104,7 +104,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     repository: REPOSITORY,
     actor: ACTOR,
     initial: '1.0.0',
-    history: { main: [root] }
+    history: { main: [root] },
+    // Production's load balancer has its second target group (weight 0) from the start, as the
+    // infrastructure code would add it: act 6's config switches the service to canary.
+    alternateTargetGroups: ['production']
   })
   let quiet = options.quiet === true
   const stage: Stage = {
