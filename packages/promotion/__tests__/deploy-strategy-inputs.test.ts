@@ -136,6 +136,22 @@ describe('deploy-fargate strategy inputs', () => {
     )
   })
 
+  test('absolute p99 and error-rate increase thresholds', async () => {
+    const inputs = await read({
+      strategy: 'canary',
+      'max-p99-latency': '800ms',
+      'max-error-rate-increase': '1%'
+    })
+    expect(inputs.progressive?.thresholds).toEqual({
+      maxErrorRate: 0.05,
+      minRequests: 20,
+      maxLatencyMs: 800,
+      maxErrorRateIncrease: 0.01
+    })
+    const message = await refusal(() => read({ strategy: 'canary', 'max-p99-latency': '800' }))
+    expect(message).toContain("Input 'max-p99-latency'")
+  })
+
   test('strategy rolling given switches a shifting service; the default does not', async () => {
     expect((await read({ strategy: 'rolling' })).switchToRolling).toBe(true)
     expect((await read({})).switchToRolling).toBeUndefined()

@@ -293,6 +293,18 @@ export const DEPLOY_OPTIONS: readonly InputOption[] = [
     description: 'how much slower than the old revision the new one may be'
   },
   {
+    input: 'max-error-rate-increase',
+    kind: 'value',
+    argument: 'percent',
+    description: 'how many percentage points more 5XX than the old revision'
+  },
+  {
+    input: 'max-p99-latency',
+    kind: 'value',
+    argument: 'duration',
+    description: 'highest p99 response time of the new revision (e.g. 800ms)'
+  },
+  {
     input: 'min-requests',
     kind: 'value',
     argument: 'count',

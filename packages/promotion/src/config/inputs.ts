@@ -63,6 +63,8 @@ const STRATEGY_KEYS = [
   'infrastructure-role',
   'max-error-rate',
   'max-latency-increase',
+  'max-error-rate-increase',
+  'max-p99-latency',
   'min-requests',
   'pauses',
   'pause-at',

@@ -41,6 +41,12 @@ async function pausedRecord(
   }
 }
 
+/** The resume did what was asked: continued to success (or the next pause), or rolled back. */
+function asked(inputs: DeployInputs, status: DeployResult['status']): boolean {
+  if (status === 'succeeded' || status === 'paused') return true
+  return inputs.resume?.action === 'abort' && status === 'rolled-back'
+}
+
 function resultOf(
   inputs: DeployInputs,
   service: string,
@@ -94,6 +100,8 @@ function finalState(
         state: 'in_progress',
         description: `Paused at ${resumed.pausedAt ?? 'a PAUSE hook'}: continue or abort with resume`
       }
+    case 'rolled-back':
+      return { state: 'failure', description: resumed.reason }
     default:
       return { state: 'failure', description: `${resumed.outcome}: ${resumed.reason}` }
   }
@@ -165,8 +173,8 @@ export async function resumeAndRecord(
     result,
     cancelled: deps.signal?.aborted === true,
     ...(record !== undefined && { githubDeploymentId: record.id }),
-    ...(result.failureReason !== undefined && {
-      failure: `${result.status}: ${result.failureReason}`
+    ...(!asked(inputs, result.status) && {
+      failure: `${result.status}: ${result.failureReason ?? 'see the job summary'}`
     })
   }
 }

@@ -154,6 +154,8 @@ function readValues(inputs: InputReader, problems: SettingProblems) {
       readPercent(inputs, 'max-error-rate', { min: 0, max: 100, defaultValue: 5 })
     ),
     latency: read(() => readPercent(inputs, 'max-latency-increase', { min: 0, max: 10_000 })),
+    errorIncrease: read(() => readPercent(inputs, 'max-error-rate-increase', { min: 0, max: 100 })),
+    p99: read(() => inputs.optionalDuration('max-p99-latency', { min: 1, max: 600_000 })),
     minRequests: read(() =>
       inputs.integer('min-requests', { min: 1, max: 1_000_000, defaultValue: 20 })
     )
@@ -219,7 +221,9 @@ export function readStrategy(inputs: InputReader): StrategyInputs {
   const thresholds = {
     maxErrorRate: (values.maxError as number) / 100,
     minRequests: values.minRequests,
-    ...(values.latency !== undefined && { maxLatencyIncreasePercent: values.latency })
+    ...(values.latency !== undefined && { maxLatencyIncreasePercent: values.latency }),
+    ...(values.errorIncrease !== undefined && { maxErrorRateIncrease: values.errorIncrease / 100 }),
+    ...(values.p99 !== undefined && { maxLatencyMs: values.p99 })
   }
   const kind = inputs.optional('strategy')
   return {
