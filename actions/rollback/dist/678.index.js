@@ -610,6 +610,68 @@ const Tests = schemas/* strictObject */.rej({
  */
 const Checks = schemas/* union */.KCZ([nonEmpty, checks.ChecksSchema])
     .describe('Health checks in the health-verify format: a list, or the path of a .yml file.');
+/** `10`, `10%` or `0.5%`: the form the actions' percentage inputs take. */
+const percent = (what) => schemas/* union */.KCZ([
+    schemas/* number */.aig().min(0).max(100),
+    nonEmpty.regex(/^\d+(\.\d+)?\s*%?$/, 'must be a percentage such as 10%.')
+])
+    .optional()
+    .describe(`${what}: a percentage such as 10%.`);
+const minutes = (what) => schema_duration(what, DAY_MS).optional();
+const elbArn = (what) => nonEmpty
+    .regex(/^arn:[^:]+:elasticloadbalancing:/, `must be the ARN of ${what}.`)
+    .optional()
+    .describe(`ARN of ${what}.`);
+/** deploy-fargate's strategy settings (issue 17), under the inputs' names. */
+const strategySettings = {
+    strategy: schemas/* enum */.k5n(['rolling', 'canary', 'linear', 'blue-green'])
+        .optional()
+        .describe('How ECS moves a service to a new revision. Default rolling.'),
+    'canary-percent': percent('Canary: share of production traffic in the canary step'),
+    'canary-bake': minutes('Canary: how long the canary step lasts, in whole minutes'),
+    'step-percent': percent('Linear: share of production traffic moved per step'),
+    'step-bake': minutes('Linear: how long each step lasts, in whole minutes'),
+    'bake-time': minutes('How long both revisions run once all traffic has moved'),
+    'alternate-target-group': elbArn('the target group the new revision is registered in'),
+    'production-listener-rule': elbArn('the listener rule ECS moves production traffic on'),
+    'test-listener-rule': elbArn('the listener rule of blue/green test traffic'),
+    'infrastructure-role': roleArn
+        .optional()
+        .describe('IAM role that lets ECS change the listener rules.'),
+    'max-error-rate': percent('Highest share of 5XX answers of the new revision in a step'),
+    'max-latency-increase': percent('How much slower than the old revision the new one may be'),
+    'max-error-rate-increase': percent('How many more 5XX answers than the old revision'),
+    'max-p99-latency': schema_duration('highest p99 response time of the new revision', 600_000).optional(),
+    'min-requests': schemas/* int */.Whr('must be a whole number of requests.')
+        .min(1, 'must be 1 or more requests.')
+        .optional()
+        .describe('Requests a revision needs in an analysis window before it is judged.'),
+    pauses: schemas/* enum */.k5n(['continue-on-pass', 'wait'])
+        .optional()
+        .describe('At a PAUSE hook: continue once the analysis passed, or wait.'),
+    'pause-at': schemas/* union */.KCZ([
+        schemas/* literal */.euz('none'),
+        schemas/* array */.YOg(schemas/* enum */.k5n([
+            'RECONCILE_SERVICE',
+            'PRE_SCALE_UP',
+            'POST_SCALE_UP',
+            'POST_TEST_TRAFFIC_SHIFT',
+            'PRE_PRODUCTION_TRAFFIC_SHIFT',
+            'POST_PRODUCTION_TRAFFIC_SHIFT'
+        ]))
+            .min(1)
+    ])
+        .optional()
+        .describe('Lifecycle stages at which the deployment waits at a PAUSE hook, or none.'),
+    'pause-timeout': minutes('How long a PAUSE hook waits before its timeout action'),
+    'pause-timeout-action': schemas/* enum */.k5n(['continue', 'rollback'])
+        .optional()
+        .describe('What ECS does when a PAUSE hook times out. Default rollback.'),
+    'test-url': schemas/* url */.OZ5({ protocol: /^https?$/ })
+        .optional()
+        .describe('Blue-green: URL through the test listener, checked before production moves.'),
+    'test-duration': schema_duration('how long the test listener is checked', 60 * 60_000).optional()
+};
 const EnvironmentSchema = schemas/* strictObject */.rej({
     region: nonEmpty
         .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1.')
@@ -637,7 +699,8 @@ const EnvironmentSchema = schemas/* strictObject */.rej({
     soak: schema_duration('soak time on this environment before promotion', 7 * DAY_MS).optional(),
     monitor: schema_duration('monitoring after a deployment', 7 * DAY_MS).optional(),
     tests: Tests.optional(),
-    protection: Protection.prefault({})
+    protection: Protection.prefault({}),
+    ...strategySettings
 })
     .meta({ id: 'Environment' });
 const ConfigSchema = schemas/* strictObject */.rej({
