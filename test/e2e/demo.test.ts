@@ -71,9 +71,7 @@ describe('npm run demo', () => {
       '1.4.0 → production (canary): failure'
     ])
     // Act 6: the canary's analysis, in the words deploy-fargate reported it.
-    expect(text).toMatch(
-      /canary analysis: The analysis failed: new revision: /
-    )
+    expect(text).toMatch(/canary analysis: The analysis failed: new revision: /)
     // The stopped-task reason reaches the person reading the demo.
     expect(text).toMatch(/stopped-task reason: .*Essential container in task exited/)
     expect(text).toContain('22/22 claims hold')
