@@ -212,6 +212,22 @@ it('a later run aborts a paused canary: rolled back, no production request reach
   expect(await weightOf(now, old)).toBe(100)
 })
 
+it('refuses a new deploy over a paused one at once, naming resume, and changes nothing', async () => {
+  const { now } = await pausedCanary()
+  const calls = mutating(now).length
+  const settings = canary()
+  const attempt = deploy(
+    options('shop:v3', { settings, thresholds: THRESHOLDS, pauses: 'wait' }),
+    depsOf(now)
+  )
+
+  await expect(attempt).rejects.toBeInstanceOf(ConfigurationError)
+  await expect(attempt).rejects.toThrow(
+    /^Input 'service': web has a deployment waiting at PRE_PRODUCTION_TRAFFIC_SHIFT \(hook ecs-pause-[\w-]+\)\. Answer it first with resume: continue or resume: abort; nothing was deployed\.$/
+  )
+  expect(mutating(now).length).toBe(calls)
+})
+
 it('refuses to resume a service with nothing paused, and changes nothing', async () => {
   s = await stack()
   const calls = mutating(s).length

@@ -1,10 +1,33 @@
-import { formatDuration } from '@fargate-promote/common'
+import { ConfigurationError, formatDuration } from '@fargate-promote/common'
+import { findPaused } from '../progressive/resume.js'
 import { watchRolloutQuietly } from '../watch/watch.js'
 import type { WatchTarget } from '../watch/types.js'
 import type { ServicePlan } from './plan.js'
 import { refuse } from './refuse.js'
 import { finish, initial, remaining, type DeployRun } from './run.js'
 import type { DeployResult } from './types.js'
+
+/**
+ * A deployment held at a PAUSE hook never finishes on its own (until the hook's timeout):
+ * waiting for it would only time out. Refused at once, naming what to do.
+ */
+async function refusePaused(run: DeployRun, busy: ServicePlan[]): Promise<void> {
+  const paused: string[] = []
+  for (const plan of busy) {
+    const found = await findPaused(
+      { cluster: run.options.cluster, service: plan.checked.name },
+      run.deps
+    )
+    if (found === undefined) continue
+    const stage = found.deployment.lifecycleStage ?? 'a PAUSE hook'
+    paused.push(`${plan.checked.name} has a deployment waiting at ${stage} (hook ${found.hookId})`)
+  }
+  if (paused.length === 0) return
+  throw new ConfigurationError(
+    `${paused.join('; ')}. Answer it first with resume: continue or resume: abort; nothing was deployed.`,
+    { input: 'service' }
+  )
+}
 
 /**
  * Deploying over a rollout in progress would race it: let it finish (or roll back) first. Ends
@@ -18,6 +41,7 @@ export async function awaitDeploymentsInProgress(
   const { options, deps } = run
   const busy = plans.filter(plan => plan.checked.deploymentInProgress)
   if (busy.length === 0) return undefined
+  await refusePaused(run, busy)
   const targets: WatchTarget[] = busy.map(plan => ({
     service: plan.checked.name,
     deploymentId: plan.checked.primaryDeploymentId,

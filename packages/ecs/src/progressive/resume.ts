@@ -53,7 +53,7 @@ const BEFORE_PRODUCTION = new Set([
   'PRE_PRODUCTION_TRAFFIC_SHIFT'
 ])
 
-interface Paused {
+export interface Paused {
   deployment: ServiceDeployment & { serviceDeploymentArn: string }
   hookId: string
 }
@@ -73,9 +73,9 @@ async function describeService(options: ResumeProgressiveOptions, deps: FollowPr
 }
 
 /** The service's IN_PROGRESS deployment that awaits action at a PAUSE hook, if any. */
-async function findPaused(
-  options: ResumeProgressiveOptions,
-  deps: FollowProgressiveDeps
+export async function findPaused(
+  options: { cluster: string; service: string },
+  deps: Pick<FollowProgressiveDeps, 'ecs'>
 ): Promise<Paused | undefined> {
   const listed = await deps.ecs.send(
     new ListServiceDeploymentsCommand({
@@ -84,7 +84,7 @@ async function findPaused(
       status: ['IN_PROGRESS']
     })
   )
-  const arns = (listed.serviceDeployments ?? []).flatMap(d =>
+  const arns = (listed?.serviceDeployments ?? []).flatMap(d =>
     d.serviceDeploymentArn === undefined ? [] : [d.serviceDeploymentArn]
   )
   if (arns.length === 0) return undefined
