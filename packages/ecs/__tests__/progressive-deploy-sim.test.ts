@@ -1,8 +1,14 @@
 import { afterEach, expect, it, jest } from '@jest/globals'
 import { DescribeServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs'
 import { ConfigurationError, scaledClock } from '@fargate-promote/common'
-import { deploy, type DeployOptions } from '../src/index.js'
-import { SCALE, stack, type Stack } from './progressive-follow-fixtures.js'
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
+import {
+  deploy,
+  loadBalancerDimension,
+  targetGroupDimension,
+  type DeployOptions
+} from '../src/index.js'
+import { SCALE, stack, weightOf, type Stack } from './progressive-follow-fixtures.js'
 
 /**
  * deploy() with an ECS-native canary on the sim's real traffic: the strategy goes out with the
@@ -162,4 +168,39 @@ it('refuses a rolling deploy of a shifting service unless rolling was asked, whi
   expect(described.services?.[0]?.deploymentConfiguration?.strategy).toBe('ROLLING')
   expect(described.services?.[0]?.loadBalancers?.[0]?.advancedConfiguration).toBeUndefined()
   expect(await liveImage(s)).toBe(result.services[0]?.taskDefinitionArn)
+})
+
+it('a deployment alarm firing during the canary step: ECS rolls back, the deploy says why', async () => {
+  s = await stack()
+  const before = await liveImage(s)
+  const fresh = (await weightOf(s, s.blue)) === 100 ? s.green : s.blue
+  await s.cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: 'shop-new-5xx',
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Dimensions: [
+        { Name: 'TargetGroup', Value: targetGroupDimension(fresh) },
+        { Name: 'LoadBalancer', Value: loadBalancerDimension(s.loadBalancer) }
+      ],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold'
+    })
+  )
+  const given = options('shop:v2-errors', { alarms: ['shop-new-5xx'] })
+  const progressive = given.progressive as NonNullable<DeployOptions['progressive']>
+  // The analysis tolerates every error here: only the alarm can stop this canary.
+  const lenient = { ...progressive, thresholds: { maxErrorRate: 1, minRequests: 10 } }
+  const result = await deploy({ ...given, progressive: lenient }, depsOf(s))
+
+  expect(result.status).toBe('rolled-back')
+  expect(result.failureReason).toBe(
+    'ECS rolled the deployment back: Alarm(s) detected: shop-new-5xx.'
+  )
+  expect(result.services[0]?.progressive?.steps[0]?.weightNew).toBe(10)
+  expect(result.services[0]?.rollback).toBeUndefined()
+  expect(await liveImage(s)).toBe(before)
 })

@@ -169,6 +169,34 @@ describe('followProgressive', () => {
     expect(result.blastRadius).toEqual({ requestsToNew: 20, requestsTotal: 200, share: 0.1 })
   })
 
+  it('says so, loudly, when a completed deployment had a step nobody could judge', async () => {
+    const ecs = ecsOf([...Array<ServiceDeployment>(40).fill(shifting), { status: 'SUCCESSFUL' }])
+    const thin = (group: 'old' | 'new'): [number, number] => (group === 'new' ? [2, 0] : [18, 0])
+    const { deps, options } = setUp({ ecs, elb: elbOf([0, 10]), cloudwatch: cloudwatchOf(thin) })
+    const result = await followProgressive(options, deps)
+
+    expect(result.outcome).toBe('succeeded')
+    expect(result.reason).toBe(
+      'The deployment completed, but the step at 10% ended before a whole window had enough requests to judge (min-requests); nothing was judged.'
+    )
+    expect(result.steps[0]?.analysis?.verdict).toBe('inconclusive')
+    const log = deps.log as MemoryLogger
+    expect(
+      log.lines.some(
+        line => line.level === 'warning' && line.message.includes('nothing was judged')
+      )
+    ).toBe(true)
+  })
+
+  it('says nothing was judged when no production step was seen before ECS completed', async () => {
+    const { deps, options } = setUp({ ecs: ecsOf([shifting, { status: 'SUCCESSFUL' }]) })
+    const result = await followProgressive(options, deps)
+    expect(result).toMatchObject({
+      outcome: 'succeeded',
+      reason: 'The deployment completed; no production traffic step was seen, so none was judged.'
+    })
+  })
+
   it('fails when the deployment completes although it asked for a rollback', async () => {
     const ecs = ecsOf([...Array<ServiceDeployment>(30).fill(shifting), { status: 'SUCCESSFUL' }])
     const { deps, options } = setUp({

@@ -79,12 +79,25 @@ function noteStage(context: Context, deployment: ServiceDeployment): void {
 }
 
 /** How the deployment ended, once ECS says it did. */
+/** What the analysis said of a completed deployment: only what it observed. */
+function completed(state: State): string {
+  const unjudged = state.steps.filter(step => step.analysis?.verdict !== 'pass')
+  if (state.steps.length === 0) {
+    return 'The deployment completed; no production traffic step was seen, so none was judged.'
+  }
+  if (unjudged.length === 0) return 'The deployment completed with every analysis passed.'
+  const which = unjudged.map(step => `${step.weightNew}%`).join(', ')
+  return `The deployment completed, but the step${unjudged.length > 1 ? 's' : ''} at ${which} ended before a whole window had enough requests to judge (min-requests); ${unjudged.length === state.steps.length ? 'nothing was judged' : 'the others passed'}.`
+}
+
 function ending(state: State, deployment: ServiceDeployment): Ending | undefined {
-  const why = deployment.statusReason ? `: ${deployment.statusReason}` : ''
+  // ECS's reasons end with a full stop of their own.
+  const reason = deployment.statusReason?.replace(/\.$/, '')
+  const why = reason ? `: ${reason}` : ''
   switch (deployment.status) {
     case 'SUCCESSFUL':
       return state.stopping === undefined
-        ? { outcome: 'succeeded', reason: 'The deployment completed with every analysis passed.' }
+        ? { outcome: 'succeeded', reason: completed(state) }
         : {
             outcome: 'failed',
             reason: `Rollback asked (${state.stopping}) but the deployment completed${why}.`
@@ -289,7 +302,10 @@ async function finish(context: Context, ending: Ending): Promise<ProgressiveResu
   await awaitLastMinute(context, ending)
   const now = context.deps.clock.now()
   if (context.state.open !== undefined) context.state.open.step.endedAt ??= now
-  const log = ending.outcome === 'succeeded' ? 'info' : 'warning'
+  // A completion with a step nobody judged is said as loudly as a failure.
+  const judged = context.state.steps.every(step => step.analysis?.verdict === 'pass')
+  const log =
+    ending.outcome === 'succeeded' && judged && context.state.steps.length > 0 ? 'info' : 'warning'
   context.deps.log[log](`${context.options.service}: ${ending.outcome} — ${ending.reason}`)
   const { steps, testTraffic } = context.state
   return {
