@@ -4,7 +4,7 @@
  * the digest the staging gate approved, in the protected environment, and rolled back only after
  * a failure; deploys never overlap; OIDC tokens only where AWS is called; no expression in a script.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
@@ -12,6 +12,7 @@ import { parseDuration } from '@fargate-promote/common'
 import { parseChecks } from '@fargate-promote/health'
 import { parse, stringify } from 'yaml'
 import { runStep } from './run-step.js'
+import { isWorkflow } from './workflow-rules.js'
 import { wavesVariant } from './waves-variant.js'
 
 const root = new URL('../..', import.meta.url).pathname
@@ -101,6 +102,7 @@ const workflowFiles = [
   'monitor.yml',
   'production.yml',
   'pull-request.yml',
+  'resume.yml',
   'rollback.yml',
   'staging.yml',
   'test-suite.yml'
@@ -874,13 +876,16 @@ describe('values from the config never write extra outputs', () => {
     IMAGES: '',
     TO: 'previous',
     TARGETS: '',
-    RUNS_IN: 'production-monitor'
+    RUNS_IN: 'production-monitor',
+    SERVICE: 'web',
+    DECISION: 'continue'
   }
   test.each([
     ['production.yml', 'gate', 'region', 'rollback-role'],
     ['rollback.yml', 'check', 'region', 'rollback-role'],
     ['rollback.yml', 'plan', 'plan', 'rollback-role'],
-    ['deploy.yml', 'plan', 'config', 'role']
+    ['deploy.yml', 'plan', 'config', 'role'],
+    ['resume.yml', 'plan', 'config', 'role']
   ])('%s %s/%s refuses a %s with a new line in it', (file, jobName, id, key) => {
     const step = stepsOf(jobOf(load(file), jobName)).find(each => each.id === id)
     const run = runStep(step?.run, { files: { '.github/fargate-promote.yml': withRole(key) }, env })
@@ -1052,6 +1057,13 @@ describe('test-suite.yml', () => {
 })
 
 describe('every template', () => {
+  test('the checks below cover every workflow template', () => {
+    const all = readdirSync(templates)
+      .filter(name => name.endsWith('.yml') && isWorkflow(text(name)))
+      .sort()
+    expect(workflowFiles).toEqual(all)
+  })
+
   test.each(workflowFiles)('%s starts with what to change when copying', file => {
     expect(text(file).split('\n')[0]).toMatch(/^# /)
     expect(text(file)).toMatch(/Copy to \.github\/workflows\//)
