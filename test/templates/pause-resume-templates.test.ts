@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
 import { parse, stringify } from 'yaml'
+import { runs } from './conditions.js'
 import { runStep } from './run-step.js'
 
 const templates = new URL('../../workflows-templates/', import.meta.url).pathname
@@ -63,44 +63,6 @@ function stepOf(job: Job, id: string): Step {
   const found = (job.steps ?? []).find(step => step.id === id)
   if (found === undefined) throw new Error(`no step '${id}'`)
   return found
-}
-
-function expressionData(value: unknown): data.ExpressionData {
-  if (typeof value === 'string') return new data.StringData(value)
-  if (typeof value === 'boolean') return new data.BooleanData(value)
-  if (value !== null && typeof value === 'object') {
-    const dictionary = new data.Dictionary()
-    for (const [key, item] of Object.entries(value)) dictionary.add(key, expressionData(item))
-    return dictionary
-  }
-  return new data.Null()
-}
-
-/**
- * A step's or job's `if:` as GitHub decides it: the expression (with `success()` implied when it
- * calls no status function), given whether an earlier step or job failed.
- */
-function runs(condition: string | undefined, contexts: Record<string, unknown>, failed = false) {
-  const expression = condition ?? 'success()'
-  const implied = /\b(success|failure|always|cancelled)\(/.test(expression)
-    ? expression
-    : `success() && (${expression})`
-  // `!!` turns the value (the last operand of && or ||) into the boolean GitHub acts on.
-  const lexed = new Lexer(`!!(${implied})`).lex()
-  const functions = ['success', 'failure', 'always', 'cancelled'].map(name => ({
-    name,
-    description: '',
-    minArgs: 0,
-    maxArgs: 0,
-    call: () => new data.BooleanData(name === 'always' || (name === 'failure') === failed)
-  }))
-  const ast = new Parser(lexed.tokens, Object.keys(contexts), functions).parse()
-  const evaluator = new Evaluator(
-    ast,
-    expressionData(contexts) as data.Dictionary,
-    new Map(functions.map(f => [f.name, f]))
-  )
-  return evaluator.evaluate().coerceString() === 'true'
 }
 
 describe('deploy.yml: a deploy that ended paused', () => {

@@ -7,10 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions'
+import { Evaluator, Lexer, Parser, type data } from '@actions/expressions'
 import { parseDuration } from '@fargate-promote/common'
 import { parseChecks } from '@fargate-promote/health'
 import { parse, stringify } from 'yaml'
+import { expressionData } from './conditions.js'
 import { runStep } from './run-step.js'
 import { isWorkflow } from './workflow-rules.js'
 import { wavesVariant } from './waves-variant.js'
@@ -57,19 +58,6 @@ interface Workflow {
 const text = (file: string): string => readFileSync(join(templates, file), 'utf8')
 const load = (file: string): Workflow => parse(text(file)) as Workflow
 const exampleConfig = text('fargate-promote.yml')
-
-/** A JavaScript value as the expression evaluator's data. */
-function expressionData(value: unknown): data.ExpressionData {
-  if (typeof value === 'string') return new data.StringData(value)
-  if (typeof value === 'boolean') return new data.BooleanData(value)
-  if (typeof value === 'number') return new data.NumberData(value)
-  if (value !== null && typeof value === 'object') {
-    const dictionary = new data.Dictionary()
-    for (const [key, item] of Object.entries(value)) dictionary.add(key, expressionData(item))
-    return dictionary
-  }
-  return new data.Null()
-}
 
 /** `${{ … }}` evaluated as GitHub does (@actions/expressions, the parser's own evaluator). */
 function evaluate(expression: string, contexts: Record<string, unknown>): string {
@@ -247,7 +235,9 @@ describe('production.yml', () => {
       expect(wave('waves').if).toBe("needs.gate.outputs.approved == 'true'")
       expect(needsOf(wave('wave-1'))).toEqual(['gate', 'waves'])
       expect(needsOf(wave('wave-2'))).toEqual(['gate', 'waves', 'wave-1'])
-      expect(wave('wave-2').if).toBe("needs.waves.outputs.rest != ''")
+      expect(wave('wave-2').if).toBe(
+        "needs.waves.outputs.rest != '' && needs.wave-1.outputs.status == 'succeeded'"
+      )
       for (const name of ['wave-1', 'wave-2']) {
         expect(wave(name).with).toMatchObject({
           environment: 'production',
