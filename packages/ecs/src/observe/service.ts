@@ -4,7 +4,7 @@ import { formatDuration } from '@fargate-promote/common'
 import { countsOf, plural, targetGroupName, taskDefinitionName } from './describe.js'
 import type { AwsCallListener, EcsReadDeps } from './services.js'
 import { primaryDeployment, unsettledReason } from './settled.js'
-import { judgeTargets, observeTargets, targetGroupsOf } from './targets.js'
+import { groupsHoldingOurTasks, judgeTargets, observeTargets, targetGroupsOf } from './targets.js'
 import {
   describeTasks,
   explainStoppedTask,
@@ -35,7 +35,7 @@ export interface ServiceObservation {
   primary?: Deployment
   /** RUNNING tasks of the primary deployment. */
   tasks: Task[]
-  /** Those tasks' targets, in every target group of the service. */
+  /** Those tasks' targets, in every target group of the service (alternates included). */
   targets: TargetView[]
   /** Tasks of the live revision that stopped since `stoppedSince` (scale-ins left out). */
   stopped: StoppedTaskView[]
@@ -49,9 +49,9 @@ function stoppedProblem(stopped: StoppedTaskView[], revision: string, since: str
   return `${plural(stopped.length, 'task')} of ${revision} stopped ${since}: ${explainStoppedTask(first)}${more}`
 }
 
-/** Running tasks of ours that are no target of a group at all: not serving there. */
+/** Running tasks of ours that are no target of a group (holding our tasks) at all: not serving there. */
 function unregistered(service: Service, observation: ServiceObservation): string[] {
-  return targetGroupsOf(service).flatMap(group =>
+  return groupsHoldingOurTasks(service, observation.targets).flatMap(group =>
     observation.tasks
       .filter(task => task.lastStatus === 'RUNNING')
       .map(task => taskIdOf(task.taskArn ?? ''))

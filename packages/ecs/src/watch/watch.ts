@@ -30,10 +30,11 @@ export class RolloutWatchError extends Error {
  *     event says our tasks stopped, at most every 15 s, and once before a failure verdict;
  *   - running tasks (ListTasks + DescribeTasks): only right before a target health check, and
  *     only when the running count changed or a `has started` event named an unknown task;
- *   - target health (one DescribeTargetHealth per target group): when the deployment first
- *     looks complete, after an `is unhealthy in` / `failed to register targets` event (at most
- *     every 30 s), and while a complete deployment's targets are not healthy yet, every 15 s
- *     (targets still `initial`) or 30 s, stretched when many services are watched.
+ *   - target health (one DescribeTargetHealth per target group, the alternate group of a
+ *     traffic-shifting service included): when the deployment first looks complete, after an
+ *     `is unhealthy in` / `failed to register targets` event (at most every 30 s), and while a
+ *     complete deployment's targets are not healthy yet, every 15 s (targets still `initial`)
+ *     or 30 s, stretched when many services are watched.
  * A healthy rollout of one service (about 2.5 minutes behind an ALB) costs about 13 calls a
  * minute; five services about 18 (watch-polling.test.ts measures both). Throttling doubles
  * the wait between polls (PollPacer), which only lowers the rate.
