@@ -48,7 +48,7 @@ test('an -errors canary is rolled back by the analysis, the reason in the output
   expect(run.exitCode).toBe(1)
   expect(run.outputs.status).toBe('rolled-back')
   expect(run.outputs['failure-reason']).toMatch(
-    /^The analysis failed: new revision: \d+\.\d% of \d+ requests failed/
+    /^The analysis failed: new revision: (\d+\.\d% of \d+ requests failed|\d+ of its first \d+ requests failed)/
   )
   expect(Number(run.outputs['blast-radius'])).toBeGreaterThan(0)
   expect(run.summary).toContain('Traffic steps of web: rolled-back')

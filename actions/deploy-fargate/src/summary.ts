@@ -124,8 +124,11 @@ export async function writeDeploySummary(
   const summary = createSummary()
   summary.heading(`${HEADLINE[result.status]}: ${inputs.cluster}/${inputs.services.join(', ')}`, 2)
   if (outcome.cancelled) {
+    // A resume saves no checkpoint: nothing undoes the deployment it continued.
     summary.paragraph(
-      'The run was cancelled while the deployment was in progress; the post step rolls it back.'
+      inputs.resume === undefined
+        ? 'The run was cancelled while the deployment was in progress; the post step rolls it back.'
+        : 'The run was cancelled while following the resumed deployment; ECS goes on with it (its alarms, circuit breaker and hook timeouts still apply).'
     )
   }
   if (result.failureReason) summary.paragraph(`Reason: ${result.failureReason}`)

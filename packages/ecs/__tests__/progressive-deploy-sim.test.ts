@@ -98,7 +98,7 @@ it('rolls an -errors canary back with the analysis in the failure reason', async
 
   expect(result.status).toBe('rolled-back')
   expect(result.failureReason).toMatch(
-    /^The analysis failed: new revision: \d+\.\d% of \d+ requests failed/
+    /^The analysis failed: new revision: (\d+\.\d% of \d+ requests failed|\d+ of its first \d+ requests failed)/
   )
   expect(result.services[0]?.progressive?.steps[0]?.analysis?.verdict).toBe('fail')
   // followProgressive rolled it back; no second rollback of ours.

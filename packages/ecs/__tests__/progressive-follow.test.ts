@@ -217,7 +217,7 @@ describe('followProgressive', () => {
     const result = await followProgressive({ ...options, deadline: clock.now() + 5 * 60_000 }, deps)
 
     expect(result.outcome).toBe('timed-out')
-    expect(result.reason).toBe('Still UNKNOWN at UNKNOWN at the deadline; the deployment goes on.')
+    expect(result.reason).toBe('Still UNKNOWN at UNKNOWN at the deadline (the timeout).')
     expect(ecs.sent).toEqual([])
     expect(result.steps).toEqual([
       expect.objectContaining({ stage: 'WARP_DRIVE', weightNew: 10, endedAt: clock.now() })
@@ -239,7 +239,7 @@ describe('followProgressive', () => {
     const { deps, options } = setUp({ ecs, signal: controller.signal })
     const result = await followProgressive(options, deps)
     expect(result.outcome).toBe('cancelled')
-    expect(result.reason).toBe('Cancelled: stopped following; the deployment goes on.')
+    expect(result.reason).toBe('Cancelled while following the deployment.')
     expect(ecs.sent).toEqual([])
   })
 

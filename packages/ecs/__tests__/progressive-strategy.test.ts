@@ -56,9 +56,11 @@ describe('deploymentConfigurationFor', () => {
       canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 },
       lifecycleHooks: [{ targetType: 'PAUSE' as const, lifecycleStages: ['PRE_SCALE_UP' as const] }]
     }
+    // ECS refuses lifecycle hooks with ROLLING; an omitted list would keep them.
     expect(deploymentConfigurationFor({ ...base, kind: 'rolling' }, canary)).toEqual({
       ...current,
-      strategy: 'ROLLING'
+      strategy: 'ROLLING',
+      lifecycleHooks: []
     })
   })
 
@@ -239,7 +241,7 @@ describe('missingForStrategy', () => {
     }
     const problems = missingForStrategy(service([plain]), bad)
     expect(problems.map(p => p.problem)).toEqual([
-      "production-listener-rule must be the ARN of a production listener rule (or listener) to shift traffic on, got 'web-rule'.",
+      "production-listener-rule must be the ARN of an Application Load Balancer's production listener rule (or listener) to shift traffic on, got 'web-rule'.",
       "infrastructure-role must be the ARN of an infrastructure role that lets ECS change the listener rules, got 'ecs-role'.",
       `alternate-target-group must differ from the service's target group ${BLUE}.`
     ])

@@ -157,8 +157,8 @@ async function pausedCanary(): Promise<{
   s = await stack()
   const before = await live(s)
   const old = (await weightOf(s, s.blue)) === 100 ? s.blue : s.green
-  // Two minutes at 100 %: a whole metrics minute, so the last step has a verdict too.
-  const settings = canary({ pauseStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], bakeTimeMinutes: 2 })
+  // Three minutes at 100 %: a whole metrics minute whenever it starts, so the last step has a verdict.
+  const settings = canary({ pauseStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], bakeTimeMinutes: 3 })
   const result = await deploy(
     options('shop:v2', { settings, thresholds: THRESHOLDS, pauses: 'wait' }),
     depsOf(s)

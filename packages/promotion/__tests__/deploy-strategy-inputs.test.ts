@@ -34,6 +34,7 @@ describe('deploy-fargate strategy inputs', () => {
   test('every setting given', async () => {
     const inputs = await read({
       strategy: 'linear',
+      timeout: '2h',
       'step-percent': '25%',
       'step-bake': '10m',
       'bake-time': '1h',

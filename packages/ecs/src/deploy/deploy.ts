@@ -4,7 +4,7 @@ import type { DeployDeps, DeployOptions } from './options.js'
 import { planDeployment, type ServicePlan } from './plan.js'
 import { preDeployStep } from './pre-deploy-step.js'
 import { preflight } from './preflight.js'
-import { refuseUnfit, refuseUnjudged } from './progressive.js'
+import { checkMetricsReadable, refuseUnfit, refuseUnjudged } from './progressive.js'
 import { pruneOldRevisions } from './prune.js'
 import { registerRevisions } from './register.js'
 import { failedPrimaries, refuse } from './refuse.js'
@@ -37,8 +37,10 @@ async function readyToDeploy(run: DeployRun): Promise<ServicePlan[] | DeployResu
   const plans = await prepare(run, true)
   if (run.options.progressive) {
     // A defect of the caller, found before any change: the analysis reads target-group metrics.
-    if (!run.deps.cloudwatch) throw new Error('A progressive deployment needs deps.cloudwatch.')
+    const { cloudwatch, clock } = run.deps
+    if (!cloudwatch) throw new Error('A progressive deployment needs deps.cloudwatch.')
     refuseUnfit(plans, run.options.progressive)
+    await checkMetricsReadable(plans, run.options.progressive, cloudwatch, clock.now())
   } else {
     refuseUnjudged(plans, run.options.switchToRolling === true)
   }

@@ -1,8 +1,8 @@
 import type { LoadBalancer, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs'
-import { ConfigurationError } from '@fargate-promote/common'
+import { ConfigurationError, errorMessage } from '@fargate-promote/common'
 import { followProgressive } from '../progressive/follow.js'
-import type { ProgressiveOutcome } from '../progressive/follow-types.js'
-import type { MetricsReader } from '../progressive/metrics.js'
+import type { ProgressiveOutcome, ProgressiveResult } from '../progressive/follow-types.js'
+import { revisionTraffic, type MetricsReader } from '../progressive/metrics.js'
 import { missingForStrategy } from '../progressive/requirements.js'
 import {
   deploymentConfigurationFor,
@@ -88,6 +88,41 @@ export function withStrategy(
   }
 }
 
+/**
+ * One read of the first service's target-group metrics before any change: without
+ * cloudwatch:GetMetricData no step could be judged, and that must not be found with traffic
+ * already on the new revision.
+ */
+export async function checkMetricsReadable(
+  plans: ServicePlan[],
+  progressive: ProgressiveOptions,
+  cloudwatch: MetricsReader,
+  now: number
+): Promise<void> {
+  const service = plans[0]?.checked.service
+  const lb = service === undefined ? undefined : firstBalanced(service)
+  const rule =
+    progressive.settings.productionListenerRuleArn ??
+    lb?.advancedConfiguration?.productionListenerRule
+  if (lb?.targetGroupArn === undefined || rule === undefined) return
+  const minute = Math.floor(now / 60_000) * 60_000
+  try {
+    await revisionTraffic(
+      {
+        loadBalancer: loadBalancerOf(rule),
+        targetGroup: lb.targetGroupArn,
+        from: minute - 60_000,
+        to: minute
+      },
+      { cloudwatch }
+    )
+  } catch (error) {
+    throw new Error(
+      `Cannot read the target groups' CloudWatch metrics, which judge every traffic step (cloudwatch:GetMetricData): ${errorMessage(error)}. Nothing was changed.`
+    )
+  }
+}
+
 export interface Production {
   rule: string
   loadBalancer: string
@@ -142,33 +177,41 @@ export async function followOne(
 ): Promise<void> {
   const { options, deps } = run
   const progressive = options.progressive as ProgressiveOptions
-  const result = await followProgressive(
-    {
-      cluster: options.cluster,
-      service: w.plan.checked.name,
-      serviceDeploymentArn: w.result.serviceDeploymentArn as string,
-      loadBalancer: production.loadBalancer,
-      productionListenerRule: production.rule,
-      productionTargetGroups: { old: production.old, new: production.new },
-      thresholds: progressive.thresholds,
-      pauses: progressive.pauses,
-      pollIntervalMs: options.pollIntervalMs,
-      deadline: run.deadline,
-      verificationStages: verificationStagesFor(
-        progressive.settings,
-        w.plan.checked.service.deploymentConfiguration?.lifecycleHooks
-      )
-    },
-    {
-      ecs: deps.ecs,
-      elb: deps.elb,
-      cloudwatch,
-      clock: deps.clock,
-      log: deps.log,
-      ...(deps.signal && { signal: deps.signal }),
-      ...(deps.testTraffic && { testTraffic: deps.testTraffic })
-    }
-  )
+  let result: ProgressiveResult
+  try {
+    result = await followProgressive(
+      {
+        cluster: options.cluster,
+        service: w.plan.checked.name,
+        serviceDeploymentArn: w.result.serviceDeploymentArn as string,
+        loadBalancer: production.loadBalancer,
+        productionListenerRule: production.rule,
+        productionTargetGroups: { old: production.old, new: production.new },
+        thresholds: progressive.thresholds,
+        pauses: progressive.pauses,
+        pollIntervalMs: options.pollIntervalMs,
+        deadline: run.deadline,
+        verificationStages: verificationStagesFor(
+          progressive.settings,
+          w.plan.checked.service.deploymentConfiguration?.lifecycleHooks
+        )
+      },
+      {
+        ecs: deps.ecs,
+        elb: deps.elb,
+        cloudwatch,
+        clock: deps.clock,
+        log: deps.log,
+        ...(deps.signal && { signal: deps.signal }),
+        ...(deps.testTraffic && { testTraffic: deps.testTraffic })
+      }
+    )
+  } catch (error) {
+    // The steps can no longer be judged: failed, so on-failure (rollback) stops and undoes it.
+    w.result.status = 'failed'
+    w.result.failureReason = `Following the ${progressive.settings.kind} deployment failed, so its traffic steps can no longer be judged: ${errorMessage(error)}`
+    return
+  }
   w.result.progressive = result
   w.result.status = deployStatusOf(result.outcome)
   if (result.outcome !== 'succeeded' && result.outcome !== 'paused')

@@ -221,8 +221,13 @@ async function verifyTestTraffic(context: Context, hookId: string): Promise<bool
 }
 
 async function onPause(context: Context, hookId: string): Promise<Ending | undefined> {
-  const { options, state } = context
+  const { options, state, deps } = context
   if (await verifyTestTraffic(context, hookId)) return undefined
+  if (deps.testTraffic === undefined && (options.verificationStages ?? []).includes(state.stage)) {
+    // A verification hook with nothing to verify with: never continued unjudged.
+    const reason = `Paused at ${state.stage} (hook ${hookId}) for the test-traffic verification; run again with test-url to verify and continue, or abort.`
+    return { outcome: 'paused', hookId, pausedAt: state.stage, reason }
+  }
   if (options.pauses === 'wait') {
     const reason = `Paused at ${state.stage} (hook ${hookId}).`
     return { outcome: 'paused', hookId, pausedAt: state.stage, reason }
@@ -349,13 +354,13 @@ export async function followProgressive(
       if (signal?.aborted) {
         return await finish(context, {
           outcome: 'cancelled',
-          reason: 'Cancelled: stopped following; the deployment goes on.'
+          reason: 'Cancelled while following the deployment.'
         })
       }
       const ended = await observe(context)
       if (ended !== undefined) return await finish(context, ended)
       if (clock.now() >= options.deadline) {
-        const reason = `Still ${state.status} at ${state.stage} at the deadline; the deployment goes on.`
+        const reason = `Still ${state.status} at ${state.stage} at the deadline (the timeout).`
         return await finish(context, { outcome: 'timed-out', reason })
       }
       await waiting.sleep(options.pollIntervalMs ?? 5_000, signal)

@@ -117,8 +117,9 @@ function loadBalancerProblems(settings: StrategySettings, lb: LoadBalancer): Str
     ...advancedProblem(
       'productionListenerRuleArn',
       settings.productionListenerRuleArn ?? before.productionListenerRule,
-      /^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:listener(-rule)?\//,
-      'a production listener rule (or listener) to shift traffic on'
+      // Only an Application Load Balancer's target groups have the per-revision metrics judged.
+      /^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:listener(-rule)?\/app\//,
+      "an Application Load Balancer's production listener rule (or listener) to shift traffic on"
     ),
     ...advancedProblem(
       'roleArn',

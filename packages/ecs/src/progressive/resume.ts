@@ -4,13 +4,20 @@ import {
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
+  type ECSClient,
+  type LoadBalancer,
   type Service,
-  type ServiceDeployment
+  type ServiceDeployment,
+  type Task
 } from '@aws-sdk/client-ecs'
 import { ConfigurationError } from '@fargate-promote/common'
+import { loadElb } from '../lazy-elb.js'
+import { taskIp, taskPort } from '../observe/targets.js'
+import { describeTasks, listTaskArns } from '../observe/tasks.js'
 import type { AnalysisThresholds } from './analysis.js'
 import { followProgressive } from './follow.js'
 import type { FollowProgressiveDeps, ProgressiveResult } from './follow-types.js'
+import { verificationStagesOn } from './strategy.js'
 import { loadBalancerOf, productionShare } from './weights.js'
 
 /**
@@ -30,6 +37,8 @@ export interface ResumeProgressiveOptions {
   pauses: 'continue-on-pass' | 'wait'
   pollIntervalMs?: number
   deadline: number
+  /** Called once ECS accepted the continue or the rollback (before following it). */
+  onSent?: () => Promise<void>
 }
 
 export interface ResumeResult extends ProgressiveResult {
@@ -122,12 +131,64 @@ async function revisionsOf(deployment: ServiceDeployment, deps: FollowProgressiv
   }
 }
 
+/** Whether a RUNNING task of `taskDefinition` is registered in `group` (by IP and port). */
+async function registeredIn(
+  group: string,
+  tasks: Task[],
+  lb: LoadBalancer,
+  deps: FollowProgressiveDeps
+): Promise<boolean> {
+  const { DescribeTargetHealthCommand } = await loadElb()
+  const out = await deps.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group }))
+  return (out.TargetHealthDescriptions ?? []).some(d =>
+    tasks.some(
+      task =>
+        taskIp(task) === d.Target?.Id &&
+        (d.Target?.Port === undefined || taskPort(task, lb) === d.Target.Port)
+    )
+  )
+}
+
 /**
- * The production rule and which target group is the old revision's: ECS swaps the pair on
- * every deployment, so it is read from the weights — before production traffic moves, the
- * group with the traffic is the old one; after, the new one.
+ * The new revision's target group: the one its tasks are registered in (ECS swaps the pair on
+ * every deployment, and the weights alone cannot tell a 60 % step from the old revision).
+ * Without a registered task yet, the stage decides: before production traffic moves, the group
+ * with the traffic is the old one.
  */
-async function production(service: Service, stage: string, deps: FollowProgressiveDeps) {
+async function newGroup(
+  pair: { primary: string; alternate: string; rule: string },
+  lb: LoadBalancer,
+  context: { cluster: string; service: string; taskDefinitionArn?: string; stage: string },
+  deps: FollowProgressiveDeps
+): Promise<string> {
+  if (context.taskDefinitionArn !== undefined) {
+    // The task readers are typed for the whole client; they only send.
+    const reader = { ecs: deps.ecs as ECSClient }
+    const arns = await listTaskArns(reader, {
+      cluster: context.cluster,
+      serviceName: context.service,
+      desiredStatus: 'RUNNING'
+    })
+    const tasks = (await describeTasks(reader, context.cluster, arns)).filter(
+      task => task.taskDefinitionArn === context.taskDefinitionArn
+    )
+    if (tasks.length > 0) {
+      if (await registeredIn(pair.alternate, tasks, lb, deps)) return pair.alternate
+      if (await registeredIn(pair.primary, tasks, lb, deps)) return pair.primary
+    }
+  }
+  const primaryServes = (await productionShare(pair.rule, pair.primary, deps.elb)) >= 50
+  const serving = primaryServes ? pair.primary : pair.alternate
+  const other = primaryServes ? pair.alternate : pair.primary
+  return BEFORE_PRODUCTION.has(context.stage) ? other : serving
+}
+
+/** The production rule, its load balancer and the old and new revisions' target groups. */
+async function production(
+  service: Service,
+  context: { cluster: string; service: string; taskDefinitionArn?: string; stage: string },
+  deps: FollowProgressiveDeps
+) {
   const lb = service.loadBalancers?.find(l => l.targetGroupArn !== undefined)
   const rule = lb?.advancedConfiguration?.productionListenerRule
   const alternate = lb?.advancedConfiguration?.alternateTargetGroupArn
@@ -136,16 +197,10 @@ async function production(service: Service, stage: string, deps: FollowProgressi
       `The service has no production listener rule and alternate target group (loadBalancers advancedConfiguration), which a paused deployment needs; it cannot be followed.`
     )
   }
-  const primaryServes = (await productionShare(rule, lb.targetGroupArn, deps.elb)) >= 50
-  const serving = primaryServes ? lb.targetGroupArn : alternate
-  const other = primaryServes ? alternate : lb.targetGroupArn
-  const before = BEFORE_PRODUCTION.has(stage)
-  return {
-    rule,
-    loadBalancer: loadBalancerOf(rule),
-    old: before ? serving : other,
-    new: before ? other : serving
-  }
+  const pair = { primary: lb.targetGroupArn, alternate, rule }
+  const fresh = await newGroup(pair, lb, context, deps)
+  const old = fresh === pair.primary ? pair.alternate : pair.primary
+  return { rule, loadBalancer: loadBalancerOf(rule), old, new: fresh }
 }
 
 /**
@@ -167,8 +222,12 @@ export async function resumeProgressive(
   }
   const { deployment, hookId } = paused
   const stage = deployment.lifecycleStage ?? 'UNKNOWN'
-  const groups = await production(service, stage, deps)
   const revisions = await revisionsOf(deployment, deps)
+  const groups = await production(
+    service,
+    { cluster: options.cluster, service: options.service, stage, ...revisions },
+    deps
+  )
   const by = options.actor === undefined ? '' : ` by ${options.actor}`
   const action = options.action === 'continue' ? 'CONTINUE' : 'ROLLBACK'
   deps.log.info(`${options.service}: ${options.action}${by} at ${stage} (hook ${hookId}).`)
@@ -179,6 +238,7 @@ export async function resumeProgressive(
       action
     })
   )
+  await options.onSent?.()
   const result = await followProgressive(
     {
       cluster: options.cluster,
@@ -191,6 +251,7 @@ export async function resumeProgressive(
       pauses: options.pauses,
       deadline: options.deadline,
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      verificationStages: verificationStagesOn(service.deploymentConfiguration?.lifecycleHooks),
       ...(options.action === 'abort' && {
         stopping: `Aborted${by} at the pause at ${stage}.`
       })

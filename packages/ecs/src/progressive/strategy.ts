@@ -97,7 +97,10 @@ export function deploymentConfigurationFor(
   } = current
   if (!shiftsTraffic(settings.kind)) {
     if (current.strategy === undefined || current.strategy === 'ROLLING') return undefined
-    return { ...kept, strategy: 'ROLLING' }
+    // Lifecycle hooks belong to the shifting strategies: ECS refuses them with ROLLING, and an
+    // omitted list would keep them.
+    const hooks = lifecycleHooks !== undefined && lifecycleHooks.length > 0
+    return { ...kept, strategy: 'ROLLING', ...(hooks && { lifecycleHooks: [] }) }
   }
   const result: DeploymentConfiguration = {
     ...kept,
@@ -163,6 +166,20 @@ export function verificationStagesFor(
         )
       : settings.pauseStages.includes(TEST_STAGE)
   return asked ? [] : [TEST_STAGE]
+}
+
+/**
+ * The stages at which the service's hooks pause only for a test-traffic verification (an
+ * earlier deploy added them): a resumed deployment must verify there, not continue unjudged.
+ */
+export function verificationStagesOn(hooks: DeploymentLifecycleHook[] | undefined): string[] {
+  if (!(hooks ?? []).some(isVerificationHook)) return []
+  return pauses(
+    hooks?.filter(h => !isVerificationHook(h)),
+    TEST_STAGE
+  )
+    ? []
+    : [TEST_STAGE]
 }
 
 /**

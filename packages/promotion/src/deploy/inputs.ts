@@ -21,7 +21,7 @@ import {
 import type { RecordTarget } from '../github/recorder.js'
 import { withEnvironmentConfig } from '../config/inputs.js'
 import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
-import { readStrategy, type StrategyInputs } from './strategy-inputs.js'
+import { checkStrategyRun, readStrategy, type StrategyInputs } from './strategy-inputs.js'
 import type { TestTrafficOptions } from './test-traffic.js'
 
 /** Where the deploy is recorded as a GitHub deployment. */
@@ -380,6 +380,11 @@ export async function readDeployInputs(
   const emergency = emergencyOf(inputs, context)
   const { strategy } = settings
   if (strategy.resume !== undefined) refuseWithResume(inputs)
+  checkStrategyRun(inputs, strategy, {
+    timeoutMs: polling.timeoutMs,
+    wait: settings.wait,
+    dryRun
+  })
   // An unusable proxy the test-traffic check would go through is an input problem, found now.
   if (strategy.testTraffic !== undefined) checkProxyUse([strategy.testTraffic.check], proxy)
   return {

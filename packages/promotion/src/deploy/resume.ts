@@ -133,7 +133,9 @@ export async function resumeAndRecord(
       : undefined
   const record = await pausedRecord(recorder, service, log)
   const who = inputs.actor === undefined ? '' : ` by ${inputs.actor}`
-  if (record !== undefined) {
+  // Posted once ECS accepted the answer: a refused resume (nothing paused) leaves no trace.
+  const onSent = async () => {
+    if (record === undefined) return
     const verb = resume.action === 'continue' ? 'Continuing' : 'Aborting'
     await recorder?.supersede(record.id, 'in_progress', `${verb}${who} at the pause`)
   }
@@ -146,7 +148,8 @@ export async function resumeAndRecord(
       thresholds: resume.thresholds,
       pauses: resume.pauses,
       pollIntervalMs: inputs.pollIntervalMs,
-      deadline: startedAt + inputs.timeoutMs
+      deadline: startedAt + inputs.timeoutMs,
+      onSent
     },
     {
       ecs: deps.ecs,
@@ -164,14 +167,24 @@ export async function resumeAndRecord(
       })
     }
   )
-  if (record !== undefined) {
+  const cancelled = deps.signal?.aborted === true
+  // A cancelled run saw no end: the record stays in_progress, as the deployment goes on.
+  if (record !== undefined && !cancelled) {
     const end = finalState(resumed, who, record)
     await recorder?.supersede(record.id, end.state, end.description.slice(0, 140))
   }
   const result = resultOf(inputs, service, resumed, startedAt, clock.now())
+  if (cancelled) {
+    return {
+      result,
+      cancelled,
+      ...(record !== undefined && { githubDeploymentId: record.id }),
+      failure: 'the run was cancelled while following the resumed deployment; ECS goes on with it.'
+    }
+  }
   return {
     result,
-    cancelled: deps.signal?.aborted === true,
+    cancelled,
     ...(record !== undefined && { githubDeploymentId: record.id }),
     ...(!asked(inputs, result.status) && {
       failure: `${result.status}: ${result.failureReason ?? 'see the job summary'}`

@@ -91,10 +91,11 @@ function readPauseStages(inputs: InputReader): PauseStage[] | undefined {
 /** `test-url` and `test-duration`: blue/green's checks through the test listener. */
 function readTestTraffic(inputs: InputReader): TestTrafficOptions | undefined {
   const url = inputs.url('test-url')
+  // At most half the verification hook's 60-minute timeout, which rolls the deployment back.
   const durationMs = inputs.duration('test-duration', {
     defaultValue: '1m',
     min: 10_000,
-    max: 60 * MINUTE_MS
+    max: 30 * MINUTE_MS
   })
   if (url === undefined) return undefined
   try {
@@ -236,4 +237,77 @@ export function readStrategy(inputs: InputReader): StrategyInputs {
       resume: { action: values.resume, thresholds, pauses: values.pauses }
     })
   }
+}
+
+/** Minutes a deployment of `settings` takes at least, with a margin for the new tasks to start. */
+function minutesNeeded(settings: StrategySettings, testTraffic?: TestTrafficOptions): string[] {
+  const parts: string[] = []
+  if (settings.kind === 'canary') parts.push(`${settings.canaryBakeMinutes}m canary-bake`)
+  if (settings.kind === 'linear') {
+    const bakes = Math.ceil(100 / settings.stepPercent) - 1
+    parts.push(`${bakes} × ${settings.stepBakeMinutes}m step-bake`)
+  }
+  if (testTraffic !== undefined) parts.push(`${testTraffic.durationMs / MINUTE_MS}m test-duration`)
+  parts.push(
+    `${settings.bakeTimeMinutes}m bake-time`,
+    `${START_MARGIN_MINUTES}m to start the new tasks`
+  )
+  return parts
+}
+
+const START_MARGIN_MINUTES = 5
+
+function neededMs(settings: StrategySettings, testTraffic?: TestTrafficOptions): number {
+  const steps =
+    settings.kind === 'canary'
+      ? settings.canaryBakeMinutes
+      : settings.kind === 'linear'
+        ? (Math.ceil(100 / settings.stepPercent) - 1) * settings.stepBakeMinutes
+        : 0
+  const minutes = steps + settings.bakeTimeMinutes + START_MARGIN_MINUTES
+  return minutes * MINUTE_MS + (testTraffic?.durationMs ?? 0)
+}
+
+/**
+ * How the strategy fits the rest of the run, checked before any change: a resume is not a dry
+ * run; the test-traffic verification needs the deploy to wait; the timeout must outlast the
+ * bakes, or every deployment would be stopped and rolled back at its deadline.
+ */
+export function checkStrategyRun(
+  inputs: InputReader,
+  strategy: StrategyInputs,
+  run: { timeoutMs: number; wait: boolean; dryRun: boolean }
+): void {
+  const problems = new SettingProblems()
+  if (strategy.resume !== undefined && run.dryRun) {
+    problems.add(
+      new ConfigurationError(
+        "is true with 'resume', which acts on the paused deployment; a dry run cannot. Remove one of them.",
+        inputs.subjectOf('dry-run')
+      )
+    )
+  }
+  if (strategy.testTraffic !== undefined && !run.wait) {
+    problems.add(
+      new ConfigurationError(
+        "is false with 'test-url': the deployment waits at POST_TEST_TRAFFIC_SHIFT for the verification this step runs, and without it rolls back after an hour. Keep wait true, or remove test-url.",
+        inputs.subjectOf('wait')
+      )
+    )
+  }
+  const { progressive } = strategy
+  const pausesFirst =
+    progressive?.pauses === 'wait' && (progressive.settings.pauseStages ?? []).length > 0
+  if (progressive !== undefined && run.wait && !pausesFirst) {
+    const needed = neededMs(progressive.settings, strategy.testTraffic)
+    if (run.timeoutMs < needed) {
+      problems.add(
+        new ConfigurationError(
+          `is ${run.timeoutMs / MINUTE_MS}m, shorter than the ${progressive.settings.kind} deployment takes: ${minutesNeeded(progressive.settings, strategy.testTraffic).join(' + ')} = ${needed / MINUTE_MS}m. Give a timeout of at least ${Math.ceil(needed / MINUTE_MS)}m, or shorter bakes.`,
+          inputs.subjectOf('timeout')
+        )
+      )
+    }
+  }
+  problems.throwIfAny()
 }
