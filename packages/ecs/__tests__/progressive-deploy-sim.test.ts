@@ -204,3 +204,43 @@ it('a deployment alarm firing during the canary step: ECS rolls back, the deploy
   expect(result.services[0]?.rollback).toBeUndefined()
   expect(await liveImage(s)).toBe(before)
 })
+
+/** CloudWatch answering the first `ok` calls, then refusing as a missing permission does. */
+function deniedAfter(stackNow: Stack, ok: number) {
+  let calls = 0
+  return {
+    send: ((command: Parameters<Stack['cloudwatch']['send']>[0]) => {
+      if (calls++ < ok) return stackNow.cloudwatch.send(command)
+      return Promise.reject(
+        new Error(
+          'User: arn:aws:sts::123456789012:assumed-role/deploy is not authorized to perform: cloudwatch:GetMetricData'
+        )
+      )
+    }) as Stack['cloudwatch']['send']
+  }
+}
+
+it('refuses before any change when the metrics cannot be read', async () => {
+  s = await stack()
+  const mutatingBefore = s.sim.calls().filter(call => call.mutating).length
+  const attempt = deploy(options('shop:v2'), { ...depsOf(s), cloudwatch: deniedAfter(s, 0) })
+
+  await expect(attempt).rejects.toThrow(
+    "Cannot read the target groups' CloudWatch metrics, which judge every traffic step (cloudwatch:GetMetricData): User: arn:aws:sts::123456789012:assumed-role/deploy is not authorized to perform: cloudwatch:GetMetricData. Nothing was changed."
+  )
+  expect(s.sim.calls().filter(call => call.mutating)).toHaveLength(mutatingBefore)
+})
+
+it('an error while following fails the deploy and rolls the canary back', async () => {
+  s = await stack()
+  const before = await liveImage(s)
+  // The check before any change passes; the first analysis window's read is refused.
+  const result = await deploy(options('shop:v2'), { ...depsOf(s), cloudwatch: deniedAfter(s, 1) })
+
+  expect(result.status).toBe('failed')
+  expect(result.failureReason).toContain(
+    'Following the canary deployment failed, so its traffic steps can no longer be judged: User: arn:aws:sts::123456789012:assumed-role/deploy is not authorized'
+  )
+  expect(result.services[0]?.rollback?.status).toBe('rolled-back')
+  expect(await liveImage(s)).toBe(before)
+})

@@ -239,3 +239,69 @@ it('refuses to resume a service with nothing paused, and changes nothing', async
   )
   expect(mutating(s).length).toBe(calls)
 })
+
+it('a resume at a later pause judges the new revision where its tasks are, not by the weights', async () => {
+  s = await stack()
+  // A 60 % canary paused before each traffic step: after the first, the new group has most traffic.
+  const settings = canary({
+    canaryPercent: 60,
+    pauseStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+    bakeTimeMinutes: 3
+  })
+  const paused = await deploy(
+    options('shop:v2', { settings, thresholds: THRESHOLDS, pauses: 'wait' }),
+    depsOf(s)
+  )
+  expect(paused.status).toBe('paused')
+  const first = await resumeProgressive(
+    { ...resumeOptions(s, 'continue'), pauses: 'wait' },
+    depsOf(s)
+  )
+  expect(first.outcome).toBe('paused')
+  expect(first.steps.map(step => [step.weightNew, step.analysis?.verdict])).toEqual([[60, 'pass']])
+
+  const second = await resumeProgressive(resumeOptions(s, 'continue'), depsOf(s))
+  expect(second.outcome).toBe('succeeded')
+  // The pause held 60 % (seen first), then everything moved.
+  expect(second.steps.map(step => step.weightNew)).toEqual([60, 100])
+  const last = second.steps[1]?.analysis
+  // Judged on the group serving the new revision: its requests, not the emptied old group's.
+  expect(last?.verdict).toBe('pass')
+  expect(last?.candidate.requests).toBeGreaterThan(last?.baseline.requests ?? Infinity)
+})
+
+it('a resumed blue/green never passes its test-traffic hook unverified', async () => {
+  s = await stack()
+  const test = await testListener(s)
+  const before = await live(s)
+  const settings = canary({
+    kind: 'blue-green',
+    testListenerRuleArn: test.arn,
+    verifyTestTraffic: true,
+    pauseStages: ['PRE_SCALE_UP']
+  })
+  const seen: number[] = []
+  const paused = await deploy(
+    options('shop:v2-errors', { settings, thresholds: THRESHOLDS, pauses: 'wait' }),
+    { ...depsOf(s), testTraffic: tenRequests(`${test.url}/health`, seen) }
+  )
+  expect(paused.services[0]?.progressive?.pausedAt).toBe('PRE_SCALE_UP')
+
+  // Without the check (no test-url in the later run): it stops at the hook, it does not continue.
+  const unverified = await resumeProgressive(resumeOptions(s, 'continue'), depsOf(s))
+  expect(unverified.outcome).toBe('paused')
+  expect(unverified.pausedAt).toBe('POST_TEST_TRAFFIC_SHIFT')
+  expect(unverified.reason).toMatch(/for the test-traffic verification; run again with test-url/)
+
+  const refused = resumeProgressive(resumeOptions(s, 'continue'), depsOf(s))
+  await expect(refused).rejects.toThrow(
+    "Input 'test-url': Service 'web' waits at POST_TEST_TRAFFIC_SHIFT for its test-traffic verification; give test-url"
+  )
+  const verified = await resumeProgressive(resumeOptions(s, 'continue'), {
+    ...depsOf(s),
+    testTraffic: tenRequests(`${test.url}/health`, seen)
+  })
+  expect(verified.outcome).toBe('rolled-back')
+  expect(verified.testTraffic?.passed).toBe(false)
+  expect(await live(s)).toBe(before)
+})

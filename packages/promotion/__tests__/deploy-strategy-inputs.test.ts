@@ -153,6 +153,32 @@ describe('deploy-fargate strategy inputs', () => {
     expect(message).toContain("Input 'max-p99-latency'")
   })
 
+  test('refused before any change: resume with dry-run, test-url without wait, a timeout shorter than the bakes', async () => {
+    expect(await refusal(() => read({ resume: 'abort', 'dry-run': 'true' }))).toContain(
+      "Input 'dry-run': is true with 'resume', which acts on the paused deployment; a dry run cannot."
+    )
+    expect(
+      await refusal(() =>
+        read({ strategy: 'blue-green', 'test-url': 'http://alb:8080/health', wait: 'false' })
+      )
+    ).toContain("Input 'wait': is false with 'test-url'")
+    expect(await refusal(() => read({ strategy: 'linear' }))).toContain(
+      "Input 'timeout': is 30m, shorter than the linear deployment takes: 9 × 5m step-bake + 5m bake-time + 5m to start the new tasks = 55m. Give a timeout of at least 55m, or shorter bakes."
+    )
+    // A deploy that pauses before its bakes ends at the pause: its timeout is not the bakes'.
+    const paused = await read({
+      strategy: 'linear',
+      'pause-at': 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      pauses: 'wait'
+    })
+    expect(paused.progressive?.settings.kind).toBe('linear')
+    expect(
+      await refusal(() =>
+        read({ strategy: 'blue-green', 'test-url': 'http://a/', 'test-duration': '45m' })
+      )
+    ).toContain("Input 'test-duration'")
+  })
+
   test('strategy rolling given switches a shifting service; the default does not', async () => {
     expect((await read({ strategy: 'rolling' })).switchToRolling).toBe(true)
     expect((await read({})).switchToRolling).toBeUndefined()

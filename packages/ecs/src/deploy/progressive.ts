@@ -118,7 +118,8 @@ export async function checkMetricsReadable(
     )
   } catch (error) {
     throw new Error(
-      `Cannot read the target groups' CloudWatch metrics, which judge every traffic step (cloudwatch:GetMetricData): ${errorMessage(error)}. Nothing was changed.`
+      `Cannot read the target groups' CloudWatch metrics, which judge every traffic step (cloudwatch:GetMetricData): ${errorMessage(error)}. Nothing was changed.`,
+      { cause: error }
     )
   }
 }

@@ -229,15 +229,25 @@ export async function resumeProgressive(
     deps
   )
   const by = options.actor === undefined ? '' : ` by ${options.actor}`
-  const action = options.action === 'continue' ? 'CONTINUE' : 'ROLLBACK'
+  const verification = verificationStagesOn(service.deploymentConfiguration?.lifecycleHooks)
+  // At the verification hook, a continue is the verification's to give: followed, not sent.
+  const verifying = options.action === 'continue' && verification.includes(stage)
+  if (verifying && deps.testTraffic === undefined) {
+    throw new ConfigurationError(
+      `Service '${options.service}' waits at ${stage} for its test-traffic verification; give test-url to verify it (it continues when the checks pass), or resume: abort. Nothing was changed.`,
+      { input: 'test-url' }
+    )
+  }
   deps.log.info(`${options.service}: ${options.action}${by} at ${stage} (hook ${hookId}).`)
-  await deps.ecs.send(
-    new ContinueServiceDeploymentCommand({
-      serviceDeploymentArn: deployment.serviceDeploymentArn,
-      hookId,
-      action
-    })
-  )
+  if (!verifying) {
+    await deps.ecs.send(
+      new ContinueServiceDeploymentCommand({
+        serviceDeploymentArn: deployment.serviceDeploymentArn,
+        hookId,
+        action: options.action === 'continue' ? 'CONTINUE' : 'ROLLBACK'
+      })
+    )
+  }
   await options.onSent?.()
   const result = await followProgressive(
     {
@@ -251,7 +261,7 @@ export async function resumeProgressive(
       pauses: options.pauses,
       deadline: options.deadline,
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
-      verificationStages: verificationStagesOn(service.deploymentConfiguration?.lifecycleHooks),
+      verificationStages: verification,
       ...(options.action === 'abort' && {
         stopping: `Aborted${by} at the pause at ${stage}.`
       })
