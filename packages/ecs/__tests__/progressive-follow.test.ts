@@ -169,6 +169,29 @@ describe('followProgressive', () => {
     expect(result.blastRadius).toEqual({ requestsToNew: 20, requestsTotal: 200, share: 0.1 })
   })
 
+  it('reads a minute only metricsDelayMs after it ended: the rollback comes that much later', async () => {
+    const stoppedAt = async (metricsDelayMs: number) => {
+      const ecs = ecsOf([
+        ...Array<ServiceDeployment>(80).fill(shifting),
+        { status: 'ROLLBACK_SUCCESSFUL' }
+      ])
+      const failing = cloudwatchOf(group => (group === 'new' ? [20, 10] : [180, 0]))
+      const { deps, options, clock } = setUp({ ecs, elb: elbOf([0, 10]), cloudwatch: failing })
+      let at: number | undefined
+      const send = ecs.send.bind(ecs)
+      ecs.send = ((command: unknown) => {
+        if (command instanceof StopServiceDeploymentCommand) at ??= clock.now()
+        return send(command as never)
+      }) as typeof ecs.send
+      await followProgressive({ ...options, metricsDelayMs }, deps)
+      return (at as number) - options.deadline
+    }
+    const prompt = await stoppedAt(0)
+    const delayed = await stoppedAt(60_000)
+    expect(delayed - prompt).toBeGreaterThanOrEqual(55_000)
+    expect(delayed - prompt).toBeLessThanOrEqual(65_000)
+  })
+
   it('says so, loudly, when a completed deployment had a step nobody could judge', async () => {
     const ecs = ecsOf([...Array<ServiceDeployment>(40).fill(shifting), { status: 'SUCCESSFUL' }])
     const thin = (group: 'old' | 'new'): [number, number] => (group === 'new' ? [2, 0] : [18, 0])

@@ -27,7 +27,9 @@ describe('deploy-fargate strategy inputs', () => {
         bakeTimeMinutes: 5
       },
       thresholds: { maxErrorRate: 0.05, minRequests: 20 },
-      pauses: 'continue-on-pass'
+      pauses: 'continue-on-pass',
+      // CloudWatch's ALB minutes are read a minute after they end.
+      metricsDelayMs: 60_000
     })
   })
 
@@ -45,7 +47,8 @@ describe('deploy-fargate strategy inputs', () => {
       'max-error-rate': '0.5%',
       'max-latency-increase': '50',
       'min-requests': '100',
-      pauses: 'wait'
+      pauses: 'wait',
+      'metrics-delay': '0s'
     })
     expect(inputs.progressive).toEqual({
       settings: {
@@ -61,7 +64,8 @@ describe('deploy-fargate strategy inputs', () => {
         roleArn: 'arn:aws:iam::123456789012:role/ecs-lb'
       },
       thresholds: { maxErrorRate: 0.005, maxLatencyIncreasePercent: 50, minRequests: 100 },
-      pauses: 'wait'
+      pauses: 'wait',
+      metricsDelayMs: 0
     })
   })
 
@@ -192,7 +196,8 @@ describe('deploy-fargate strategy inputs', () => {
     expect(inputs.resume).toEqual({
       action: 'abort',
       thresholds: { maxErrorRate: 0.01, minRequests: 20 },
-      pauses: 'continue-on-pass'
+      pauses: 'continue-on-pass',
+      metricsDelayMs: 60_000
     })
     expect(inputs.actor).toBe('alice')
     const message = await refusal(() =>

@@ -305,6 +305,12 @@ export const DEPLOY_OPTIONS: readonly InputOption[] = [
     description: 'highest p99 response time of the new revision (e.g. 800ms)'
   },
   {
+    input: 'metrics-delay',
+    kind: 'value',
+    argument: 'duration',
+    description: 'how long after a minute its CloudWatch metrics are read (default 1m)'
+  },
+  {
     input: 'min-requests',
     kind: 'value',
     argument: 'count',

@@ -28,6 +28,8 @@ export interface ProgressiveOptions {
   thresholds: AnalysisThresholds
   /** At a PAUSE hook: continue once the step's analysis passed, or hand the hook back. */
   pauses: 'continue-on-pass' | 'wait'
+  /** How long after a minute ends its CloudWatch metrics are read (default 0). */
+  metricsDelayMs?: number
 }
 
 export interface DeployOptions {

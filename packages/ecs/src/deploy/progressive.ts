@@ -190,6 +190,9 @@ export async function followOne(
         productionTargetGroups: { old: production.old, new: production.new },
         thresholds: progressive.thresholds,
         pauses: progressive.pauses,
+        ...(progressive.metricsDelayMs !== undefined && {
+          metricsDelayMs: progressive.metricsDelayMs
+        }),
         pollIntervalMs: options.pollIntervalMs,
         deadline: run.deadline,
         verificationStages: verificationStagesFor(

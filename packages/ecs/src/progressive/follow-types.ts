@@ -37,8 +37,9 @@ export interface FollowProgressiveOptions {
    */
   verificationStages?: string[]
   /**
-   * How long after a minute ends its metrics can be read: 0 on the sim, which publishes a
-   * minute as it ends; CloudWatch's ALB metrics arrive within about a minute. Default 0.
+   * How long after a minute ends its metrics are read: 0 on the sim, which publishes a minute
+   * as it ends; CloudWatch's ALB metrics can arrive later (deploy-fargate's metrics-delay).
+   * Default 0.
    */
   metricsDelayMs?: number
   /** A rollback this run already asked for before following (an abort): why. */

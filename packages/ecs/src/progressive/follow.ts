@@ -142,8 +142,10 @@ async function analyseStep(context: Context, now: number): Promise<AnalysisResul
   if (open === undefined) return undefined
   const from = Math.ceil(open.analysedFrom / MINUTE_MS) * MINUTE_MS
   const after = Math.max(from, open.analysedTo)
-  if (now < after + (options.analysisIntervalMs ?? MINUTE_MS)) return undefined
-  const window = { loadBalancer: options.loadBalancer, from, to: now }
+  // A minute is judged once CloudWatch has it: metricsDelayMs after it ends.
+  const published = now - (options.metricsDelayMs ?? 0)
+  if (published < after + (options.analysisIntervalMs ?? MINUTE_MS)) return undefined
+  const window = { loadBalancer: options.loadBalancer, from, to: published }
   const { old, new: fresh } = options.productionTargetGroups
   const candidate = await revisionTraffic({ ...window, targetGroup: fresh }, deps)
   const baseline = await revisionTraffic({ ...window, targetGroup: old }, deps)

@@ -37,6 +37,8 @@ export interface ResumeProgressiveOptions {
   pauses: 'continue-on-pass' | 'wait'
   pollIntervalMs?: number
   deadline: number
+  /** How long after a minute ends its CloudWatch metrics are read (default 0). */
+  metricsDelayMs?: number
   /** Called once ECS accepted the continue or the rollback (before following it). */
   onSent?: () => Promise<void>
 }
@@ -262,6 +264,7 @@ export async function resumeProgressive(
       deadline: options.deadline,
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
       verificationStages: verification,
+      ...(options.metricsDelayMs !== undefined && { metricsDelayMs: options.metricsDelayMs }),
       ...(options.action === 'abort' && {
         stopping: `Aborted${by} at the pause at ${stage}.`
       })

@@ -65,6 +65,7 @@ const STRATEGY_KEYS = [
   'max-latency-increase',
   'max-error-rate-increase',
   'max-p99-latency',
+  'metrics-delay',
   'min-requests',
   'pauses',
   'pause-at',

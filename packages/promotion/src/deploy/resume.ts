@@ -147,6 +147,7 @@ export async function resumeAndRecord(
       ...(inputs.actor !== undefined && { actor: inputs.actor }),
       thresholds: resume.thresholds,
       pauses: resume.pauses,
+      metricsDelayMs: resume.metricsDelayMs,
       pollIntervalMs: inputs.pollIntervalMs,
       deadline: startedAt + inputs.timeoutMs,
       onSent

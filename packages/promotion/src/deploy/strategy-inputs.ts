@@ -119,6 +119,7 @@ export interface StrategyInputs {
     action: ResumeAction
     thresholds: ProgressiveOptions['thresholds']
     pauses: ProgressiveOptions['pauses']
+    metricsDelayMs: number
   }
 }
 
@@ -157,6 +158,9 @@ function readValues(inputs: InputReader, problems: SettingProblems) {
     latency: read(() => readPercent(inputs, 'max-latency-increase', { min: 0, max: 10_000 })),
     errorIncrease: read(() => readPercent(inputs, 'max-error-rate-increase', { min: 0, max: 100 })),
     p99: read(() => inputs.optionalDuration('max-p99-latency', { min: 1, max: 600_000 })),
+    metricsDelay: read(() =>
+      inputs.duration('metrics-delay', { defaultValue: '1m', min: 0, max: 10 * MINUTE_MS })
+    ),
     minRequests: read(() =>
       inputs.integer('min-requests', { min: 1, max: 1_000_000, defaultValue: 20 })
     )
@@ -230,11 +234,21 @@ export function readStrategy(inputs: InputReader): StrategyInputs {
   return {
     switchToRolling: kind === 'rolling',
     ...(values.kind !== 'rolling' && {
-      progressive: { settings: settingsOf(inputs, values), thresholds, pauses: values.pauses }
+      progressive: {
+        settings: settingsOf(inputs, values),
+        thresholds,
+        pauses: values.pauses,
+        metricsDelayMs: values.metricsDelay
+      }
     }),
     ...(values.testTraffic !== undefined && { testTraffic: values.testTraffic }),
     ...(values.resume !== undefined && {
-      resume: { action: values.resume, thresholds, pauses: values.pauses }
+      resume: {
+        action: values.resume,
+        thresholds,
+        pauses: values.pauses,
+        metricsDelayMs: values.metricsDelay
+      }
     })
   }
 }
