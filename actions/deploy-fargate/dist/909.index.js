@@ -639,6 +639,7 @@ const strategySettings = {
     'max-latency-increase': percent('How much slower than the old revision the new one may be'),
     'max-error-rate-increase': percent('How many more 5XX answers than the old revision'),
     'max-p99-latency': schema_duration('highest p99 response time of the new revision', 600_000).optional(),
+    'metrics-delay': schema_duration('how long after a minute ends its CloudWatch metrics are read', 600_000).optional(),
     'min-requests': schemas/* int */.Whr('must be a whole number of requests.')
         .min(1, 'must be 1 or more requests.')
         .optional()
