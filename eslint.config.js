@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage/**',
       '**/build/**',
       '.tmp/**',
+      // Local notes and scratch scripts (git-excluded), never part of the project.
+      '.scratch/**',
       'packages/rehearsal/tools/**'
     ]
   },
