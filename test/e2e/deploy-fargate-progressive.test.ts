@@ -39,7 +39,8 @@ test('an -errors canary is rolled back by the analysis, the reason in the output
       'bake-time': '2m',
       'min-requests': '10',
       'circuit-breaker': 'false',
-      timeout: '20m'
+      timeout: '20m',
+      'metrics-delay': '0s'
     },
     env: { FARGATE_PROMOTE_SIM_CLOCK: `${s.sim.clock.origin},${SCALE}` },
     timeoutMs: 60_000
@@ -65,6 +66,8 @@ async function deployed(inputs: Record<string, string>): Promise<ActionRun> {
       'min-requests': '10',
       'circuit-breaker': 'false',
       timeout: '20m',
+      // The sim publishes a metrics minute as it ends; CloudWatch's default delay is not needed.
+      'metrics-delay': '0s',
       ...inputs
     },
     env: { FARGATE_PROMOTE_SIM_CLOCK: `${s.sim.clock.origin},${SCALE}` },

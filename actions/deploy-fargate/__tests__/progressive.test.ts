@@ -36,7 +36,9 @@ const canary = {
   'bake-time': '2m',
   'min-requests': '10',
   'circuit-breaker': 'false',
-  timeout: '20m'
+  timeout: '20m',
+  // The sim publishes a metrics minute as it ends.
+  'metrics-delay': '0s'
 }
 
 test('an -errors canary is rolled back by the analysis: status, reason and step table', async () => {

@@ -183,6 +183,17 @@ describe('deploy-fargate strategy inputs', () => {
     ).toContain("Input 'test-duration'")
   })
 
+  test('a canary or linear step too short to be judged is refused, naming the bake and metrics-delay', async () => {
+    expect(await refusal(() => read({ strategy: 'canary', 'canary-bake': '2m' }))).toContain(
+      "Input 'canary-bake': is 2m, too short to judge each canary step: a verdict needs a whole minute of metrics (up to 2m after the traffic moved), read metrics-delay (60s) after it ends — at least 3m."
+    )
+    expect(
+      await refusal(() => read({ strategy: 'linear', 'step-bake': '1m', timeout: '2h' }))
+    ).toContain("Input 'step-bake': is 1m, too short to judge each linear step")
+    const prompt = await read({ strategy: 'canary', 'canary-bake': '2m', 'metrics-delay': '0s' })
+    expect(prompt.progressive?.settings.canaryBakeMinutes).toBe(2)
+  })
+
   test('strategy rolling given switches a shifting service; the default does not', async () => {
     expect((await read({ strategy: 'rolling' })).switchToRolling).toBe(true)
     expect((await read({})).switchToRolling).toBeUndefined()

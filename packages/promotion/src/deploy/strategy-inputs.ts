@@ -283,6 +283,28 @@ function neededMs(settings: StrategySettings, testTraffic?: TestTrafficOptions):
 }
 
 /**
+ * A traffic step shorter than it takes to judge it would move on unjudged: a verdict needs a
+ * whole minute of metrics (which may start up to a minute after the traffic moved), read
+ * metrics-delay after that minute ends.
+ */
+function tooShortToJudge(
+  inputs: InputReader,
+  progressive: ProgressiveOptions
+): ConfigurationError | undefined {
+  const { settings } = progressive
+  const name = settings.kind === 'canary' ? 'canary-bake' : 'step-bake'
+  const bake = settings.kind === 'canary' ? settings.canaryBakeMinutes : settings.stepBakeMinutes
+  if (settings.kind !== 'canary' && settings.kind !== 'linear') return undefined
+  const delay = progressive.metricsDelayMs ?? 0
+  const needed = 2 + Math.ceil(delay / MINUTE_MS)
+  if (bake >= needed) return undefined
+  return new ConfigurationError(
+    `is ${bake}m, too short to judge each ${settings.kind} step: a verdict needs a whole minute of metrics (up to 2m after the traffic moved), read metrics-delay (${delay / 1000}s) after it ends — at least ${needed}m. Give ${name} ${needed}m or more, or a shorter metrics-delay where the metrics arrive sooner.`,
+    inputs.subjectOf(name)
+  )
+}
+
+/**
  * How the strategy fits the rest of the run, checked before any change: a resume is not a dry
  * run; the test-traffic verification needs the deploy to wait; the timeout must outlast the
  * bakes, or every deployment would be stopped and rolled back at its deadline.
@@ -310,6 +332,10 @@ export function checkStrategyRun(
     )
   }
   const { progressive } = strategy
+  if (progressive !== undefined && run.wait) {
+    const short = tooShortToJudge(inputs, progressive)
+    if (short !== undefined) problems.add(short)
+  }
   const pausesFirst =
     progressive?.pauses === 'wait' && (progressive.settings.pauseStages ?? []).length > 0
   if (progressive !== undefined && run.wait && !pausesFirst) {
