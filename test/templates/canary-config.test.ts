@@ -91,7 +91,9 @@ describe('the example config: canary in production', () => {
         roleArn: 'arn:aws:iam::333333333333:role/ecsInfrastructureRoleForLoadBalancers'
       },
       thresholds: { maxErrorRate: 0.02, minRequests: 50, maxLatencyIncreasePercent: 50 },
-      pauses: 'continue-on-pass'
+      pauses: 'continue-on-pass',
+      // The default metrics-delay: CloudWatch's ALB minutes are read a minute after they end.
+      metricsDelayMs: 60_000
     })
   })
 })
