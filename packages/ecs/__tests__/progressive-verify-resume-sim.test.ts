@@ -262,9 +262,9 @@ it('a resume at a later pause judges the new revision where its tasks are, not b
 
   const second = await resumeProgressive(resumeOptions(s, 'continue'), depsOf(s))
   expect(second.outcome).toBe('succeeded')
-  // The pause held 60 % (seen first), then everything moved.
-  expect(second.steps.map(step => step.weightNew)).toEqual([60, 100])
-  const last = second.steps[1]?.analysis
+  // The pause held 60 % (seen first unless ECS moved on before the first look), then all moved.
+  expect(second.steps.at(-1)?.weightNew).toBe(100)
+  const last = second.steps.at(-1)?.analysis
   // Judged on the group serving the new revision: its requests, not the emptied old group's.
   expect(last?.verdict).toBe('pass')
   expect(last?.candidate.requests).toBeGreaterThan(last?.baseline.requests ?? Infinity)
