@@ -138,7 +138,7 @@ describe('a URL with a control character is refused, naming the input', () => {
     const run = await action('health-verify', { checks: 'checks.yml' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(
-      "Input 'checks' (file 'checks.yml', line 2, field '[0].http.url'): the URL contains a tab. Write it on one line, without control characters."
+      "Input 'checks' (file 'checks.yml', line 2, field '[0].http.url'): the URL contains a tab. Give the URL on one line, without control characters."
     )
   }, 60_000)
 })

@@ -212,6 +212,14 @@ describe('list', () => {
   it('is empty when the input is empty', () => {
     expect(inputs().list('urls')).toEqual([])
   })
+
+  it('numbers each item by its line as written (lines), for an error about one', () => {
+    setInput('urls', '\n  a \n\n# comment\r\nb')
+    expect(inputs().lines('urls')).toEqual([
+      { text: 'a', line: 2 },
+      { text: 'b', line: 5 }
+    ])
+  })
 })
 
 describe('keyValues', () => {

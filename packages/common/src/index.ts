@@ -49,7 +49,12 @@ export {
   type ProxySettings,
   type UnusableProxy
 } from './proxy.js'
-export { controlCharacterIn, escapeUnprintable, withoutCredentials } from './text.js'
+export {
+  controlCharacterIn,
+  escapeUnprintable,
+  urlControlProblem,
+  withoutCredentials
+} from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'
 export {
@@ -75,7 +80,9 @@ export {
   parseDurationText,
   parseChoiceText,
   parseListLines,
+  parseNumberedLines,
   parseKeyValueLines,
+  type NumberedLine,
   type IntegerRange,
   type DurationRange,
   type KeyValueOptions

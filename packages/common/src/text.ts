@@ -20,6 +20,18 @@ export function controlCharacterIn(text: string): string | undefined {
 }
 
 /**
+ * What is wrong with a URL that holds a control character, or undefined when it holds none.
+ * The URL parser (and zod's url check) silently drops a line break or a tab: the request would
+ * go somewhere other than what was written, and the text could reach a log line as a workflow
+ * command. Every URL setting (input, config file, checks) is refused with this message.
+ */
+export function urlControlProblem(text: string): string | undefined {
+  const control = controlCharacterIn(text)
+  if (control === undefined) return undefined
+  return `the URL contains ${control}. Give the URL on one line, without control characters.`
+}
+
+/**
  * A URL as an error message may show it: everything between its scheme (`https:`, with or
  * without `//`) and the last `@` is shown as `***`, since a user and password may hold `/`, `?`,
  * `#` or `:`. It runs before masking can know the password, and on text that may not parse as a

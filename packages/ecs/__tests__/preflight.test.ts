@@ -161,6 +161,27 @@ describe('preflight', () => {
     )
   })
 
+  it('quotes the cluster and service as text: a line break in either starts no line', async () => {
+    ecs.on(DescribeClustersCommand).resolves({ clusters: [] })
+    expect(
+      await configError(
+        preflight({ cluster: 'prod\n::error::x', services: ['api'] }, { ecs: client })
+      )
+    ).toBe(
+      "Input 'cluster': 'prod\\n::error::x' was not found in this account and region. List the clusters with 'aws ecs list-clusters' and check the region."
+    )
+    ecs.on(DescribeServicesCommand).resolves({ services: [] })
+    const text = await configError(
+      preflight(
+        { cluster: 'prod\nx', services: ['api\nstatus=succeeded'], checkCluster: false },
+        { ecs: client }
+      )
+    )
+    expect(text).toBe(
+      "Input 'service': 'api\\nstatus=succeeded' was not found in cluster 'prod\\nx'. List the services with 'aws ecs list-services --cluster prod\\nx'."
+    )
+  })
+
   it('refuses an unknown service even without a failure entry', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [] })
     expect(

@@ -37,6 +37,7 @@ export { VERSION_TAG, COMMIT_TAG, PREVIOUS_TAG } from './task-definitions/tags.j
 
 // Observing a service: one definition of settled, its tasks, targets and stops.
 export {
+  checkServiceName,
   describeServices,
   findService,
   type EcsReadDeps,

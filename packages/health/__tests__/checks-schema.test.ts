@@ -114,7 +114,7 @@ describe('ChecksSchema', () => {
     )
     const control = await settingsError('- name: a\n  http: { url: "https://x/a\\u0085b" }')
     expect(control.problem).toBe(
-      'the URL contains U+0085. Write it on one line, without control characters.'
+      'the URL contains U+0085. Give the URL on one line, without control characters.'
     )
   })
 

@@ -10,7 +10,7 @@ import { parseChecks } from './parse-checks.js'
 import type { CheckSpec } from './types.js'
 
 /** A `checks` value that is a single line ending in one of these names a file. */
-const CHECKS_FILE = /^[^\r\n]*\.(ya?ml|json)$/i
+export const CHECKS_FILE = /^[^\r\n]*\.(ya?ml|json)$/i
 
 export interface ChecksSourceOptions {
   /** What the user wrote: inline YAML, or the path of a .yml/.yaml/.json file. */
@@ -19,6 +19,12 @@ export interface ChecksSourceOptions {
   roots: FileRoots
   /** The setting the value came from, e.g. `checks`. */
   input: string
+  /**
+   * Where the value was written when that is not the input itself: a config file's line and
+   * field. A checks file it names that cannot be read (outside the workspace, through a symlink,
+   * missing) is reported there, so the user is sent to the line to fix.
+   */
+  from?: ConfigurationSubject
 }
 
 /**
@@ -35,7 +41,7 @@ export async function loadChecks(
     const source = `input '${options.input}'`
     return { checks: await parseChecks(options.text, { subject }), source }
   }
-  const file = readSettingFile(value, options.roots, subject)
+  const file = readSettingFile(value, options.roots, options.from ?? subject)
   if (/\.json$/i.test(value)) await requireJson(file.text, value, subject)
   return {
     checks: await parseChecks(file.text, { subject: { ...subject, file: value } }),

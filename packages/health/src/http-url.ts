@@ -1,4 +1,4 @@
-import { controlCharacterIn, withoutCredentials } from '@fargate-promote/common'
+import { urlControlProblem, withoutCredentials } from '@fargate-promote/common'
 import { quote } from './quote.js'
 
 /**
@@ -6,12 +6,8 @@ import { quote } from './quote.js'
  * password: the URL may carry them, and an error is printed before masking knows them.
  */
 export function parseHttpUrl(text: string): URL | string {
-  // The URL parser drops line breaks and tabs silently: the request would go somewhere other
-  // than what the file says, and the text could reach a log line as a workflow command.
-  const control = controlCharacterIn(text)
-  if (control !== undefined) {
-    return `the URL contains ${control}. Write it on one line, without control characters.`
-  }
+  const control = urlControlProblem(text)
+  if (control !== undefined) return control
   const shown = quote(withoutCredentials(text))
   let url: URL
   try {

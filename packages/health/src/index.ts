@@ -56,6 +56,6 @@ export {
   type RunHealthChecksDeps
 } from './run.js'
 export { reportToJson } from './report-json.js'
-export { loadChecks, type ChecksSourceOptions } from './checks-source.js'
+export { CHECKS_FILE, loadChecks, type ChecksSourceOptions } from './checks-source.js'
 export { clientsNeeded, requireClients, type ClientsNeeded } from './clients-needed.js'
 export { loadCloudWatch, loadSqs, type CloudWatchReader, type SqsReader } from './aws-clients.js'

@@ -111,6 +111,39 @@ environments:
     )
   })
 
+  test('a url or test-url with a control character is refused (zod would drop it), as the url input is', async () => {
+    const text = MINIMAL.replace(
+      'url: https://staging.example.com\n',
+      'url: "https://staging.example.com/\\n::set-output name=status::succeeded"\n    test-url: "https://test.example.com/\\tx"\n'
+    )
+    expect(await problemsOf(text)).toEqual([
+      expect.objectContaining({
+        line: 12,
+        field: 'environments.staging.url',
+        message:
+          'the URL contains a line break. Give the URL on one line, without control characters.'
+      }),
+      expect.objectContaining({
+        line: 13,
+        field: 'environments.staging.test-url',
+        message: 'the URL contains a tab. Give the URL on one line, without control characters.'
+      })
+    ])
+  })
+
+  test('a checks string is the path of a checks file: anything else is refused at its line', async () => {
+    const text = (checks: string) =>
+      MINIMAL.replace(/ {4}checks:\n.*\n.*\n/, `    checks: ${checks}\n`)
+    expect(await problemsOf(text('../../etc/passwd'))).toEqual([
+      expect.objectContaining({
+        line: 15,
+        field: 'environments.staging.checks',
+        message: 'must be the path of a .yml, .yaml or .json checks file.'
+      })
+    ])
+    await expect(parseConfigText(text('.github/health.YAML'), 'app.yml')).resolves.toBeDefined()
+  })
+
   test('more than six reviewers, a bad team slug and a bad role are refused', async () => {
     const problems = await problemsOf(`version: 1
 environments:
@@ -302,6 +335,29 @@ describe('actions read their environment from the config file', () => {
       `Input 'services' (file '.github/fargate-promote.yml', line ${line}, field 'environments.twice.services'): lists 'a' twice. List each service once.`
     )
   })
+
+  test.each([
+    [
+      'outside the workspace',
+      join(repoRoot, 'workflows-templates/fargate-promote.yml'),
+      `'${join(repoRoot, 'workflows-templates/fargate-promote.yml')}' resolves to`
+    ],
+    ['missing', 'no-such-checks.yml', "cannot read 'no-such-checks.yml'"]
+  ])(
+    'a checks file the file names that cannot be read (%s) is named at its line and field',
+    async (_what, path, problem) => {
+      const text = MINIMAL.replace(/ {4}checks:\n.*\n.*\n/, `    checks: ${path}\n`)
+      const context = workspace(text)
+      const where = `Input 'checks' (file '.github/fargate-promote.yml', line 15, field 'environments.staging.checks')`
+      for (const read of [
+        () => readVerifyInputs(reader({ environment: 'staging' }), context),
+        () => readGateInputs(reader({ environment: 'staging' }), context),
+        () => readRollbackInputs(reader({ environment: 'staging', service: 'web' }), context)
+      ]) {
+        expect(await refusal(read)).toContain(`${where}: ${problem}`)
+      }
+    }
+  )
 
   test('an environment the file does not have is named with the ones it has', async () => {
     const message = await refusal(() =>

@@ -203,6 +203,17 @@ describe('readDeployInputs', () => {
     expect((await read()).taskDefinition).toEqual({ kind: 'arn', arn: 'web:7' })
   })
 
+  test('a service is named, or given by its ARN (old and new form)', async () => {
+    for (const service of [
+      'web_2-a',
+      'arn:aws:ecs:eu-west-1:123456789012:service/staging/web',
+      'arn:aws-cn:ecs:cn-north-1:123456789012:service/web'
+    ]) {
+      given({ service })
+      expect((await read()).services).toEqual([service])
+    }
+  })
+
   test('without a commit the version says so', async () => {
     given({ service: 'web' })
     expect((await read({ ...context, sha: undefined })).version).toBe('unversioned')
@@ -248,6 +259,19 @@ describe('readDeployInputs', () => {
     [{ service: 'web', images: '{"a b": "x:1"}' }, "Input 'images': starts with '{' but is not"],
     [{ service: 'web', images: '{}' }, "Input 'images': starts with '{' but is not"],
     [{ service: 'web', container: 'web' }, "Input 'container': needs 'image' too"],
+    [
+      { service: 'web', image: 'a.io/x:1', container: 'web\n::add-mask::web' },
+      "Input 'container': '::add-mask::web' is not a container name (or service/container): up to 255 letters, digits, hyphens and underscores."
+    ],
+    [
+      { service: 'web\nstatus=succeeded' },
+      "Input 'service': 'web\\nstatus=succeeded' is not an ECS service name: up to 255 letters, digits, hyphens and underscores (or the service's ARN)."
+    ],
+    [
+      { services: 'web\nw\u200beb\n$(id)' },
+      "Input 'services': 'w\u200beb' is not an ECS service name"
+    ],
+    [{ service: 'web', version: '1.1.0\nstatus=succeeded' }, "Input 'version': 'version=1.1.0\\n"],
     [
       { service: 'web', images: 'web=a.io/x:1', image: 'a.io/x:2', container: 'web' },
       "Input 'image': container 'web' has an image in both 'images' and 'image'"

@@ -134,6 +134,46 @@ describe('readGateInputs', () => {
     expect(await refusal(() => read(values))).toContain(message)
   })
 
+  test.each([
+    [
+      'a line break',
+      '1.0.0\nstatus=succeeded',
+      "'version=1.0.0\\nstatus=succeeded' has characters"
+    ],
+    [
+      '100 kB',
+      'v'.repeat(100_000),
+      "the value of 'version' is 100000 characters long; ECS allows at most 256"
+    ]
+  ])(
+    'a version no revision can carry (%s) is refused as deploy-fargate refuses it',
+    async (_what, version, message) => {
+      expect(await refusal(() => read({ version }))).toContain(`Input 'version': ${message}`)
+    }
+  )
+
+  test('a line of emergency-actors that is no GitHub login is refused, naming its line', async () => {
+    const emergency = { emergency: 'true', 'emergency-reason': 'outage', 'github-token': 't' }
+    const forged = '::set-output name=approved::true'
+    const message = await refusal(() =>
+      read({ ...emergency, 'emergency-actors': `octocat\n${forged}` })
+    )
+    expect(message).toBe(
+      `Input 'emergency-actors' (line 2): '${forged}' is not a GitHub login: letters, digits and hyphens, at most 39 characters, e.g. octocat. Give one login per line or separated by commas.`
+    )
+    // Without the emergency too: the list is what the workflow says, or nothing runs.
+    expect(await refusal(() => read({ 'emergency-actors': 'alice, $(id)' }))).toContain(
+      "Input 'emergency-actors' (line 1): '$(id)' is not a GitHub login"
+    )
+  })
+
+  test('emergency-actors: logins and apps (name[bot]), with @, commas, blank lines and comments', async () => {
+    const inputs = await read({
+      'emergency-actors': '# on call\n@alice, bob-2\n\nrelease-bot[bot]'
+    })
+    expect(inputs.emergency.allowedActors).toEqual(['alice', 'bob-2', 'release-bot[bot]'])
+  })
+
   test('outside a workflow: no candidate to gate, no repository for the GitHub deployment', async () => {
     const outside = { ...CONTEXT, sha: undefined, repository: 'not-a-repo' }
     expect(await refusal(() => read({}, outside))).toContain('No candidate to gate')

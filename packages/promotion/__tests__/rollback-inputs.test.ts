@@ -49,6 +49,10 @@ describe('readRollbackInputs', () => {
       { wait: 'false', checks: '- name: api\n  http: { url: "https://a.example/" }' },
       "Input 'checks': needs 'wait: true'"
     ],
+    [
+      { service: 'web\n::error::x' },
+      "Input 'service': 'web\\n::error::x' is not an ECS service name"
+    ],
     [{ to: 'not a version!' }, "Input 'to': 'not a version!' is none of the accepted forms"],
     [
       { 'checks-interval': '5m', 'checks-timeout': '1m' },

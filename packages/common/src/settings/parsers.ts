@@ -126,12 +126,26 @@ export function parseChoiceText<T extends string>(
   return choice
 }
 
-/** Lines of a multi-line value, each trimmed; blank lines and `#` comments dropped. */
-export function parseListLines(text: string): string[] {
+/** One line of a multi-line value, trimmed, with its 1-based number among all the lines. */
+export interface NumberedLine {
+  text: string
+  line: number
+}
+
+/**
+ * Lines of a multi-line value, each trimmed and numbered as the user wrote them (an error can
+ * name the line); blank lines and `#` comments dropped.
+ */
+export function parseNumberedLines(text: string): NumberedLine[] {
   return text
     .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(line => line !== '' && !line.startsWith('#'))
+    .map((line, index) => ({ text: line.trim(), line: index + 1 }))
+    .filter(({ text: line }) => line !== '' && !line.startsWith('#'))
+}
+
+/** Lines of a multi-line value, each trimmed; blank lines and `#` comments dropped. */
+export function parseListLines(text: string): string[] {
+  return parseNumberedLines(text).map(({ text: line }) => line)
 }
 
 export interface KeyValueOptions {

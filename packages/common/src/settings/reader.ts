@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js'
 import { ConfigurationError, MissingSettingError, type ConfigurationSubject } from '../errors.js'
-import { controlCharacterIn, withoutCredentials } from '../text.js'
+import { urlControlProblem, withoutCredentials } from '../text.js'
 import { readSettingFile, type FileRoots, type SettingFile } from './files.js'
 import {
   parseBooleanText,
@@ -9,8 +9,10 @@ import {
   parseIntegerText,
   parseKeyValueLines,
   parseListLines,
+  parseNumberedLines,
   quoteValue,
-  type KeyValueOptions
+  type KeyValueOptions,
+  type NumberedLine
 } from './parsers.js'
 import { SettingProblems } from './problems.js'
 import { readStructuredFile } from './structured.js'
@@ -158,6 +160,11 @@ export class InputReader {
     return parseListLines(this.source.raw(name))
   }
 
+  /** As list, each item with its line number, for an error about one of them. */
+  lines(name: string): NumberedLine[] {
+    return parseNumberedLines(this.source.raw(name))
+  }
+
   /**
    * `key=value` lines as a Map (empty gives an empty Map). Read untrimmed so the line numbers
    * in errors match what the user wrote.
@@ -173,13 +180,8 @@ export class InputReader {
   url(name: string): string | undefined {
     const value = this.optional(name)
     if (value === undefined) return undefined
-    const control = controlCharacterIn(value)
-    if (control !== undefined) {
-      throw new ConfigurationError(
-        `the URL contains ${control}. Give the URL on one line, without control characters.`,
-        this.subjectOf(name)
-      )
-    }
+    const control = urlControlProblem(value)
+    if (control !== undefined) throw new ConfigurationError(control, this.subjectOf(name))
     let url: URL
     // Shown without its user and password: masking only knows them once the inputs are read.
     const shown = withoutCredentials(value)

@@ -7,7 +7,12 @@ import {
   type ECSClient,
   type Service
 } from '@aws-sdk/client-ecs'
-import { ConfigurationError, type ConfigurationSubject } from '@fargate-promote/common'
+import {
+  ConfigurationError,
+  escapeUnprintable,
+  quoteValue,
+  type ConfigurationSubject
+} from '@fargate-promote/common'
 import { isDeploymentInProgress, primaryDeployment } from '../observe/settled.js'
 
 export interface PreflightOptions {
@@ -48,7 +53,8 @@ function checkService(
   service: Service,
   subject: ConfigurationSubject
 ): PreflightService {
-  const where = `service '${name}' in cluster '${cluster}'`
+  // Quoted and escaped: a cluster is not checked before AWS is asked, and ECS's answer holds it.
+  const where = `service ${quoteValue(name)} in cluster ${quoteValue(cluster)}`
   if (service.status !== 'ACTIVE') {
     throw new ConfigurationError(
       `${where} is ${service.status ?? 'not active'}; only an ACTIVE service can be deployed. Check the service name or recreate the service.`,
@@ -98,7 +104,7 @@ function checkService(
 
 function clusterError(cluster: string, status: string | undefined): ConfigurationError {
   return new ConfigurationError(
-    `'${cluster}' ${status ? `is ${status}` : 'was not found'} in this account and region. List the clusters with 'aws ecs list-clusters' and check the region.`,
+    `${quoteValue(cluster)} ${status ? `is ${status}` : 'was not found'} in this account and region. List the clusters with 'aws ecs list-clusters' and check the region.`,
     { input: 'cluster' }
   )
 }
@@ -137,7 +143,7 @@ export async function preflight(
     if (!service) {
       const reason = described.failures?.find(f => f.arn?.endsWith(`/${name}`) || f.arn === name)
       throw new ConfigurationError(
-        `'${name}' was not found in cluster '${cluster}'${reason?.reason ? ` (${reason.reason})` : ''}. List the services with 'aws ecs list-services --cluster ${cluster}'.`,
+        `${quoteValue(name)} was not found in cluster ${quoteValue(cluster)}${reason?.reason ? ` (${reason.reason})` : ''}. List the services with 'aws ecs list-services --cluster ${escapeUnprintable(cluster)}'.`,
         subject
       )
     }

@@ -4,6 +4,7 @@ import {
   type ECSClient,
   type Service
 } from '@aws-sdk/client-ecs'
+import { ConfigurationError, quoteValue, type ConfigurationSubject } from '@fargate-promote/common'
 
 /** AWS limit: DescribeServices takes at most 10 services per call. */
 export const DESCRIBE_SERVICES_BATCH = 10
@@ -14,6 +15,25 @@ export type AwsCallListener = (operation: string) => void
 export interface EcsReadDeps {
   ecs: ECSClient
   onAwsCall?: AwsCallListener
+}
+
+/** A service name as ECS allows it (CreateService): up to 255 letters, digits, - and _. */
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/
+/** `arn:<partition>:ecs:<region>:<account>:service/<cluster>/<name>` (or the old `service/<name>`). */
+const SERVICE_ARN =
+  /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/(?:[A-Za-z0-9_-]{1,255}\/)?[A-Za-z0-9_-]{1,255}$/
+
+/**
+ * A service named as ECS could name it, checked before AWS is asked: a value no service can have
+ * (a line break, a shell expression, a zero-width space) is refused naming the setting, rather
+ * than sent to DescribeServices and reported back as not found.
+ */
+export function checkServiceName(value: string, subject: ConfigurationSubject): void {
+  if (SERVICE_NAME.test(value) || SERVICE_ARN.test(value)) return
+  throw new ConfigurationError(
+    `${quoteValue(value)} is not an ECS service name: up to 255 letters, digits, hyphens and underscores (or the service's ARN). Give the name of the service in the cluster.`,
+    subject
+  )
 }
 
 /** The name at the end of a service ARN (`…:service/cluster/name` or old `…:service/name`). */

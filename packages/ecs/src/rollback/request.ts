@@ -9,6 +9,8 @@ import {
 import {
   ConfigurationError,
   errorMessage,
+  escapeUnprintable,
+  quoteValue,
   startWaiting,
   type Logger
 } from '@fargate-promote/common'
@@ -40,7 +42,7 @@ export async function describeOne(
   const primary = service && primaryDeployment(service)
   if (!service || !primary?.id || !primary.taskDefinition) {
     throw new ConfigurationError(
-      `'${name}' was not found in cluster '${cluster}' or has no PRIMARY deployment. List the services with 'aws ecs list-services --cluster ${cluster}'.`,
+      `${quoteValue(name)} was not found in cluster ${quoteValue(cluster)} or has no PRIMARY deployment. List the services with 'aws ecs list-services --cluster ${escapeUnprintable(cluster)}'.`,
       { input: 'service' }
     )
   }

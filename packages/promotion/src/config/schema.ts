@@ -1,6 +1,7 @@
-import { parseDuration } from '@fargate-promote/common'
-import { ChecksSchema } from '@fargate-promote/health'
+import { parseDuration, urlControlProblem } from '@fargate-promote/common'
+import { CHECKS_FILE, ChecksSchema } from '@fargate-promote/health'
 import { z } from 'zod'
+import { GITHUB_LOGIN } from '../github/login.js'
 
 /*
  * `.github/fargate-promote.yml`: one file per application with every environment's settings.
@@ -50,7 +51,7 @@ const roleArn = nonEmpty.regex(
 )
 
 const githubLogin = nonEmpty.regex(
-  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/,
+  GITHUB_LOGIN,
   'must be a GitHub login (letters, digits and hyphens).'
 )
 const teamSlug = nonEmpty.regex(
@@ -109,7 +110,11 @@ const Tests = z
  * the file's line and field), or the path of a checks file in the repository.
  */
 const Checks = z
-  .union([nonEmpty, ChecksSchema])
+  .union([
+    // A string is a path: without a checks file's extension it would be read as inline YAML.
+    nonEmpty.regex(CHECKS_FILE, 'must be the path of a .yml, .yaml or .json checks file.'),
+    ChecksSchema
+  ])
   .describe('Health checks in the health-verify format: a list, or the path of a .yml file.')
 
 /** `10`, `10%` or `0.5%`: the form the actions' percentage inputs take. */
@@ -123,6 +128,18 @@ const percent = (what: string) =>
     .describe(`${what}: a percentage such as 10%.`)
 
 const minutes = (what: string) => duration(what, DAY_MS).optional()
+
+/**
+ * An http(s) URL. Control characters are refused first, as the `url` input refuses them: zod's
+ * url check drops a line break silently, and the request would go somewhere else.
+ */
+const httpUrl = z.string().check(
+  z.superRefine((text, context) => {
+    const problem = urlControlProblem(text)
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: text })
+  }),
+  z.url({ protocol: /^https?$/ })
+)
 
 const elbArn = (what: string) =>
   nonEmpty
@@ -187,8 +204,7 @@ const strategySettings = {
     .enum(['continue', 'rollback'])
     .optional()
     .describe('What ECS does when a PAUSE hook times out. Default rollback.'),
-  'test-url': z
-    .url({ protocol: /^https?$/ })
+  'test-url': httpUrl
     .optional()
     .describe('Blue-green: URL through the test listener, checked before production moves.'),
   'test-duration': duration('how long the test listener is checked', 60 * 60_000).optional()
@@ -215,10 +231,7 @@ export const EnvironmentSchema = z
       .max(1000, 'is at most 1000 tasks per service.')
       .optional()
       .describe('Tasks per service.'),
-    url: z
-      .url({ protocol: /^https?$/ })
-      .optional()
-      .describe('URL of the environment.'),
+    url: httpUrl.optional().describe('URL of the environment.'),
     alarms: z
       .array(nonEmpty)
       .default([])

@@ -20,7 +20,7 @@ import {
 } from '@fargate-promote/ecs'
 import type { RecordTarget } from '../github/recorder.js'
 import { withEnvironmentConfig } from '../config/inputs.js'
-import { fileRoots, readServices, recordTarget } from '../inputs/common.js'
+import { fileRoots, readServices, readVersionLabel, recordTarget } from '../inputs/common.js'
 import { checkStrategyRun, readStrategy, type StrategyInputs } from './strategy-inputs.js'
 import type { TestTrafficOptions } from './test-traffic.js'
 
@@ -178,7 +178,15 @@ function readSingleImage(
   const problems = new SettingProblems()
   problems.read(() => parseImageReference(image, inputs.subjectOf('image')))
   for (const container of containers) {
-    if (images[container] !== undefined) {
+    // Named here, not later as a container the task definition lacks (an error about 'images').
+    if (!CONTAINER.test(container)) {
+      problems.add(
+        new ConfigurationError(
+          `${quoteValue(container)} is not a container name (or service/container): up to 255 letters, digits, hyphens and underscores. Give the container of the task definition that runs 'image'.`,
+          inputs.subjectOf('container')
+        )
+      )
+    } else if (images[container] !== undefined) {
       problems.add(
         new ConfigurationError(
           `container '${container}' has an image in both 'images' and 'image'. Give it once.`,
@@ -238,11 +246,9 @@ function readTags(
   return tags
 }
 
-/** The release label, a tag value on the revision: ECS's rules for tag values apply. */
+/** The release label, a tag value on the revision: the commit's short SHA when not given. */
 function readVersion(inputs: InputReader, context: RunContext): string {
-  const version = inputs.optional('version') ?? context.sha?.slice(0, 7) ?? 'unversioned'
-  checkTag('version', version, inputs.subjectOf('version'))
-  return version
+  return readVersionLabel(inputs) ?? context.sha?.slice(0, 7) ?? 'unversioned'
 }
 
 function readPreDeploy(inputs: InputReader): DeployOptions['preDeploy'] {

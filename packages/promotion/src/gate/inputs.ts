@@ -11,7 +11,8 @@ import { withEnvironmentConfig } from '../config/inputs.js'
 import { parseImageReference } from '@fargate-promote/ecs'
 import { checkProxyUse, loadChecks } from '@fargate-promote/health'
 import { parseRepository, type RepositoryRef } from '../github/client.js'
-import { fileRoots, readServices, readTarget } from '../inputs/common.js'
+import { GITHUB_LOGIN_FORM, isGitHubActor } from '../github/login.js'
+import { fileRoots, readServices, readTarget, readVersionLabel } from '../inputs/common.js'
 import type { GateCandidate, GateOptions } from './types.js'
 import { alarmChecks, DEFAULT_ENVIRONMENT } from './alarm-checks.js'
 import { workflowPath, type GateCheckRunTarget } from './check-run.js'
@@ -35,7 +36,6 @@ function readCandidate(
   context: RunContext
 ): Pick<GateInputs, 'candidate' | 'candidateSource'> {
   const problems = new SettingProblems()
-  const version = inputs.optional('version')
   const sha = inputs.optional('sha')
   const image = inputs.optional('image')
   if (sha !== undefined && !SHA.test(sha)) {
@@ -47,7 +47,9 @@ function readCandidate(
     )
   }
   if (image !== undefined) problems.read(() => parseImageReference(image, { input: 'image' }))
-  problems.throwIfAny()
+  // The label deploy-fargate tagged the revision with: deploy-fargate's rule, so a version
+  // no revision can carry is refused rather than reported as a blocked gate.
+  const { version } = problems.finish({ version: problems.read(() => readVersionLabel(inputs)) })
   if (version !== undefined || sha !== undefined || image !== undefined) {
     const candidate: GateCandidate = {
       ...(version !== undefined && { version }),
@@ -110,13 +112,28 @@ function readProtectedBranch(
   return given
 }
 
-/** Logins, one per line or separated by commas. */
+/**
+ * Logins, one per line or separated by commas (`@` allowed). A line that holds no login is
+ * refused, naming its line: ignored, it would leave the allow-list other than the workflow reads.
+ */
 function readActors(inputs: InputReader): string[] {
-  return inputs
-    .list('emergency-actors')
-    .flatMap(line => line.split(','))
-    .map(login => login.trim().replace(/^@/, ''))
-    .filter(login => login !== '')
+  const problems = new SettingProblems()
+  const logins: string[] = []
+  inputs.lines('emergency-actors').forEach(({ text, line }) => {
+    for (const login of text.split(',').map(item => item.trim().replace(/^@/, ''))) {
+      if (login === '') continue
+      if (isGitHubActor(login)) logins.push(login)
+      else {
+        problems.add(
+          new ConfigurationError(
+            `${quoteValue(login)} is not ${GITHUB_LOGIN_FORM}. Give one login per line or separated by commas.`,
+            { ...inputs.subjectOf('emergency-actors'), line }
+          )
+        )
+      }
+    }
+  })
+  return problems.finish({ logins }).logins
 }
 
 /** The audited bypass: a reason, a token to record it, and an actor the allow-list names. */
@@ -210,7 +227,8 @@ async function readChecks(
   const { checks } = await loadChecks({
     text: checksText,
     roots: fileRoots(context),
-    input: 'checks'
+    input: 'checks',
+    from: inputs.subjectOf('checks')
   })
   checkNames({ checks, alarms })
   return checks

@@ -5,6 +5,7 @@ import {
   type RunContext,
   SettingProblems
 } from '@fargate-promote/common'
+import { checkServiceName, checkTag } from '@fargate-promote/ecs'
 import type { EnvironmentUnderTest } from '@fargate-promote/health'
 import { parseRepository } from '../github/client.js'
 import type { RecordTarget } from '../github/recorder.js'
@@ -35,8 +36,10 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
   }
   const services = single !== undefined ? [single] : several
   if (services.length === 0) throw inputs.notGiven('service', purpose)
-  // Too many and listed twice are separate problems: both are reported, every name listed twice.
+  // Too many, listed twice and not a name are separate problems: all are reported.
   const problems = new SettingProblems()
+  const subject = inputs.subjectOf(single !== undefined ? 'service' : 'services')
+  for (const name of services) problems.read(() => checkServiceName(name, subject))
   if (services.length > MAX_SERVICES) {
     problems.add(
       new ConfigurationError(
@@ -58,6 +61,17 @@ export function readServices(inputs: InputReader, purpose: string): string[] {
   }
   problems.throwIfAny()
   return services
+}
+
+/**
+ * The `version` input, a release label, or undefined when not given. deploy-fargate tags the
+ * revision with it, so ECS's rules for a tag value apply wherever a version is given: a label no
+ * revision can carry (a line break, 100 kB) is refused by every action that takes one.
+ */
+export function readVersionLabel(inputs: InputReader): string | undefined {
+  const version = inputs.optional('version')
+  if (version !== undefined) checkTag('version', version, inputs.subjectOf('version'))
+  return version
 }
 
 /**

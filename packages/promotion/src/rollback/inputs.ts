@@ -8,7 +8,7 @@ import {
   type RunContext
 } from '@fargate-promote/common'
 import { withEnvironmentConfig } from '../config/inputs.js'
-import type { RollbackTo } from '@fargate-promote/ecs'
+import { checkServiceName, type RollbackTo } from '@fargate-promote/ecs'
 import {
   checkProxyUse,
   loadChecks,
@@ -97,7 +97,12 @@ async function readSettings(
     checksText === undefined
       ? undefined
       : await problems.readAsync(() =>
-          loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+          loadChecks({
+            text: checksText,
+            roots: fileRoots(context),
+            input: 'checks',
+            from: inputs.subjectOf('checks')
+          })
         )
   // An unusable proxy variable a check would go through, reported with the inputs' problems.
   if (loaded !== undefined && isRead(loaded)) read(() => checkProxyUse(loaded.checks, proxy))
@@ -112,7 +117,11 @@ async function readSettings(
   }
   return problems.finish({
     cluster: read(() => inputs.required('cluster', 'the ECS cluster name or ARN')),
-    service: read(() => inputs.required('service', 'the ECS service to roll back')),
+    service: read(() => {
+      const service = inputs.required('service', 'the ECS service to roll back')
+      checkServiceName(service, inputs.subjectOf('service'))
+      return service
+    }),
     toText,
     to: read(() => parseRollbackTo(toText)),
     polling: read(() =>

@@ -69,7 +69,12 @@ async function readChecks(
     checksText === undefined
       ? undefined
       : await problems.readAsync(() =>
-          loadChecks({ text: checksText, roots: fileRoots(context), input: 'checks' })
+          loadChecks({
+            text: checksText,
+            roots: fileRoots(context),
+            input: 'checks',
+            from: inputs.subjectOf('checks')
+          })
         )
   if (checksText === undefined && !urlGiven) {
     problems.add(
