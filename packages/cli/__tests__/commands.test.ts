@@ -106,11 +106,29 @@ describe('bad input: exit 2 naming the option, before any request', () => {
       ],
       "--checks-interval: 2m is longer than 'checks-timeout' (1m)"
     ],
-    [['deploy', '--cluster', 'c', '--service', 's'], 'No AWS region: give --region']
+    [['deploy', '--cluster', 'c', '--service', 's'], 'No AWS region: give --region'],
+    [
+      ['deploy', '--cluster', 'c', '--service', 's', '--image', '', '--container', 'web'],
+      '--image: was given an empty value. Give a value, or leave the option out for its default.'
+    ],
+    [
+      ['rollback', '--cluster', 'c', '--service', 'web\nstatus=succeeded'],
+      "--service: 'web\\nstatus=succeeded' is not an ECS service name"
+    ]
   ])('%p', async (argv, message) => {
     const result = await cli(argv)
     expect(result).toMatchObject({ code: EXIT.usage, stdout: '' })
     expect(result.stderr).toContain(message)
+  })
+
+  it('an option given empty is listed with the other problems of the run', async () => {
+    const result = await cli(['verify', '--url', '', '--timeout', 'soon', '--config', 'none'])
+    expect(result).toMatchObject({ code: EXIT.usage, stdout: '' })
+    expect(result.stderr.split('\n').filter(line => line.startsWith('error '))).toEqual([
+      'error --url: was given an empty value. Give a value, or leave the option out for its default.',
+      expect.stringMatching(/^error --checks: not given\./),
+      "error --timeout: 'soon' is not a duration. Use a number with a unit: 500ms, 90s, 10m, 1h or 1h30m."
+    ])
   })
 
   it('with --json: one document, the same message', async () => {

@@ -9,6 +9,7 @@ import {
   ROLLBACK_OPTIONS,
   VERIFY_OPTIONS,
   addInputOptions,
+  emptyOptionProblems,
   inputValues,
   type InputOption
 } from '../src/commands/input-options.js'
@@ -63,10 +64,14 @@ const SPECS: InputOption[] = [
   { input: 'wait', kind: 'negatable', description: 'w' }
 ]
 
-function parsed(argv: string[]): Record<string, string> {
+function options(argv: string[]): Record<string, unknown> {
   const command = addInputOptions(new Command('x').exitOverride(), SPECS)
   command.parse(argv, { from: 'user' })
-  return inputValues(SPECS, command.opts())
+  return command.opts()
+}
+
+function parsed(argv: string[]): Record<string, string> {
+  return inputValues(SPECS, options(argv))
 }
 
 describe('options → inputs', () => {
@@ -107,5 +112,25 @@ describe('options → inputs', () => {
       'dry-run': 'true',
       wait: 'false'
     })
+  })
+})
+
+describe('an option given an empty value', () => {
+  const empty = (argv: string[]) =>
+    emptyOptionProblems(SPECS, options(argv)).map(problem => problem.subject.input)
+
+  it('is a problem naming it, whatever its kind; a switch or an option not given is none', () => {
+    expect(empty([])).toEqual([])
+    expect(empty(['--cluster', 'shop', '--services', 'web,', '--dry-run', '--no-wait'])).toEqual([])
+    expect(
+      empty(['--cluster', '', '--poll-interval', ' ', '--services', 'web', '--services', ''])
+    ).toEqual(['cluster', 'poll-interval', 'services'])
+    expect(empty(['--images', 'web=repo/web:1', '--images', ''])).toEqual(['images'])
+  })
+
+  it('says what to do', () => {
+    expect(emptyOptionProblems(SPECS, options(['--cluster', '']))[0]?.message).toBe(
+      "Input 'cluster': was given an empty value. Give a value, or leave the option out for its default."
+    )
   })
 })

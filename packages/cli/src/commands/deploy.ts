@@ -185,7 +185,7 @@ export async function deployCommand(
   const session = new Session(flags, options, DEPLOY_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readDeployInputs(session.reader(), session.context)
+    const inputs = await session.readInputs(reader => readDeployInputs(reader, session.context))
     const aws = await createCliClients(io.env, await session.region())
     let run: DeployRun
     try {

@@ -126,7 +126,9 @@ export async function gateCommand(
   const session = new Session(flags, options, GATE_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readGateInputs(session.reader(), session.context, session.proxy)
+    const inputs = await session.readInputs(reader =>
+      readGateInputs(reader, session.context, session.proxy)
+    )
     for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
       session.progress.log.warning(line)
     }

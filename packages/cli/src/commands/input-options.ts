@@ -1,4 +1,5 @@
 import { Option, type Command } from '@commander-js/extra-typings'
+import { ConfigurationError } from '@fargate-promote/common'
 
 /*
  * The options of deploy, verify, gate and rollback are the inputs of their actions, under the
@@ -92,6 +93,29 @@ export function inputValues(
     }
   }
   return values
+}
+
+/**
+ * A problem for each option given an empty value (`--image ''`, `--services ''`). The inputs
+ * take an empty value as not given, as the runner passes an unset input: on a command line it
+ * was typed, often from a variable that turned out empty, and must not become the default.
+ */
+export function emptyOptionProblems(
+  specs: readonly InputOption[],
+  options: Readonly<Record<string, unknown>>
+): ConfigurationError[] {
+  return specs.flatMap(spec => {
+    if (spec.kind === 'flag' || spec.kind === 'negatable') return []
+    const value = options[optionOf(spec).attributeName()]
+    const given = typeof value === 'string' ? [value] : Array.isArray(value) ? value : []
+    if (!given.some(item => typeof item === 'string' && item.trim() === '')) return []
+    return [
+      new ConfigurationError(
+        'was given an empty value. Give a value, or leave the option out for its default.',
+        { input: spec.input }
+      )
+    ]
+  })
 }
 
 /*

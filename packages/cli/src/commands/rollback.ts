@@ -138,7 +138,9 @@ export async function rollbackCommand(
   const session = new Session(flags, options, ROLLBACK_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readRollbackInputs(session.reader(), session.context, session.proxy)
+    const inputs = await session.readInputs(reader =>
+      readRollbackInputs(reader, session.context, session.proxy)
+    )
     for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
       session.progress.log.warning(line)
     }

@@ -1,11 +1,14 @@
 import {
+  combineProblems,
   InputReader,
+  isConfigurationError,
   isSecretName,
   proxySecrets,
   proxySettingsFromEnv,
   recordSource,
   systemClock,
   type Clock,
+  type ConfigurationError,
   type ProxySettings,
   type RunContext
 } from '@fargate-promote/common'
@@ -23,7 +26,7 @@ import { Progress } from '../progress.js'
 import { cliRunContext } from '../run-context.js'
 import { printable } from '../text.js'
 import { createUi, wantSpinner, type Ui } from '../ui.js'
-import { inputValues, type InputOption } from './input-options.js'
+import { emptyOptionProblems, inputValues, type InputOption } from './input-options.js'
 
 /** What deploy, verify, gate and rollback take besides their inputs. */
 export interface UseCaseFlags {
@@ -70,6 +73,8 @@ export class Session {
   /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the command's environment, for HTTP checks. */
   readonly proxy: ProxySettings
   private readonly secrets = new Set<string>()
+  /** The options given an empty value: refused with the inputs' other problems. */
+  private readonly emptyOptions: readonly ConfigurationError[]
 
   constructor(
     readonly flags: UseCaseFlags,
@@ -91,6 +96,7 @@ export class Session {
     this.context = cliRunContext(io, flags.repo)
     this.github = githubAccess(flags, io, this.context)
     this.values = inputValues(specs, options)
+    this.emptyOptions = emptyOptionProblems(specs, options)
     this.proxy = proxySettingsFromEnv(io.env)
     for (const secret of proxySecrets(this.proxy)) this.secret(secret)
     if (flags.config !== undefined) this.values.config = flags.config
@@ -108,9 +114,22 @@ export class Session {
     return this.io.signal
   }
 
-  /** The inputs, as an action's InputReader would give them. */
-  reader(): InputReader {
-    return new InputReader(recordSource(this.values))
+  /**
+   * The use case's settings, as `read` reads them from the options (an action's InputReader
+   * over its inputs). An option given an empty value is refused together with every problem
+   * `read` finds, so one run still reports them all.
+   */
+  async readInputs<T>(read: (inputs: InputReader) => Promise<T>): Promise<T> {
+    let inputs: T
+    try {
+      inputs = await read(new InputReader(recordSource(this.values)))
+    } catch (error) {
+      if (this.emptyOptions.length === 0 || !isConfigurationError(error)) throw error
+      throw combineProblems([...this.emptyOptions, error]) as ConfigurationError
+    }
+    const empty = combineProblems(this.emptyOptions)
+    if (empty !== undefined) throw empty
+    return inputs
   }
 
   /** A value never to be printed (a token, a header, a password). */

@@ -77,7 +77,9 @@ export async function verifyCommand(
   const session = new Session(flags, options, VERIFY_OPTIONS, io)
   const { ui } = session
   try {
-    const inputs = await readVerifyInputs(session.reader(), session.context, session.proxy)
+    const inputs = await session.readInputs(reader =>
+      readVerifyInputs(reader, session.context, session.proxy)
+    )
     for (const line of proxyProblems(inputs.checks, session.proxy).warnings) {
       session.progress.log.warning(line)
     }
