@@ -298,12 +298,9 @@ var src_text = __webpack_require__(9966);
  * password: the URL may carry them, and an error is printed before masking knows them.
  */
 function parseHttpUrl(text) {
-    // The URL parser drops line breaks and tabs silently: the request would go somewhere other
-    // than what the file says, and the text could reach a log line as a workflow command.
-    const control = (0,src_text/* controlCharacterIn */.k2)(text);
-    if (control !== undefined) {
-        return `the URL contains ${control}. Write it on one line, without control characters.`;
-    }
+    const control = (0,src_text/* urlControlProblem */.cg)(text);
+    if (control !== undefined)
+        return control;
     const shown = quote((0,src_text/* withoutCredentials */.ri)(text));
     let url;
     try {

@@ -298,12 +298,9 @@ var src_text = __webpack_require__(9966);
  * password: the URL may carry them, and an error is printed before masking knows them.
  */
 function parseHttpUrl(text) {
-    // The URL parser drops line breaks and tabs silently: the request would go somewhere other
-    // than what the file says, and the text could reach a log line as a workflow command.
-    const control = (0,src_text/* controlCharacterIn */.k2)(text);
-    if (control !== undefined) {
-        return `the URL contains ${control}. Write it on one line, without control characters.`;
-    }
+    const control = (0,src_text/* urlControlProblem */.cg)(text);
+    if (control !== undefined)
+        return control;
     const shown = quote((0,src_text/* withoutCredentials */.ri)(text));
     let url;
     try {
@@ -530,11 +527,18 @@ var files = __webpack_require__(5808);
 var paths = __webpack_require__(4294);
 // EXTERNAL MODULE: ../../packages/common/src/duration.ts
 var duration = __webpack_require__(3041);
+// EXTERNAL MODULE: ../../packages/common/src/text.ts
+var src_text = __webpack_require__(9966);
+// EXTERNAL MODULE: ../../packages/health/src/checks-source.ts + 1 modules
+var checks_source = __webpack_require__(9527);
 // EXTERNAL MODULE: ../../packages/health/src/schema/checks.ts + 9 modules
 var checks = __webpack_require__(4585);
 // EXTERNAL MODULE: ../../node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __webpack_require__(9143);
+// EXTERNAL MODULE: ../../packages/promotion/src/github/login.ts
+var login = __webpack_require__(9642);
 ;// CONCATENATED MODULE: ../../packages/promotion/src/config/schema.ts
+
 
 
 
@@ -570,7 +574,7 @@ const Service = schemas/* strictObject */.rej({
 })
     .meta({ id: 'Service' });
 const roleArn = nonEmpty.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name).');
-const githubLogin = nonEmpty.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub login (letters, digits and hyphens).');
+const githubLogin = nonEmpty.regex(login/* GITHUB_LOGIN */.cd, 'must be a GitHub login (letters, digits and hyphens).');
 const teamSlug = nonEmpty.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be org/team-slug, for example my-org/platform.');
 const Protection = schemas/* strictObject */.rej({
     reviewers: schemas/* strictObject */.rej({
@@ -608,7 +612,11 @@ const Tests = schemas/* strictObject */.rej({
  * Checks in the health-verify format (health's own schema, so an inline check is checked with
  * the file's line and field), or the path of a checks file in the repository.
  */
-const Checks = schemas/* union */.KCZ([nonEmpty, checks.ChecksSchema])
+const Checks = schemas/* union */.KCZ([
+    // A string is a path: without a checks file's extension it would be read as inline YAML.
+    nonEmpty.regex(checks_source/* CHECKS_FILE */.f, 'must be the path of a .yml, .yaml or .json checks file.'),
+    checks.ChecksSchema
+])
     .describe('Health checks in the health-verify format: a list, or the path of a .yml file.');
 /** `10`, `10%` or `0.5%`: the form the actions' percentage inputs take. */
 const percent = (what) => schemas/* union */.KCZ([
@@ -618,6 +626,15 @@ const percent = (what) => schemas/* union */.KCZ([
     .optional()
     .describe(`${what}: a percentage such as 10%.`);
 const minutes = (what) => schema_duration(what, DAY_MS).optional();
+/**
+ * An http(s) URL. Control characters are refused first, as the `url` input refuses them: zod's
+ * url check drops a line break silently, and the request would go somewhere else.
+ */
+const httpUrl = schemas/* string */.YjP().check(schemas/* superRefine */.zni((text, context) => {
+    const problem = (0,src_text/* urlControlProblem */.cg)(text);
+    if (problem !== undefined)
+        context.addIssue({ code: 'custom', message: problem, input: text });
+}), schemas/* url */.OZ5({ protocol: /^https?$/ }));
 const elbArn = (what) => nonEmpty
     .regex(/^arn:[^:]+:elasticloadbalancing:/, `must be the ARN of ${what}.`)
     .optional()
@@ -668,7 +685,7 @@ const strategySettings = {
     'pause-timeout-action': schemas/* enum */.k5n(['continue', 'rollback'])
         .optional()
         .describe('What ECS does when a PAUSE hook times out. Default rollback.'),
-    'test-url': schemas/* url */.OZ5({ protocol: /^https?$/ })
+    'test-url': httpUrl
         .optional()
         .describe('Blue-green: URL through the test listener, checked before production moves.'),
     'test-duration': schema_duration('how long the test listener is checked', 60 * 60_000).optional()
@@ -690,9 +707,7 @@ const EnvironmentSchema = schemas/* strictObject */.rej({
         .max(1000, 'is at most 1000 tasks per service.')
         .optional()
         .describe('Tasks per service.'),
-    url: schemas/* url */.OZ5({ protocol: /^https?$/ })
-        .optional()
-        .describe('URL of the environment.'),
+    url: httpUrl.optional().describe('URL of the environment.'),
     alarms: schemas/* array */.YOg(nonEmpty)
         .default([])
         .describe('CloudWatch alarms attached as ECS deployment alarms (rollback when they fire).'),
