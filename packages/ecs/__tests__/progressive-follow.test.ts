@@ -293,6 +293,52 @@ describe('followProgressive', () => {
     )
   })
 
+  it('keeps following through an AWS outage that heals, and ends at once on one that will not', async () => {
+    const outage = Object.assign(new Error('We encountered an internal error'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 }
+    })
+    const flaky = ecsOf([shifting, { status: 'SUCCESSFUL' }])
+    let looks = 0
+    const ecs = {
+      ...flaky,
+      send: (command: unknown) =>
+        command instanceof DescribeServiceDeploymentsCommand && ++looks <= 6
+          ? Promise.reject(outage)
+          : flaky.send(command as never)
+    } as unknown as FollowProgressiveDeps['ecs']
+    const { deps, options, clock, log } = setUp({ ecs })
+    const started = clock.now()
+    const result = await followProgressive(options, deps)
+    expect(result.outcome).toBe('succeeded')
+    // Waits of 5, 10, 20, 30, 30 and 30 s while AWS failed, then the fixed 5 s.
+    expect((clock.now() - started) / 1000).toBe(130)
+    expect(log.text()).toContain(
+      'AWS (following web) failed (We encountered an internal error); still following, deadline in 30m'
+    )
+    const denied = Object.assign(new Error('not authorized'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 }
+    })
+    const refusing = {
+      send: () => Promise.reject(denied)
+    } as unknown as FollowProgressiveDeps['ecs']
+    const again = setUp({ ecs: refusing })
+    await expect(followProgressive(again.options, again.deps)).rejects.toBe(denied)
+    expect(again.clock.now()).toBe(started)
+  })
+
+  it('times out at the deadline while AWS fails, naming the outage', async () => {
+    const outage = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    const ecs = { send: () => Promise.reject(outage) } as unknown as FollowProgressiveDeps['ecs']
+    const { deps, options, clock } = setUp({ ecs })
+    const result = await followProgressive({ ...options, deadline: clock.now() + 5 * 60_000 }, deps)
+    expect(result.outcome).toBe('timed-out')
+    expect(result.reason).toBe(
+      'Not seen at the deadline (the timeout); AWS had been failing for 5m; last error: AWS (following web): socket hang up.'
+    )
+  })
+
   it('names the deployment it cannot find', async () => {
     const { deps, options } = setUp({ ecs: ecsOf([undefined]) })
     await expect(followProgressive(options, deps)).rejects.toThrow(

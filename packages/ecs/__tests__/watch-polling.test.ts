@@ -46,6 +46,12 @@ beforeEach(() => {
 })
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name })
+/** What the SDK throws for a 5xx answer once its own retries are spent. */
+const serverError = (message: string, status = 500) =>
+  Object.assign(named('ServerException', message), {
+    $fault: 'server',
+    $metadata: { httpStatusCode: status }
+  })
 const inProgress = [
   service({ deployments: [deployment({ id: NEW, runningCount: 1 }), oldActive(1)] })
 ]
@@ -114,7 +120,9 @@ describe('watchRollout: polling and throttling', () => {
     const polls = pollTimes(clock, named('ThrottlingException', 'Rate exceeded'))
     const [result] = await watchRollout(watchOptions({ timeoutMs: 120_000 }), deps)
     expect(result?.outcome).toBe('timed-out')
-    expect(result?.reason).toBe('timed out after 2m: DescribeServices has not answered yet')
+    expect(result?.reason).toBe(
+      'timed out after 2m (AWS had been failing for 2m; last error: AWS DescribeServices: Rate exceeded): DescribeServices has not answered yet'
+    )
     // Waits of 10, 20, 40 and 50 s (cut at the deadline): the wait never overshoots the deadline.
     expect(polls).toEqual([0, 10, 30, 70, 120])
   })
@@ -131,44 +139,77 @@ describe('watchRollout: polling and throttling', () => {
     )
   })
 
-  it('retries other AWS errors up to 3 polls in a row', async () => {
-    ecsMock
-      .on(DescribeServicesCommand)
-      .rejectsOnce(named('ServerException', 'Service unavailable'))
-      .rejectsOnce(named('ServerException', 'Service unavailable'))
-      .rejectsOnce(named('ServerException', 'Service unavailable'))
-      .resolves({ services: completed })
+  it('keeps watching through AWS 5xx errors and connection resets, backing off up to 30 s, until the rollout completes', async () => {
     const { clock, log, deps } = watchDeps()
-    const [result] = await watchRollout(watchOptions(), deps)
+    const down = serverError('We encountered an internal error')
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    const polls = pollTimes(clock, inProgress, down, reset, down, down, down, down, completed)
+    const [result] = await watchRollout(watchOptions({ timeoutMs: 10 * 60_000 }), deps)
     expect(result?.outcome).toBe('succeeded')
-    expect(clock.sleeps).toEqual([5_000, 5_000, 5_000])
-    expect(log.lines.filter(line => line.level === 'warning').map(line => line.message)).toEqual([
-      'DescribeServices failed: Service unavailable; retrying (1/3)',
-      'DescribeServices failed: Service unavailable; retrying (2/3)',
-      'DescribeServices failed: Service unavailable; retrying (3/3)'
+    // AWS failed from 5 s to 2m 5s: waits of 5, 10, 20, 30, 30 and 30 s, then the fixed 5 s.
+    expect(polls).toEqual([0, 5, 10, 20, 40, 70, 100, 130])
+    const warnings = log.lines.filter(l => l.level === 'warning').map(l => l.message)
+    expect(warnings).toEqual([
+      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 55s',
+      'AWS DescribeServices failed (socket hang up); still watching, deadline in 9m 50s',
+      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 40s',
+      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 20s',
+      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 8m 50s',
+      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 8m 20s'
     ])
+    expect(log.text()).toContain('AWS answers again after failing for 2m 5s')
   })
 
-  it('fails with the error after the 4th failing poll in a row, keeping what it saw', async () => {
+  it('times out at the deadline while AWS fails, naming the last error and how long AWS had failed', async () => {
+    const { clock, deps } = watchDeps()
+    const polls = pollTimes(clock, inProgress, serverError('Service unavailable', 503))
+    const [result] = await watchRollout(watchOptions({ timeoutMs: 3 * 60_000 }), deps)
+    expect(result?.outcome).toBe('timed-out')
+    expect(result?.reason).toMatch(
+      `timed out after 3m (AWS had been failing for 2m 55s; last error: AWS DescribeServices: Service unavailable): deployment ${NEW} is IN_PROGRESS with 1/2 tasks running`
+    )
+    expect(polls).toEqual([0, 5, 10, 20, 40, 70, 100, 130, 160, 180])
+  })
+
+  it('ends the watch at once on an error that will not heal, keeping what it saw', async () => {
     const failure = named('AccessDeniedException', 'not authorized to perform ecs:ListTasks')
     describeServicesSequence(ecsMock, [
       service({ deployments: [deployment({ id: NEW, failedTasks: 1 })] })
     ])
     ecsMock.on(ListTasksCommand).rejects(failure)
-    const { deps } = watchDeps()
+    const { clock, deps } = watchDeps()
     const error: unknown = await watchRollout(watchOptions(), deps).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RolloutWatchError)
     const watchError = error as RolloutWatchError
     expect(watchError.message).toBe(
-      'could not watch the rollout: ListTasks failed: not authorized to perform ecs:ListTasks (4 polls in a row)'
+      'could not watch the rollout: ListTasks failed: not authorized to perform ecs:ListTasks'
     )
     expect(watchError.cause).toBe(failure)
+    expect(clock.sleeps).toEqual([])
     expect(watchError.results[0]).toMatchObject({
       outcome: 'timed-out',
       reason: watchError.message,
       failedTasks: 1,
-      polls: 4
+      polls: 1
     })
+  })
+
+  it.each([
+    ['ServiceNotFoundException', 400],
+    ['ClusterNotFoundException', 400],
+    ['InvalidParameterException', 400],
+    ['CredentialsProviderError', undefined]
+  ])('ends the watch at once on %s', async (name, status) => {
+    const failure = Object.assign(named(name, `${name} happened`), {
+      ...(status !== undefined && { $metadata: { httpStatusCode: status } })
+    })
+    const { clock, deps } = watchDeps()
+    const polls = pollTimes(clock, failure)
+    const error: unknown = await watchRollout(watchOptions(), deps).catch((e: unknown) => e)
+    expect((error as Error).message).toBe(
+      `could not watch the rollout: DescribeServices failed: ${name} happened`
+    )
+    expect(polls).toEqual([0])
   })
 })
 

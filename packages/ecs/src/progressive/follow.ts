@@ -6,6 +6,7 @@ import {
   type ServiceDeployment
 } from '@aws-sdk/client-ecs'
 import { startWaiting } from '@fargate-promote/common'
+import { PollFailures } from '../watch/poll-failures.js'
 import { analyse, type AnalysisResult } from './analysis.js'
 import type {
   BlastRadius,
@@ -169,9 +170,8 @@ async function analyseStep(context: Context, now: number): Promise<AnalysisResul
 async function rollBack(context: Context, why: string, hookId: string | undefined): Promise<void> {
   const { deps, options, state } = context
   const serviceDeploymentArn = options.serviceDeploymentArn
-  state.stopping = why
-  if (hookId !== undefined && state.steps.length === 0) state.heldBeforeProduction = true
-  deps.log.warning(`${options.service}: ${state.stopping}; rolling back.`)
+  deps.log.warning(`${options.service}: ${why}; rolling back.`)
+  // Marked stopping only once ECS took the request: a failed one is asked again at the next look.
   if (hookId === undefined) {
     await deps.ecs.send(
       new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })
@@ -181,11 +181,12 @@ async function rollBack(context: Context, why: string, hookId: string | undefine
       new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action: 'ROLLBACK' })
     )
   }
+  state.stopping = why
+  if (hookId !== undefined && state.steps.length === 0) state.heldBeforeProduction = true
 }
 
 async function continueHook(context: Context, hookId: string, why: string): Promise<void> {
   const { options, state, deps } = context
-  state.continued.add(hookId)
   deps.log.info(`${options.service}: continuing past the pause at ${state.stage} (${why}).`)
   await deps.ecs.send(
     new ContinueServiceDeploymentCommand({
@@ -194,6 +195,7 @@ async function continueHook(context: Context, hookId: string, why: string): Prom
       action: 'CONTINUE'
     })
   )
+  state.continued.add(hookId)
 }
 
 /**
@@ -262,6 +264,21 @@ async function observe(context: Context): Promise<Ending | undefined> {
     return undefined
   }
   return hookId === undefined ? undefined : onPause(context, hookId)
+}
+
+/**
+ * One look, under the rule of every poll loop (PollFailures): an AWS error that heals is noted
+ * and the next look tries again; one that will not heal ends the following with that error.
+ */
+async function look(context: Context, failures: PollFailures): Promise<Ending | undefined> {
+  try {
+    const ended = await observe(context)
+    failures.succeeded()
+    return ended
+  } catch (error) {
+    if (!failures.failed(`AWS (following ${context.options.service})`, error)) throw error
+    return undefined
+  }
 }
 
 /**
@@ -346,6 +363,11 @@ export async function followProgressive(
     ...(options.stopping !== undefined && { stopping: options.stopping })
   }
   const context: Context = { options, deps, state }
+  const failures = new PollFailures(deps, {
+    intervalMs: options.pollIntervalMs ?? 5_000,
+    deadline: options.deadline,
+    doing: 'still following'
+  })
   const waiting = startWaiting(deps, {
     what: `Following the deployment of ${options.service} in cluster ${options.cluster}`,
     deadline: options.deadline,
@@ -359,13 +381,16 @@ export async function followProgressive(
           reason: 'Cancelled while following the deployment.'
         })
       }
-      const ended = await observe(context)
+      const ended = await look(context, failures)
       if (ended !== undefined) return await finish(context, ended)
-      if (clock.now() >= options.deadline) {
-        const reason = `Still ${state.status} at ${state.stage} at the deadline (the timeout).`
+      const now = clock.now()
+      if (now >= options.deadline) {
+        const outage = failures.outage()
+        const where = state.stage === '' ? 'Not seen' : `Still ${state.status} at ${state.stage}`
+        const reason = `${where} at the deadline (the timeout)${outage === undefined ? '' : `; ${outage}`}.`
         return await finish(context, { outcome: 'timed-out', reason })
       }
-      await waiting.sleep(options.pollIntervalMs ?? 5_000, signal)
+      await waiting.sleep(Math.min(failures.waitMs, options.deadline - now), signal)
     }
   } finally {
     waiting.end()

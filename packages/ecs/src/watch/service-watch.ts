@@ -235,8 +235,10 @@ export class ServiceWatch {
     await this.evidence.refreshTargets(service, ours)
   }
 
-  timeOut(timeoutMs: number): void {
-    const after = `timed out after ${formatDuration(timeoutMs)}`
+  /** `outage`: AWS was failing at the deadline (for how long, its last error). */
+  timeOut(timeoutMs: number, outage?: string): void {
+    const after =
+      `timed out after ${formatDuration(timeoutMs)}` + (outage === undefined ? '' : ` (${outage})`)
     if (this.rollback.active) return this.rollback.timeOut(this.service, after)
     if (this.verdict !== undefined) return
     const service = this.service
@@ -255,7 +257,7 @@ export class ServiceWatch {
     this.verdict ??= { outcome: 'timed-out', reason: 'cancelled', at: this.now }
   }
 
-  /** The service could not be watched at all (AWS kept failing). */
+  /** The service could not be watched any more (AWS failed with an error that will not heal). */
   abandon(reason: string): void {
     if (this.rollback.active) this.rollback.end('timed-out', reason)
     if (this.verdict === undefined) this.decide('timed-out', reason)

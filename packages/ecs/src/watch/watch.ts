@@ -1,15 +1,14 @@
 import { errorMessage, formatDuration, startWaiting } from '@fargate-promote/common'
 import { describeServices, findService } from '../observe/services.js'
-import { isThrottlingError, PollPacer } from './throttle.js'
+import { PollFailures } from './poll-failures.js'
 import type { RolloutResult, WatchDeps, WatchOptions } from './types.js'
 import { ServiceWatch } from './service-watch.js'
 
-/** A poll that fails for another reason than throttling is retried this many times in a row. */
-export const MAX_POLL_RETRIES = 3
-
 /**
- * AWS failed on more than MAX_POLL_RETRIES consecutive polls: we cannot tell what the rollout
- * did. `results` holds what was seen so far; services without a verdict are 'timed-out'.
+ * AWS failed with an error that will not heal (access denied, a missing service or cluster, no
+ * credentials): we cannot tell what the rollout does. `results` holds what was seen so far;
+ * services without a verdict are 'timed-out'. Errors that heal never end the watch before its
+ * deadline (see PollFailures).
  */
 export class RolloutWatchError extends Error {
   constructor(
@@ -36,8 +35,8 @@ export class RolloutWatchError extends Error {
  *     complete deployment's targets are not healthy yet, every 15 s (targets still `initial`)
  *     or 30 s, stretched when many services are watched.
  * A healthy rollout of one service (about 2.5 minutes behind an ALB) costs about 13 calls a
- * minute; five services about 18 (watch-polling.test.ts measures both). Throttling doubles
- * the wait between polls (PollPacer), which only lowers the rate.
+ * minute; five services about 18 (watch-polling.test.ts measures both). Throttling and AWS
+ * failures lengthen the wait between polls (PollFailures), which only lowers the rate.
  */
 function targetRecheck(baseMs: number, services: number, pollIntervalMs: number): number {
   return Math.max(pollIntervalMs, baseMs * Math.max(1, Math.ceil(services / 2)))
@@ -46,10 +45,9 @@ function targetRecheck(baseMs: number, services: number, pollIntervalMs: number)
 /** The state of one watch of 1..n services: their watches, the pace, and what AWS cost. */
 class RolloutWatch {
   readonly watches: ServiceWatch[]
-  readonly pacer: PollPacer
+  readonly failures: PollFailures
   readonly startedAt: number
   polls = 0
-  private failures = 0
   private awsCalls = 0
   private lastOperation = 'DescribeServices'
 
@@ -58,7 +56,11 @@ class RolloutWatch {
     private readonly deps: WatchDeps
   ) {
     this.startedAt = deps.clock.now()
-    this.pacer = new PollPacer(options.pollIntervalMs, deps.log)
+    this.failures = new PollFailures(deps, {
+      intervalMs: options.pollIntervalMs,
+      deadline: this.startedAt + options.timeoutMs,
+      doing: 'still watching'
+    })
     const count = options.targets.length
     const onAwsCall = (operation: string) => this.count(operation)
     this.watches = options.targets.map(
@@ -98,8 +100,7 @@ class RolloutWatch {
         pending.map(watch => watch.target.service)
       )
       for (const watch of pending) await watch.observe(findService(services, watch.target.service))
-      this.pacer.onSuccess()
-      this.failures = 0
+      this.failures.succeeded()
     } catch (error) {
       this.failed(error)
     }
@@ -110,17 +111,12 @@ class RolloutWatch {
     this.lastOperation = operation
   }
 
-  /** Throttling slows the pace; anything else is retried MAX_POLL_RETRIES times in a row. */
+  /** An error that heals keeps the watch going until its deadline; any other ends it now. */
   private failed(error: unknown): void {
-    if (isThrottlingError(error)) return this.pacer.onThrottled(this.lastOperation, error)
-    this.failures += 1
-    const what = `${this.lastOperation} failed: ${errorMessage(error)}`
-    if (this.failures > MAX_POLL_RETRIES) {
-      const reason = `could not watch the rollout: ${what} (${this.failures} polls in a row)`
-      for (const watch of this.watches) watch.abandon(reason)
-      throw new RolloutWatchError(reason, this.results(), { cause: error })
-    }
-    this.deps.log.warning(`${what}; retrying (${this.failures}/${MAX_POLL_RETRIES})`)
+    if (this.failures.failed(`AWS ${this.lastOperation}`, error)) return
+    const reason = `could not watch the rollout: ${this.lastOperation} failed: ${errorMessage(error)}`
+    for (const watch of this.watches) watch.abandon(reason)
+    throw new RolloutWatchError(reason, this.results(), { cause: error })
   }
 
   /** The deadline passed: every watch without a verdict says what it was waiting for. */
@@ -133,7 +129,7 @@ class RolloutWatch {
           `${watch.target.service}: last target health check failed: ${errorMessage(error)}`
         )
       }
-      watch.timeOut(this.options.timeoutMs)
+      watch.timeOut(this.options.timeoutMs, this.failures.outage())
     }
   }
 
@@ -146,7 +142,8 @@ class RolloutWatch {
 /**
  * Watch the deployments of 1..n services of one cluster until each reaches a verdict, at a
  * fixed poll interval, with one overall deadline. Never reports success it did not observe:
- * see ServiceWatch for the verdicts. Throws RolloutWatchError when AWS keeps failing.
+ * see ServiceWatch for the verdicts. Throws RolloutWatchError when AWS fails with an error that
+ * will not heal; an outage that heals only ends the watch at its deadline (timed-out, naming it).
  */
 export async function watchRollout(
   options: WatchOptions,
@@ -177,7 +174,7 @@ export async function watchRollout(
         await watch.timeOut()
         break
       }
-      await waiting.sleep(Math.min(watch.pacer.waitMs, deadline - now), signal)
+      await waiting.sleep(Math.min(watch.failures.waitMs, deadline - now), signal)
     }
   } finally {
     waiting.end()
@@ -185,7 +182,7 @@ export async function watchRollout(
   return watch.results()
 }
 
-/** A watch that could not finish (AWS kept failing) still reports what it saw. */
+/** A watch that could not finish (AWS failed for good) still reports what it saw. */
 export async function watchRolloutQuietly(
   options: WatchOptions,
   deps: WatchDeps
