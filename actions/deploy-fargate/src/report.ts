@@ -16,7 +16,7 @@ export function outputsOf(outcome: DeployOutcome, durationMs: number): Record<st
   const { result } = outcome
   const first = result.services[0]
   return {
-    status: result.status,
+    status: outcome.cancelled ? 'cancelled' : result.status,
     'task-definition-arn': first?.taskDefinitionArn,
     'previous-task-definition-arn': first?.previousTaskDefinitionArn,
     'deployment-id': first?.deploymentId,

@@ -125,10 +125,13 @@ export async function writeDeploySummary(
   summary.heading(`${HEADLINE[result.status]}: ${inputs.cluster}/${inputs.services.join(', ')}`, 2)
   if (outcome.cancelled) {
     // A resume saves no checkpoint: nothing undoes the deployment it continued.
+    const updated = result.services.some(service => service.deploymentId !== undefined)
     summary.paragraph(
-      inputs.resume === undefined
-        ? 'The run was cancelled while the deployment was in progress; the post step rolls it back.'
-        : 'The run was cancelled while following the resumed deployment; ECS goes on with it (its alarms, circuit breaker and hook timeouts still apply).'
+      inputs.resume !== undefined
+        ? 'The run was cancelled while following the resumed deployment; ECS goes on with it (its alarms, circuit breaker and hook timeouts still apply).'
+        : updated
+          ? 'The run was cancelled while the deployment was in progress; the post step rolls it back.'
+          : 'The run was cancelled before the service was updated: nothing changed in ECS.'
     )
   }
   if (result.failureReason) summary.paragraph(`Reason: ${result.failureReason}`)

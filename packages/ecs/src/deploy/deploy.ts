@@ -1,4 +1,5 @@
 import { formatDiff } from '../task-definitions/diff.js'
+import { cancelledBeforeUpdate } from './cancelled.js'
 import { awaitDeploymentsInProgress } from './in-progress.js'
 import type { DeployDeps, DeployOptions } from './options.js'
 import { planDeployment, type ServicePlan } from './plan.js'
@@ -69,7 +70,8 @@ async function readyToDeploy(run: DeployRun): Promise<ServicePlan[] | DeployResu
  * Deploy a new task-definition revision to 1..10 Fargate services and, unless told not to
  * wait, watch until each serves it — or fails, with the reason. Everything is validated
  * before the first change: register → pre-deploy task → UpdateService → watch → roll back
- * (see rollBackUnlessSucceeded) → prune.
+ * (see rollBackUnlessSucceeded) → prune. A cancellation before a service's UpdateService leaves
+ * that service untouched (see cancelledBeforeUpdate).
  */
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
   const startedAt = deps.clock.now()
@@ -78,8 +80,10 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
   if (!Array.isArray(ready)) return ready
   const working = ready.map(plan => initial(plan, 'failed'))
   const registered = await registerRevisions(run, working)
+  if (cancelledBeforeUpdate(run, working)) return finish(run, working)
   const preDeploy = await preDeployStep(run, working)
   if (preDeploy?.status === 'failed') return finish(run, working, { preDeploy })
+  if (cancelledBeforeUpdate(run, working)) return finish(run, working, preDeploy && { preDeploy })
   const since = deps.clock.now()
   const started = await startDeployments(run, working)
   await watchStarted(run, started, since)

@@ -25,7 +25,7 @@ function withPrevious(
  * Registers the new revision of every service (once for services that render the same
  * definition) and sets `arn` on each; an ARN deployed as is needs none. Returns how many
  * revisions were registered. ECS refusing the definition is a configuration error: nothing was
- * deployed.
+ * deployed. A cancellation abandons the call under way and registers nothing more.
  */
 export async function registerRevisions(run: DeployRun, working: Working[]): Promise<number> {
   const { deps } = run
@@ -39,7 +39,10 @@ export async function registerRevisions(run: DeployRun, working: Working[]): Pro
     const key = JSON.stringify(input)
     let arn = registered.get(key)
     if (!arn) {
+      // Cancelled: register no more (the caller reports what was and was not registered).
+      if (deps.signal?.aborted) break
       arn = await register(run, input, w.plan.checked.name)
+      if (arn === undefined) break
       registered.set(key, arn)
       deps.log.info(`Registered ${shortName(arn)} for ${w.plan.checked.name}`)
     }
@@ -53,12 +56,17 @@ async function register(
   run: DeployRun,
   input: RegisterTaskDefinitionCommandInput,
   service: string
-): Promise<string> {
+): Promise<string | undefined> {
   let arn: string | undefined
+  const { signal } = run.deps
   try {
-    const answer = await run.deps.ecs.send(new RegisterTaskDefinitionCommand(input))
+    const answer = await run.deps.ecs.send(
+      new RegisterTaskDefinitionCommand(input),
+      signal === undefined ? {} : { abortSignal: signal }
+    )
     arn = answer.taskDefinition?.taskDefinitionArn
   } catch (error) {
+    if (signal?.aborted) return undefined
     const name = (error as { name?: string }).name
     if (name === 'ClientException' || name === 'InvalidParameterException') {
       throw new ConfigurationError(

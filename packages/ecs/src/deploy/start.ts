@@ -5,6 +5,7 @@ import type { RolloutResult } from '../watch/types.js'
 import { watchRolloutQuietly } from '../watch/watch.js'
 import { remaining, type DeployRun, type Working } from './run.js'
 import { followOne, productionBefore, withStrategy } from './progressive.js'
+import { cancelledBeforeUpdate } from './cancelled.js'
 import { findServiceDeploymentArn, updateServiceInput } from './update.js'
 
 /** The caller's callback must not turn a started deployment into a thrown error. */
@@ -32,6 +33,7 @@ async function startOne(run: DeployRun, w: Working): Promise<boolean> {
   const arn = w.arn as string
   try {
     w.production = await productionBefore(run, w)
+    if (cancelledBeforeUpdate(run, [w])) return false
     const input = updateServiceInput(options.cluster, checked.service, arn, options)
     const answer = await deps.ecs.send(
       new UpdateServiceCommand(withStrategy(input, checked.service, options.progressive))
@@ -56,10 +58,16 @@ async function startOne(run: DeployRun, w: Working): Promise<boolean> {
   }
 }
 
-/** Updates every service in turn; returns those whose deployment ECS started. */
+/**
+ * Updates every service in turn; returns those whose deployment ECS started. A cancellation
+ * updates no further service: those started are watched (and the caller undoes them).
+ */
 export async function startDeployments(run: DeployRun, working: Working[]): Promise<Working[]> {
   const started: Working[] = []
-  for (const w of working) if (await startOne(run, w)) started.push(w)
+  for (const [index, w] of working.entries()) {
+    if (cancelledBeforeUpdate(run, working.slice(index))) break
+    if (await startOne(run, w)) started.push(w)
+  }
   return started
 }
 

@@ -26,7 +26,7 @@ export interface DeployOutcome {
   result: DeployResult
   /** The GitHub deployment recorded, when one was. */
   githubDeploymentId?: number
-  /** The run was cancelled while the deployment was in progress. */
+  /** The run was cancelled (before any UpdateService when result.services have no deploymentId). */
   cancelled: boolean
   /** Why the step fails, in one sentence; absent when it passes. */
   failure?: string
@@ -125,7 +125,9 @@ export async function deployAndRecord(
   if (!cancelled) checkpoint('finished')
   const githubDeploymentId = await recorder?.finish(finalRecord(inputs, result))
   const failure = cancelled
-    ? 'the run was cancelled while the deployment was in progress; the post step rolls it back.'
+    ? started.length === 0
+      ? `the run was cancelled before any service was updated: nothing changed in ECS (${result.failureReason ?? 'no UpdateService was sent'}).`
+      : 'the run was cancelled while the deployment was in progress; the post step rolls it back.'
     : PASSING.includes(result.status)
       ? undefined
       : `${result.status}: ${result.failureReason ?? 'see the job summary'}`
