@@ -420,6 +420,27 @@ describe('rollbackService: a target not read before the write', () => {
     expect(log.text()).toContain('api: api:7 is INACTIVE (deregistered); registering it again')
   })
 
+  it('sends no update to the copy when cancelled while it is registered', async () => {
+    inactiveTarget()
+    const controller = new AbortController()
+    ecs.on(RegisterTaskDefinitionCommand).callsFake(() => {
+      controller.abort()
+      return { taskDefinition: { taskDefinitionArn: COPY, family: 'api', revision: 12 } }
+    })
+    ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
+
+    const result = await rollbackService(options(), { ...deps(), signal: controller.signal })
+
+    expect(result).toEqual({
+      status: 'cancelled',
+      fromTaskDefinitionArn: BAD,
+      toTaskDefinitionArn: GOOD,
+      reason:
+        'cancelled before the rollback was requested; api was not changed and still runs api:9; api:12 (a copy of api:7) is left registered'
+    })
+    expect(ecs).not.toHaveReceivedCommandWith(UpdateServiceCommand, { taskDefinition: COPY })
+  })
+
   it('turns a missing target into a configuration error, with nothing changed', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [steadyOn(BAD, 'ecs-svc/9')] })
     ecs.on(UpdateServiceCommand).rejects(refusal('TaskDefinition not found.'))
@@ -485,6 +506,38 @@ describe('rollbackService: cancelled before the write', () => {
     expect(requests).toEqual([])
     expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
     expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+  })
+
+  it('sends no StopServiceDeployment when cancelled while reading the deployment in progress', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+    const controller = new AbortController()
+    ecs.on(DescribeServiceDeploymentsCommand).callsFake(() => {
+      controller.abort()
+      return {
+        serviceDeployments: [
+          {
+            serviceDeploymentArn: SD_ARN,
+            status: 'IN_PROGRESS',
+            sourceServiceRevisions: [{ arn: 'rev-a' }]
+          }
+        ]
+      }
+    })
+    ecs
+      .on(DescribeServiceRevisionsCommand)
+      .resolves({ serviceRevisions: [{ serviceRevisionArn: 'rev-a', taskDefinition: GOOD }] })
+
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), {
+      ...deps(),
+      signal: controller.signal
+    })
+
+    expect(result).toMatchObject({ status: 'cancelled' })
+    expect(result.method).toBeUndefined()
+    expect(ecs).not.toHaveReceivedCommand(StopServiceDeploymentCommand)
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
   })
 
   it('does not roll back after a cancelled wait for the deployment in progress', async () => {

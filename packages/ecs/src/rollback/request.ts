@@ -55,20 +55,24 @@ export async function describeOne(
  * finished) answers no, and the caller uses UpdateService instead.
  */
 export async function stoppable(
-  deps: { ecs: ECSClient; log: Logger },
+  deps: { ecs: ECSClient; log: Logger; signal?: AbortSignal },
   serviceDeploymentArn: string,
   target: string
 ): Promise<boolean> {
+  // A cancellation abandons these reads; the caller then sends nothing.
+  const abort = deps.signal === undefined ? {} : { abortSignal: deps.signal }
   try {
     const described = await deps.ecs.send(
-      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] })
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] }),
+      abort
     )
     const deployment = described.serviceDeployments?.[0]
     if (!deployment || !ONGOING.has(deployment.status ?? '')) return false
     const sources = (deployment.sourceServiceRevisions ?? []).map(r => r.arn ?? '').filter(Boolean)
     if (sources.length === 0) return false
     const revisions = await deps.ecs.send(
-      new DescribeServiceRevisionsCommand({ serviceRevisionArns: sources })
+      new DescribeServiceRevisionsCommand({ serviceRevisionArns: sources }),
+      abort
     )
     return (revisions.serviceRevisions ?? []).some(r => r.taskDefinition === target)
   } catch (error) {
@@ -130,14 +134,15 @@ export interface UpdatedTo {
  * history a `previous` target comes from names revisions that existed, and a refused update
  * changes nothing. Only when ECS refuses it (ClientException) is the target read: an INACTIVE
  * one is registered again with the same content and the update sent to the copy; a missing one
- * is a configuration error; anything else is ECS's own refusal, passed on.
+ * is a configuration error; anything else is ECS's own refusal, passed on. A cancellation while
+ * the copy is registered sends no update to it: `cancelled` says what was left behind.
  */
 export async function updateToTarget(
-  deps: { ecs: ECSClient; log: Logger },
+  deps: { ecs: ECSClient; log: Logger; signal?: AbortSignal },
   cluster: string,
   name: string,
   target: string
-): Promise<UpdatedTo> {
+): Promise<UpdatedTo | { cancelled: string }> {
   const send = async (taskDefinition: string) => {
     const updated = await deps.ecs.send(
       new UpdateServiceCommand({ cluster, service: name, taskDefinition })
@@ -160,6 +165,11 @@ export async function updateToTarget(
     if (status === 'ACTIVE') throw error
     deps.log.info(`${name}: ${shortName(target)} is INACTIVE (deregistered); registering it again`)
     const copy = await reinstateRevision(target, deps)
+    if (deps.signal?.aborted) {
+      return {
+        cancelled: `; ${shortName(copy)} (a copy of ${shortName(target)}) is left registered`
+      }
+    }
     try {
       return { taskDefinitionArn: copy, reinstatedFrom: target, deploymentId: await send(copy) }
     } catch (retryError) {

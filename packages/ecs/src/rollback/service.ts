@@ -132,23 +132,35 @@ async function liveBeforeRequest(
   return describeOne(deps, options.cluster, options.service)
 }
 
+/**
+ * Cancelled before StopServiceDeployment or UpdateService was sent: nothing is sent, and the
+ * result says the service was not changed. Checked after every await before the request.
+ */
+function cancelledBeforeRequest(
+  run: RollbackRun,
+  live: DescribedService,
+  left = ''
+): RollbackResult | undefined {
+  const { options, deps, base } = run
+  if (deps.signal?.aborted !== true) return undefined
+  const name = options.service
+  deps.log.warning(
+    `${name}: cancelled before the rollback was requested; the service was not changed${left}`
+  )
+  return {
+    ...base,
+    status: 'cancelled',
+    reason: `cancelled before the rollback was requested; ${name} was not changed and still runs ${shortName(live.arn)}${left}`
+  }
+}
+
 /** Cancelled before the request, or nothing to do: the result, with nothing asked of ECS. */
 function withoutRequest(run: RollbackRun, live: DescribedService): RollbackResult | undefined {
   const { options, deps, base } = run
   const name = options.service
   const target = options.taskDefinitionArn
   const there = live.arn === target && steady(live.service, live.primary)
-  if (deps.signal?.aborted && !there) {
-    deps.log.warning(
-      `${name}: cancelled before the rollback was requested; the service was not changed`
-    )
-    return {
-      ...base,
-      status: 'cancelled',
-      reason: `cancelled before the rollback was requested; ${name} was not changed and still runs ${shortName(live.arn)}`
-    }
-  }
-  if (!there) return undefined
+  if (!there) return cancelledBeforeRequest(run, live)
   deps.log.info(`${name}: already runs ${shortName(target)}; nothing to roll back`)
   return { ...base, status: 'noop', reason: `${name} already runs ${shortName(target)}` }
 }
@@ -165,7 +177,9 @@ async function stopInProgress(
   const name = options.service
   const serviceDeploymentArn = options.serviceDeploymentArn ?? live.service.currentServiceDeployment
   if (!isDeploymentInProgress(live.service) || !serviceDeploymentArn) return undefined
-  if (!(await stoppable(deps, serviceDeploymentArn, options.taskDefinitionArn))) return undefined
+  const stops = await stoppable(deps, serviceDeploymentArn, options.taskDefinitionArn)
+  const cancelled = cancelledBeforeRequest(run, live)
+  if (cancelled !== undefined || !stops) return cancelled
   const method: RollbackMethod = 'stop-service-deployment'
   await deps.ecs.send(
     new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })
@@ -203,6 +217,9 @@ async function request(run: RollbackRun, live: DescribedService): Promise<Sent |
   const stopped = await stopInProgress(run, live)
   if (stopped !== undefined) return stopped
   const updated = await updateToTarget(deps, options.cluster, name, target)
+  if ('cancelled' in updated) {
+    return cancelledBeforeRequest(run, live, updated.cancelled) as RollbackResult
+  }
   const sent: Sent = {
     ...base,
     method: 'update-service',
