@@ -247,6 +247,81 @@ describe('runPreDeployTask', () => {
     })
   })
 
+  const named = (name: string, message: string, status?: number) =>
+    Object.assign(new Error(message), {
+      name,
+      ...(status !== undefined && { $metadata: { httpStatusCode: status } }),
+      ...(status !== undefined && status >= 500 && { $fault: 'server' })
+    })
+
+  it('waits through an AWS outage shorter than the time left, then reads the stopped task', async () => {
+    const unavailable = named('ServiceUnavailableException', 'Service unavailable', 503)
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING' }] })
+      .rejectsOnce(unavailable)
+      .rejectsOnce(unavailable)
+      .rejectsOnce(unavailable)
+      .resolves({ tasks: [stopped()] })
+    const result = await runPreDeployTask(options({ timeoutMs: 120_000 }), {
+      ecs: client,
+      clock,
+      log
+    })
+    expect(result.exitCode).toBe(0)
+    // Backing off while AWS fails: 5 s, 10 s, 20 s (cut in two by the heartbeat line at 30 s).
+    expect(clock.sleeps).toEqual([5_000, 5_000, 10_000, 10_000, 10_000])
+    expect(log.text()).toContain(
+      'AWS DescribeTasks failed (Service unavailable); still waiting for pre-deploy task 0123456789abcdef0123456789abcdef, deadline in'
+    )
+    expect(ecs).not.toHaveReceivedCommand(StopTaskCommand)
+  })
+
+  it('stops the task at the deadline of an outage, naming how long AWS failed', async () => {
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING' }] })
+      .rejects(named('InternalServerError', 'Internal error', 500))
+    const error = await runPreDeployTask(options({ timeoutMs: 30_000 }), {
+      ecs: client,
+      clock,
+      log
+    }).catch((e: unknown) => e)
+    expect((error as Error).message).toBe(
+      'pre-deploy task 0123456789abcdef0123456789abcdef did not finish within 30s (AWS had been failing for 25s; last error: AWS DescribeTasks: Internal error); it was stopped and nothing was deployed.'
+    )
+    expect(ecs).toHaveReceivedCommand(StopTaskCommand)
+  })
+
+  it('says the task may still run when stopping it at the deadline fails', async () => {
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING' }] })
+    ecs.on(StopTaskCommand).rejects(named('InternalServerError', 'Internal error', 500))
+    const error = await runPreDeployTask(options({ timeoutMs: 10_000 }), {
+      ecs: client,
+      clock,
+      log
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PreDeployError)
+    expect((error as Error).message).toBe(
+      'pre-deploy task 0123456789abcdef0123456789abcdef did not finish within 10s; stopping it failed (Internal error), so it may still be running; nothing was deployed.'
+    )
+  })
+
+  it('ends the wait at once on an AWS error that will not heal, naming it', async () => {
+    ecs
+      .on(DescribeTasksCommand)
+      .rejects(named('AccessDeniedException', 'not authorized to perform ecs:DescribeTasks', 400))
+    const error = await runPreDeployTask(options(), { ecs: client, clock, log }).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(PreDeployError)
+    expect((error as PreDeployError).taskArn).toBe(TASK)
+    expect((error as Error).message).toBe(
+      'pre-deploy task 0123456789abcdef0123456789abcdef could not be watched: AWS DescribeTasks failed: not authorized to perform ecs:DescribeTasks; it may still be running, and nothing was deployed.'
+    )
+    expect(clock.sleeps).toEqual([])
+  })
+
   it('refuses an unknown container, listing the real ones, before running anything', async () => {
     const error = await runPreDeployTask(options({ container: 'db' }), {
       ecs: client,

@@ -605,13 +605,84 @@ describe('rollbackService: StopServiceDeployment without a watch', () => {
     expect(ecs).toHaveReceivedCommandTimes(DescribeServicesCommand, 1)
   })
 
+  const awsError = (name: string, message: string, status: number) =>
+    Object.assign(new Error(message), {
+      name,
+      $metadata: { httpStatusCode: status },
+      ...(status >= 500 && { $fault: 'server' })
+    })
+
+  it('waits for ECS rollback deployment through an AWS outage shorter than the time left', async () => {
+    stoppableDeployment()
+    const unavailable = awsError('ServiceUnavailableException', 'Service unavailable', 503)
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .rejectsOnce(unavailable)
+      .rejectsOnce(unavailable)
+      .resolvesOnce({ services: [rollingOut(GOOD, 'ecs-svc/11', BAD, 'ecs-svc/9')] })
+      .resolves({ services: [steadyOn(GOOD, 'ecs-svc/11')] })
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), deps())
+    expect(result).toMatchObject({ status: 'rolled-back', deploymentId: 'ecs-svc/11' })
+    expect(log.text()).toContain(
+      'AWS DescribeServices failed (Service unavailable); still waiting for the rollback deployment of api'
+    )
+  })
+
+  it('ends the wait for ECS rollback deployment at once on an error that will not heal, naming it', async () => {
+    stoppableDeployment()
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .rejects(
+        awsError('AccessDeniedException', 'not authorized to perform ecs:DescribeServices', 400)
+      )
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), deps())
+    expect(result).toMatchObject({
+      status: 'failed',
+      method: 'stop-service-deployment',
+      reason:
+        'ECS accepted the stop, but its rollback deployment of api:7 could not be found: AWS DescribeServices failed: not authorized to perform ecs:DescribeServices'
+    })
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('names the outage when ECS rollback deployment is not seen by the deadline', async () => {
+    stoppableDeployment()
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .rejects(awsError('InternalServerError', 'Internal error', 500))
+    const result = await rollbackService(
+      options({ serviceDeploymentArn: SD_ARN, timeoutMs: 20_000 }),
+      deps()
+    )
+    expect(result.status).toBe('failed')
+    expect(result.reason).toBe(
+      'ECS accepted the stop, but its rollback deployment of api:7 could not be found: AWS had been failing for 20s; last error: AWS DescribeServices: Internal error'
+    )
+  })
+
+  it('ends the wait for ECS rollback deployment when the service is gone', async () => {
+    stoppableDeployment()
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
+      .resolves({ services: [], failures: [{ arn: 'api', reason: 'MISSING' }] })
+    const result = await rollbackService(options({ serviceDeploymentArn: SD_ARN }), deps())
+    expect(result.reason).toBe(
+      `ECS accepted the stop, but its rollback deployment of api:7 could not be found: api is no longer in cluster ${CLUSTER}`
+    )
+  })
+
   it('cancelled while looking for ECS rollback deployment: cancelled, ECS carries on', async () => {
     stoppableDeployment()
     // ECS never shows the rollback deployment, and one look fails.
     ecs
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
-      .rejectsOnce(new Error('socket hang up'))
+      // What Node throws for a connection closed mid-answer: an error that heals.
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
       .resolves({ services: [rollingOut(BAD, 'ecs-svc/9', GOOD, 'ecs-svc/8')] })
     const controller = new AbortController()
     const sleep = clock.sleep.bind(clock)

@@ -11,12 +11,14 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   ConfigurationError,
+  errorMessage,
   formatDuration,
   startWaiting,
   type Clock,
   type Logger
 } from '@fargate-promote/common'
 import { shortName } from '../task-definitions/arn.js'
+import { PollFailures } from '../watch/poll-failures.js'
 
 export const PRE_DEPLOY_STARTED_BY = 'fargate-promote/pre-deploy'
 
@@ -123,17 +125,29 @@ function failureOf(task: Task, essential: Set<string>, command: string[]): strin
   return problems.length > 0 ? `${problems.join('; ')}; ${stopped}` : undefined
 }
 
+/** How the wait for the task ended: STOPPED, or the deadline (with AWS's outage, if failing then). */
+interface Awaited {
+  task?: Task
+  outage?: string
+}
+
 /**
- * Polls the task until it has STOPPED (returned) or the deadline passed (undefined), with a
- * heartbeat line while it runs.
+ * Polls the task until it has STOPPED or the deadline passed, with a heartbeat line while it
+ * runs. An AWS outage shorter than the time left does not end the wait (PollFailures); an error
+ * that will not heal ends it at once, naming it: the task may still be running.
  */
 async function awaitStopped(
   deps: { ecs: ECSClient; clock: Clock; log: Logger },
   task: { cluster: string; taskArn: string; startedAt: number; deadline: number },
   options: Pick<PreDeployOptions, 'pollIntervalMs'>
-): Promise<Task | undefined> {
+): Promise<Awaited> {
   const { cluster, taskArn, deadline } = task
   let lastStatus: string | undefined
+  const failures = new PollFailures(deps, {
+    intervalMs: options.pollIntervalMs,
+    deadline,
+    doing: `still waiting for pre-deploy task ${taskId(taskArn)}`
+  })
   const waiting = startWaiting(deps, {
     what: `Waiting for pre-deploy task ${taskId(taskArn)}`,
     startedAt: task.startedAt,
@@ -142,17 +156,62 @@ async function awaitStopped(
   })
   try {
     for (;;) {
-      const described = await deps.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))
-      const found = described.tasks?.find(t => t.taskArn === taskArn)
-      if (found?.lastStatus === 'STOPPED') return found
-      lastStatus = found?.lastStatus
+      try {
+        const described = await deps.ecs.send(
+          new DescribeTasksCommand({ cluster, tasks: [taskArn] })
+        )
+        failures.succeeded()
+        const found = described.tasks?.find(t => t.taskArn === taskArn)
+        if (found?.lastStatus === 'STOPPED') return { task: found }
+        lastStatus = found?.lastStatus
+      } catch (error) {
+        if (!failures.failed('AWS DescribeTasks', error)) {
+          throw new PreDeployError(
+            `pre-deploy task ${taskId(taskArn)} could not be watched: AWS DescribeTasks failed: ${errorMessage(error)}; it may still be running, and nothing was deployed.`,
+            taskArn
+          )
+        }
+      }
       const now = deps.clock.now()
-      if (now >= deadline) return undefined
-      await waiting.sleep(Math.min(options.pollIntervalMs, deadline - now))
+      if (now >= deadline) {
+        const outage = failures.outage()
+        return outage === undefined ? {} : { outage }
+      }
+      await waiting.sleep(Math.min(failures.waitMs, deadline - now))
     }
   } finally {
     waiting.end()
   }
+}
+
+/**
+ * The task was still running at the deadline: stop it, so it cannot keep changing things after
+ * the deployment was called off, and fail saying so.
+ */
+async function stopLate(
+  deps: { ecs: ECSClient },
+  { cluster, taskArn }: { cluster: string; taskArn: string },
+  timeoutMs: number,
+  outage: string | undefined
+): Promise<never> {
+  const limit = formatDuration(timeoutMs)
+  const late = `pre-deploy task ${taskId(taskArn)} did not finish within ${limit}${outage === undefined ? '' : ` (${outage})`}`
+  try {
+    await deps.ecs.send(
+      new StopTaskCommand({
+        cluster,
+        task: taskArn,
+        reason: `fargate-promote: pre-deploy task did not finish within ${limit}`
+      })
+    )
+  } catch (error) {
+    // AWS may still be failing: say what may be left running rather than pass a bare AWS error.
+    throw new PreDeployError(
+      `${late}; stopping it failed (${errorMessage(error)}), so it may still be running; nothing was deployed.`,
+      taskArn
+    )
+  }
+  throw new PreDeployError(`${late}; it was stopped and nothing was deployed.`, taskArn)
 }
 
 /**
@@ -206,7 +265,8 @@ export async function runPreDeployTask(
   deps.log.info(`Pre-deploy task ${taskId(taskArn)} started`)
 
   const deadline = startedAt + options.timeoutMs
-  const task = await awaitStopped(deps, { cluster, taskArn, startedAt, deadline }, options)
+  const awaited = await awaitStopped(deps, { cluster, taskArn, startedAt, deadline }, options)
+  const { task } = awaited
   if (task !== undefined) {
     const problem = failureOf(task, essential, command)
     if (problem) {
@@ -219,16 +279,5 @@ export async function runPreDeployTask(
     const exitCode = task.containers?.find(c => c.name === container)?.exitCode ?? 0
     return { taskArn, container, exitCode, startedAt, finishedAt }
   }
-  const limit = formatDuration(options.timeoutMs)
-  await deps.ecs.send(
-    new StopTaskCommand({
-      cluster,
-      task: taskArn,
-      reason: `fargate-promote: pre-deploy task did not finish within ${limit}`
-    })
-  )
-  throw new PreDeployError(
-    `pre-deploy task ${taskId(taskArn)} did not finish within ${limit}; it was stopped and nothing was deployed.`,
-    taskArn
-  )
+  return stopLate(deps, { cluster, taskArn }, options.timeoutMs, awaited.outage)
 }

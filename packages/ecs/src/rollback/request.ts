@@ -20,6 +20,7 @@ import { primaryDeployment } from '../observe/settled.js'
 import { shortName } from '../task-definitions/arn.js'
 import { readTaskDefinition } from '../task-definitions/read.js'
 import { reinstateRevision } from '../task-definitions/reinstate.js'
+import { PollFailures } from '../watch/poll-failures.js'
 
 const ONGOING = new Set(['PENDING', 'IN_PROGRESS'])
 
@@ -83,15 +84,28 @@ export async function stoppable(
   }
 }
 
+/** What the wait for ECS's rollback deployment found, or why it ended without it. */
+export interface AwaitedPrimary {
+  deployment?: Deployment
+  /** An AWS error that will not heal, or the outage under way at the deadline. */
+  failure?: string
+}
+
 /**
- * After StopServiceDeployment, ECS creates the rollback deployment: find it. Undefined when the
- * deadline passes or the caller cancels first; a failed read is tried again at the next poll.
+ * After StopServiceDeployment, ECS creates the rollback deployment: find it. Nothing found when
+ * the deadline passes or the caller cancels first. A read that fails with an error that heals is
+ * tried again (PollFailures); one that will not heal ends the wait at once, named in `failure`.
  */
 export async function awaitPrimaryOf(
   deps: EcsDeps,
   where: { cluster: string; service: string; taskDefinitionArn: string; pollIntervalMs: number },
   deadline: number
-): Promise<Deployment | undefined> {
+): Promise<AwaitedPrimary> {
+  const failures = new PollFailures(deps, {
+    intervalMs: where.pollIntervalMs,
+    deadline,
+    doing: `still waiting for the rollback deployment of ${where.service}`
+  })
   const waiting = startWaiting(deps, {
     what: `Waiting for ECS to start the rollback deployment of ${where.service} to ${shortName(where.taskDefinitionArn)}`,
     deadline
@@ -99,14 +113,25 @@ export async function awaitPrimaryOf(
   try {
     for (;;) {
       try {
-        const { primary } = await describeOne(deps, where.cluster, where.service)
-        if (primary.taskDefinition === where.taskDefinitionArn) return primary
+        const { services } = await describeServices(deps, where.cluster, [where.service])
+        failures.succeeded()
+        // No PRIMARY deployment yet is not an error: ECS may be between the two.
+        const primary = services[0] && primaryDeployment(services[0])
+        if (primary?.taskDefinition === where.taskDefinitionArn) return { deployment: primary }
+        if (services[0] === undefined) {
+          return { failure: `${where.service} is no longer in cluster ${where.cluster}` }
+        }
       } catch (error) {
-        deps.log.debug(`${where.service}: reading the rollback deployment: ${errorMessage(error)}`)
+        if (!failures.failed('AWS DescribeServices', error)) {
+          return { failure: `AWS DescribeServices failed: ${errorMessage(error)}` }
+        }
       }
       const now = deps.clock.now()
-      if (now >= deadline || deps.signal?.aborted) return undefined
-      await waiting.sleep(Math.min(where.pollIntervalMs, deadline - now), deps.signal)
+      if (now >= deadline || deps.signal?.aborted) {
+        const outage = failures.outage()
+        return outage === undefined ? {} : { failure: outage }
+      }
+      await waiting.sleep(Math.min(failures.waitMs, deadline - now), deps.signal)
     }
   } finally {
     waiting.end()

@@ -194,7 +194,13 @@ async function stopInProgress(
     return { ...base, status: 'started', method }
   }
   const found = await awaitPrimaryOf(deps, options, run.deadline)
-  return { ...base, method, ...(found?.id !== undefined && { deploymentId: found.id }) }
+  const deploymentId = found.deployment?.id
+  if (deploymentId === undefined && found.failure !== undefined && !deps.signal?.aborted) {
+    const reason = `ECS accepted the stop, but its rollback deployment of ${shortName(options.taskDefinitionArn)} could not be found: ${found.failure}`
+    deps.log.warning(`${name}: rollback failed: ${reason}`)
+    return { ...base, status: 'failed', method, reason }
+  }
+  return { ...base, method, ...(deploymentId !== undefined && { deploymentId }) }
 }
 
 /** Ask ECS for the rollback: follow one already heading there, stop the one in progress, or update. */
