@@ -1154,3 +1154,47 @@ describe('worstStatus', () => {
     expect(worstStatus([...statuses])).toBe(worst)
   })
 })
+
+describe('deploy: cancelled before UpdateService (nothing changed in ECS)', () => {
+  const PREFIX = 'cancelled before the service was updated: nothing changed in ECS'
+
+  it('says a RegisterTaskDefinition abandoned mid-call may have left a revision, and updates nothing', async () => {
+    const controller = new AbortController()
+    ecs.on(RegisterTaskDefinitionCommand).callsFake(() => {
+      controller.abort()
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' })
+    })
+    const result = await deploy(options(), { ...deps(), signal: controller.signal })
+    expect(result.status).toBe('failed')
+    expect(result.services[0]!.failureReason).toBe(
+      `${PREFIX}; no revision was registered for it (a RegisterTaskDefinition abandoned mid-call may still have left one in ECS, not in use)`
+    )
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+
+  it('names the revision registered before the cancellation, left unused', async () => {
+    const controller = new AbortController()
+    ecs.on(RegisterTaskDefinitionCommand).callsFake(() => {
+      controller.abort()
+      return { taskDefinition: { taskDefinitionArn: NEW } }
+    })
+    const result = await deploy(options(), { ...deps(), signal: controller.signal })
+    expect(result.services[0]!.failureReason).toBe(
+      `${PREFIX}; task definition api:10 was registered and is not in use`
+    )
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+
+  it('says only that nothing changed for an ARN deployed as given', async () => {
+    const given = tdArn('api', 9)
+    const controller = new AbortController()
+    controller.abort()
+    const result = await deploy(
+      options({ taskDefinition: { kind: 'arn', arn: given }, images: {} }),
+      { ...deps(), signal: controller.signal }
+    )
+    expect(result.status).toBe('failed')
+    expect(result.services[0]!.failureReason).toBe(PREFIX)
+    expectNothingMutated()
+  })
+})

@@ -1,6 +1,16 @@
 import { shortName } from '../task-definitions/arn.js'
 import type { DeployRun, Working } from './run.js'
 
+/** What a service cancelled before its update leaves in ECS, if anything. */
+function leftRegistered(w: Working): string {
+  if (w.plan.deployAsIs !== undefined) return ''
+  if (w.arn !== undefined) {
+    return `; task definition ${shortName(w.arn)} was registered and is not in use`
+  }
+  // Cancelled before its RegisterTaskDefinition, or during it: the abandoned call may have landed.
+  return '; no revision was registered for it (a RegisterTaskDefinition abandoned mid-call may still have left one in ECS, not in use)'
+}
+
 /**
  * A run cancelled before UpdateService changes nothing in ECS: every await before the first
  * mutation is followed by this check, and the services not updated yet say so. The revisions
@@ -11,16 +21,8 @@ export function cancelledBeforeUpdate(run: DeployRun, working: Working[]): boole
   if (run.deps.signal?.aborted !== true) return false
   const waiting = working.filter(w => w.result.deploymentId === undefined)
   for (const w of waiting) {
-    const registered =
-      w.arn === undefined
-        ? w.plan.deployAsIs === undefined
-          ? '; RegisterTaskDefinition was abandoned mid-call, so ECS may hold a new revision that is not in use'
-          : ''
-        : w.plan.deployAsIs === undefined
-          ? `; task definition ${shortName(w.arn)} was registered and is not in use`
-          : ''
     w.result.status = 'failed'
-    w.result.failureReason = `cancelled before the service was updated: nothing changed in ECS${registered}`
+    w.result.failureReason = `cancelled before the service was updated: nothing changed in ECS${leftRegistered(w)}`
     run.deps.log.warning(`${w.plan.checked.name}: ${w.result.failureReason}`)
   }
   return true
