@@ -157,6 +157,7 @@ describe('deploy-fargate bundle', () => {
     )
     expect(main.exitCode).toBe(1)
     expect(main.stdout).toContain('cancelled')
+    expect(main.outputs.status).toBe('cancelled')
     expect(main.state.phase).toBe('deploying')
     const post = await runAction({
       action: 'deploy-fargate',
