@@ -53,9 +53,11 @@ export {
   controlCharacterIn,
   escapeUnprintable,
   urlControlProblem,
+  urlWithoutCredentials,
   withoutCredentials
 } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
+export { secretForms } from './secret-forms.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'
 export {
   InputReader,

@@ -45,6 +45,23 @@ export function withoutCredentials(text: string): string {
 }
 
 /**
+ * A URL to show or link to, its user and password dropped (a link that still works, unlike
+ * `withoutCredentials`'s ***); text that does not parse as a URL is shown as that one shows it.
+ */
+export function urlWithoutCredentials(text: string): string {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return withoutCredentials(text)
+  }
+  if (url.username === '' && url.password === '') return text
+  url.username = ''
+  url.password = ''
+  return url.href
+}
+
+/**
  * Characters that must not reach a terminal as they are: controls (which move the cursor,
  * recolour the screen or start a new table row), line and paragraph separators, and the
  * bidirectional overrides and isolates (which reorder what is shown).

@@ -56,6 +56,14 @@ describe('OutputTail', () => {
     expect(tail.text()).not.toMatch(/s3cr3t-token|line-one|line-two/)
   })
 
+  it('masks a secret the command printed base64- or percent-encoded, as the runner does', () => {
+    const tail = new OutputTail(['s3cr3t/token'])
+    tail.push(Buffer.from('s3cr3t/token').toString('base64'))
+    tail.push(`Authorization: Basic ${Buffer.from('user:s3cr3t/token').toString('base64')}`)
+    tail.push('https://host/?token=s3cr3t%2Ftoken')
+    expect(tail.text()).toBe('***\nAuthorization: Basic dXNlcjpz***ZW4=\nhttps://host/?token=***')
+  })
+
   it('masks a secret that colour codes split, once the codes are gone', () => {
     expect(new OutputTail(['abc123']).push('x=abc\u001b[0m123')).toBe('x=***')
   })

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
+import { secretForms } from '@fargate-promote/common'
 
 /** How much of a command's output a report keeps: enough to see why a test failed. */
 export const OUTPUT_TAIL_LINES = 20
@@ -11,12 +12,12 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g
 const MASK = '***'
 
 /**
- * What to mask: each value, and each line of a multi-line value (output comes line by line),
- * longest first so a value that contains another is masked whole.
+ * What to mask: each value in every form it may be printed in (each line of a multi-line one,
+ * since output comes line by line; percent- and base64-encoded, since a test may print a header
+ * or pipe a token through base64), longest first so a value that contains another is masked whole.
  */
 function maskList(secrets: readonly string[]): string[] {
-  const parts = secrets.flatMap(secret => [secret, ...secret.split(/\r?\n/)])
-  const kept = parts.map(part => part.trim()).filter(part => part !== '')
+  const kept = secrets.flatMap(secretForms).map(part => part.trim())
   return [...new Set(kept)].sort((a, b) => b.length - a.length)
 }
 

@@ -107,6 +107,25 @@ describe('startDeploymentRecord', () => {
     ])
   })
 
+  it('links the environment URL without the user and password it may carry', async () => {
+    const github = new FakeGitHub()
+    await startDeploymentRecord(
+      {
+        owner: 'acme',
+        repo: 'web',
+        ref: 'abc1234',
+        environment: 'staging',
+        description: 'd',
+        payload,
+        environmentUrl: 'https://deployer:hunter2@web.example.com/app'
+      },
+      { github }
+    )
+    expect(github.requests[1]?.parameters).toMatchObject({
+      environment_url: 'https://web.example.com/app'
+    })
+  })
+
   it.each([
     { environment: 'staging', productionEnvironment: undefined, expected: false },
     { environment: 'prod-eu', productionEnvironment: true, expected: true }

@@ -136,6 +136,11 @@ describe('workflow commands and runner files', () => {
     })
   })
 
+  it('maskText: a secret base64- or percent-encoded is masked too, as the runner does', () => {
+    const encoded = Buffer.from('s3cr3t/token').toString('base64')
+    expect(maskText(`${encoded} s3cr3t%2Ftoken`, ['s3cr3t/token'])).toBe('*** ***')
+  })
+
   it('maskText: longer secrets first, empty masks ignored', () => {
     expect(maskText('token abc and abcdef', ['abc', 'abcdef', ''])).toBe('token *** and ***')
     expect(maskText('nothing', [])).toBe('nothing')

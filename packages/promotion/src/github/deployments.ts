@@ -1,3 +1,4 @@
+import { urlWithoutCredentials } from '@fargate-promote/common'
 import type { GitHubClient, RepositoryRef } from './client.js'
 
 /** GitHub deployment status states (REST: deployments/statuses). */
@@ -107,7 +108,11 @@ export async function setDeploymentState(
     state: options.state,
     description: options.description.slice(0, 140),
     log_url: options.logUrl,
-    environment_url: options.environmentUrl,
+    // A link anyone who can read the repository sees: never the credentials a URL may carry.
+    environment_url:
+      options.environmentUrl === undefined
+        ? undefined
+        : urlWithoutCredentials(options.environmentUrl),
     // A success marks the environment's earlier deployments inactive, as GitHub does by default.
     auto_inactive: true
   })

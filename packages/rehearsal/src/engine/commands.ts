@@ -1,3 +1,4 @@
+import { secretForms } from '@fargate-promote/common'
 import type { Annotation } from '../model.js'
 
 /**
@@ -73,11 +74,16 @@ export class CommandReader {
   }
 }
 
-/** Replaces every mask (secrets given, `::add-mask::` values) with `***`. */
+/**
+ * Replaces every mask (secrets given, `::add-mask::` values) with `***`, in every form the
+ * runner masks it in: a step that pipes a token through base64 or puts it in a URL shows
+ * `***` on GitHub too.
+ */
 export function maskText(text: string, masks: readonly string[]): string {
+  const forms = [...new Set(masks.filter(secret => secret.length > 0).flatMap(secretForms))]
   let masked = text
-  for (const secret of [...masks].sort((a, b) => b.length - a.length)) {
-    if (secret.length > 0) masked = masked.split(secret).join('***')
+  for (const form of forms.sort((a, b) => b.length - a.length)) {
+    masked = masked.split(form).join('***')
   }
   return masked
 }

@@ -1,0 +1,31 @@
+/** Encoded forms shorter than this are not masked: they would hide ordinary text. */
+const MIN_ENCODED_LENGTH = 8
+
+/**
+ * Base64 of the secret as it reads inside a longer encoded text (`Basic base64(user:pw)`,
+ * `printf %s "$TOKEN" | base64`): from each of the three byte offsets it may start at, as
+ * GitHub's runner masks it, and only the characters the secret alone decides (whole 3-byte
+ * groups), so whatever surrounds it does not change the form.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret)
+  return [0, 1, 2].map(shift => {
+    const whole = Math.floor((bytes.length - shift) / 3) * 3
+    return whole > 0 ? bytes.subarray(shift, shift + whole).toString('base64') : ''
+  })
+}
+
+/**
+ * Every form in which a secret may reach a text: as given, each of its lines (output arrives
+ * line by line), percent-encoded (in a URL or a form body) and base64-encoded (in a header or
+ * a command's output). The runner masks these forms in the log; anything written elsewhere (a
+ * summary, a report file, a GitHub record) must mask them itself.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret.trim() === '') return []
+  const lines = secret.split(/\r?\n/).map(line => line.trim())
+  const encoded = [encodeURIComponent(secret), ...base64Forms(secret)].filter(
+    form => form.length >= MIN_ENCODED_LENGTH
+  )
+  return [...new Set([secret, ...lines, ...encoded])].filter(form => form.trim() !== '')
+}
