@@ -164,7 +164,7 @@ export async function verify(
   cloudwatch-alarm: { alarms: [web-staging-5xx] }
 `
   // 20 passing rounds in a row, 100 ms apart: a fault raised after the first has time to show.
-  const inputs = { checks, interval: '100ms', timeout: '15s', 'consecutive-successes': '20' }
+  const inputs = { checks, interval: '100ms', timeout: '6s', 'consecutive-successes': '20' }
   const main = await runWithTrigger(lab, 'health-verify', { ...inputs, ...extra }, trigger)
   return {
     verdict: main.exitCode === 0 ? 'success' : 'failure',
