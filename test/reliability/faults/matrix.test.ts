@@ -5,6 +5,7 @@
  * to test/reliability/faults/RESULTS.md. Rows that show a known defect are `test.failing`.
  */
 import { writeFileSync } from 'node:fs'
+import { format } from 'prettier'
 import { limit } from '../bad-inputs/limit.js'
 import { violations } from './invariants.js'
 import { callLine, githubDeployments, openLab, settle, type WebState } from './lab.js'
@@ -84,7 +85,8 @@ afterAll(async () => {
     ...all.map(tableRow)
   ].join('\n')
   const text = `# Fault matrix results\n\nWritten by \`npm run reliability\` (${new Date().toISOString()}).\n\n${table}\n`
-  writeFileSync(new URL('RESULTS.md', import.meta.url), text)
+  // Formatted as `npm run lint` wants it, so the written file can be committed as it is.
+  writeFileSync(new URL('RESULTS.md', import.meta.url), await format(text, { parser: 'markdown' }))
   console.log(table)
 }, 900_000)
 

@@ -32,9 +32,6 @@ const OUTAGE_DEFECT =
   'an AWS outage shorter than the time left ends the watch (4 failed polls in a row, packages/ecs)'
 const REGISTER_DEFECT =
   'cancelled during a slow RegisterTaskDefinition, deploy-fargate still sends UpdateService'
-const EARLY_CANCEL_DEFECT =
-  'cancelled during the reads before RegisterTaskDefinition, deploy-fargate still registers and sends UpdateService'
-
 const throttle = (lab: Lab, count: number) =>
   Promise.all([
     lab.fault({ service: 'ecs', error: 'ThrottlingException', fraction: 0.3, seed: 7, count }),
@@ -221,20 +218,6 @@ export const SCENARIOS: readonly Scenario[] = [
     run: async lab => (await lab.fault({ service: 'github', status: 503 }), deploy(lab, '1.1.0'))
   },
   // deploy-fargate: the runner cancels the job (SIGINT, SIGTERM 7.5 s later, then the post step).
-  {
-    ...DEPLOY,
-    id: 'deploy/cancel-before-register',
-    fault: 'cancelled while the service is read (DescribeTaskDefinition slow, 3 s)',
-    expect: 'failure',
-    cancelled: true,
-    githubDown: true,
-    defect: EARLY_CANCEL_DEFECT,
-    run: async lab => (
-      await lab.fault({ service: 'ecs', operation: 'DescribeTaskDefinition', latencyMs: 3_000 }),
-      deploy(lab, '1.1.0', {}, cancel('::add-mask::'))
-    ),
-    extra: noUpdateAfterCancel
-  },
   {
     ...DEPLOY,
     id: 'deploy/cancel-during-register',
