@@ -338,6 +338,22 @@ describe('routing and the call log', () => {
     }
   })
 
+  it('restart drops the endpoint, then answers on the same port with the state kept', async () => {
+    await ecs().send(new CreateClusterCommand({ clusterName: 'c' }))
+    let refused: unknown
+    await sim.restart(async () => {
+      refused = await fetch(sim.url + '/_sim/state').then(
+        () => 'answered',
+        (error: { cause?: { code?: string } }) => error.cause?.code
+      )
+    })
+    expect(refused).toBe('ECONNREFUSED')
+    expect(state.clusters.has('c')).toBe(true)
+    const { clusterArns } = await ecs().send(new ListClustersCommand({}))
+    expect(clusterArns).toHaveLength(1)
+    expect(sim.calls().map(call => call.operation)).toEqual(['CreateCluster', 'ListClusters'])
+  })
+
   it('reset clears the log and resets every module; stop is idempotent', async () => {
     await ecs().send(new CreateClusterCommand({ clusterName: 'c' }))
     await sim.reset()

@@ -183,6 +183,27 @@ describe('failing images', () => {
     expect((await get(c, '/health')).status).toBe(200)
   })
 
+  it('flapEveryMs alternates between healthy and 503 once warmed up', async () => {
+    const c = await runtime.start(spec('repo/app:v6', { behaviour: { flapEveryMs: 20_000 } }))
+    // Checked in the middle of each 20 s phase: up, down, up again.
+    expect((await get(c, '/health')).status).toBe(200)
+    await clock.sleep(30_000)
+    expect((await get(c, '/health')).status).toBe(503)
+    expect((await get(c, '/env')).status).toBe(200)
+    await clock.sleep(20_000)
+    expect((await get(c, '/health')).status).toBe(200)
+  })
+
+  it('flapEveryMs starts flapping only once the container is healthy', async () => {
+    const behaviour = { healthyAfterMs: 20_000, flapEveryMs: 20_000 }
+    const c = await runtime.start(spec('repo/app:v7', { behaviour }))
+    expect((await get(c, '/health')).status).toBe(503)
+    await clock.sleep(30_000)
+    expect((await get(c, '/health')).status).toBe(200)
+    await clock.sleep(20_000)
+    expect((await get(c, '/health')).status).toBe(503)
+  })
+
   it('-errors fails every 5th application request, but not load balancer probes', async () => {
     const c = await runtime.start(spec('repo/app:v6-errors'))
     const statuses: number[] = []

@@ -163,6 +163,11 @@ export interface ImageBehaviour {
   healthStatus?: number
   /** Sim ms after start before the health path answers 200 (`-slow`: 30 000). */
   healthyAfterMs?: number
+  /**
+   * Once warmed up, the container flaps: every this many sim ms it turns from its usual answer
+   * to 503 on every path but `/env`, and back (a health endpoint that comes and goes).
+   */
+  flapEveryMs?: number
   /** Fraction (0..1) of requests answered 500 (`-errors`: 0.2). */
   errorRate?: number
   /**

@@ -195,6 +195,7 @@ const BEHAVIOUR_KEYS: Record<keyof ImageBehaviour, 'boolean' | 'number' | 'strin
   exitReason: 'string',
   healthStatus: 'number',
   healthyAfterMs: 'number',
+  flapEveryMs: 'number',
   errorRate: 'number',
   latencyMs: 'number',
   onlyWhenEnv: 'object'

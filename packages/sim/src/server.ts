@@ -55,6 +55,12 @@ export interface Sim {
   /** How the sim keeps time, so a client can compute `now` itself (`simTimeAt`). */
   clock: SimClockInfo
   stop(): Promise<void>
+  /**
+   * The API server restarts with its state kept: every open connection is dropped, the port
+   * refuses connections until `whileDown` resolves, then the same world answers again on the
+   * same port. Containers, listeners and timers run on; only the endpoint goes away.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>
   reset(): Promise<void>
   calls(): CallRecord[]
 }
@@ -242,6 +248,16 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   port = await listen(server, options.port ?? 0)
 
   const stop = stopper(server, world)
+  const restart = async (whileDown?: () => Promise<void>): Promise<void> => {
+    const closed = new Promise<void>(resolve => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
+    try {
+      await whileDown?.()
+    } finally {
+      await listen(server, port)
+    }
+  }
 
   if (scenario !== undefined) {
     try {
@@ -258,6 +274,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     world,
     clock: { origin: clock.origin, scale: clock.scale, virtual: clock.virtual },
     stop,
+    restart,
     reset,
     calls: () => calls.list()
   }

@@ -55,6 +55,8 @@ export async function startContainer(
   let exit: ContainerExit | undefined
   let stopped = false
   let warmedUp = behaviour.healthyAfterMs === undefined || behaviour.healthyAfterMs <= 0
+  // Flapping: the answer alternates between healthy and failing every `flapEveryMs` sim ms.
+  let flappedDown = false
   let appRequests = 0
   // Deterministic errors: errorRate 0.2 fails every 5th application request.
   const errorEvery =
@@ -70,7 +72,7 @@ export async function startContainer(
       return send(res, 500, { status: 'error', message: 'injected failure', task: taskId }, headers)
     }
     if (path === '/env') return send(res, 200, Object.keys(spec.environment).sort(), headers)
-    const status = !warmedUp ? 503 : (behaviour.healthStatus ?? 200)
+    const status = !warmedUp || flappedDown ? 503 : (behaviour.healthStatus ?? 200)
     const healthy = status >= 200 && status < 400
     send(
       res,
@@ -118,6 +120,13 @@ export async function startContainer(
 
   if (!warmedUp) {
     cancels.push(clock.setTimer(() => (warmedUp = true), behaviour.healthyAfterMs ?? 0))
+  }
+  const flapEvery = behaviour.flapEveryMs ?? 0
+  if (flapEvery > 0) {
+    const startFlapping = () =>
+      cancels.push(clock.setInterval(() => (flappedDown = !flappedDown), flapEvery))
+    if (warmedUp) startFlapping()
+    else cancels.push(clock.setTimer(startFlapping, behaviour.healthyAfterMs ?? 0))
   }
   if (behaviour.exitAfterMs !== undefined) {
     cancels.push(
