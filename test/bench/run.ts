@@ -194,4 +194,10 @@ async function main(): Promise<number> {
   return sections.some(section => section.errors.length > 0) ? 1 : 0
 }
 
-process.exitCode = await main()
+try {
+  process.exitCode = await main()
+} catch (error) {
+  // A bad option: say what is wrong, without a stack.
+  process.stderr.write(`npm run bench: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 2
+}
