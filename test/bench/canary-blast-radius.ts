@@ -31,7 +31,9 @@
  * deploy options are deploy-fargate's defaults for `strategy: canary` (canary 10 % for 5 m,
  * bake 5 m, max-error-rate 5 %, min-requests 20, poll-interval 5 s, circuit breaker on).
  *
- * Run: npx tsx test/bench/canary-blast-radius.ts [--runs N]   (default 5; about 7 real s a run)
+ * Run: npx tsx test/bench/canary-blast-radius.ts [--runs N] [--json]
+ * (default 5; about 7 real s a run). With --json the tables go to stderr and one JSON object of
+ * every run's figures to stdout.
  * Exits 0 whether or not the goals are met (the summary says which); 1 on an error, including a
  * canary that was not rolled back, since then nothing here can be measured.
  */
@@ -72,6 +74,7 @@ const BAD_IMAGE = 'shop:v2-errors'
 
 interface Options {
   runs: number
+  json: boolean
 }
 
 /** What the sim's target-group records say of both groups at one moment. */
@@ -133,12 +136,14 @@ interface RunFigures {
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } }
+  })
   const runs = Number(values.runs)
   if (!Number.isInteger(runs) || runs < 1) {
     throw new Error(`--runs must be a positive integer, got '${values.runs}'`)
   }
-  return { runs }
+  return { runs, json: values.json }
 }
 
 /** Lower median, as in the other benchmarks, so the figures compare with theirs. */
@@ -553,8 +558,9 @@ function machine(): string {
 
 async function main(): Promise<number> {
   const options = parseOptions()
-  console.log(machine())
-  console.log(
+  const out = options.json ? log : (line: string) => console.log(line)
+  out(machine())
+  out(
     `sim time scale ${SCALE} (a sim minute is ${(MINUTE_MS / SCALE / 1000).toFixed(1)} real s); the fixture's traffic (3 requests per sim s nominal) through the production listener; canary 10 %, image ${BAD_IMAGE} (every 5th request 500); rule read every ${POLL_MS} real ms (${seconds(POLL_MS * SCALE)} sim s); old revision ${OLD_REVISION}, new ${NEW_REVISION}`
   )
   const runs: RunFigures[] = []
@@ -564,24 +570,28 @@ async function main(): Promise<number> {
     log(`  ${figures.outcome}: ${figures.reason}`)
     runs.push(figures)
   }
-  console.log('')
-  console.log('Per run (times of day in sim time, durations in sim seconds unless "real"):')
-  console.log(runTable(runs))
-  console.log('')
+  out('')
+  out('Per run (times of day in sim time, durations in sim seconds unless "real"):')
+  out(runTable(runs))
+  out('')
   const summary = summaryTable(runs)
-  console.log(summary.text)
+  out(summary.text)
   const notes = crossChecks(runs)
-  console.log('')
-  console.log(
+  out('')
+  out(
     notes.length === 0
       ? `cross-check: in every run the analysis' requests to the new revision = the sim's target-group count = the client's answers from ${NEW_REVISION}`
       : `CROSS-CHECK MISMATCH:\n  ${notes.join('\n  ')}`
   )
-  console.log(
+  out(
     summary.missed.length === 0
       ? `RESULT: every goal met in all ${runs.length} runs`
       : `RESULT: GOAL MISSED: ${summary.missed.join('; ')}`
   )
+  if (options.json) {
+    const goals = { canaryShare: GOAL_CANARY_SHARE, afterAbort: 0, delayMs: GOAL_DELAY_MS }
+    console.log(JSON.stringify({ scale: SCALE, goals, runs }))
+  }
   return 0
 }
 

@@ -1,17 +1,48 @@
 /**
  * Benchmarks of deploy-fargate's bundle against the simulator (issue: detection lag, AWS calls
- * per minute of waiting, bundle size, start-up time). Run: npx tsx test/bench/deploy-fargate.ts
- * Prints one line per figure; takes about 3 minutes.
+ * per minute of waiting, bundle size, start-up time), for 1 and 5 services.
+ * Run: npx tsx test/bench/deploy-fargate.ts [--runs N] [--startup-runs N] [--json]
+ * --runs repeats the detection lag and the calls per minute (default 1; a run of all four is
+ * about 2 minutes); --startup-runs times the bundle's start-up (default 10; 0 skips it and the
+ * size, which test/bench/startup.ts measures next to the other actions). Prints one line per
+ * figure; with --json those go to stderr and one JSON object of the raw samples to stdout.
  */
 import { statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { ECSClient, UpdateServiceCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs'
 import { startSim, type Sim } from '@fargate-promote/sim'
 import { repoRoot, runAction, inputEnv } from '../e2e/run-action.js'
 
 const bundle = join(repoRoot, 'actions/deploy-fargate/dist/index.js')
+const POLL_MS = 1000
+
+interface Options {
+  runs: number
+  startupRuns: number
+  json: boolean
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '1' },
+      'startup-runs': { type: 'string', default: '10' },
+      json: { type: 'boolean', default: false }
+    }
+  })
+  const runs = Number(values.runs)
+  const startupRuns = Number(values['startup-runs'])
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`--runs must be a positive integer, got '${values.runs}'`)
+  }
+  if (!Number.isInteger(startupRuns) || startupRuns < 0) {
+    throw new Error(`--startup-runs must be 0 or more, got '${values['startup-runs']}'`)
+  }
+  return { runs, startupRuns, json: values.json }
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -56,48 +87,65 @@ async function startupMs(): Promise<number> {
   return connected
 }
 
-async function detectionLag(): Promise<{ lagMs: number; pollMs: number }> {
-  const sim = await startSim({ scenario: `${repoRoot}/test/fixtures/e2e.yml`, timeScale: 20 })
+interface Lag {
+  /** From the first service's "deployment failed" event to the action's exit. */
+  lagFirstMs: number
+  /** From the last service's "deployment failed" event (the whole release failed) to the exit. */
+  lagLastMs: number
+}
+
+/**
+ * A crashing release of `count` services with the circuit breaker on and ECS's rollback off:
+ * the failure is the end of the story, so the action exits as soon as it sees it.
+ */
+async function detectionLag(count: number): Promise<Lag> {
+  const names = serviceNames(count)
+  const sim = await startSim({ scenario: benchScenario(count), timeScale: 20 })
   const ecs = client(sim)
   try {
-    // Circuit breaker without rollback: the failure is the end of the story, so the action
-    // exits as soon as it sees it.
-    await ecs.send(
-      new UpdateServiceCommand({
-        cluster: 'staging',
-        service: 'web',
-        deploymentConfiguration: {
-          deploymentCircuitBreaker: { enable: true, rollback: false },
-          minimumHealthyPercent: 100,
-          maximumPercent: 200
-        }
-      })
-    )
-    const pollMs = 1000
+    for (const service of names) {
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'bench',
+          service,
+          deploymentConfiguration: {
+            deploymentCircuitBreaker: { enable: true, rollback: false },
+            minimumHealthyPercent: 100,
+            maximumPercent: 200
+          }
+        })
+      )
+    }
     const run = await runAction({
       action: 'deploy-fargate',
       simUrl: sim.url,
       inputs: {
-        cluster: 'staging',
-        service: 'web',
-        images: 'web=registry.example.com/shop/web:2.0.0-crash',
+        cluster: 'bench',
+        services: names.join('\n'),
+        images: names.map(s => `${s}=registry.example.com/shop/${s}:2.0.0-crash`).join('\n'),
         'circuit-breaker': 'false',
         'on-failure': 'none',
-        'poll-interval': '1s',
+        'poll-interval': `${POLL_MS}ms`,
         timeout: '5m'
       },
       timeoutMs: 300_000
     })
     const exitedAt = Date.now()
     const { services } = await ecs.send(
-      new DescribeServicesCommand({ cluster: 'staging', services: ['web'] })
+      new DescribeServicesCommand({ cluster: 'bench', services: names })
     )
-    const failed = services?.[0]?.events?.find(event =>
-      event.message?.includes('deployment failed')
+    const failedAt = (services ?? []).map(
+      service =>
+        service.events
+          ?.find(event => event.message?.includes('deployment failed'))
+          ?.createdAt?.getTime() ?? Number.NaN
     )
-    if (!failed?.createdAt || run.outputs.status !== 'failed')
+    if (failedAt.length !== count || failedAt.some(Number.isNaN) || run.outputs.status !== 'failed')
       throw new Error(`unexpected: ${run.outputs.status} ${run.stdout}`)
-    return { lagMs: exitedAt - failed.createdAt.getTime(), pollMs }
+    return {
+      lagFirstMs: exitedAt - Math.min(...failedAt),
+      lagLastMs: exitedAt - Math.max(...failedAt)
+    }
   } finally {
     ecs.destroy()
     await sim.stop()
@@ -137,8 +185,12 @@ async function callsPerMinute(
   }
 }
 
+function serviceNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `svc${i + 1}`)
+}
+
 function benchScenario(count: number): object {
-  const names = Array.from({ length: count }, (_, i) => `svc${i + 1}`)
+  const names = serviceNames(count)
   return {
     region: 'eu-west-1',
     clusters: ['bench'],
@@ -162,22 +214,55 @@ function benchScenario(count: number): object {
   }
 }
 
-const size = statSync(bundle).size
-console.log(`bundle: dist/index.js ${size} bytes (${(size / 1e6).toFixed(2)} MB)`)
-const startups: number[] = []
-for (let i = 0; i < 10; i++) startups.push(await startupMs())
-console.log(
-  `start-up to first AWS request: median ${median(startups).toFixed(0)} ms of 10 (min ${Math.min(...startups).toFixed(0)}, max ${Math.max(...startups).toFixed(0)})`
-)
-const lag = await detectionLag()
-console.log(
-  `detection lag (first failure signal -> exit): ${lag.lagMs} ms with poll interval ${lag.pollMs} ms (target <= ${lag.pollMs + 1000} ms)`
-)
-const one = await callsPerMinute(['svc1'], benchScenario(1))
-console.log(
-  `AWS calls per minute of waiting, 1 service: ${one.perMinute.toFixed(1)} (${one.calls} calls in ${(one.waitedMs / 1000).toFixed(1)} s)`
-)
-const five = await callsPerMinute(['svc1', 'svc2', 'svc3', 'svc4', 'svc5'], benchScenario(5))
-console.log(
-  `AWS calls per minute of waiting, 5 services: ${five.perMinute.toFixed(1)} (${five.calls} calls in ${(five.waitedMs / 1000).toFixed(1)} s)`
-)
+interface Calls {
+  perMinute: number
+  waitedMs: number
+  calls: number
+}
+
+interface Figures {
+  startupMs: number[]
+  bundleBytes?: number
+  detection: Record<'services1' | 'services5', Lag[]>
+  callsPerMinute: Record<'services1' | 'services5', Calls[]>
+}
+
+async function measure(options: Options, out: (line: string) => void): Promise<Figures> {
+  const figures: Figures = {
+    startupMs: [],
+    detection: { services1: [], services5: [] },
+    callsPerMinute: { services1: [], services5: [] }
+  }
+  if (options.startupRuns > 0) {
+    const size = statSync(bundle).size
+    figures.bundleBytes = size
+    out(`bundle: dist/index.js ${size} bytes (${(size / 1e6).toFixed(2)} MB)`)
+    for (let i = 0; i < options.startupRuns; i++) figures.startupMs.push(await startupMs())
+    const startups = figures.startupMs
+    out(
+      `start-up to first AWS request: median ${median(startups).toFixed(0)} ms of ${startups.length} (min ${Math.min(...startups).toFixed(0)}, max ${Math.max(...startups).toFixed(0)})`
+    )
+  }
+  for (let run = 1; run <= options.runs; run++) {
+    for (const count of [1, 5] as const) {
+      const lag = await detectionLag(count)
+      figures.detection[`services${count}`].push(lag)
+      out(
+        `run ${run}, ${count} service(s): detection lag (failure signal -> exit) ${lag.lagFirstMs} ms from the first failure, ${lag.lagLastMs} ms from the last, poll interval ${POLL_MS} ms (target <= ${POLL_MS + 1000} ms)`
+      )
+    }
+    for (const count of [1, 5] as const) {
+      const calls = await callsPerMinute(serviceNames(count), benchScenario(count))
+      figures.callsPerMinute[`services${count}`].push(calls)
+      out(
+        `run ${run}: AWS calls per minute of waiting, ${count} service(s): ${calls.perMinute.toFixed(1)} (${calls.calls} calls in ${(calls.waitedMs / 1000).toFixed(1)} s)`
+      )
+    }
+  }
+  return figures
+}
+
+const options = parseOptions()
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const figures = await measure(options, options.json ? log : line => console.log(line))
+if (options.json) console.log(JSON.stringify({ pollMs: POLL_MS, runs: options.runs, ...figures }))

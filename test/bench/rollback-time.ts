@@ -6,8 +6,11 @@
  * The sim answers in well under a millisecond, faster than the action sends two parallel
  * requests, so the round trips are measured in one extra run where every call takes
  * ROUND_TRIP_LATENCY_MS (a latency-only fault); the timing runs have no injected latency.
- * Run: npx tsx test/bench/rollback-time.ts   (needs actions/rollback/dist; about a minute)
+ * Run: npx tsx test/bench/rollback-time.ts [--runs N] [--json]
+ * (needs actions/rollback/dist; default 3 timing runs, about a minute). With --json the lines
+ * go to stderr and one JSON object of the raw samples to stdout.
  */
+import { parseArgs } from 'node:util'
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -19,7 +22,6 @@ import { roundTrips, startSim, type CallRecord, type Sim } from '@fargate-promot
 import { repoRoot, runAction } from '../e2e/run-action.js'
 
 const TIME_SCALE = 10
-const RUNS = 3
 /** Real ms every AWS and GitHub call takes in the round-trip run: roughly an AWS API call. */
 const ROUND_TRIP_LATENCY_MS = 50
 const OLD_IMAGE = 'registry.example.com/shop/web:1.0.0'
@@ -171,23 +173,52 @@ async function once(latencyMs = 0): Promise<Figures> {
   }
 }
 
+function parseOptions(): { runs: number; json: boolean } {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } }
+  })
+  const runs = Number(values.runs)
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`--runs must be a positive integer, got '${values.runs}'`)
+  }
+  return { runs, json: values.json }
+}
+
+const options = parseOptions()
+const out = options.json
+  ? (line: string) => process.stderr.write(`${line}\n`)
+  : (line: string) => console.log(line)
 const results: Figures[] = []
-for (let i = 0; i < RUNS; i++) results.push(await once())
+for (let i = 0; i < options.runs; i++) results.push(await once())
 const serving = results.map(r => r.servingOldMs)
 const steps = results.map(r => r.stepMs)
 const measured = await once(ROUND_TRIP_LATENCY_MS)
 const waves = measured.waves.map(wave => wave.map(call => call.operation).join(' ‖ ')).join(' → ')
 const callsBefore = measured.waves.reduce((sum, wave) => sum + wave.length, 0)
-console.log(
-  `sim time scale ${TIME_SCALE}x (sim seconds per real second); poll-interval 500ms; ${RUNS} runs`
+out(
+  `sim time scale ${TIME_SCALE}x (sim seconds per real second); poll-interval 500ms; ${options.runs} runs`
 )
-console.log(
+out(
   `action start -> service serving only the old revision: median ${median(serving)} ms real (min ${Math.min(...serving)}, max ${Math.max(...serving)}) = ~${((median(serving) * TIME_SCALE) / 1000).toFixed(0)} s of sim time`
 )
-console.log(
+out(
   `action start -> step finished (rollout observed COMPLETED): median ${median(steps)} ms real (min ${Math.min(...steps)}, max ${Math.max(...steps)})`
 )
-console.log(
+out(
   `AWS round trips before UpdateService (every call ${ROUND_TRIP_LATENCY_MS} ms): ${measured.waves.length} (target <= 2) in ${callsBefore} calls: ${waves}`
 )
-console.log(`AWS calls in the whole step: ${results.map(r => r.total).join(', ')}`)
+out(`AWS calls in the whole step: ${results.map(r => r.total).join(', ')}`)
+if (options.json) {
+  console.log(
+    JSON.stringify({
+      timeScale: TIME_SCALE,
+      roundTripLatencyMs: ROUND_TRIP_LATENCY_MS,
+      servingOldMs: serving,
+      stepMs: steps,
+      totalCalls: results.map(r => r.total),
+      roundTrips: measured.waves.length,
+      callsBeforeUpdate: callsBefore,
+      waves: measured.waves.map(wave => wave.map(call => call.operation))
+    })
+  )
+}

@@ -7,16 +7,17 @@
  * Bundles:
  *   client-only            ncc bundle of an entry that only sends one ECS DescribeServices
  *   client+@actions/core   the same entry plus @actions/core and one core.info call
- *   <action> before        actions/<action>/dist at --before (git archive, chunks included)
+ *   <action> before        actions/<action>/dist at --before (git archive, chunks included);
+ *                          none with --before none
  *   <action> after         actions/<action>/dist in the working tree when the run starts, or
  *                          under --after DIR (e.g. a `node scripts/build.mjs --out-root DIR`)
  * Runs are interleaved round-robin so that machine load affects all bundles alike.
  *
- * Run: npx tsx test/bench/startup.ts [--before <git-rev>|DIR] [--after DIR] [--node PATH]
+ * Run: npx tsx test/bench/startup.ts [--before <git-rev>|DIR|none] [--after DIR] [--node PATH]
  *   [--runs N] [--json]
  * (default HEAD, the working tree, this Node and 10 runs; about a minute). --node runs the
  * bundles on another Node (the runner's is 24). With --json the table goes to stderr and the
- * JSON to stdout. Exits 1 when a bundle could not be measured.
+ * JSON (every row with its raw samples) to stdout. Exits 1 when a bundle could not be measured.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
@@ -25,6 +26,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync
@@ -33,12 +35,15 @@ import { createServer, type Server } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { inputEnv, repoRoot } from '../e2e/run-action.js'
 
 /** A bundle that does not connect within this long is reported as failed. */
 const CONNECT_TIMEOUT_MS = 30_000
 const CLIENT_ONLY = 'client-only'
 const CLIENT_CORE = 'client+@actions/core'
+/** --before value that measures the "after" bundles only (npm run bench). */
+const NO_BEFORE = 'none'
 
 /** The least input that takes each action to its first AWS request (see test/e2e/). */
 const ACTION_INPUTS: Record<string, Record<string, string>> = {
@@ -67,6 +72,8 @@ interface Bundle {
   inputs: Record<string, string>
   indexBytes: number
   jsBytes: number
+  /** The sum of each .js file's size gzipped (level 9): roughly what a download costs. */
+  jsGzipBytes: number
   mapBytes: number
   samples: number[]
   errors: string[]
@@ -76,6 +83,7 @@ interface Row {
   label: string
   indexBytes: number
   jsBytes: number
+  jsGzipBytes: number
   mapBytes: number
   runs: number
   failed: number
@@ -83,6 +91,8 @@ interface Row {
   minMs: number | null
   maxMs: number | null
   ratioToClientOnly: number | null
+  /** Every timed run's ms, in the order measured. */
+  samples: number[]
   errors: string[]
 }
 
@@ -125,22 +135,30 @@ function isFolder(path: string): boolean {
 }
 
 function resolveRevision(rev: string): string {
-  if (isFolder(rev)) return rev
+  if (rev === NO_BEFORE || isFolder(rev)) return rev
   return execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], {
     cwd: repoRoot,
     encoding: 'utf8'
   }).trim()
 }
 
-/** The sum of the sizes of every file under `dir` ending with `suffix`, post/ included. */
-function bytesOf(dir: string, suffix: string): number {
+/** The sum of `size` of every file under `dir` ending with `suffix`, post/ included. */
+function bytesOf(
+  dir: string,
+  suffix: string,
+  size: (path: string) => number = path => statSync(path).size
+): number {
   let total = 0
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) total += bytesOf(path, suffix)
-    else if (entry.name.endsWith(suffix)) total += statSync(path).size
+    if (entry.isDirectory()) total += bytesOf(path, suffix, size)
+    else if (entry.name.endsWith(suffix)) total += size(path)
   }
   return total
+}
+
+function gzippedSize(path: string): number {
+  return gzipSync(readFileSync(path), { level: 9 }).length
 }
 
 function referenceSource(withCore: boolean): string {
@@ -226,6 +244,7 @@ function makeBundle(
     inputs: action ? (ACTION_INPUTS[action] ?? {}) : {},
     indexBytes: present ? statSync(index).size : 0,
     jsBytes: present ? bytesOf(distDir, '.js') : 0,
+    jsGzipBytes: present ? bytesOf(distDir, '.js', gzippedSize) : 0,
     mapBytes: present ? bytesOf(distDir, '.map') : 0,
     samples: [],
     errors: present ? [] : [`no ${index}`]
@@ -247,6 +266,19 @@ function referenceBundles(tmp: string): Bundle[] {
   ]
 }
 
+function beforeBundle(tmp: string, rev: string, name: string): Bundle {
+  const beforeRoot = join(tmp, 'before')
+  const missing = extractBefore(rev, name, beforeRoot)
+  const before = makeBundle(
+    `${name} before`,
+    'before',
+    join(beforeRoot, 'actions', name, 'dist'),
+    name
+  )
+  if (missing) before.errors = [`git archive: ${missing}`]
+  return before
+}
+
 /**
  * The working tree's dist is copied once at the start: others may rebuild it during the run,
  * and the sizes and every timing should describe the same files.
@@ -254,19 +286,11 @@ function referenceBundles(tmp: string): Bundle[] {
 function actionBundles(tmp: string, rev: string, after: string): Bundle[] {
   const bundles: Bundle[] = []
   for (const name of actionNames()) {
-    const beforeRoot = join(tmp, 'before')
-    const missing = extractBefore(rev, name, beforeRoot)
-    const before = makeBundle(
-      `${name} before`,
-      'before',
-      join(beforeRoot, 'actions', name, 'dist'),
-      name
-    )
-    if (missing) before.errors = [`git archive: ${missing}`]
+    if (rev !== NO_BEFORE) bundles.push(beforeBundle(tmp, rev, name))
     const afterDir = join(tmp, 'after', name, 'dist')
     const source = join(after, 'actions', name, 'dist')
     if (existsSync(source)) cpSync(source, afterDir, { recursive: true })
-    bundles.push(before, makeBundle(`${name} after`, 'after', afterDir, name))
+    bundles.push(makeBundle(`${name} after`, 'after', afterDir, name))
   }
   return bundles
 }
@@ -388,6 +412,7 @@ function toRow(bundle: Bundle, clientOnlyMedian: number | null): Row {
     label: bundle.label,
     indexBytes: bundle.indexBytes,
     jsBytes: bundle.jsBytes,
+    jsGzipBytes: bundle.jsGzipBytes,
     mapBytes: bundle.mapBytes,
     runs: samples.length,
     failed: bundle.errors.length,
@@ -395,6 +420,7 @@ function toRow(bundle: Bundle, clientOnlyMedian: number | null): Row {
     minMs: samples.length > 0 ? Math.min(...samples) : null,
     maxMs: samples.length > 0 ? Math.max(...samples) : null,
     ratioToClientOnly: medianMs !== null && clientOnlyMedian ? medianMs / clientOnlyMedian : null,
+    samples,
     errors: bundle.errors
   }
 }
@@ -414,6 +440,7 @@ function formatTable(rows: Row[]): string {
     'bundle',
     'index.js B',
     'all .js B',
+    '.js gzip B',
     '.map B',
     'median ms',
     'min',
@@ -425,6 +452,7 @@ function formatTable(rows: Row[]): string {
     row.label,
     row.indexBytes.toLocaleString('en-US'),
     row.jsBytes.toLocaleString('en-US'),
+    row.jsGzipBytes.toLocaleString('en-US'),
     row.mapBytes.toLocaleString('en-US'),
     formatMs(row.medianMs),
     formatMs(row.minMs),
