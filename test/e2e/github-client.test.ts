@@ -66,6 +66,32 @@ describe('githubClient', () => {
     expect(tries.map(call => call.status)).toEqual([502, 200])
   }, 30_000)
 
+  it('once a request found GitHub down, the step tries its other requests once, and says so', async () => {
+    await addFault({ service: 'github', latencyMs: 3_000, count: 1 })
+    const log = new MemoryLogger()
+    const github = await githubClient('ghs_test', { timeoutMs: 500, log })
+    await expect(github.request(route, parameters)).rejects.toThrow('did not answer')
+    await addFault({ service: 'github', status: 502, count: 1 })
+    const before = sim.calls().length
+    await expect(github.request(route, parameters)).rejects.toMatchObject({ status: 502 })
+    const tries = sim
+      .calls()
+      .slice(before)
+      .filter(call => call.service === 'github')
+    expect(tries.map(call => call.status)).toEqual([502])
+    expect(log.lines).toEqual([
+      {
+        level: 'warning',
+        message:
+          'GitHub failed GET /repos/{owner}/{repo}/deployments after retries; its other requests in this step are tried once'
+      }
+    ])
+    // A refusal (4xx) is an answer: GitHub is up, and a fresh client retries server errors.
+    await addFault({ service: 'github', status: 502, count: 1 })
+    const fresh = await githubClient('ghs_test', { timeoutMs: 10_000 })
+    expect((await fresh.request(route, parameters)).status).toBe(200)
+  }, 30_000)
+
   it("does not wait out a rate limit longer than its timeout: GitHub's own error, at once, and a warning", async () => {
     await addFault({ service: 'github', status: 429, count: 1 })
     const log = new MemoryLogger()

@@ -88,6 +88,7 @@ export type {
 
 // Watching a rollout.
 export type { RolloutResult, RolloutOutcome, RollbackObservation } from './watch/types.js'
+export { classifyAwsError, type AwsFailure } from './watch/poll-failures.js'
 
 // Rolling back.
 export { rollbackService, type RollbackOptions, type RollbackRequest } from './rollback/service.js'

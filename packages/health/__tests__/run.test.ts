@@ -177,6 +177,65 @@ describe('runHealthChecks: verify', () => {
     expect(JSON.stringify(report)).not.toContain('must not be kept')
   })
 
+  it('a throttled or failing AWS read counts neither way; access denied fails the round', async () => {
+    const throttled = () =>
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 }
+      })
+    cwMock.reset()
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }] })
+      .rejectsOnce(throttled())
+      .rejectsOnce(
+        Object.assign(new Error('Service Unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 }
+        })
+      )
+      .resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }] })
+    const clock = new FakeClock()
+    const log = new MemoryLogger()
+    const report = await runHealthChecks(
+      base({ checks: checks(ALARMS), consecutiveSuccesses: 3, intervalMs: 1_000 }),
+      { clock, log, cloudwatch }
+    )
+    expect(report.healthy).toBe(true)
+    // Pass, unread, unread, pass, pass: the two reads that failed broke no streak.
+    expect(report.checks[0]).toMatchObject({ attempts: 5, passes: 3, failures: 0, unreadable: 2 })
+    expect(log.lines.map(line => line.message)).toContain(
+      '? alarms not read this round, counted neither way: DescribeAlarms failed: ThrottlingException: Rate exceeded'
+    )
+
+    // AWS never readable until the deadline: unhealthy, and the reason says why.
+    cwMock.reset()
+    cwMock.on(DescribeAlarmsCommand).rejects(throttled())
+    const unread = await runHealthChecks(
+      base({ checks: checks(ALARMS), timeoutMs: 10_000, intervalMs: 1_000 }),
+      { clock: new FakeClock(), log: new MemoryLogger(), cloudwatch }
+    )
+    expect(unread.healthy).toBe(false)
+    expect(unread.reason).toContain('(0 of 11 passed, 11 could not read AWS)')
+
+    // Access denied is an answer: the round fails.
+    cwMock.reset()
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .rejects(
+        Object.assign(new Error('not allowed'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+    const denied = await runHealthChecks(
+      base({ checks: checks(ALARMS), timeoutMs: 3_000, intervalMs: 1_000 }),
+      { clock: new FakeClock(), log: new MemoryLogger(), cloudwatch }
+    )
+    expect(denied.checks[0]).toMatchObject({ passes: 0, failures: 4 })
+    expect(denied.checks[0]?.unreadable).toBeUndefined()
+  })
+
   it('gives up at the deadline, on the fake clock, and says why', async () => {
     rollingService()
     const clock = new FakeClock()

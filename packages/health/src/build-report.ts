@@ -20,7 +20,8 @@ function describeFailure(
   // A command check needs one pass, not a streak (see CommandCheckSpec).
   const streak =
     state.spec.type === 'command' ? '' : ` ${rounds(options.consecutiveSuccesses)} in a row`
-  return `${name} did not pass${streak} within ${formatDuration(options.timeoutMs)} (${state.passes} of ${state.attempts} passed); last: ${state.lastDetail}`
+  const unread = state.unreadable > 0 ? `, ${state.unreadable} could not read AWS` : ''
+  return `${name} did not pass${streak} within ${formatDuration(options.timeoutMs)} (${state.passes} of ${state.attempts} passed${unread}); last: ${state.lastDetail}`
 }
 
 /** What a cancelled run knew about one check when it stopped. */
@@ -69,6 +70,7 @@ export function buildReport(
       lastDetail: state.lastDetail
     }
     if (state.lastOutput !== undefined) result.lastOutput = state.lastOutput
+    if (state.unreadable > 0) result.unreadable = state.unreadable
     if (p50Ms !== undefined) result.p50Ms = p50Ms
     if (p95Ms !== undefined) result.p95Ms = p95Ms
     if (state.cancelled) result.cancelled = true

@@ -12,12 +12,14 @@ export interface CheckState {
   attempts: number
   passes: number
   failures: number
+  /** Rounds whose AWS read failed with an error that heals: neither a pass nor a failure. */
+  unreadable: number
   consecutive: number
   lastDetail: string
   /** command checks: the last round's output tail, when it printed any. */
   lastOutput?: string
-  /** The last round's outcome, to log only changes. */
-  lastOk: boolean | undefined
+  /** The last round's outcome, to log only changes (null: AWS could not be read). */
+  lastOk: boolean | null | undefined
   ok: boolean
   latencies: number[]
   agents?: HttpAgents
@@ -35,6 +37,7 @@ export function newCheckState(
     attempts: 0,
     passes: 0,
     failures: 0,
+    unreadable: 0,
     consecutive: 0,
     lastDetail: 'not run',
     lastOk: undefined,
@@ -65,8 +68,12 @@ export function recordRound(
     if (sample.latencyMs !== undefined) state.latencies.push(sample.latencyMs)
   }
   if (round.some(sample => sample.cancelled)) return false
-  const verdict = judgeRound(round, thresholds)
   state.attempts++
+  if (round.length > 0 && round.every(sample => sample.unreadable)) {
+    recordUnreadable(state, round[0]?.detail ?? '', log)
+    return true
+  }
+  const verdict = judgeRound(round, thresholds)
   state.lastDetail = verdict.detail
   const output = round[0]?.output
   if (output !== undefined) state.lastOutput = output
@@ -89,6 +96,20 @@ export function recordRound(
   }
   state.lastOk = verdict.ok
   return true
+}
+
+/**
+ * AWS could not be read this round (throttling, a 5xx): the streak is neither extended nor
+ * broken, and the round is no failure, so a throttled account cannot fail a healthy service;
+ * a deadline reached this way says so (describeFailure).
+ */
+function recordUnreadable(state: CheckState, detail: string, log: Logger): void {
+  state.unreadable++
+  state.lastDetail = detail
+  if (state.lastOk !== null) {
+    log.info(`? ${state.spec.name} not read this round, counted neither way: ${detail}`)
+  }
+  state.lastOk = null
 }
 
 /**

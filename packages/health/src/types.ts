@@ -157,6 +157,11 @@ export interface Sample {
    * service. runHealthChecks drops such samples, so they never reach a report.
    */
   cancelled?: true
+  /**
+   * An AWS read failed with an error that heals (throttling, 5xx, a reset): nothing was learnt
+   * of the service, and the round counts neither way (see unlessTransient).
+   */
+  unreadable?: true
 }
 
 export interface LatencySummary {
@@ -178,6 +183,8 @@ export interface CheckResult {
   attempts: number
   passes: number
   failures: number
+  /** Rounds whose AWS read failed with an error that heals (throttling, 5xx): counted neither way. */
+  unreadable?: number
   /** Passing rounds in a row at the end of the run. */
   consecutive: number
   p50Ms?: number

@@ -11,9 +11,7 @@ const read = (values: Record<string, string>, context = CONTEXT) =>
 describe('deploy-fargate strategy inputs', () => {
   test('rolling by default: no progressive settings at all', async () => {
     expect((await read({})).progressive).toBeUndefined()
-    expect(
-      (await read({ strategy: 'rolling', 'canary-percent': '20%' })).progressive
-    ).toBeUndefined()
+    expect((await read({ strategy: 'rolling' })).progressive).toBeUndefined()
   })
 
   test('a canary with the defaults: 10% for 5 minutes, 5 minutes bake, 5% errors, 20 requests', async () => {
@@ -138,6 +136,31 @@ describe('deploy-fargate strategy inputs', () => {
     )
     expect(await refusal(() => read({ strategy: 'blue-green', 'test-url': 'ftp://x/' }))).toContain(
       "Input 'test-url': 'ftp://x/' uses 'ftp:'"
+    )
+  })
+
+  test('a setting of another strategy is refused, naming it: a rolling deploy has no bake to time', async () => {
+    const rolling = await refusal(() =>
+      read({ 'bake-time': '5m', 'max-error-rate': '2%', 'canary-percent': '10%' })
+    )
+    expect(rolling).toContain(
+      "Input 'bake-time': is for strategy canary or linear or blue-green, and strategy is rolling: ECS replaces the tasks with no bake and no traffic steps, so nothing would use it. Remove it, or set strategy to canary."
+    )
+    expect(rolling).toContain(
+      "Input 'max-error-rate': is for strategy canary or linear or blue-green"
+    )
+    expect(rolling).toContain(
+      "Input 'canary-percent': is for strategy canary, and strategy is rolling"
+    )
+    const linear = await refusal(() =>
+      read({ strategy: 'linear', 'canary-bake': '10m', 'step-bake': '5m' })
+    )
+    expect(linear).toContain(
+      "Input 'canary-bake': is for strategy canary, and strategy is linear. Remove it, or set strategy to canary."
+    )
+    expect(linear).not.toContain("'step-bake'")
+    expect(await refusal(() => read({ strategy: 'blue-green', 'step-percent': '20%' }))).toContain(
+      "Input 'step-percent': is for strategy linear, and strategy is blue-green."
     )
   })
 

@@ -84,6 +84,10 @@ export async function githubClient(
     retry,
     throttling
   )
+  // Once a request has failed after its retries (GitHub answering 5xx, or not at all), GitHub is
+  // down for this run: later requests are tried once, or a run that records four things would
+  // wait 14 s of retries on each while its real work waits (records are best effort).
+  let down = false
   return {
     async request(route, parameters = {}) {
       const controller = new AbortController()
@@ -92,9 +96,15 @@ export async function githubClient(
       try {
         return await octokit.request(route, {
           ...parameters,
-          request: { signal, fetch: abortableFetch }
+          request: { signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
         })
       } catch (error) {
+        if (!down && isOutage(error, signal)) {
+          down = true
+          log.warning(
+            `GitHub failed ${route} after retries; its other requests in this step are tried once`
+          )
+        }
         if (!signal.aborted) throw error
         throw new Error(`GitHub did not answer ${route} within ${formatDuration(timeoutMs)}`, {
           cause: error
@@ -104,4 +114,11 @@ export async function githubClient(
       }
     }
   }
+}
+
+/** GitHub answered a server error, or nothing: not a refusal of this one request (4xx). */
+function isOutage(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return true
+  const status = (error as { status?: unknown } | undefined)?.status
+  return typeof status !== 'number' || status >= 500
 }

@@ -120,6 +120,11 @@ export async function deploy(
 export async function rollback(lab: Lab, trigger?: Trigger): Promise<Outcome> {
   const first = await deploy(lab, '1.1.0', { environment: '', 'github-token': '' })
   if (first.verdict !== 'success') throw new Error(`setup deploy failed:\n${first.stdout}`)
+  return rollbackLive(lab, trigger)
+}
+
+/** The rollback action on what web runs now (web:2), back to web:1. */
+async function rollbackLive(lab: Lab, trigger?: Trigger): Promise<Outcome> {
   const inputs = {
     cluster: 'staging',
     service: 'web',
@@ -173,6 +178,24 @@ export async function verify(
     successArn: WEB_1,
     failureArn: WEB_1,
     stdout: main.stdout
+  }
+}
+
+/**
+ * The pipeline's answer to a release that goes bad after its deploy completed (a rolling
+ * deployment is done once the tasks are healthy): deploy, verification fails, rollback. The
+ * verdict is the verification's; the revision the outputs claim live is the rollback's.
+ */
+export async function deployVerifyRollback(lab: Lab, tag: string): Promise<Outcome> {
+  const deployed = await deploy(lab, tag, { environment: '', 'github-token': '' })
+  if (deployed.verdict !== 'success') throw new Error(`setup deploy failed:\n${deployed.stdout}`)
+  const verified = await verify(lab, { timeout: '10s', 'consecutive-successes': '60' })
+  const rolledBack = await rollbackLive(lab)
+  return {
+    ...rolledBack,
+    verdict: verified.verdict,
+    status: `${verified.status}, rollback ${rolledBack.status}`,
+    stdout: `${verified.stdout}\n--- rollback ---\n${rolledBack.stdout}`
   }
 }
 

@@ -7,7 +7,16 @@
 import type { CallRecord } from '@fargate-promote/sim'
 import { noUpdateAfterCancel, type Judged } from './invariants.js'
 import type { Lab } from './lab.js'
-import { cliDeploy, deploy, gate, rollback, verify, type Outcome, type Trigger } from './runs.js'
+import {
+  cliDeploy,
+  deploy,
+  deployVerifyRollback,
+  gate,
+  rollback,
+  verify,
+  type Outcome,
+  type Trigger
+} from './runs.js'
 
 export type Target = 'deploy-fargate' | 'rollback' | 'health-verify' | 'staging-gate' | 'cli'
 
@@ -24,14 +33,6 @@ export interface Scenario extends Judged {
   extra?(calls: CallRecord[]): string[]
 }
 
-const THROTTLE_DEFECT =
-  'health-verify counts a throttled AWS read of its ecs-service / cloudwatch-alarm checks as a failing round'
-const LATE_CRASH_DEFECT =
-  'bake-time 5m with the rolling strategy: success is reported ~80 sim s after UpdateService, before the bake; the tasks crash-loop at 90 s'
-const OUTAGE_DEFECT =
-  'an AWS outage shorter than the time left ends the watch (4 failed polls in a row, packages/ecs)'
-const REGISTER_DEFECT =
-  'cancelled during a slow RegisterTaskDefinition, deploy-fargate still sends UpdateService'
 const throttle = (lab: Lab, count: number) =>
   Promise.all([
     lab.fault({ service: 'ecs', error: 'ThrottlingException', fraction: 0.3, seed: 7, count }),
@@ -74,7 +75,7 @@ async function deregisterTargets(lab: Lab): Promise<void> {
   }
 }
 
-const BAKE = { 'bake-time': '5m', alarms: 'web-staging-5xx' }
+const BAKE = { alarms: 'web-staging-5xx' }
 const DEPLOY = { target: 'deploy-fargate', records: true } as const
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -113,7 +114,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'deploy/outage-while-watching',
     fault: 'DescribeServices answers 503 to the next 15 calls (about 5 polls)',
     expect: 'success',
-    defect: OUTAGE_DEFECT,
     run: async lab => (
       await lab.fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 15 }),
       deploy(lab, '1.1.0')
@@ -147,29 +147,28 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'deploy/sim-restart-while-watching',
     fault: 'the sim restarts (state kept) when the watch starts, down 1 s (40 sim s)',
     expect: 'success',
-    defect: OUTAGE_DEFECT,
     run: lab => deploy(lab, '1.1.0', {}, { marker: 'Watching web', then: restart(1_000) })
   },
   // deploy-fargate: the release itself goes bad after it looked healthy.
   {
-    ...DEPLOY,
-    id: 'deploy/crash-after-healthy',
-    fault: 'tasks healthy, then exit 1 after 90 sim s (bake 5m)',
+    target: 'health-verify',
+    id: 'pipeline/crash-after-healthy',
+    fault: 'release healthy, its tasks exit 1 90 sim s after they start: deploy, verify, rollback',
     expect: 'failure',
-    defect: LATE_CRASH_DEFECT,
-    run: lab => deploy(lab, '1.2.0-latecrash', BAKE)
+    records: true,
+    run: lab => deployVerifyRollback(lab, '1.2.0-latecrash')
   },
   {
     ...DEPLOY,
     id: 'deploy/flapping-health',
-    fault: 'the health endpoint flaps every 10 sim s (bake 5m)',
+    fault: 'the health endpoint flaps every 10 sim s (alarm web-staging-5xx watched)',
     expect: 'failure',
     run: lab => deploy(lab, '1.2.0-flapping', BAKE)
   },
   {
     ...DEPLOY,
     id: 'deploy/alarm-during-bake',
-    fault: 'web-staging-5xx goes to ALARM once the new tasks run (bake 5m)',
+    fault: 'web-staging-5xx goes to ALARM once the new tasks run (alarm web-staging-5xx watched)',
     expect: 'failure',
     quick: true,
     run: lab => deploy(lab, '1.1.0', BAKE, { marker: 'IN_PROGRESS 2/2 running', then: alarm })
@@ -225,7 +224,6 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: 'failure',
     cancelled: true,
     githubDown: true,
-    defect: REGISTER_DEFECT,
     run: async lab => (
       await lab.fault({ service: 'ecs', operation: 'RegisterTaskDefinition', latencyMs: 3_000 }),
       deploy(lab, '1.1.0', {}, cancel('::endgroup::'))
@@ -244,7 +242,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     ...DEPLOY,
     id: 'deploy/cancel-during-bake',
-    fault: 'cancelled during the bake, new tasks running (bake 5m)',
+    fault: 'cancelled during the bake, new tasks running (alarm web-staging-5xx watched)',
     expect: 'failure',
     cancelled: true,
     run: lab => deploy(lab, '1.1.0', BAKE, cancel('IN_PROGRESS 2/2 running'))
@@ -287,7 +285,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'rollback/sim-restart',
     fault: 'the sim restarts (state kept) once the rollback watches, down 1 s',
     expect: 'success',
-    defect: OUTAGE_DEFECT,
     run: lab => rollback(lab, { marker: 'Watching web', then: restart(1_000) })
   },
   {
@@ -305,7 +302,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'verify/throttle-30pct',
     fault: 'ECS, ELBv2 and CloudWatch throttle 30% of calls (next 40 each)',
     expect: 'success',
-    defect: THROTTLE_DEFECT,
     run: async lab => (
       await throttle(lab, 40),
       await lab.fault({
@@ -398,7 +394,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'cli/sim-restart-while-watching',
     fault: 'the sim restarts (state kept) when the watch starts, down 1 s',
     expect: 'success',
-    defect: OUTAGE_DEFECT,
     run: lab => cliDeploy(lab, '1.1.0', { marker: 'Watching web', then: restart(1_000) })
   },
   {

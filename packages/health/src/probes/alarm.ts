@@ -1,7 +1,7 @@
 import { loadCloudWatch, type CloudWatchReader } from '../aws-clients.js'
 import type { Clock } from '@fargate-promote/common'
 import type { AlarmCheckSpec, Sample } from '../types.js'
-import { awsFailure } from './aws-error.js'
+import { awsFailure, unlessTransient } from './aws-error.js'
 
 export interface AlarmProbeDeps {
   cloudwatch: CloudWatchReader
@@ -71,7 +71,7 @@ export async function probeAlarms(spec: AlarmCheckSpec, deps: AlarmProbeDeps): P
   try {
     alarms = await describeAll(spec, deps.cloudwatch)
   } catch (error) {
-    return sample(false, awsFailure('DescribeAlarms', error))
+    return unlessTransient(error, sample(false, awsFailure('DescribeAlarms', error)))
   }
   const problems: string[] = []
   if (spec.alarms !== undefined) {

@@ -7,7 +7,7 @@ import {
   type ElbClient
 } from '@fargate-promote/ecs'
 import type { EcsServiceCheckSpec, Sample } from '../types.js'
-import { awsFailure } from './aws-error.js'
+import { awsFailure, unlessTransient } from './aws-error.js'
 
 export interface EcsServiceProbeDeps {
   ecs: ECSClient
@@ -51,6 +51,6 @@ export async function probeEcsService(
     if (observation.problems.length > 0) return sample(false, observation.problems.join('; '))
     return sample(true, describeServing(observation))
   } catch (error) {
-    return sample(false, awsFailure(call, error))
+    return unlessTransient(error, sample(false, awsFailure(call, error)))
   }
 }

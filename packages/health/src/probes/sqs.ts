@@ -1,7 +1,7 @@
 import { loadCloudWatch, loadSqs, type CloudWatchReader, type SqsReader } from '../aws-clients.js'
 import { formatDuration, type Clock } from '@fargate-promote/common'
 import type { Sample, SqsCheckSpec } from '../types.js'
-import { awsFailure, isAwsError } from './aws-error.js'
+import { awsFailure, isAwsError, unlessTransient } from './aws-error.js'
 
 export interface SqsProbeDeps {
   sqs: SqsReader
@@ -152,6 +152,6 @@ export async function probeSqsQueue(spec: SqsCheckSpec, deps: SqsProbeDeps): Pro
     return sample(true, notes.join(', '))
   } catch (error) {
     if (error instanceof QueueMissing) return sample(false, error.message)
-    return sample(false, awsFailure(call, error))
+    return unlessTransient(error, sample(false, awsFailure(call, error)))
   }
 }

@@ -2,7 +2,7 @@ import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balan
 import type { Clock } from '@fargate-promote/common'
 import { loadElb, type ElbClient } from '@fargate-promote/ecs'
 import type { Sample, TargetGroupCheckSpec } from '../types.js'
-import { awsFailure, isAwsError } from './aws-error.js'
+import { awsFailure, isAwsError, unlessTransient } from './aws-error.js'
 
 export interface TargetGroupProbeDeps {
   elb: ElbClient
@@ -53,7 +53,7 @@ export async function probeTargetGroup(
       if (isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) {
         return sample(false, `target group ${arn} does not exist`)
       }
-      return sample(false, awsFailure('DescribeTargetGroups', error))
+      return unlessTransient(error, sample(false, awsFailure('DescribeTargetGroups', error)))
     }
   }
   let descriptions: TargetHealthDescription[]
@@ -64,7 +64,7 @@ export async function probeTargetGroup(
     if (isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) {
       return sample(false, `target group ${spec.targetGroup} does not exist`)
     }
-    return sample(false, awsFailure('DescribeTargetHealth', error))
+    return unlessTransient(error, sample(false, awsFailure('DescribeTargetHealth', error)))
   }
   const serving = descriptions.filter(d => !LEAVING.has(d.TargetHealth?.State ?? ''))
   const leaving = descriptions.length - serving.length

@@ -169,9 +169,51 @@ function readValues(inputs: InputReader, problems: SettingProblems) {
 
 type Values = ReturnType<typeof readValues>
 
+/**
+ * Which strategies each setting means something for. A setting given for another strategy is
+ * refused rather than ignored: `bake-time: 5m` on a rolling deploy would read as a bake that
+ * never happens (ECS bakes only a shifting deployment), and a threshold as a judgement nobody
+ * makes.
+ */
+const SHIFTING = ['canary', 'linear', 'blue-green'] as const
+const STRATEGIES_OF: Record<string, readonly string[]> = {
+  'canary-percent': ['canary'],
+  'canary-bake': ['canary'],
+  'step-percent': ['linear'],
+  'step-bake': ['linear'],
+  'bake-time': SHIFTING,
+  'max-error-rate': SHIFTING,
+  'max-error-rate-increase': SHIFTING,
+  'max-latency-increase': SHIFTING,
+  'max-p99-latency': SHIFTING,
+  'min-requests': SHIFTING,
+  'metrics-delay': SHIFTING,
+  pauses: SHIFTING,
+  'pause-at': SHIFTING,
+  'pause-timeout': SHIFTING,
+  'pause-timeout-action': SHIFTING
+}
+
+function wrongStrategy(inputs: InputReader, kind: string): ConfigurationError[] {
+  return Object.entries(STRATEGIES_OF).flatMap(([name, kinds]) => {
+    if (kinds.includes(kind) || inputs.optional(name) === undefined) return []
+    const what =
+      kind === 'rolling'
+        ? 'strategy is rolling: ECS replaces the tasks with no bake and no traffic steps, so nothing would use it'
+        : `strategy is ${kind}`
+    return [
+      new ConfigurationError(
+        `is for strategy ${kinds.join(' or ')}, and ${what}. Remove it, or set strategy to ${kinds[0]}.`,
+        inputs.subjectOf(name)
+      )
+    ]
+  })
+}
+
 /** Settings that only mean something for some strategies, given for another: each named. */
 function misplaced(inputs: InputReader, values: Values): ConfigurationError[] {
-  const errors: ConfigurationError[] = []
+  // A resume judges the paused deployment, whatever strategy started it.
+  const errors = values.resume === undefined ? wrongStrategy(inputs, values.kind) : []
   if (values.testTraffic !== undefined && values.kind !== 'blue-green') {
     errors.push(
       new ConfigurationError(
