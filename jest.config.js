@@ -24,5 +24,8 @@ export default {
   coverageThreshold: {
     global: { branches: 90, functions: 90, lines: 90, statements: 90 }
   },
-  testTimeout: 30000
+  testTimeout: 30000,
+  // Most suites wait on the simulator's clock rather than compute: two workers overlap those
+  // waits on a 2-core machine (jest's default is one fewer than the cores).
+  maxWorkers: 2
 }

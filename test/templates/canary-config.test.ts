@@ -66,15 +66,7 @@ describe('the example config: canary in production', () => {
     const inputs = new InputReader(
       recordSource({ config: '.github/fargate-promote.yml', environment: 'production' })
     )
-    const read = await readDeployInputs(inputs, {
-      repository: 'acme/shop',
-      sha: '5f3c9a1e2b7d4c6f8a0b1c2d3e4f5a6b7c8d9e0f',
-      actor: 'octocat',
-      serverUrl: 'https://github.com',
-      apiUrl: 'https://api.github.com',
-      workspace: dir(),
-      runUrl: 'https://github.com/acme/shop/actions/runs/7'
-    })
+    const read = await readDeployInputs(inputs, contextIn(dir()))
     expect(read.cluster).toBe('shop-production')
     expect(read.progressive).toEqual({
       settings: {
@@ -96,4 +88,43 @@ describe('the example config: canary in production', () => {
       metricsDelayMs: 60_000
     })
   })
+
+  test("a workflow's strategy: rolling over the file's canary leaves the file's canary settings behind", async () => {
+    mkdirSync(join(dir(), '.github'), { recursive: true })
+    writeFileSync(join(dir(), '.github/fargate-promote.yml'), config)
+    const inputs = new InputReader(
+      recordSource({
+        config: '.github/fargate-promote.yml',
+        environment: 'production',
+        strategy: 'rolling'
+      })
+    )
+    const read = await readDeployInputs(inputs, contextIn(dir()))
+    expect(read.progressive).toBeUndefined()
+    expect(read.switchToRolling).toBe(true)
+    // Given in the workflow itself, a setting of another strategy is still refused.
+    const both = new InputReader(
+      recordSource({
+        config: '.github/fargate-promote.yml',
+        environment: 'production',
+        strategy: 'rolling',
+        'bake-time': '5m'
+      })
+    )
+    await expect(readDeployInputs(both, contextIn(dir()))).rejects.toThrow(
+      "Input 'bake-time': is for strategy canary or linear or blue-green, and strategy is rolling"
+    )
+  })
 })
+
+function contextIn(workspace: string) {
+  return {
+    repository: 'acme/shop',
+    sha: '5f3c9a1e2b7d4c6f8a0b1c2d3e4f5a6b7c8d9e0f',
+    actor: 'octocat',
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    workspace,
+    runUrl: 'https://github.com/acme/shop/actions/runs/7'
+  }
+}

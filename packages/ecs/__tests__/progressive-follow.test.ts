@@ -154,6 +154,53 @@ describe('followProgressive', () => {
     expect(result.blastRadius.share).toBeCloseTo(20 / 200)
   })
 
+  it('sends a rollback again until ECS takes it: a later window that passes does not undo it', async () => {
+    const sent: unknown[] = []
+    let stops = 0
+    let rolledBack = false
+    const ecs = {
+      send: (command: unknown) => {
+        if (command instanceof DescribeServiceDeploymentsCommand) {
+          const snapshot = rolledBack ? { status: 'ROLLBACK_SUCCESSFUL' } : shifting
+          return Promise.resolve({ serviceDeployments: [snapshot] })
+        }
+        sent.push(command)
+        // The first request meets a 503 (an error that heals); the second is taken.
+        if (++stops === 1) {
+          return Promise.reject(
+            Object.assign(new Error('Service Unavailable'), {
+              name: 'ServiceUnavailableException',
+              $metadata: { httpStatusCode: 503 }
+            })
+          )
+        }
+        rolledBack = true
+        return Promise.resolve({})
+      }
+    } as unknown as FollowProgressiveDeps['ecs']
+    // The first whole minute of the step fails (10 of 20 errors); every later one passes.
+    let firstMinute: number | undefined
+    const { deps, options, log } = setUp({
+      ecs,
+      elb: elbOf([0, 10]),
+      cloudwatch: cloudwatchOf((group, minute) => {
+        if (group === 'old') return [180, 0]
+        firstMinute ??= minute
+        return minute === firstMinute ? [20, 10] : [20, 0]
+      })
+    })
+    const result = await followProgressive(options, deps)
+    expect(result.outcome).toBe('rolled-back')
+    expect(result.reason).toContain('The analysis failed')
+    expect(sent.map(command => (command as object).constructor.name)).toEqual([
+      'StopServiceDeploymentCommand',
+      'StopServiceDeploymentCommand'
+    ])
+    expect(log.lines.map(line => line.message)).toContainEqual(
+      expect.stringContaining('web: asking ECS again to roll back (The analysis failed')
+    )
+  })
+
   it.each([
     [
       { status: 'ROLLBACK_SUCCESSFUL', statusReason: 'alarm web-5xx' },

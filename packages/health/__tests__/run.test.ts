@@ -220,14 +220,12 @@ describe('runHealthChecks: verify', () => {
 
     // Access denied is an answer: the round fails.
     cwMock.reset()
-    cwMock
-      .on(DescribeAlarmsCommand)
-      .rejects(
-        Object.assign(new Error('not allowed'), {
-          name: 'AccessDeniedException',
-          $metadata: { httpStatusCode: 400 }
-        })
-      )
+    cwMock.on(DescribeAlarmsCommand).rejects(
+      Object.assign(new Error('not allowed'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 }
+      })
+    )
     const denied = await runHealthChecks(
       base({ checks: checks(ALARMS), timeoutMs: 3_000, intervalMs: 1_000 }),
       { clock: new FakeClock(), log: new MemoryLogger(), cloudwatch }
@@ -424,6 +422,45 @@ describe('runHealthChecks: monitor', () => {
       '✗ alarms failed 3 rounds, more than the failure limit 2: stopping'
     )
     expect(log.lines.filter(l => l.message.startsWith('✗ alarms failing'))).toHaveLength(2)
+  })
+
+  it('a window AWS mostly could not read fails, saying so; a few unread rounds do not', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 }
+    })
+    const monitor = (seconds: number) =>
+      base({
+        checks: checks(ALARMS),
+        mode: 'monitor',
+        intervalMs: 10_000,
+        durationMs: seconds * 1000
+      })
+    cwMock.reset()
+    cwMock.on(DescribeAlarmsCommand).rejects(throttled)
+    const never = await runHealthChecks(monitor(60), {
+      clock: new FakeClock(),
+      log: new MemoryLogger(),
+      cloudwatch
+    })
+    expect(never.healthy).toBe(false)
+    expect(never.checks[0]).toMatchObject({ attempts: 7, failures: 0, unreadable: 7, ok: false })
+    expect(never.reason).toContain(
+      'alarms could not read AWS in 7 of 7 rounds: the window observed too little to pass'
+    )
+
+    cwMock.reset()
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .rejectsOnce(throttled)
+      .resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK' }] })
+    const once = await runHealthChecks(monitor(60), {
+      clock: new FakeClock(),
+      log: new MemoryLogger(),
+      cloudwatch
+    })
+    expect(once.healthy).toBe(true)
+    expect(once.checks[0]).toMatchObject({ attempts: 7, failures: 0, unreadable: 1, ok: true })
   })
 
   it('passes with failures up to the limit and samples for the whole duration', async () => {

@@ -12,6 +12,9 @@ function describeFailure(
 ): string {
   const { name } = state.spec
   if (options.mode === 'monitor') {
+    if (state.failures <= failureLimit) {
+      return `${name} could not read AWS in ${state.unreadable} of ${state.attempts} rounds: the window observed too little to pass; last: ${state.lastDetail}`
+    }
     return `${name} failed ${state.failures} of ${state.attempts} rounds, more than the failure limit ${failureLimit}; last: ${state.lastDetail}`
   }
   if (outOfAttempts(state)) {

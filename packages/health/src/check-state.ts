@@ -128,3 +128,12 @@ export function outOfAttempts(state: CheckState): boolean {
 export function rounds(count: number, adjective = ''): string {
   return `${count} ${adjective}round${count === 1 ? '' : 's'}`
 }
+
+/**
+ * A monitor window passes a check only if AWS answered at least half of its rounds: rounds it
+ * could not read count neither way (a throttled read is no failure), but a window AWS never
+ * answered observed nothing, and a rollback waiting on it must not be skipped.
+ */
+export function readMostly(state: CheckState): boolean {
+  return state.unreadable * 2 <= state.attempts && state.attempts > state.unreadable
+}

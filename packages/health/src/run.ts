@@ -2,6 +2,7 @@ import { formatDuration, startWaiting, type Waiting } from '@fargate-promote/com
 import { buildReport } from './build-report.js'
 import {
   newCheckState,
+  readMostly,
   outOfAttempts,
   recordRound,
   rounds,
@@ -62,7 +63,7 @@ async function checkLoop(run: RunState, state: CheckState): Promise<void> {
     if (run.tripped !== undefined) return void (state.ok = true)
     const nextAt = roundStart + options.intervalMs
     if (Math.max(nextAt, clock.now()) > run.deadline) {
-      state.ok = options.mode === 'monitor'
+      state.ok = options.mode === 'monitor' && readMostly(state)
       return
     }
     await run.waiting.sleep(Math.max(0, nextAt - clock.now()), run.wake.signal)

@@ -94,10 +94,13 @@ export async function githubClient(
       const timer = setTimeout(() => controller.abort(), timeoutMs)
       const { signal } = controller
       try {
-        return await octokit.request(route, {
+        const answer = await octokit.request(route, {
           ...parameters,
           request: { signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
         })
+        // GitHub is back: the step's last records get their retries again.
+        down = false
+        return answer
       } catch (error) {
         if (!down && isOutage(error, signal)) {
           down = true

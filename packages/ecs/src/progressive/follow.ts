@@ -36,8 +36,10 @@ interface State {
   stage: string
   status: string
   weightNew?: number
-  /** Why this run asked ECS to roll back, once it did. */
+  /** Why this run decided to roll back (kept from the decision on, so it is never forgotten). */
   stopping?: string
+  /** ECS took the rollback request; until then every look sends it again. */
+  stopAccepted?: boolean
   continued: Set<string>
   /** When the weights were last read: the earliest a move seen now could have happened. */
   lastLookAt?: number
@@ -169,9 +171,17 @@ async function analyseStep(context: Context, now: number): Promise<AnalysisResul
 /** Asks ECS to roll back at once; `why` is the sentence the result and the log give. */
 async function rollBack(context: Context, why: string, hookId: string | undefined): Promise<void> {
   const { deps, options, state } = context
-  const serviceDeploymentArn = options.serviceDeploymentArn
   deps.log.warning(`${options.service}: ${why}; rolling back.`)
-  // Marked stopping only once ECS took the request: a failed one is asked again at the next look.
+  // The decision is kept before the request: one that fails (an AWS error that heals) is sent
+  // again at every look until ECS takes it, and a later window that passes cannot undo it.
+  state.stopping = why
+  if (hookId !== undefined && state.steps.length === 0) state.heldBeforeProduction = true
+  await sendRollback(context, hookId)
+}
+
+async function sendRollback(context: Context, hookId: string | undefined): Promise<void> {
+  const { deps, options, state } = context
+  const serviceDeploymentArn = options.serviceDeploymentArn
   if (hookId === undefined) {
     await deps.ecs.send(
       new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })
@@ -181,8 +191,7 @@ async function rollBack(context: Context, why: string, hookId: string | undefine
       new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action: 'ROLLBACK' })
     )
   }
-  state.stopping = why
-  if (hookId !== undefined && state.steps.length === 0) state.heldBeforeProduction = true
+  state.stopAccepted = true
 }
 
 async function continueHook(context: Context, hookId: string, why: string): Promise<void> {
@@ -254,10 +263,17 @@ async function observe(context: Context): Promise<Ending | undefined> {
   const { productionListenerRule: rule, productionTargetGroups: groups } = options
   noteWeight(context, await productionShare(rule, groups.new, deps.elb), now)
   state.lastLookAt = now
-  if (ended !== undefined || state.stopping !== undefined) return ended
+  if (ended !== undefined) return ended
   const hookId = deployment.lifecycleHookDetails?.find(
     h => h.status === 'AWAITING_ACTION' && h.hookId !== undefined && !state.continued.has(h.hookId)
   )?.hookId
+  if (state.stopping !== undefined) {
+    if (state.stopAccepted !== true) {
+      deps.log.info(`${options.service}: asking ECS again to roll back (${state.stopping}).`)
+      await sendRollback(context, hookId)
+    }
+    return undefined
+  }
   const result = await analyseStep(context, now)
   if (result?.verdict === 'fail') {
     await rollBack(context, `The analysis failed: ${result.reasons.join('; ')}`, hookId)

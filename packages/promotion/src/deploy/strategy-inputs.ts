@@ -195,8 +195,13 @@ const STRATEGIES_OF: Record<string, readonly string[]> = {
 }
 
 function wrongStrategy(inputs: InputReader, kind: string): ConfigurationError[] {
+  // A workflow's `strategy` over the config file's (`strategy: rolling` to switch a canary
+  // environment back) leaves the file's settings of the file's strategy behind: not refused.
+  const strategyInput =
+    inputs.optional('strategy') !== undefined && inputs.subjectOf('strategy').file === undefined
   return Object.entries(STRATEGIES_OF).flatMap(([name, kinds]) => {
     if (kinds.includes(kind) || inputs.optional(name) === undefined) return []
+    if (strategyInput && inputs.subjectOf(name).file !== undefined) return []
     const what =
       kind === 'rolling'
         ? 'strategy is rolling: ECS replaces the tasks with no bake and no traffic steps, so nothing would use it'
