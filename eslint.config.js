@@ -19,7 +19,9 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
+      // One program for the whole tree (tsconfig.json includes every .ts file linted). The project
+      // service built one per file group: 4x the CPU (203 s) and over 4 GB, past Node's heap.
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname }
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -62,7 +64,7 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
-      parserOptions: { projectService: false },
+      parserOptions: { project: false, projectService: false },
       globals: {
         process: 'readonly',
         console: 'readonly',

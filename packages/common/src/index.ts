@@ -57,7 +57,7 @@ export {
   withoutCredentials
 } from './text.js'
 export { escapeHtml, escapeMultiline, escapeTableCell } from './markup.js'
-export { secretForms } from './secret-forms.js'
+export { secretForms, secretMasker } from './secret-forms.js'
 export { runContextFromEnv, type RunContext } from './run-context.js'
 export {
   InputReader,

@@ -29,3 +29,15 @@ export function secretForms(secret: string): string[] {
   )
   return [...new Set([secret, ...lines, ...encoded])].filter(form => form.trim() !== '')
 }
+
+/**
+ * Masks every secret in a text, in every form secretForms names, longest first so a value that
+ * contains another is masked whole. The one masker of the project: the runner's step texts, the
+ * CLI's output, command-check output and rehearsal logs all go through it.
+ */
+export function secretMasker(secrets: Iterable<string>, mask = '***'): (text: string) => string {
+  const forms = [...new Set([...secrets].flatMap(secretForms).map(form => form.trim()))]
+    .filter(form => form !== '')
+    .sort((a, b) => b.length - a.length)
+  return text => forms.reduce((masked, form) => masked.split(form).join(mask), text)
+}

@@ -1,5 +1,5 @@
+import { secretMasker } from '@fargate-promote/common'
 import { stripVTControlCharacters } from 'node:util'
-import { secretForms } from '@fargate-promote/common'
 
 /** How much of a command's output a report keeps: enough to see why a test failed. */
 export const OUTPUT_TAIL_LINES = 20
@@ -8,28 +8,6 @@ export const OUTPUT_TAIL_BYTES = 4096
 /** Everything but tab that is still a control character once terminal escapes are gone. */
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g
-
-const MASK = '***'
-
-/**
- * What to mask: each value in every form it may be printed in (each line of a multi-line one,
- * since output comes line by line; percent- and base64-encoded, since a test may print a header
- * or pipe a token through base64), longest first so a value that contains another is masked whole.
- */
-function maskList(secrets: readonly string[]): string[] {
-  const kept = secrets.flatMap(secretForms).map(part => part.trim())
-  return [...new Set(kept)].sort((a, b) => b.length - a.length)
-}
-
-/** Replaces every secret (and every line of a multi-line one) in a text with `***`. */
-export function secretMasker(secrets: readonly string[]): (text: string) => string {
-  const masks = maskList(secrets)
-  return text => {
-    let masked = text
-    for (const secret of masks) masked = masked.replaceAll(secret, MASK)
-    return masked
-  }
-}
 
 /** The last `maxBytes` (UTF-8) of a line too long to show whole, marked as cut. */
 function lineEnd(line: string, maxBytes: number): string {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { isSecretName } from '@fargate-promote/common'
+import { isSecretName, secretMasker } from '@fargate-promote/common'
 
 export const REDACTED = '***'
 
@@ -22,17 +22,9 @@ export function maskSecret(value: string): void {
   if (lines.length > 1) lines.forEach(line => core.setSecret(line))
 }
 
-/** Replaces every occurrence of each secret with ***, longest first so overlaps fully vanish. */
+/** Replaces each secret, in every form it may be written in (secretForms), with ***. */
 export function redact(text: string, secrets: Iterable<string>): string {
-  const needles = new Set<string>()
-  for (const secret of secrets) {
-    if (secret.trim() === '') continue
-    needles.add(secret)
-    secretLines(secret).forEach(line => needles.add(line))
-  }
-  return [...needles]
-    .sort((a, b) => b.length - a.length)
-    .reduce((result, needle) => result.split(needle).join(REDACTED), text)
+  return secretMasker(secrets, REDACTED)(text)
 }
 
 /** A copy of the headers (or environment) with the values of secret-looking names replaced. */

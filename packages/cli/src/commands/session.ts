@@ -10,7 +10,8 @@ import {
   type Clock,
   type ConfigurationError,
   type ProxySettings,
-  type RunContext
+  type RunContext,
+  secretMasker
 } from '@fargate-promote/common'
 import {
   environmentOf,
@@ -157,9 +158,7 @@ export class Session {
   }
 
   redact(text: string): string {
-    let result = text
-    for (const secret of this.secrets) result = result.split(secret).join('***')
-    return result
+    return secretMasker(this.secrets)(text)
   }
 
   elapsedMs(): number {

@@ -6,7 +6,8 @@ import {
   type Logger
 } from '@fargate-promote/common'
 import { probeDeadline } from '../deadline.js'
-import { OutputTail, secretMasker } from '../command-output.js'
+import { secretMasker } from '@fargate-promote/common'
+import { OutputTail } from '../command-output.js'
 import type { CommandExit, CommandRequest, CommandRunner } from '../command-runner.js'
 import type { CommandCheckSpec, CommandShell, EnvironmentUnderTest, Sample } from '../types.js'
 

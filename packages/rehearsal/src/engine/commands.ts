@@ -1,4 +1,4 @@
-import { secretForms } from '@fargate-promote/common'
+import { secretMasker } from '@fargate-promote/common'
 import type { Annotation } from '../model.js'
 
 /**
@@ -80,10 +80,5 @@ export class CommandReader {
  * `***` on GitHub too.
  */
 export function maskText(text: string, masks: readonly string[]): string {
-  const forms = [...new Set(masks.filter(secret => secret.length > 0).flatMap(secretForms))]
-  let masked = text
-  for (const form of forms.sort((a, b) => b.length - a.length)) {
-    masked = masked.split(form).join('***')
-  }
-  return masked
+  return secretMasker(masks)(text)
 }
