@@ -1185,6 +1185,28 @@ describe('deploy: cancelled before UpdateService (nothing changed in ECS)', () =
     expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
   })
 
+  it('says the pre-deploy task ran when the cancellation came after it', async () => {
+    const task = 'arn:aws:ecs:eu-west-1:123456789012:task/prod/abc'
+    const controller = new AbortController()
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: task }] })
+    ecs.on(DescribeTasksCommand, { tasks: [task] }).callsFake(() => {
+      controller.abort()
+      return {
+        tasks: [
+          { taskArn: task, lastStatus: 'STOPPED', containers: [{ name: 'web', exitCode: 0 }] }
+        ]
+      }
+    })
+    const result = await deploy(options({ preDeploy: { command: ['npm', 'run', 'migrate'] } }), {
+      ...deps(),
+      signal: controller.signal
+    })
+    expect(result.services[0]!.failureReason).toBe(
+      'cancelled before the service was updated: no service was changed, but pre-deploy task abc ran; task definition api:10 was registered and is not in use'
+    )
+    expect(ecs).not.toHaveReceivedCommand(UpdateServiceCommand)
+  })
+
   it('says only that nothing changed for an ARN deployed as given', async () => {
     const given = tdArn('api', 9)
     const controller = new AbortController()

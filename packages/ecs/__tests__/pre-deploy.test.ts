@@ -247,6 +247,37 @@ describe('runPreDeployTask', () => {
     })
   })
 
+  it('cancelled while the task runs: the wait ends, the task is left to finish, nothing is deployed', async () => {
+    const controller = new AbortController()
+    ecs.on(DescribeTasksCommand).callsFake(() => {
+      controller.abort()
+      return { tasks: [{ taskArn: TASK, lastStatus: 'RUNNING' }] }
+    })
+    const error = await runPreDeployTask(options(), {
+      ecs: client,
+      clock,
+      log,
+      signal: controller.signal
+    }).catch((e: unknown) => e)
+    expect((error as Error).message).toContain(
+      'cancelled while pre-deploy task 0123456789abcdef0123456789abcdef ran; it was left running to finish on its own'
+    )
+    expect(ecs).not.toHaveReceivedCommand(StopTaskCommand)
+
+    // Cancelled before it started: no task at all.
+    ecs.resetHistory()
+    const before = await runPreDeployTask(options(), {
+      ecs: client,
+      clock,
+      log,
+      signal: AbortSignal.abort()
+    }).catch((e: unknown) => e)
+    expect((before as Error).message).toBe(
+      'cancelled before the pre-deploy task was started; nothing was deployed.'
+    )
+    expect(ecs).not.toHaveReceivedCommand(RunTaskCommand)
+  })
+
   const named = (name: string, message: string, status?: number) =>
     Object.assign(new Error(message), {
       name,

@@ -17,12 +17,21 @@ function leftRegistered(w: Working): string {
  * registered for them are left registered (ACTIVE, not in use): deregistering would be one more
  * write after the cancellation, and the next deploy registers its own.
  */
-export function cancelledBeforeUpdate(run: DeployRun, working: Working[]): boolean {
+export function cancelledBeforeUpdate(
+  run: DeployRun,
+  working: Working[],
+  preDeployTask?: string
+): boolean {
   if (run.deps.signal?.aborted !== true) return false
   const waiting = working.filter(w => w.result.deploymentId === undefined)
+  // A pre-deploy task (a migration) that ran is a change, even with no service updated.
+  const changed =
+    preDeployTask === undefined
+      ? 'nothing changed in ECS'
+      : `no service was changed, but pre-deploy task ${preDeployTask} ran`
   for (const w of waiting) {
     w.result.status = 'failed'
-    w.result.failureReason = `cancelled before the service was updated: nothing changed in ECS${leftRegistered(w)}`
+    w.result.failureReason = `cancelled before the service was updated: ${changed}${leftRegistered(w)}`
     run.deps.log.warning(`${w.plan.checked.name}: ${w.result.failureReason}`)
   }
   return true

@@ -137,7 +137,7 @@ interface Awaited {
  * that will not heal ends it at once, naming it: the task may still be running.
  */
 async function awaitStopped(
-  deps: { ecs: ECSClient; clock: Clock; log: Logger },
+  deps: PreDeployDeps,
   task: { cluster: string; taskArn: string; startedAt: number; deadline: number },
   options: Pick<PreDeployOptions, 'pollIntervalMs'>
 ): Promise<Awaited> {
@@ -177,7 +177,14 @@ async function awaitStopped(
         const outage = failures.outage()
         return outage === undefined ? {} : { outage }
       }
-      await waiting.sleep(Math.min(failures.waitMs, deadline - now))
+      await waiting.sleep(Math.min(failures.waitMs, deadline - now), deps.signal)
+      if (deps.signal?.aborted === true) {
+        // Left running: stopping a migration half way could leave the data worse than either end.
+        throw new PreDeployError(
+          `cancelled while pre-deploy task ${taskId(taskArn)} ran; it was left running to finish on its own (aws ecs describe-tasks --cluster ${cluster} --tasks ${taskArn}); nothing was deployed.`,
+          taskArn
+        )
+      }
     }
   } finally {
     waiting.end()
@@ -219,9 +226,17 @@ async function stopLate(
  * Succeeds only when every essential container exited 0. A task still running at the deadline is
  * stopped, so it cannot keep changing things after the deployment was called off.
  */
+/** What the pre-deploy task needs; a cancelled `signal` ends the wait for it (never starts it). */
+export interface PreDeployDeps {
+  ecs: ECSClient
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal
+}
+
 export async function runPreDeployTask(
   options: PreDeployOptions,
-  deps: { ecs: ECSClient; clock: Clock; log: Logger }
+  deps: PreDeployDeps
 ): Promise<PreDeployResult> {
   const { cluster, service, taskDefinitionArn, command } = options
   if (command.length === 0) {
@@ -254,6 +269,11 @@ export async function runPreDeployTask(
   deps.log.info(
     `Running pre-deploy task from ${shortName(taskDefinitionArn)} in container '${container}' (command of ${command.length} argument${command.length === 1 ? '' : 's'})`
   )
+  if (deps.signal?.aborted === true) {
+    throw new PreDeployError(
+      'cancelled before the pre-deploy task was started; nothing was deployed.'
+    )
+  }
   const run = await deps.ecs.send(new RunTaskCommand(input))
   const failure = run.failures?.[0]
   const taskArn = run.tasks?.[0]?.taskArn
