@@ -53,6 +53,9 @@ export function violations(
   if (changes && !scenario.cancelled && outcome.verdict === 'failure' && live === successArn) {
     found.push(`(b) FALSE FAILURE: reported failure, web runs the new ${revision(live)}`)
   }
+  if (scenario.cancelled && outcome.verdict === 'success') {
+    found.push(`(b) cancelled, yet reported success (${outcome.status})`)
+  }
   if (scenario.expect !== 'either' && !scenario.cancelled && outcome.verdict !== scenario.expect) {
     found.push(`(b) expected ${scenario.expect}, reported ${outcome.verdict} (${outcome.status})`)
   }

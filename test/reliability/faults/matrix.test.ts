@@ -13,7 +13,11 @@ import { SCENARIOS, type Scenario } from './scenarios.js'
 import type { Outcome } from './runs.js'
 
 const FULL = process.env.FAULT_MATRIX === 'full'
-const rows = SCENARIOS.filter(scenario => FULL || scenario.quick === true)
+/** FAULT_ROWS=<regular expression>: only the rows whose id matches (with or without full). */
+const only = process.env.FAULT_ROWS === undefined ? undefined : new RegExp(process.env.FAULT_ROWS)
+const rows = SCENARIOS.filter(scenario =>
+  only === undefined ? FULL || scenario.quick === true : only.test(scenario.id)
+)
 
 interface Result {
   scenario: Scenario
@@ -25,7 +29,7 @@ interface Result {
 }
 
 async function play(scenario: Scenario): Promise<Result> {
-  const lab = await openLab()
+  const lab = await (scenario.open ?? openLab)()
   const started = Date.now()
   try {
     const outcome = await scenario.run(lab)
@@ -77,7 +81,7 @@ function tableRow({ scenario, outcome, state, found, ms }: Result): string {
 }
 
 afterAll(async () => {
-  if (!FULL) return
+  if (!FULL || only !== undefined) return
   const all = await Promise.all(rows.map(scenario => results.get(scenario.id) as Promise<Result>))
   const table = [
     '| scenario | fault | expected | observed | pass | s |',
