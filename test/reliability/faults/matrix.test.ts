@@ -25,6 +25,8 @@ interface Result {
   state?: WebState
   found: string[]
   calls: string
+  /** Every GitHub deployment, `id environment final-status`. */
+  records?: string
   ms: number
 }
 
@@ -38,9 +40,11 @@ async function play(scenario: Scenario): Promise<Result> {
     const records = githubDeployments(lab).filter(record => record.environment === 'staging')
     const found = [
       ...violations(scenario, outcome, state, records, calls),
-      ...(scenario.extra?.(calls) ?? [])
+      ...(scenario.extra?.(calls, outcome) ?? [])
     ]
-    return { scenario, outcome, state, found, calls: callLine(calls), ms: Date.now() - started }
+    const all = githubDeployments(lab).map(r => `${r.id} ${r.environment} ${r.final}`)
+    const ms = Date.now() - started
+    return { scenario, outcome, state, found, calls: callLine(calls), records: all.join(', '), ms }
   } catch (error) {
     const found = [`the run itself failed: ${(error as Error).message.slice(0, 300)}`]
     return { scenario, found, calls: callLine(lab.sim.calls()), ms: Date.now() - started }
@@ -102,6 +106,7 @@ async function check(id: string): Promise<void> {
     status: result.outcome?.status,
     exit: result.outcome?.exit,
     state: result.state?.detail,
+    records: result.records,
     calls: result.calls.slice(0, 3_000),
     output: result.outcome?.stdout.slice(-3_000)
   }

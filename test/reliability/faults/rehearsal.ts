@@ -44,6 +44,9 @@ environments:
           expect-status: 200
           json:
             - { path: $.status, equals: ok }
+      # As workflows-templates/health/staging.yml: the tasks, not only the load balancer's answer.
+      - name: service
+        ecs-service: { cluster: shop-staging, service: web }
     protection:
       branches: [main]
 `
@@ -95,9 +98,13 @@ export interface RehearsalLab extends Lab {
   app: string
 }
 
-/** A lab whose sim is seeded from the application repository's config, as `rehearse` would. */
-export async function openRehearsalLab(): Promise<RehearsalLab> {
-  const lab = await openLab({ timeScale: SCALE, group: 'shop-staging-web' })
+/**
+ * A lab whose sim is seeded from the application repository's config, as `rehearse` would.
+ * `timeScale` lower than the default leaves room for what does not scale: the AWS SDK's own
+ * retry back-off is real time (a second of it is a minute of sim time at 60).
+ */
+export async function openRehearsalLab(timeScale = SCALE): Promise<RehearsalLab> {
+  const lab = await openLab({ timeScale, group: 'shop-staging-web' })
   const app = mkdtempSync(join(tmpdir(), 'fault-matrix-rehearse-'))
   try {
     const text = config(await freePort())

@@ -196,6 +196,9 @@ export async function deployVerifyRollback(lab: Lab, tag: string): Promise<Outco
   const rolledBack = await rollbackLive(lab)
   return {
     ...rolledBack,
+    // The release is web:2: the verification's failure must leave web:1, the rollback's work.
+    successArn: WEB_2,
+    failureArn: WEB_1,
     verdict: verified.verdict,
     status: `${verified.status}, rollback ${rolledBack.status}`,
     stdout: `${verified.stdout}\n--- rollback ---\n${rolledBack.stdout}`
