@@ -22,6 +22,6 @@ Exit codes:
      reviewer GitHub does not know (every problem as file:line:column)
   4  drift: --check found environments that differ from the config
   5  refused: the staging gate did not approve the release
-  130  cancelled: SIGINT or SIGTERM stopped a deploy, verify, gate or rollback (a
-     deploy in progress is rolled back first)
+  130  cancelled: SIGINT or SIGTERM stopped a deploy, verify, gate, rollback or
+     rehearsal (a deploy in progress is rolled back first)
 `

@@ -22,6 +22,11 @@ export interface Judged {
   breaksService?: boolean
   /** GitHub stayed down: a record may be missing or unfinished, if the run says so. */
   githubDown?: boolean
+  /**
+   * The run rolls back a release that failed after its deploy succeeded: the last record is the
+   * rollback's (of the revision it put back), and the release's own record is no longer success.
+   */
+  rollsBack?: boolean
 }
 
 const revision = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1)
@@ -53,6 +58,9 @@ export function violations(
   if (changes && !scenario.cancelled && outcome.verdict === 'failure' && live === successArn) {
     found.push(`(b) FALSE FAILURE: reported failure, web runs the new ${revision(live)}`)
   }
+  if (scenario.cancelled && outcome.verdict === 'success') {
+    found.push(`(b) cancelled, yet reported success (${outcome.status})`)
+  }
   if (scenario.expect !== 'either' && !scenario.cancelled && outcome.verdict !== scenario.expect) {
     found.push(`(b) expected ${scenario.expect}, reported ${outcome.verdict} (${outcome.status})`)
   }
@@ -81,9 +89,14 @@ function recordViolations(
   if (last === undefined) {
     return scenario.githubDown ? [] : ['(d) no GitHub deployment was recorded']
   }
-  const succeeded = outcome.verdict === 'success' && live === outcome.successArn
+  const succeeded = scenario.rollsBack
+    ? live === outcome.failureArn && outcome.claimedLive === live
+    : outcome.verdict === 'success' && live === outcome.successArn
   if (['in_progress', 'queued', 'pending', 'none'].includes(last.final)) {
     return scenario.githubDown ? [] : [`(d) the GitHub deployment was left ${last.final}`]
+  }
+  if (scenario.rollsBack && records.slice(0, -1).some(record => record.final === 'success')) {
+    return ["(d) the rolled-back release's GitHub deployment still says success"]
   }
   if ((last.final === 'success') !== succeeded) {
     return [`(d) the GitHub deployment says ${last.final}, the run ${outcome.verdict}`]

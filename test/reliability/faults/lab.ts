@@ -21,6 +21,10 @@ export const BEHAVIOURS: Record<string, ImageBehaviour> = {
 
 export interface Lab {
   sim: Sim
+  /** The target group of `web` whose targets must all be healthy once settled. */
+  group: string
+  /** The alarms settling sets back to OK. */
+  alarms: string[]
   /** `POST /_sim/faults`; throws if the sim refuses the rule. */
   fault(rule: Record<string, unknown>): Promise<void>
   /** `POST /_sim/alarms/<name>`. */
@@ -37,15 +41,22 @@ async function control(sim: Sim, method: string, path: string, body?: unknown): 
   if (!response.ok) throw new Error(`${method} /_sim${path}: ${await response.text()}`)
 }
 
-export async function openLab(): Promise<Lab> {
+/**
+ * The default lab: the e2e scenario. `virtual`: an empty sim on virtual time at that scale (a
+ * rehearsal seeds it from its config), whose `web` is behind `group`.
+ */
+export async function openLab(virtual?: { timeScale: number; group: string }): Promise<Lab> {
   const sim = await startSim({
-    scenario: `${repoRoot}/test/fixtures/e2e.yml`,
-    timeScale: TIME_SCALE,
+    ...(virtual === undefined
+      ? { scenario: `${repoRoot}/test/fixtures/e2e.yml`, timeScale: TIME_SCALE }
+      : { virtualTime: true, timeScale: virtual.timeScale }),
     behaviours: BEHAVIOURS,
     log: () => undefined
   })
   return {
     sim,
+    group: virtual?.group ?? 'web-staging-blue',
+    alarms: virtual === undefined ? ['web-staging-5xx'] : [],
     fault: rule => control(sim, 'POST', '/faults', rule),
     alarm: (name, state) => control(sim, 'POST', `/alarms/${name}`, { state }),
     close: () => sim.stop()
@@ -88,14 +99,14 @@ export interface WebState {
   detail: string
 }
 
-function webOf(dump: Dump): Omit<WebState, 'image'> {
+function webOf(dump: Dump, group: string): Omit<WebState, 'image'> {
   const service = dump.ecs.services.find(s => s.arn.endsWith('/web'))
   if (service === undefined) return { settled: false, live: '', detail: 'no web service' }
   const [only, ...others] = service.deployments
   const running = dump.ecs.tasks.filter(
     task => task.lastStatus === 'RUNNING' && task.startedBy === only?.id
   ).length
-  const targets = dump.elbv2.targetGroups.find(g => g.TargetGroupName === 'web-staging-blue')
+  const targets = dump.elbv2.targetGroups.find(g => g.TargetGroupName === group)
   const states = (targets?.Targets ?? []).map(target => target.health.state)
   const healthy = states.filter(state => state === 'healthy').length
   const settled =
@@ -118,15 +129,15 @@ function webOf(dump: Dump): Omit<WebState, 'image'> {
  */
 export async function settle(lab: Lab, timeoutMs = 20_000): Promise<WebState> {
   await control(lab.sim, 'DELETE', '/faults')
-  await control(lab.sim, 'POST', '/alarms/web-staging-5xx', { state: 'OK' })
+  for (const name of lab.alarms) await control(lab.sim, 'POST', `/alarms/${name}`, { state: 'OK' })
   const deadline = Date.now() + timeoutMs
-  let state = webOf(lab.sim.world.dump() as unknown as Dump)
+  let state = webOf(lab.sim.world.dump() as unknown as Dump, lab.group)
   // Settled must hold for a while: a crash loop looks settled between two crashes.
   let settledSince = state.settled ? Date.now() : undefined
   while (Date.now() < deadline) {
     if (settledSince !== undefined && Date.now() - settledSince > 3_000) break
     await new Promise(resolve => setTimeout(resolve, 50))
-    state = webOf(lab.sim.world.dump() as unknown as Dump)
+    state = webOf(lab.sim.world.dump() as unknown as Dump, lab.group)
     if (!state.settled) settledSince = undefined
     else settledSince ??= Date.now()
   }

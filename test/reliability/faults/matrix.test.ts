@@ -13,7 +13,11 @@ import { SCENARIOS, type Scenario } from './scenarios.js'
 import type { Outcome } from './runs.js'
 
 const FULL = process.env.FAULT_MATRIX === 'full'
-const rows = SCENARIOS.filter(scenario => FULL || scenario.quick === true)
+/** FAULT_ROWS=<regular expression>: only the rows whose id matches (with or without full). */
+const only = process.env.FAULT_ROWS === undefined ? undefined : new RegExp(process.env.FAULT_ROWS)
+const rows = SCENARIOS.filter(scenario =>
+  only === undefined ? FULL || scenario.quick === true : only.test(scenario.id)
+)
 
 interface Result {
   scenario: Scenario
@@ -21,11 +25,13 @@ interface Result {
   state?: WebState
   found: string[]
   calls: string
+  /** Every GitHub deployment, `id environment final-status`. */
+  records?: string
   ms: number
 }
 
 async function play(scenario: Scenario): Promise<Result> {
-  const lab = await openLab()
+  const lab = await (scenario.open ?? openLab)()
   const started = Date.now()
   try {
     const outcome = await scenario.run(lab)
@@ -34,9 +40,11 @@ async function play(scenario: Scenario): Promise<Result> {
     const records = githubDeployments(lab).filter(record => record.environment === 'staging')
     const found = [
       ...violations(scenario, outcome, state, records, calls),
-      ...(scenario.extra?.(calls) ?? [])
+      ...(scenario.extra?.(calls, outcome) ?? [])
     ]
-    return { scenario, outcome, state, found, calls: callLine(calls), ms: Date.now() - started }
+    const all = githubDeployments(lab).map(r => `${r.id} ${r.environment} ${r.final}`)
+    const ms = Date.now() - started
+    return { scenario, outcome, state, found, calls: callLine(calls), records: all.join(', '), ms }
   } catch (error) {
     const found = [`the run itself failed: ${(error as Error).message.slice(0, 300)}`]
     return { scenario, found, calls: callLine(lab.sim.calls()), ms: Date.now() - started }
@@ -77,7 +85,7 @@ function tableRow({ scenario, outcome, state, found, ms }: Result): string {
 }
 
 afterAll(async () => {
-  if (!FULL) return
+  if (!FULL || only !== undefined) return
   const all = await Promise.all(rows.map(scenario => results.get(scenario.id) as Promise<Result>))
   const table = [
     '| scenario | fault | expected | observed | pass | s |',
@@ -98,6 +106,7 @@ async function check(id: string): Promise<void> {
     status: result.outcome?.status,
     exit: result.outcome?.exit,
     state: result.state?.detail,
+    records: result.records,
     calls: result.calls.slice(0, 3_000),
     output: result.outcome?.stdout.slice(-3_000)
   }

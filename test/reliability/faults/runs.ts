@@ -33,7 +33,8 @@ export interface Outcome {
 /** When a line containing `marker` appears, do `then` once (e.g. cancel, raise an alarm). */
 export interface Trigger {
   marker: string
-  then: 'cancel' | ((lab: Lab) => Promise<void>)
+  /** `cancel` is the target's own cancellation; a function may be given it (rehearsals). */
+  then: 'cancel' | ((lab: Lab, cancel: () => void) => Promise<void>)
 }
 
 const GITHUB = { environment: 'staging', 'github-token': 'ghs_faultmatrix' }
@@ -56,10 +57,12 @@ async function runWithTrigger(
       seen += chunk
       if (trigger === undefined || triggered || !seen.includes(trigger.marker)) return
       triggered = true
-      if (trigger.then === 'cancel') {
+      const cancel = () => {
         child.kill('SIGINT')
         setTimeout(() => child.kill('SIGTERM'), 7_500).unref()
-      } else pending.push(trigger.then(lab))
+      }
+      if (trigger.then === 'cancel') cancel()
+      else pending.push(trigger.then(lab, cancel))
     }
   })
   await Promise.all(pending)
@@ -193,6 +196,9 @@ export async function deployVerifyRollback(lab: Lab, tag: string): Promise<Outco
   const rolledBack = await rollbackLive(lab)
   return {
     ...rolledBack,
+    // The release is web:2: the verification's failure must leave web:1, the rollback's work.
+    successArn: WEB_2,
+    failureArn: WEB_1,
     verdict: verified.verdict,
     status: `${verified.status}, rollback ${rolledBack.status}`,
     stdout: `${verified.stdout}\n--- rollback ---\n${rolledBack.stdout}`
@@ -241,7 +247,7 @@ export async function cliDeploy(lab: Lab, tag: string, trigger?: Trigger): Promi
         if (trigger === undefined || triggered || !text.includes(trigger.marker)) return
         triggered = true
         if (trigger.then === 'cancel') controller.abort()
-        else pending.push(trigger.then(lab))
+        else pending.push(trigger.then(lab, () => controller.abort()))
       }
     })
     await Promise.all(pending)
@@ -255,6 +261,61 @@ export async function cliDeploy(lab: Lab, tag: string, trigger?: Trigger): Promi
       claimedLive: row === null ? undefined : arn(status === 'succeeded' ? revision : previous),
       successArn: WEB_2,
       failureArn: WEB_1,
+      stdout: `${result.stdout}\n${result.stderr}`
+    }
+  } finally {
+    rmSync(app, { recursive: true, force: true })
+  }
+}
+
+/**
+ * `fargate-promote --json rollback --environment staging` in-process, after web:2 (1.1.0) was
+ * deployed and settled (without a GitHub record): it must bring web:1 back, and record it.
+ */
+export async function cliRollback(lab: Lab, trigger?: Trigger): Promise<Outcome> {
+  const first = await deploy(lab, '1.1.0', { environment: '', 'github-token': '' })
+  if (first.verdict !== 'success') throw new Error(`setup deploy failed:\n${first.stdout}`)
+  const app = mkdtempSync(join(tmpdir(), 'fault-matrix-cli-'))
+  mkdirSync(join(app, '.github'))
+  writeFileSync(join(app, '.github/fargate-promote.yml'), SIM_CONFIG)
+  const controller = new AbortController()
+  const pending: Promise<void>[] = []
+  let triggered = false
+  try {
+    const args = ['--json', 'rollback', '--environment', 'staging', '--reason', 'fault matrix']
+    const result = await runCli([...args, '--poll-interval', '100ms', '--timeout', '3m'], {
+      env: simEnv(lab.sim.url),
+      cwd: app,
+      signal: controller.signal,
+      onStderr: text => {
+        if (trigger === undefined || triggered || !text.includes(trigger.marker)) return
+        triggered = true
+        if (trigger.then === 'cancel') controller.abort()
+        else pending.push(trigger.then(lab, () => controller.abort()))
+      }
+    })
+    await Promise.all(pending)
+    let document: Record<string, string> = {}
+    try {
+      document = JSON.parse(result.stdout) as Record<string, string>
+    } catch {
+      // No document: the status says so, and no revision is claimed.
+    }
+    // As the action's outputs: `rolled-back` names the revision put back; `cancelled` nothing.
+    const status = document.status
+    const live =
+      status === 'rolled-back'
+        ? document['task-definition-arn']
+        : status === 'cancelled' || status === undefined
+          ? undefined
+          : document['from-task-definition-arn']
+    return {
+      verdict: result.code === 0 ? 'success' : 'failure',
+      exit: String(result.code),
+      status: status ?? '(none)',
+      claimedLive: live,
+      successArn: WEB_1,
+      failureArn: WEB_2,
       stdout: `${result.stdout}\n${result.stderr}`
     }
   } finally {

@@ -7,8 +7,10 @@
 import type { CallRecord } from '@fargate-promote/sim'
 import { noUpdateAfterCancel, type Judged } from './invariants.js'
 import type { Lab } from './lab.js'
+import { openRehearsalLab, rehearseRelease, type RehearsalLab } from './rehearsal.js'
 import {
   cliDeploy,
+  cliRollback,
   deploy,
   deployVerifyRollback,
   gate,
@@ -18,7 +20,8 @@ import {
   type Trigger
 } from './runs.js'
 
-export type Target = 'deploy-fargate' | 'rollback' | 'health-verify' | 'staging-gate' | 'cli'
+export type Target =
+  'deploy-fargate' | 'rollback' | 'health-verify' | 'staging-gate' | 'cli' | 'rehearsal'
 
 export interface Scenario extends Judged {
   id: string
@@ -28,9 +31,11 @@ export interface Scenario extends Judged {
   quick?: boolean
   /** A known product defect this row shows; the row is expected to fail until it is fixed. */
   defect?: string
+  /** The lab the row runs in (default: openLab, the e2e scenario). */
+  open?(): Promise<Lab>
   run(lab: Lab): Promise<Outcome>
-  /** Invariants of this row beyond (a)-(d), from the sim's call log. */
-  extra?(calls: CallRecord[]): string[]
+  /** Invariants of this row beyond (a)-(d), from the sim's call log and the outcome. */
+  extra?(calls: CallRecord[], outcome: Outcome): string[]
 }
 
 const throttle = (lab: Lab, count: number) =>
@@ -75,6 +80,26 @@ async function deregisterTargets(lab: Lab): Promise<void> {
   }
 }
 
+/** Resolves once the sim accepted `operation` (a condition on its call log, not a time). */
+async function accepted(lab: Lab, operation: string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  while (!lab.sim.calls().some(call => call.operation === operation && call.status < 400)) {
+    if (Date.now() > deadline) throw new Error(`${operation} was never accepted`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+/** The deploy job of the rehearsed release (deploy.yml's `deploy`) has started. */
+const DEPLOY_JOB = 'deploy/deploy ▶ running'
+
+const REHEARSAL = {
+  target: 'rehearsal',
+  records: true,
+  open: openRehearsalLab
+} as const
+const rehearsed = (tag: string, trigger?: Trigger) => (lab: Lab) =>
+  rehearseRelease(lab as RehearsalLab, tag, trigger)
+
 const BAKE = { alarms: 'web-staging-5xx' }
 const DEPLOY = { target: 'deploy-fargate', records: true } as const
 
@@ -112,12 +137,21 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     ...DEPLOY,
     id: 'deploy/outage-while-watching',
-    fault: 'DescribeServices answers 503 to the next 15 calls (about 5 polls)',
+    fault:
+      'DescribeServices answers 503 to the next 15 calls (about 5 polls) once the watch starts',
     expect: 'success',
-    run: async lab => (
-      await lab.fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 15 }),
-      deploy(lab, '1.1.0')
-    )
+    // Set once watching: set before, the burst meets the deploy's first read (before any change).
+    run: lab =>
+      deploy(
+        lab,
+        '1.1.0',
+        {},
+        {
+          marker: 'Watching web',
+          then: lab =>
+            lab.fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 15 })
+        }
+      )
   },
   {
     ...DEPLOY,
@@ -156,6 +190,7 @@ export const SCENARIOS: readonly Scenario[] = [
     fault: 'release healthy, its tasks exit 1 90 sim s after they start: deploy, verify, rollback',
     expect: 'failure',
     records: true,
+    rollsBack: true,
     run: lab => deployVerifyRollback(lab, '1.2.0-latecrash')
   },
   {
@@ -300,7 +335,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     target: 'health-verify',
     id: 'verify/throttle-30pct',
-    fault: 'ECS, ELBv2 and CloudWatch throttle 30% of calls (next 40 each)',
+    fault:
+      'ECS, ELBv2 and CloudWatch throttle 30% of calls (next 40 each); timeout 30 s (the SDK backs off in real time)',
     expect: 'success',
     run: async lab => (
       await throttle(lab, 40),
@@ -311,7 +347,7 @@ export const SCENARIOS: readonly Scenario[] = [
         seed: 5,
         count: 40
       }),
-      verify(lab)
+      verify(lab, { timeout: '30s' })
     )
   },
   {
@@ -394,6 +430,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'cli/sim-restart-while-watching',
     fault: 'the sim restarts (state kept) when the watch starts, down 1 s',
     expect: 'success',
+    defect:
+      'the CLI deploy gives up watching at the first ECONNREFUSED of the restart (down 1 s = 40 sim s): timed-out, its rollback to web:1 refused too, and ECS completes web:2; the deploy-fargate action rides out the same restart (deploy/sim-restart-while-watching)',
     run: lab => cliDeploy(lab, '1.1.0', { marker: 'Watching web', then: restart(1_000) })
   },
   {
@@ -404,5 +442,105 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: 'failure',
     cancelled: true,
     run: lab => cliDeploy(lab, '1.1.0-slow', cancel('Watching web'))
+  },
+  {
+    target: 'cli',
+    records: true,
+    id: 'cli/github-5xx-burst',
+    fault: "GitHub's API answers 502 to the next 2 calls",
+    expect: 'success',
+    defect:
+      "the CLI's GitHub client (packages/cli/src/github.ts) does not retry a 5xx: one 502 on POST /deployments and no deployment is recorded (the actions' client retries)",
+    run: async lab => (
+      await lab.fault({ service: 'github', status: 502, count: 2 }),
+      cliDeploy(lab, '1.1.0')
+    )
+  },
+  {
+    target: 'cli',
+    records: true,
+    id: 'cli/github-down',
+    fault: "GitHub's API answers 503 to every call",
+    expect: 'either',
+    githubDown: true,
+    run: async lab => (await lab.fault({ service: 'github', status: 503 }), cliDeploy(lab, '1.1.0'))
+  },
+  // The CLI's rollback (web:2 live, back to web:1).
+  {
+    target: 'cli',
+    records: true,
+    id: 'cli/rollback-throttle-30pct',
+    fault: 'ECS and ELBv2 throttle 30% of calls of the rollback (next 40 each)',
+    expect: 'success',
+    run: lab => cliRollback(lab, { marker: '', then: () => throttle(lab, 40).then() })
+  },
+  {
+    target: 'cli',
+    records: true,
+    id: 'cli/rollback-cancel-while-watching',
+    fault: 'Ctrl-C once the rollback watches the rollout',
+    expect: 'failure',
+    cancelled: true,
+    run: lab => cliRollback(lab, cancel('Watching web'))
+  },
+  // A rehearsed promotion: `fargate-promote rehearse` of release.yml (the shipped deploy.yml for
+  // staging with a 5 min monitoring window and rollback-on-failure; rehearsal.ts).
+  {
+    ...REHEARSAL,
+    id: 'rehearse/throttle-30pct',
+    fault: 'ECS and ELBv2 throttle 30% of calls (next 40 each); time scale 15',
+    expect: 'success',
+    open: () => openRehearsalLab(15),
+    run: async lab => (await throttle(lab, 40), rehearsed('1.1.0')(lab))
+  },
+  {
+    ...REHEARSAL,
+    id: 'rehearse/describe-services-5xx-burst',
+    fault:
+      'DescribeServices answers 503 to the next 6 calls once ECS accepted the UpdateService (two polls, retries spent)',
+    expect: 'success',
+    run: rehearsed('1.1.0', {
+      marker: DEPLOY_JOB,
+      then: async lab => (
+        await accepted(lab, 'UpdateService'),
+        await lab.fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 6 })
+      )
+    })
+  },
+  {
+    ...REHEARSAL,
+    id: 'rehearse/github-5xx-burst',
+    fault: "GitHub's API answers 502 to the next 2 calls once the deploy job starts",
+    expect: 'success',
+    run: rehearsed('1.1.0', {
+      marker: DEPLOY_JOB,
+      then: lab => lab.fault({ service: 'github', status: 502, count: 2 })
+    })
+  },
+  {
+    ...REHEARSAL,
+    id: 'rehearse/crash-after-healthy',
+    fault:
+      'release healthy, its tasks exit 1 90 sim s after they start: the monitoring window fails, rollback.yml runs',
+    expect: 'failure',
+    rollsBack: true,
+    run: rehearsed('1.2.0-latecrash')
+  },
+  {
+    ...REHEARSAL,
+    id: 'rehearse/cancel-while-deploying',
+    quick: true,
+    fault: "Ctrl-C (the command's abort signal) once ECS accepted the UpdateService",
+    expect: 'failure',
+    cancelled: true,
+    // A release that succeeds when left alone: only the cancellation can end it otherwise.
+    run: rehearsed('1.1.0', {
+      marker: DEPLOY_JOB,
+      then: async (lab, stop) => (await accepted(lab, 'UpdateService'), stop())
+    }),
+    extra: (_calls, outcome) =>
+      outcome.status.startsWith('cancelled')
+        ? []
+        : [`Ctrl-C did not cancel the rehearsal: it concluded ${outcome.status}`]
   }
 ]

@@ -196,6 +196,8 @@ export async function rehearseCommand(
         repository,
         actor,
         ...(ask !== undefined && { ask }),
+        // Ctrl-C (the bin's SIGINT) cancels the run: its steps stopped, cancelled() jobs run.
+        ...(io.signal !== undefined && { signal: io.signal }),
         strict: options.strict === true,
         sim: { url: sim.url, time: sim.time },
         protection: protectionFromConfig(config.config),
@@ -222,6 +224,7 @@ export async function rehearseCommand(
       ui.print(resultTable(runs, { color, timeScale: sim.time.scale }))
       ui.print(`\nHTML report: ${report}`)
     }
+    if (result.conclusion === 'cancelled') return EXIT.cancelled
     return result.conclusion === 'success' ? EXIT.ok : EXIT.failed
   } catch (error) {
     if (error instanceof WorkflowError) {
