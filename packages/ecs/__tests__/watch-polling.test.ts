@@ -143,7 +143,9 @@ describe('watchRollout: polling and throttling', () => {
     const { clock, log, deps } = watchDeps()
     const down = serverError('We encountered an internal error')
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
-    const polls = pollTimes(clock, inProgress, down, reset, down, down, down, down, completed)
+    // As some realms pass a refused connection on: the code in the text only.
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:4566')
+    const polls = pollTimes(clock, inProgress, down, reset, refused, down, down, down, completed)
     const [result] = await watchRollout(watchOptions({ timeoutMs: 10 * 60_000 }), deps)
     expect(result?.outcome).toBe('succeeded')
     // AWS failed from 5 s to 2m 5s: waits of 5, 10, 20, 30, 30 and 30 s, then the fixed 5 s.
@@ -152,7 +154,7 @@ describe('watchRollout: polling and throttling', () => {
     expect(warnings).toEqual([
       'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 55s',
       'AWS DescribeServices failed (socket hang up); still watching, deadline in 9m 50s',
-      'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 40s',
+      'AWS DescribeServices failed (connect ECONNREFUSED 127.0.0.1:4566); still watching, deadline in 9m 40s',
       'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 9m 20s',
       'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 8m 50s',
       'AWS DescribeServices failed (We encountered an internal error); still watching, deadline in 8m 20s'

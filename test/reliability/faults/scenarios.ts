@@ -431,7 +431,7 @@ export const SCENARIOS: readonly Scenario[] = [
     fault: 'the sim restarts (state kept) when the watch starts, down 1 s',
     expect: 'success',
     defect:
-      'the CLI deploy gives up watching at the first ECONNREFUSED of the restart (down 1 s = 40 sim s): timed-out, its rollback to web:1 refused too, and ECS completes web:2; the deploy-fargate action rides out the same restart (deploy/sim-restart-while-watching)',
+      "the CLI's GitHub client (packages/cli/src/github.ts) does not retry: the deploy rides out the restart and succeeds on web:2, but its GitHub record, refused during the restart, is never written",
     run: lab => cliDeploy(lab, '1.1.0', { marker: 'Watching web', then: restart(1_000) })
   },
   {

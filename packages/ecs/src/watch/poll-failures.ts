@@ -14,8 +14,16 @@ export type AwsFailure = 'throttled' | 'transient' | 'permanent'
 
 type SdkError = Parameters<typeof isTransientError>[0]
 
+/**
+ * Node's network errors by their code in the message: a socket error can reach us wrapped
+ * without its `code` (the SDK's handler rejects with the message text in some realms, e.g. a
+ * VM context), and a refused or reset connection heals all the same.
+ */
+const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up)\b/
+
 export function classifyAwsError(error: unknown): AwsFailure {
   if (isThrottlingError(error)) return 'throttled'
+  if (NETWORK_ERROR.test(errorMessage(error))) return 'transient'
   if (typeof error !== 'object' || error === null) return 'permanent'
   const sdk = error as SdkError
   if (sdk.$metadata?.httpStatusCode === 429 || sdk.$retryable?.throttling === true) {
