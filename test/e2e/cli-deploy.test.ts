@@ -164,7 +164,9 @@ describe('deploy', () => {
         '--environment',
         'staging',
         '--image',
-        'registry.example.com/shop/web:3.0.0-slow',
+        // A healthy release: ECS would complete it, so only our rollback can put web:1 back
+        // (a failing one could be rolled back by the circuit breaker first, whatever we do).
+        'registry.example.com/shop/web:3.0.0',
         ...FAST
       ],
       {

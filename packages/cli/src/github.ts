@@ -1,13 +1,15 @@
-import { errorMessage } from '@fargate-promote/common'
+import {
+  GITHUB_REQUEST_TIMEOUT_MS,
+  githubPluginOptions,
+  resilientGitHub,
+  silentLogger
+} from '@fargate-promote/common'
 import { parseRepository, type GitHubClient, type RepositoryRef } from '@fargate-promote/promotion'
 import type { CliIo } from './io.js'
 import { UsageError } from './failures.js'
 
 /** GitHub's own API; GITHUB_API_URL points elsewhere (GitHub Enterprise, the simulator). */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
-
-/** One GitHub request may take this long; fetch alone would wait forever on a silent server. */
-export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
 /** `--repo`, else GITHUB_REPOSITORY (set in GitHub Actions), as `gh` and the actions take it. */
 export function repositoryOf(flag: string | undefined, env: CliIo['env']): RepositoryRef {
@@ -36,32 +38,29 @@ export function tokenOf(env: CliIo['env']): string {
 
 /**
  * An Octokit for the API at GITHUB_API_URL, loaded on first use (`--help` and config errors
- * need none). Octokit's own warnings would go to the process's console: they go to `warn`.
+ * need none), with the actions' retry, throttling and timeout rules (common/github-requests.ts):
+ * a 5xx is retried, a rate limit waited out when it fits, a step that found GitHub down tries
+ * its other requests once. Octokit's own warnings would go to the process's console: they go
+ * to `warn`.
  */
 export async function githubClient(
   env: CliIo['env'],
   warn: (line: string) => void
 ): Promise<GitHubClient> {
-  const { Octokit } = await import('@octokit/rest')
-  const octokit = new Octokit({
+  const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling')
+  ])
+  const log = { ...silentLogger, warning: warn }
+  const options = { timeoutMs: GITHUB_REQUEST_TIMEOUT_MS, log }
+  const octokit = new (Octokit.plugin(retry, throttling))({
     auth: tokenOf(env),
     baseUrl: (env.GITHUB_API_URL || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     userAgent: 'fargate-promote-cli',
     // request-log reports every failed request at 'error'; a 404 for a missing environment is expected.
-    log: { debug: () => {}, info: () => {}, warn, error: () => {} }
+    log: { debug: () => {}, info: () => {}, warn, error: () => {} },
+    ...githubPluginOptions(options)
   })
-  return {
-    async request(route, parameters = {}) {
-      const signal = AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
-      try {
-        return await octokit.request(route, { ...parameters, request: { signal } })
-      } catch (error) {
-        if (!signal.aborted) throw error
-        throw new Error(
-          `GitHub did not answer ${route} within ${GITHUB_REQUEST_TIMEOUT_MS / 1000}s (${errorMessage(error)}).`,
-          { cause: error }
-        )
-      }
-    }
-  }
+  return resilientGitHub(octokit, options)
 }

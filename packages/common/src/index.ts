@@ -117,3 +117,11 @@ export {
   isSettingsFileError,
   type SchemaProblem
 } from './settings/schema-check.js'
+export {
+  GITHUB_REQUEST_TIMEOUT_MS,
+  MAX_RATE_LIMIT_RETRIES,
+  githubPluginOptions,
+  resilientGitHub,
+  type GitHubRequestClient,
+  type GitHubRequestOptions
+} from './github-requests.js'

@@ -1,52 +1,22 @@
-import { formatDuration, silentLogger, type Logger } from '@fargate-promote/common'
+import {
+  githubPluginOptions,
+  resilientGitHub,
+  type GitHubRequestClient,
+  type GitHubRequestOptions
+} from '@fargate-promote/common'
 
-/** What the actions need of Octokit: `request(route, parameters)`. */
-export interface GitHubRequestClient {
-  request(
-    route: string,
-    parameters?: Record<string, unknown>
-  ): Promise<{ status: number; data: unknown }>
-}
-
-/**
- * fetch, with an aborted request always failing as an AbortError of this realm: Octokit passes
- * that on as it is, where it wraps anything else (a TimeoutError, a DOMException from another
- * realm) as a 500 that the retry plugin would retry for 14 s after the deadline has passed.
- */
-async function abortableFetch(url: string | URL, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init)
-  } catch (error) {
-    if (init?.signal?.aborted !== true) throw error
-    throw Object.assign(new Error('the request was aborted', { cause: error }), {
-      name: 'AbortError'
-    })
-  }
-}
-
-/** How long one GitHub API request may take, retries and rate-limit waits included. */
-export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
-
-/**
- * A rate-limited request is retried only when GitHub asks for a wait that fits in the request's
- * timeout, at most twice; a longer wait fails the request with GitHub's own rate-limit error,
- * which says more than a timeout would.
- */
-export const MAX_RATE_LIMIT_RETRIES = 2
-
-export interface GitHubClientOptions {
-  timeoutMs?: number
-  /** Where rate-limit waits are reported. */
-  log?: Logger
-}
+export {
+  GITHUB_REQUEST_TIMEOUT_MS,
+  MAX_RATE_LIMIT_RETRIES,
+  type GitHubRequestClient
+} from '@fargate-promote/common'
+export type GitHubClientOptions = GitHubRequestOptions
 
 /**
  * An authenticated Octokit for the workflow's GitHub (GITHUB_API_URL), loaded only when a token
  * is given: Octokit and its HTTP stack are a large part of a bundle and would otherwise be
- * parsed on every start. It respects GitHub's rate limits (the throttling plugin: one mutating
- * request a second, waits on 403/429 rate-limit answers) and retries server errors (the retry
- * plugin), within one timeout per request: fetch has none, and a GitHub API that stops
- * answering would otherwise hold the step until the job times out.
+ * parsed on every start. The retry, throttling and timeout rules are the CLI's too
+ * (common/github-requests.ts).
  */
 export async function githubClient(
   token: string,
@@ -57,71 +27,6 @@ export async function githubClient(
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling')
   ])
-  const timeoutMs = options.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS
-  const log = options.log ?? silentLogger
-  const onLimit =
-    (kind: string) =>
-    (
-      retryAfter: number,
-      request: { method: string; url: string },
-      _octokit: unknown,
-      retries: number
-    ) => {
-      const fits = retryAfter * 1000 < timeoutMs && retries < MAX_RATE_LIMIT_RETRIES
-      log.warning(
-        `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${fits ? `retrying after ${retryAfter}s` : `not retrying (GitHub asks to wait ${retryAfter}s)`}`
-      )
-      return fits
-    }
-  const octokit = getOctokit(
-    token,
-    {
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-      // Rate limits (403, 429) belong to the throttling plugin, which waits as GitHub says; the
-      // retry plugin would retry a 429 after 1 s whatever retry-after asks.
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
-    },
-    retry,
-    throttling
-  )
-  // Once a request has failed after its retries (GitHub answering 5xx, or not at all), GitHub is
-  // down for this run: later requests are tried once, or a run that records four things would
-  // wait 14 s of retries on each while its real work waits (records are best effort).
-  let down = false
-  return {
-    async request(route, parameters = {}) {
-      const controller = new AbortController()
-      const timer = setTimeout(() => controller.abort(), timeoutMs)
-      const { signal } = controller
-      try {
-        const answer = await octokit.request(route, {
-          ...parameters,
-          request: { signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
-        })
-        // GitHub is back: the step's last records get their retries again.
-        down = false
-        return answer
-      } catch (error) {
-        if (!down && isOutage(error, signal)) {
-          down = true
-          log.warning(
-            `GitHub failed ${route} after retries; its other requests in this step are tried once`
-          )
-        }
-        if (!signal.aborted) throw error
-        throw new Error(`GitHub did not answer ${route} within ${formatDuration(timeoutMs)}`, {
-          cause: error
-        })
-      } finally {
-        clearTimeout(timer)
-      }
-    }
-  }
-}
-
-/** GitHub answered a server error, or nothing: not a refusal of this one request (4xx). */
-function isOutage(error: unknown, signal: AbortSignal): boolean {
-  if (signal.aborted) return true
-  const status = (error as { status?: unknown } | undefined)?.status
-  return typeof status !== 'number' || status >= 500
+  const octokit = getOctokit(token, githubPluginOptions(options), retry, throttling)
+  return resilientGitHub(octokit, options)
 }

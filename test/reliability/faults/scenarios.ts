@@ -430,8 +430,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'cli/sim-restart-while-watching',
     fault: 'the sim restarts (state kept) when the watch starts, down 1 s',
     expect: 'success',
-    defect:
-      "the CLI's GitHub client (packages/cli/src/github.ts) does not retry: the deploy rides out the restart and succeeds on web:2, but its GitHub record, refused during the restart, is never written",
     run: lab => cliDeploy(lab, '1.1.0', { marker: 'Watching web', then: restart(1_000) })
   },
   {
@@ -449,8 +447,6 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'cli/github-5xx-burst',
     fault: "GitHub's API answers 502 to the next 2 calls",
     expect: 'success',
-    defect:
-      "the CLI's GitHub client (packages/cli/src/github.ts) does not retry a 5xx: one 502 on POST /deployments and no deployment is recorded (the actions' client retries)",
     run: async lab => (
       await lab.fault({ service: 'github', status: 502, count: 2 }),
       cliDeploy(lab, '1.1.0')
