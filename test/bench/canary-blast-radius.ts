@@ -294,12 +294,15 @@ function answered(later: TrafficCounts, earlier: TrafficCounts): number {
 
 /**
  * The end of the first whole minute, starting at or after the last reading before the weights
- * moved, in which the new target group answered 5XX.
+ * moved, in which the new target group answered 5XX. The analysis may fail a step before such a
+ * minute ends (its errors already break the threshold whatever the rest brings): then the
+ * minute the weights moved in is taken.
  */
 function firstBadMinuteEnd(s: Stack, group: string, movedAfter: number): number {
-  const first = groupMinutes(s, group).find(
-    m => m.minute * MINUTE_MS >= movedAfter && m.targetCodes['5XX'] > 0
-  )
+  const minutes = groupMinutes(s, group).filter(m => m.targetCodes['5XX'] > 0)
+  const first =
+    minutes.find(m => m.minute * MINUTE_MS >= movedAfter) ??
+    minutes.find(m => (m.minute + 1) * MINUTE_MS > movedAfter)
   if (first === undefined) throw new Error('the new target group never had a whole minute with 5XX')
   return (first.minute + 1) * MINUTE_MS
 }
