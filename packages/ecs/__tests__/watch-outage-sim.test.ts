@@ -1,15 +1,8 @@
 import { afterEach, expect, it, jest } from '@jest/globals'
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  ECSClient,
-  UpdateServiceCommand
-} from '@aws-sdk/client-ecs'
-import { MemoryLogger, scaledClock } from '@fargate-promote/common'
-import { startSim, type Sim } from '@fargate-promote/sim'
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { RolloutWatchError, watchRollout } from '../src/watch/watch.js'
 import { register } from './progressive-follow-fixtures.js'
+import { createWeb, rollingSim, type RollingSim } from './rolling-sim-fixtures.js'
 
 /**
  * An AWS outage during a rollout, on the sim (virtual time at scale 30: a sim minute is 2 real
@@ -18,51 +11,25 @@ import { register } from './progressive-follow-fixtures.js'
  * not heal must still end it at once.
  */
 
-const SCALE = 30
-const credentials = { accessKeyId: 'AKIDSIM', secretAccessKey: 'secret' }
-let sim: Sim | undefined
+let s: RollingSim | undefined
 
 afterEach(async () => {
-  await sim?.stop()
-  sim = undefined
+  await s?.stop()
+  s = undefined
 })
 
 jest.setTimeout(30_000)
 
-async function fault(rule: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${(sim as Sim).url}/_sim/faults`, {
-    method: 'POST',
-    body: JSON.stringify(rule)
-  })
-  expect(res.status).toBe(201)
-}
-
 /** web:1 running on a rolling service; web:2's deployment just started. */
 async function rollout() {
-  sim = await startSim({ timeScale: SCALE, virtualTime: true })
-  // One attempt per call: every failed poll is one the watch sees.
-  const config = { endpoint: sim.url, region: 'eu-west-1', credentials, maxAttempts: 1 }
-  const ecs = new ECSClient(config)
-  const elb = new ElasticLoadBalancingV2Client(config)
-  await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }))
-  await register(ecs, 'shop:v1')
-  await ecs.send(
-    new CreateServiceCommand({
-      cluster: 'prod',
-      serviceName: 'web',
-      taskDefinition: 'web',
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } }
-    })
-  )
+  s = await rollingSim()
+  const { ecs, elb, log, clock } = s
+  await createWeb(s, { images: ['shop:v1'], taskDefinition: 'web', desiredCount: 2 })
   await register(ecs, 'shop:v2')
   const out = await ecs.send(
     new UpdateServiceCommand({ cluster: 'prod', service: 'web', taskDefinition: 'web:2' })
   )
   const primary = out.service?.deployments?.find(d => d.status === 'PRIMARY')
-  const log = new MemoryLogger()
-  const clock = scaledClock({ origin: sim.clock.origin, scale: SCALE })
   const options = {
     cluster: 'prod',
     targets: [
@@ -80,13 +47,13 @@ async function rollout() {
   return { deps: { ecs, elb, log, clock }, options }
 }
 
-// Connection resets are covered by the unit tests: under Jest's VM modules the SDK sees Node's
-// socket error from another realm (not `instanceof Error`) and wraps it in a plain string error.
+// Connection resets are covered by the unit tests (watch-polling.test.ts), the reset that
+// reaches us as text only (as under Jest's VM modules) among them.
 it('rides out two minutes of DescribeServices failures (503s, then 500s) and sees the rollout succeed', async () => {
   const { deps, options } = await rollout()
   const { clock, log } = deps
-  await fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 2 })
-  await fault({ service: 'ecs', operation: 'DescribeServices', status: 500, count: 4 })
+  await s!.fault({ service: 'ecs', operation: 'DescribeServices', status: 503, count: 2 })
+  await s!.fault({ service: 'ecs', operation: 'DescribeServices', status: 500, count: 4 })
   const started = clock.now()
   const [result] = await watchRollout(options, deps)
   expect(result?.outcome).toBe('succeeded')
@@ -101,7 +68,7 @@ it('rides out two minutes of DescribeServices failures (503s, then 500s) and see
 it('ends at once on an error that will not heal', async () => {
   const { deps, options } = await rollout()
   const { clock } = deps
-  await fault({
+  await s!.fault({
     service: 'ecs',
     operation: 'DescribeServices',
     error: 'AccessDeniedException',
