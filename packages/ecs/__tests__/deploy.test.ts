@@ -1022,6 +1022,24 @@ describe('deploy: deployment in progress and pre-deploy', () => {
     expectNothingMutated()
   })
 
+  it('cancelled while waiting for the deployment in progress: says nothing changed, not a timeout', async () => {
+    script('api', rolling(tdArn('api', 6), 'ecs-svc/9', LIVE, 'ecs-svc/1'))
+    const controller = new AbortController()
+    ecs.on(DescribeServicesCommand).callsFake(() => {
+      controller.abort()
+      return { services: [rolling(tdArn('api', 6), 'ecs-svc/9', LIVE, 'ecs-svc/1')] }
+    })
+    const result = await deploy(options({ timeoutMs: 20_000 }), {
+      ...deps(),
+      signal: controller.signal
+    })
+    expect(result.status).toBe('failed')
+    expect(result.services[0]!.failureReason).toMatch(
+      /^cancelled before the service was updated: nothing changed in ECS/
+    )
+    expectNothingMutated()
+  })
+
   it('deploys nothing when the deployment in progress ends failed: its revision is no rollback target', async () => {
     const other = tdArn('api', 6)
     script(

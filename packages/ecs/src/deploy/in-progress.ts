@@ -2,6 +2,7 @@ import { ConfigurationError, formatDuration } from '@fargate-promote/common'
 import { findPaused } from '../progressive/resume.js'
 import { watchRolloutQuietly } from '../watch/watch.js'
 import type { WatchTarget } from '../watch/types.js'
+import { cancelledBeforeUpdate } from './cancelled.js'
 import type { ServicePlan } from './plan.js'
 import { refuse } from './refuse.js'
 import { finish, initial, remaining, type DeployRun } from './run.js'
@@ -62,6 +63,12 @@ export async function awaitDeploymentsInProgress(
     deps
   )
   const stuck = waited.filter(r => r.outcome === 'timed-out')
+  if (stuck.length > 0 && deps.signal?.aborted === true) {
+    // Cancelled while waiting: nothing was sent, which the cancellation's own wording says.
+    const working = plans.map(plan => initial(plan, 'failed'))
+    cancelledBeforeUpdate(run, working)
+    return finish(run, working)
+  }
   if (stuck.length > 0) {
     const working = plans.map(plan => initial(plan, 'timed-out'))
     const why = stuck.map(r => `${r.service}: ${r.reason ?? 'timed out'}`).join('; ')
