@@ -1,6 +1,9 @@
 /** Encoded forms shorter than this are not masked: they would hide ordinary text. */
 const MIN_ENCODED_LENGTH = 8
 
+/** Lines of a multi-line secret shorter than this are not masked on their own. */
+const MIN_LINE_LENGTH = 4
+
 /**
  * Base64 of the secret as it reads inside a longer encoded text (`Basic base64(user:pw)`,
  * `printf %s "$TOKEN" | base64`): from each of the three byte offsets it may start at, as
@@ -23,7 +26,11 @@ function base64Forms(secret: string): string[] {
  */
 export function secretForms(secret: string): string[] {
   if (secret.trim() === '') return []
-  const lines = secret.split(/\r?\n/).map(line => line.trim())
+  // A line as short as `{` or `}` (a JSON or PEM secret's) would mask every brace of a text.
+  const lines = secret
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length >= MIN_LINE_LENGTH)
   const encoded = [encodeURIComponent(secret), ...base64Forms(secret)].filter(
     form => form.length >= MIN_ENCODED_LENGTH
   )

@@ -202,8 +202,11 @@ it('a later run continues a paused canary: the rest is followed and judged to su
 
 it('a later run aborts a paused canary: rolled back, no production request reached it', async () => {
   const { now, old, before } = await pausedCanary()
+  const calls = mutating(now).length
   const resumed = await resumeProgressive(resumeOptions(now, 'abort'), depsOf(now))
 
+  // One answer to the hook; the rollback it asks for is never asked again.
+  expect(mutating(now).slice(calls)).toEqual(['ContinueServiceDeployment'])
   expect(resumed.outcome).toBe('rolled-back')
   expect(resumed.reason).toBe('Aborted by alice at the pause at PRE_PRODUCTION_TRAFFIC_SHIFT.')
   expect(resumed.steps).toEqual([])

@@ -200,16 +200,18 @@ describe('watchRollout: polling and throttling', () => {
     ['ServiceNotFoundException', 400],
     ['ClusterNotFoundException', 400],
     ['InvalidParameterException', 400],
-    ['CredentialsProviderError', undefined]
-  ])('ends the watch at once on %s', async (name, status) => {
-    const failure = Object.assign(named(name, `${name} happened`), {
+    ['CredentialsProviderError', undefined],
+    // An answer from AWS, whatever its message quotes, is no network failure.
+    ['AccessDeniedException', 400, 'role ci-ETIMEDOUT is not authorized']
+  ])('ends the watch at once on %s', async (name, status, text = `${name} happened`) => {
+    const failure = Object.assign(named(name, text), {
       ...(status !== undefined && { $metadata: { httpStatusCode: status } })
     })
     const { clock, deps } = watchDeps()
     const polls = pollTimes(clock, failure)
     const error: unknown = await watchRollout(watchOptions(), deps).catch((e: unknown) => e)
     expect((error as Error).message).toBe(
-      `could not watch the rollout: DescribeServices failed: ${name} happened`
+      `could not watch the rollout: DescribeServices failed: ${text}`
     )
     expect(polls).toEqual([0])
   })

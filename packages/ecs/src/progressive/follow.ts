@@ -376,7 +376,8 @@ export async function followProgressive(
     continued: new Set(),
     stage: '',
     status: '',
-    ...(options.stopping !== undefined && { stopping: options.stopping })
+    // Asked for before following (a resume's abort), and taken by ECS: never sent again.
+    ...(options.stopping !== undefined && { stopping: options.stopping, stopAccepted: true })
   }
   const context: Context = { options, deps, state }
   const failures = new PollFailures(deps, {

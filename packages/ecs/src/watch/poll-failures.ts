@@ -23,9 +23,11 @@ const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|sock
 
 export function classifyAwsError(error: unknown): AwsFailure {
   if (isThrottlingError(error)) return 'throttled'
-  if (NETWORK_ERROR.test(errorMessage(error))) return 'transient'
+  const sdk = (typeof error === 'object' && error !== null ? error : {}) as SdkError
+  // An answer from AWS is no network failure, whatever its message quotes (a role named …-ETIMEDOUT).
+  const answered = sdk.$metadata?.httpStatusCode !== undefined
+  if (!answered && NETWORK_ERROR.test(errorMessage(error))) return 'transient'
   if (typeof error !== 'object' || error === null) return 'permanent'
-  const sdk = error as SdkError
   if (sdk.$metadata?.httpStatusCode === 429 || sdk.$retryable?.throttling === true) {
     return 'throttled'
   }
