@@ -36,7 +36,8 @@ it('follows a good canary through 10 % and 100 % with passing analyses', async (
     expect(step.analysis?.verdict).toBe('pass')
     expect(step.endedAt).toBeGreaterThan(step.startedAt)
   }
-  expect(result.steps[0]?.analysis?.candidate.requests).toBeGreaterThan(10)
+  // Judged on real requests: at least min-requests (5, followArgs) of them.
+  expect(result.steps[0]?.analysis?.candidate.requests).toBeGreaterThanOrEqual(5)
   expect(result.blastRadius.requestsToNew).toBeGreaterThan(0)
   expect(result.blastRadius.requestsTotal).toBeGreaterThan(result.blastRadius.requestsToNew)
   const log = s.log.text()
