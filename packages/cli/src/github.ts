@@ -47,10 +47,11 @@ export async function githubClient(
   env: CliIo['env'],
   warn: (line: string) => void
 ): Promise<GitHubClient> {
-  const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
+  const [{ Octokit }, { retry }, { throttling }, { default: limiter }] = await Promise.all([
     import('@octokit/rest'),
     import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling')
+    import('@octokit/plugin-throttling'),
+    import('bottleneck/light.js')
   ])
   const log = { ...silentLogger, warning: warn }
   const options = { timeoutMs: GITHUB_REQUEST_TIMEOUT_MS, log }
@@ -60,7 +61,7 @@ export async function githubClient(
     userAgent: 'fargate-promote-cli',
     // request-log reports every failed request at 'error'; a 404 for a missing environment is expected.
     log: { debug: () => {}, info: () => {}, warn, error: () => {} },
-    ...githubPluginOptions(options)
+    ...githubPluginOptions({ ...options, limiter })
   })
   return resilientGitHub(octokit, options)
 }

@@ -25,17 +25,35 @@ export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
  */
 export const MAX_RATE_LIMIT_RETRIES = 2
 
+/**
+ * GitHub's documented secondary limit on content-creating requests: 80 a minute. A run's writes
+ * go out as they come until it has started 80 in a minute; later ones wait for the next minute.
+ * The throttling plugin's default, a second between the starts of any two writes, cost every
+ * step a second per write (a deploy records five or six; `environments apply` a few dozen)
+ * against a limit none of them comes near; a 403 or 429 that names a secondary limit is still
+ * waited out as GitHub asks.
+ */
+export const GITHUB_WRITES_PER_MINUTE = 80
+
 export interface GitHubRequestOptions {
   timeoutMs?: number
   /** Where rate-limit waits and an outage are reported. */
   log?: Logger
 }
 
+/** The throttling plugin's limiter library (bottleneck): the caller loads it with the plugin. */
+export interface LimiterLibrary<Group> {
+  Group: new (options: Record<string, unknown>) => Group
+}
+
 /**
- * The options of Octokit's throttling plugin (one mutating request a second, waits on 403/429
- * rate-limit answers as GitHub asks) and retry plugin (server errors), for `new Octokit(...)`.
+ * The options of Octokit's throttling plugin (at most GITHUB_WRITES_PER_MINUTE writes a minute;
+ * waits on 403/429 rate-limit answers as GitHub asks) and retry plugin (server errors), for
+ * `new Octokit(...)`.
  */
-export function githubPluginOptions(options: GitHubRequestOptions = {}) {
+export function githubPluginOptions<Group>(
+  options: GitHubRequestOptions & { limiter: LimiterLibrary<Group> }
+) {
   const timeoutMs = options.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS
   const log = options.log ?? silentLogger
   const onLimit =
@@ -52,8 +70,18 @@ export function githubPluginOptions(options: GitHubRequestOptions = {}) {
       )
       return fits
     }
+  // The plugin passes every write through this group before sending it; the reservoir counts them.
+  const write = new options.limiter.Group({
+    reservoir: GITHUB_WRITES_PER_MINUTE,
+    reservoirRefreshAmount: GITHUB_WRITES_PER_MINUTE,
+    reservoirRefreshInterval: 60_000
+  })
   return {
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      write
+    },
     // Rate limits (403, 429) belong to the throttling plugin, which waits as GitHub says; the
     // retry plugin would retry a 429 after 1 s whatever retry-after asks.
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }

@@ -22,11 +22,12 @@ export async function githubClient(
   token: string,
   options: GitHubClientOptions = {}
 ): Promise<GitHubRequestClient> {
-  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+  const [{ getOctokit }, { retry }, { throttling }, { default: limiter }] = await Promise.all([
     import('@actions/github'),
     import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling')
+    import('@octokit/plugin-throttling'),
+    import('bottleneck/light.js')
   ])
-  const octokit = getOctokit(token, githubPluginOptions(options), retry, throttling)
+  const octokit = getOctokit(token, githubPluginOptions({ ...options, limiter }), retry, throttling)
   return resilientGitHub(octokit, options)
 }

@@ -50,8 +50,8 @@ export class DeploymentRecorder {
   ) {}
 
   /**
-   * One client for the whole record (made on first use): its throttling spaces this run's
-   * writes a second apart, which a client per request could not.
+   * One client for the whole record (made on first use): its throttling counts this run's writes
+   * against GitHub's limit, which a client per request could not.
    */
   private github(): Promise<GitHubClient> {
     this.client ??= this.deps.github()
