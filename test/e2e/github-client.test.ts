@@ -112,7 +112,7 @@ describe('githubClient', () => {
     ])
   }, 30_000)
 
-  it('does not space mutating requests while a run is far under GitHub\'s limit of 80 a minute', async () => {
+  it("does not space mutating requests while a run is far under GitHub's limit of 80 a minute", async () => {
     const github = await githubClient('ghs_test', { timeoutMs: 10_000 })
     const before = sim.calls().length
     const create = {
