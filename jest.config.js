@@ -24,8 +24,14 @@ export default {
   coverageThreshold: {
     global: { branches: 90, functions: 90, lines: 90, statements: 90 }
   },
+  // Fills the transform cache once before the workers start (the file says why).
+  globalSetup: '<rootDir>/test/support/warm-transform-cache.mjs',
   testTimeout: 30000,
-  // Most suites wait on the simulator's clock rather than compute: two workers overlap those
-  // waits on a 2-core machine (jest's default is one fewer than the cores).
-  maxWorkers: 2
+  // Most suites spend most of their time waiting on the simulator's clock, GitHub's retries or
+  // a child process: four workers overlap those waits on a 2-core machine (jest's default is one
+  // fewer than the cores). Measured on a fresh clone: 1,061 s with one worker, 575 with two,
+  // 375 with four.
+  maxWorkers: 4,
+  // The longest suites first on a run without an earlier one's timings (the file says why).
+  testSequencer: '<rootDir>/test/support/sequencer.mjs'
 }
