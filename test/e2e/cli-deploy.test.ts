@@ -157,6 +157,14 @@ describe('deploy', () => {
 
   test('cancelled mid-rollout (SIGINT): the service is put back, exit 130', async () => {
     const before = await live('web')
+    // At 40x the healthy rollout completes ~0.4 s after UpdateService; every DescribeServices
+    // answered 2 s late means the CLI cannot have seen it complete when the cancel (sent on the
+    // line that starts the watch) arrives, however loaded the machine.
+    const slowed = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ service: 'ecs', operation: 'DescribeServices', latencyMs: 2_000 })
+    })
+    expect(slowed.status).toBe(201)
     const cancel = new AbortController()
     const result = await runCli(
       [
