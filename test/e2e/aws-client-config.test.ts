@@ -60,8 +60,10 @@ describe('AWS_CLIENT_CONFIG', () => {
   }, 30_000)
 
   it('retries a timed-out call: one slow answer costs one attempt, not the step', async () => {
-    await addFault({ service: 'ecs', operation: 'DescribeServices', latencyMs: 2_000, count: 1 })
-    const ecs = client(300, 3)
+    await addFault({ service: 'ecs', operation: 'DescribeServices', latencyMs: 5_000, count: 1 })
+    // A second's timeout: the second attempt must be answered within it, which the sim (in
+    // this process) does on the most loaded machine; 300 ms it did not always.
+    const ecs = client(1_000, 3)
     try {
       const answer = await ecs.send(describeWeb)
       expect(answer.services?.[0]?.serviceName).toBe('web')

@@ -1,7 +1,8 @@
 /**
- * jest's order, except on a run without timings of an earlier one (a fresh clone, CI): then the
- * suites known to run longest start first, so none of them starts last and leaves the other
- * workers idle while it finishes (jest would order them by file size, and the demo's is small).
+ * The longest suites first, by the last run's times where jest has them and else by the times
+ * measured below, so none of them starts last and leaves the other workers idle while it
+ * finishes: on a fresh clone (CI) jest orders suites by file size, and the demo's is small; and
+ * after a run of some suites it starts the ones it has no time for first.
  */
 import { relative } from 'node:path'
 import Sequencer from '@jest/test-sequencer'
@@ -25,10 +26,13 @@ const LONGEST = {
 
 export default class LongestFirstSequencer extends Sequencer {
   sort(tests) {
+    // jest's order sets each test's duration from the last run that had it, failed ones first.
     const sorted = super.sort(tests)
-    if (sorted.some(test => test.duration != null)) return sorted
-    const seconds = test => LONGEST[relative(test.context.config.rootDir, test.path)] ?? 0
-    // Array.prototype.sort is stable: the rest keep jest's order.
-    return [...sorted].sort((a, b) => seconds(b) - seconds(a))
+    const known = test => LONGEST[relative(test.context.config.rootDir, test.path)]
+    const expected = test => test.duration ?? (known(test) ?? 0) * 1000
+    const failed = test => (this.hasFailed(test) ? 1 : 0)
+    // Failed first, then the longest, by the last run's time or else the measured one; suites
+    // with neither keep jest's order (by size) after them. Array.prototype.sort is stable.
+    return [...sorted].sort((a, b) => failed(b) - failed(a) || expected(b) - expected(a))
   }
 }

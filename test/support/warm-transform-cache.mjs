@@ -10,6 +10,7 @@
  * is transformed once, with exactly the options a worker would use (the same cache key).
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createScriptTransformer } from '@jest/transform'
 
 /** What jest-runtime passes when it loads a file as an ES module (ESM_TRANSFORM_OPTIONS). */
@@ -21,22 +22,47 @@ const ESM_OPTIONS = {
   supportsTopLevelAwait: true
 }
 
-/** Every TypeScript file git knows under the folders the suites load from. */
+/**
+ * Every TypeScript file git knows under the folders the suites load from, that is still there;
+ * none when git cannot list them (warming is only worth it, never needed).
+ */
 function typeScriptFiles(rootDir) {
-  const listed = execFileSync(
-    'git',
-    ['ls-files', '-z', '--', 'packages/*.ts', 'actions/*.ts', 'test/*.ts'],
-    { cwd: rootDir, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }
-  )
+  let listed
+  try {
+    listed = execFileSync(
+      'git',
+      ['ls-files', '-z', '--', 'packages/*.ts', 'actions/*.ts', 'test/*.ts'],
+      {
+        cwd: rootDir,
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore']
+      }
+    )
+  } catch {
+    return []
+  }
   return listed
     .split('\0')
     .filter(path => path !== '' && !path.endsWith('.d.ts') && !path.includes('/dist/'))
     .map(path => `${rootDir}/${path}`)
+    .filter(path => existsSync(path))
+}
+
+/** A run of some suites (paths, --onlyChanged, --changedSince, watch) loads too few to gain. */
+function runsEverySuite(globalConfig) {
+  return (
+    (globalConfig.nonFlagArgs ?? []).length === 0 &&
+    !globalConfig.onlyChanged &&
+    !globalConfig.changedSince &&
+    globalConfig.watch !== true &&
+    globalConfig.watchAll !== true
+  )
 }
 
 export default async function warmTransformCache(globalConfig, projectConfig) {
   // Only a run that reads and writes the cache gains; --no-cache would transform twice.
-  if (!projectConfig.cache) return
+  if (!projectConfig.cache || !runsEverySuite(globalConfig)) return
   const transformer = await createScriptTransformer(projectConfig)
   const options = {
     ...ESM_OPTIONS,
@@ -48,6 +74,10 @@ export default async function warmTransformCache(globalConfig, projectConfig) {
     sourcesRelatedToTestsInChangedFiles: undefined
   }
   for (const file of typeScriptFiles(projectConfig.rootDir)) {
-    await transformer.transformAsync(file, options)
+    try {
+      await transformer.transformAsync(file, options)
+    } catch {
+      // A file that does not transpile fails the suite that loads it, with jest's own report.
+    }
   }
 }

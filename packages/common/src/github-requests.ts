@@ -26,14 +26,18 @@ export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 export const MAX_RATE_LIMIT_RETRIES = 2
 
 /**
- * GitHub's documented secondary limit on content-creating requests: 80 a minute. A run's writes
- * go out as they come until it has started 80 in a minute; later ones wait for the next minute.
- * The throttling plugin's default, a second between the starts of any two writes, cost every
- * step a second per write (a deploy records five or six; `environments apply` a few dozen)
- * against a limit none of them comes near; a 403 or 429 that names a secondary limit is still
- * waited out as GitHub asks.
+ * How many writes (POST, PATCH, PUT, DELETE) a GitHub client sends without waiting, and how often
+ * it may send one more after that: GitHub's documented secondary limit on content-creating
+ * requests is 80 a minute, and this bucket stays under it (at most 40 + 40 in any minute). A step
+ * records five or six writes and `environments apply` a few dozen: neither waits. The throttling
+ * plugin's default, a second between any two writes (GitHub's advice for clients that make
+ * many), cost each of them a second per write. GitHub's 500 an hour counts every request made
+ * with the token, which one client cannot keep; a 403 or 429 that names a rate limit is retried
+ * when GitHub's wait fits in the request's timeout (MAX_RATE_LIMIT_RETRIES), and fails with
+ * GitHub's message when it does not.
  */
-export const GITHUB_WRITES_PER_MINUTE = 80
+export const GITHUB_WRITE_BURST = 40
+export const GITHUB_WRITE_REFILL_MS = 1_500
 
 export interface GitHubRequestOptions {
   timeoutMs?: number
@@ -47,9 +51,24 @@ export interface LimiterLibrary<Group> {
 }
 
 /**
- * The options of Octokit's throttling plugin (at most GITHUB_WRITES_PER_MINUTE writes a minute;
- * waits on 403/429 rate-limit answers as GitHub asks) and retry plugin (server errors), for
- * `new Octokit(...)`.
+ * The plugin passes every write through this group before sending it: a bucket of
+ * GITHUB_WRITE_BURST writes, one more every GITHUB_WRITE_REFILL_MS (a write never waits longer,
+ * well inside a request's timeout, which counts the wait). One per client: a process that makes
+ * two (an action's recorder and its gate, tests) does not share a budget between them.
+ */
+function writeGroup<Group>(limiter: LimiterLibrary<Group>): Group {
+  return new limiter.Group({
+    reservoir: GITHUB_WRITE_BURST,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: GITHUB_WRITE_REFILL_MS,
+    reservoirIncreaseMaximum: GITHUB_WRITE_BURST
+  })
+}
+
+/**
+ * The options of Octokit's throttling plugin (writes within GITHUB_WRITE_BURST and
+ * GITHUB_WRITE_REFILL_MS; 403/429 rate-limit answers retried when GitHub's wait fits) and retry
+ * plugin (server errors), for `new Octokit(...)`.
  */
 export function githubPluginOptions<Group>(
   options: GitHubRequestOptions & { limiter: LimiterLibrary<Group> }
@@ -70,20 +89,15 @@ export function githubPluginOptions<Group>(
       )
       return fits
     }
-  // The plugin passes every write through this group before sending it; the reservoir counts them.
-  const write = new options.limiter.Group({
-    reservoir: GITHUB_WRITES_PER_MINUTE,
-    reservoirRefreshAmount: GITHUB_WRITES_PER_MINUTE,
-    reservoirRefreshInterval: 60_000
-  })
+  const write = writeGroup(options.limiter)
   return {
     throttle: {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       write
     },
-    // Rate limits (403, 429) belong to the throttling plugin, which waits as GitHub says; the
-    // retry plugin would retry a 429 after 1 s whatever retry-after asks.
+    // Rate limits (403, 429) belong to the throttling plugin, which waits as GitHub says when it
+    // fits (onLimit); the retry plugin would retry a 429 after 1 s whatever retry-after asks.
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] }
   }
 }
