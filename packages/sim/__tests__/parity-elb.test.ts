@@ -245,7 +245,9 @@ describe('ELBv2 over the wire and through the listener proxies', () => {
     await elb.send(
       new ModifyTargetGroupAttributesCommand({
         TargetGroupArn: tgArn,
-        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }]
+        // 150 s is 3 real seconds at 50x: the DescribeTargetHealth right after DeregisterTargets
+        // sees the target draining however loaded the machine (5 s, 100 ms, was not always seen).
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '150' }]
       })
     )
     expect(tg.TargetGroups?.[0]?.HealthCheckPath).toBe('/health')
