@@ -5,8 +5,8 @@
  * registry — and `fargate-promote` run from node_modules/.bin on this machine's Node (the
  * package asks for Node 22+, but an install on Node 20 must still run), or imported.
  *
- * The rehearsal's config listens on 47301-47303 (the demo's 47101-47103, cli-rehearse's
- * 47201-47203), so this file never collides with them.
+ * The rehearsal's config listens on 27301-27303 (the demo's 27101-27103, cli-rehearse's
+ * 27201-27203), so this file never collides with them.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -231,7 +231,7 @@ console.log(JSON.stringify({ code, out: out.join(''), cancellation: typeof cli.p
     const config = readFileSync(
       join(repoRoot, 'examples/sample-app/.github/fargate-promote.yml'),
       'utf8'
-    ).replace(/\b4710([123])\b/g, '4730$1')
+    ).replace(/\b2710([123])\b/g, '2730$1')
     const dir = await repository('rehearse', {
       '.github/fargate-promote.yml': config,
       '.github/workflows/smoke.yml': `name: Smoke
@@ -266,6 +266,6 @@ jobs:
     const [toJson, health] = result.jobs[0]?.steps ?? []
     expect(toJson).toMatchObject({ state: 'success', log: expect.stringContaining('"shop"') })
     expect(health).toMatchObject({ state: 'success', outputs: { healthy: 'true' } })
-    expect(health?.log).toContain('GET http://127.0.0.1:47301/health')
+    expect(health?.log).toContain('GET http://127.0.0.1:27301/health')
   }, 60_000)
 })

@@ -5,7 +5,7 @@
  * the live lines, the final table, --json and the HTML report; and every way the command line
  * can be wrong.
  *
- * The config's load balancers listen on 47201-47203 (the demo's are 47101-47103), so this file
+ * The config's load balancers listen on 27201-27203 (the demo's are 27101-27103), so this file
  * never collides with the demo test; every simulator is stopped before the next rehearsal.
  */
 import { execFileSync } from 'node:child_process'
@@ -22,7 +22,7 @@ import { RAW_CONTROL, runCli } from './cli-support.js'
 const CONFIG = readFileSync(
   join(repoRoot, 'examples/sample-app/.github/fargate-promote.yml'),
   'utf8'
-).replace(/\b4710([123])\b/g, '4720$1')
+).replace(/\b2710([123])\b/g, '2720$1')
 
 const SHIP = `name: Ship
 on:
@@ -553,9 +553,9 @@ describe('--sim: a simulator someone else started', () => {
       listeners: { loadBalancerName: string; url: string }[]
     }
     expect(listeners.map(l => `${l.loadBalancerName} ${l.url}`).sort()).toEqual([
-      'shop-dev http://127.0.0.1:47201',
-      'shop-production http://127.0.0.1:47203',
-      'shop-staging http://127.0.0.1:47202'
+      'shop-dev http://127.0.0.1:27201',
+      'shop-production http://127.0.0.1:27203',
+      'shop-staging http://127.0.0.1:27202'
     ])
     const ecs = new ECSClient({
       endpoint: sim.url,
@@ -574,7 +574,7 @@ describe('--sim: a simulator someone else started', () => {
     const clock = await fetch(`${sim.url}/_sim/clock`)
     expect(clock.ok).toBe(true)
     // The load balancer of production answers on its loopback port, from the sim's tasks.
-    expect((await fetch('http://127.0.0.1:47203/health')).status).toBe(200)
+    expect((await fetch('http://127.0.0.1:27203/health')).status).toBe(200)
   }, 60_000)
 
   test('can rehearse twice against the same simulator', async () => {

@@ -3,7 +3,7 @@
 // test-suite.yml as a health-verify command check: its exit code decides, the end of this output
 // is in the job summary).
 //
-//   FARGATE_PROMOTE_URL          the environment's URL (required), e.g. http://127.0.0.1:47102
+//   FARGATE_PROMOTE_URL          the environment's URL (required), e.g. http://127.0.0.1:27102
 //   FARGATE_PROMOTE_VERSION      the release deployed there (printed next to what answers)
 //   FARGATE_PROMOTE_ENVIRONMENT  its name (printed)
 //   INTEGRATION_REQUESTS         how many requests to send (default 10, 1 to 1000)
@@ -29,7 +29,7 @@ export function settingsFrom(env) {
   const base = env.FARGATE_PROMOTE_URL?.trim() ?? ''
   if (base === '') {
     throw new Error(
-      'FARGATE_PROMOTE_URL is not set: run this against a deployed environment, e.g. FARGATE_PROMOTE_URL=http://127.0.0.1:47102 node test/integration.mjs'
+      'FARGATE_PROMOTE_URL is not set: run this against a deployed environment, e.g. FARGATE_PROMOTE_URL=http://127.0.0.1:27102 node test/integration.mjs'
     )
   }
   let url

@@ -6,7 +6,7 @@
  * (the earlier acts set the stage quietly), --report, --keep, colour and the live trees.
  *
  * The product is a temporary directory: the sample app (its load balancers moved to
- * 47221-47223, away from the demo test's 47101-47103), the stub templates, and a link to this
+ * 27221-27223, away from the demo test's 27101-27103), the stub templates, and a link to this
  * checkout's simulator. The simulator runDemo starts is stopped before it returns.
  */
 import {
@@ -65,7 +65,7 @@ beforeAll(() => {
     recursive: true
   })
   const config = join(product, 'examples/sample-app/.github/fargate-promote.yml')
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/\b4710([123])\b/g, '4722$1'))
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/\b2710([123])\b/g, '2722$1'))
   mkdirSync(join(product, 'workflows-templates'))
   for (const name of TEMPLATES) {
     writeFileSync(

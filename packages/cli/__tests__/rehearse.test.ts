@@ -3,8 +3,8 @@
  * and rehearseCommand called directly: the event check, what it takes from git and the
  * environment, and the question a person at a terminal answers.
  *
- * The config's load balancers listen on 47211-47213 (the demo's are 47101-47103, the e2e
- * rehearse test's 47201-47203); every simulator is started and stopped by the command itself.
+ * The config's load balancers listen on 27211-27213 (the demo's are 27101-27103, the e2e
+ * rehearse test's 27201-27203); every simulator is started and stopped by the command itself.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -26,7 +26,7 @@ import { Captured, terminal, testIo } from './support.js'
 const CONFIG = readFileSync(
   join(PRODUCT_ROOT, 'examples/sample-app/.github/fargate-promote.yml'),
   'utf8'
-).replace(/\b4710([123])\b/g, '4721$1')
+).replace(/\b2710([123])\b/g, '2721$1')
 
 const PROMOTE = `name: Promote
 on:

@@ -20,9 +20,9 @@ const world = (bindPorts: (number | undefined)[]) => ({
 
 describe('scenario listeners with bindPort', () => {
   it('validates the port and refuses one port for two listeners', () => {
-    expect(validateScenario(world([47101])).loadBalancers[0]?.listeners[0]).toEqual({
+    expect(validateScenario(world([27101])).loadBalancers[0]?.listeners[0]).toEqual({
       port: 80,
-      bindPort: 47101,
+      bindPort: 27101,
       targetGroups: [{ name: 'web-blue', weight: 1 }]
     })
     expect(validateScenario(world([undefined])).loadBalancers[0]?.listeners[0]).not.toHaveProperty(
@@ -31,8 +31,8 @@ describe('scenario listeners with bindPort', () => {
     expect(() => validateScenario(world([0]))).toThrow(
       'loadBalancers[0].listeners[0].bindPort: must be an integer from 1 to 65535, got 0'
     )
-    expect(() => validateScenario(world([47101, undefined, 47101]))).toThrow(
-      'loadBalancers[2].listeners[0].bindPort: port 47101 is already bound by loadBalancers[0].listeners[0]'
+    expect(() => validateScenario(world([27101, undefined, 27101]))).toThrow(
+      'loadBalancers[2].listeners[0].bindPort: port 27101 is already bound by loadBalancers[0].listeners[0]'
     )
   })
 
@@ -82,8 +82,8 @@ describe('scenario listeners with bindPort', () => {
         bindListener: () => Promise.reject(new Error('no such listener'))
       })
     }
-    await expect(startSim({ factories, scenario: world([47101]) })).rejects.toThrow(
-      "scenario: load balancer 'web-0' listener 80 cannot listen on 127.0.0.1:47101 (bindPort): no such listener"
+    await expect(startSim({ factories, scenario: world([27101]) })).rejects.toThrow(
+      "scenario: load balancer 'web-0' listener 80 cannot listen on 127.0.0.1:27101 (bindPort): no such listener"
     )
   })
 })

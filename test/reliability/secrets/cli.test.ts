@@ -183,7 +183,7 @@ environments:
     region: eu-west-1
     cluster: shop-dev
     services: [{ name: web, containers: [web] }]
-    url: http://127.0.0.1:47301
+    url: http://127.0.0.1:27401
 `
 
 describe('rehearse', () => {
