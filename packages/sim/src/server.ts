@@ -245,6 +245,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       else res.destroy()
     })
   })
+  // Idle keep-alive connections stay open a minute (Node's default is 5 s): a client that sends
+  // on a connection just as the server closes it gets "socket hang up", and a test's client left
+  // idle through a step of a few seconds on a loaded machine did (SDK clients keep connections).
+  server.keepAliveTimeout = 60_000
+  server.headersTimeout = 65_000
   port = await listen(server, options.port ?? 0)
 
   const stop = stopper(server, world)
