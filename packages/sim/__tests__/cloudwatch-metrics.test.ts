@@ -1,31 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { AwsError } from '../src/contract.js'
-import type { RequestContext, SimClock } from '../src/contract.js'
+import type { RequestContext } from '../src/contract.js'
 import { createCloudWatchModule } from '../src/cloudwatch/index.js'
 import { createSqsModule } from '../src/sqs/index.js'
+import { createManualClock } from './manual-clock.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read deep into untyped results
 type Loose = Record<string, any>
 
 const T0 = Date.UTC(2026, 0, 1) // a whole minute, at every time scale used here
 const MINUTE = 60_000
-
-/** Wall-clock `now` (sim time when `virtual`); `advance` takes sim milliseconds. */
-function fakeClock(scale = 1, virtual = false) {
-  let now = T0
-  const clock: SimClock & { advance(simMs: number): void } = {
-    scale,
-    virtual,
-    now: () => now,
-    sleep: () => Promise.resolve(),
-    setTimer: () => () => undefined,
-    setInterval: () => () => undefined,
-    advance(simMs) {
-      now += virtual ? simMs : simMs / scale
-    }
-  }
-  return clock
-}
 
 const ctx = (service: 'sqs' | 'cloudwatch', operation: string): RequestContext => ({
   service,
@@ -36,7 +20,7 @@ const ctx = (service: 'sqs' | 'cloudwatch', operation: string): RequestContext =
 })
 
 function setup(scale = 1, virtual = false) {
-  const clock = fakeClock(scale, virtual)
+  const clock = createManualClock({ scale, virtual, start: T0 })
   const sqs = createSqsModule({ clock })
   const cw = createCloudWatchModule({ clock, queues: sqs })
   const sqsCall = (operation: string, input: Record<string, unknown>) =>

@@ -1,44 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { AwsError } from '../src/contract.js'
-import type { RequestContext, SimClock } from '../src/contract.js'
+import type { RequestContext } from '../src/contract.js'
 import { createSqsModule } from '../src/sqs/index.js'
+import { createManualClock } from './manual-clock.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read deep into untyped results
 type Loose = Record<string, any>
-
-/**
- * A clock whose timers fire only when the test advances it. Its timestamps are wall-clock (a sim
- * duration moves them by `simMs / scale`) unless `virtual`, where they are sim time.
- */
-function fakeClock(scale = 1, virtual = false) {
-  let now = Date.UTC(2026, 0, 1)
-  const timers = new Set<{ at: number; fn: () => void }>()
-  const step = (simMs: number) => (virtual ? simMs : simMs / scale)
-  const clock: SimClock & { advance(simMs: number): void; pending(): number } = {
-    scale,
-    virtual,
-    now: () => now,
-    sleep: () => Promise.resolve(),
-    setTimer(fn, simMs) {
-      const timer = { at: now + step(simMs), fn }
-      timers.add(timer)
-      return () => timers.delete(timer)
-    },
-    setInterval: () => () => undefined,
-    advance(simMs) {
-      now += step(simMs)
-      for (const timer of [...timers]) {
-        if (timer.at <= now) {
-          timers.delete(timer)
-          timer.fn()
-        }
-      }
-    },
-    pending: () => timers.size
-  }
-  return clock
-}
 
 const ctx = (operation: string): RequestContext => ({
   service: 'sqs',
@@ -59,7 +27,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 function setup(options: { scale?: number; virtual?: boolean; endpoint?: string } = {}) {
-  const clock = fakeClock(options.scale, options.virtual)
+  const clock = createManualClock({ scale: options.scale, virtual: options.virtual })
   const sqs = createSqsModule({
     clock,
     endpoint: options.endpoint === undefined ? undefined : () => options.endpoint

@@ -9,6 +9,7 @@ import {
   imageTag,
   OOM_REASON
 } from '../src/tasks/index.js'
+import { createManualClock } from './manual-clock.js'
 
 const SCALE = 100
 const clock = createSimClock({ timeScale: SCALE })
@@ -20,8 +21,16 @@ const runtime = createTaskRuntime({
   }
 })
 
+// Tests of what changes with time move this clock by hand: read from a scaled real clock, the
+// answer would depend on how long each request took on a loaded machine.
+const manual = (() => {
+  const clock = createManualClock({ scale: SCALE })
+  return { clock, runtime: createTaskRuntime({ clock }) }
+})()
+
 afterEach(async () => {
   await runtime.stopAll()
+  await manual.runtime.stopAll()
 })
 
 function spec(image: string, extra: Partial<ContainerStartSpec> = {}): ContainerStartSpec {
@@ -177,30 +186,36 @@ describe('failing images', () => {
   })
 
   it('-slow answers 503 for the first 30 sim seconds, then 200', async () => {
-    const c = await runtime.start(spec('repo/app:v5-slow'))
+    const c = await manual.runtime.start(spec('repo/app:v5-slow'))
+    manual.clock.advance(29_000)
     expect((await get(c, '/health')).status).toBe(503)
-    await clock.sleep(31_000)
+    manual.clock.advance(1_000)
     expect((await get(c, '/health')).status).toBe(200)
   })
 
   it('flapEveryMs alternates between healthy and 503 once warmed up', async () => {
-    const c = await runtime.start(spec('repo/app:v6', { behaviour: { flapEveryMs: 20_000 } }))
-    // Checked in the middle of each 20 s phase: up, down, up again.
+    const c = await manual.runtime.start(
+      spec('repo/app:v6', { behaviour: { flapEveryMs: 20_000 } })
+    )
+    // Up for the first 20 s, down for the next 20, then up again.
+    manual.clock.advance(19_999)
     expect((await get(c, '/health')).status).toBe(200)
-    await clock.sleep(30_000)
+    manual.clock.advance(1)
     expect((await get(c, '/health')).status).toBe(503)
     expect((await get(c, '/env')).status).toBe(200)
-    await clock.sleep(20_000)
+    manual.clock.advance(20_000)
     expect((await get(c, '/health')).status).toBe(200)
   })
 
   it('flapEveryMs starts flapping only once the container is healthy', async () => {
     const behaviour = { healthyAfterMs: 20_000, flapEveryMs: 20_000 }
-    const c = await runtime.start(spec('repo/app:v7', { behaviour }))
+    const c = await manual.runtime.start(spec('repo/app:v7', { behaviour }))
     expect((await get(c, '/health')).status).toBe(503)
-    await clock.sleep(30_000)
+    manual.clock.advance(20_000)
     expect((await get(c, '/health')).status).toBe(200)
-    await clock.sleep(20_000)
+    manual.clock.advance(19_999)
+    expect((await get(c, '/health')).status).toBe(200)
+    manual.clock.advance(1)
     expect((await get(c, '/health')).status).toBe(503)
   })
 
