@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { actionNames, bundleEntries, root } from './actions.mjs'
+import { INPUTS_FILE, renderInputs } from './dist-inputs.mjs'
 import { bundledPackageDirs, LICENCES_FILE, renderLicences } from './licenses.mjs'
 
 const BUNDLE = 'bundle.js'
@@ -131,6 +132,9 @@ for (const name of names) {
   rmSync(distDir, { recursive: true, force: true })
   for (const entry of bundleEntries(name)) buildEntry(name, entry, ncc)
   // One file for the action: main and post bundles ship, and are licensed, together.
-  const packages = bundledPackageDirs(distDir, join(root, 'actions', name, 'dist'))
+  const repoDistDir = join(root, 'actions', name, 'dist')
+  const packages = bundledPackageDirs(distDir, repoDistDir)
   writeFileSync(join(distDir, LICENCES_FILE), renderLicences(name, packages))
+  // Last: it records every file written above (check-dist reads it before rebuilding).
+  writeFileSync(join(distDir, INPUTS_FILE), renderInputs(name, distDir, repoDistDir))
 }

@@ -1,10 +1,17 @@
-// Rebuilds every action into a temporary folder and fails if the committed dist/ differs, or if
-// a committed dist/licenses.txt does not list every third-party package its bundles contain.
+// Fails if an action's committed dist/ does not match its sources, or if a committed
+// dist/licenses.txt does not list every third-party package its bundles contain.
+// Usage: node scripts/check-dist.mjs [--rebuild]
+//
+// An action whose dist/inputs.sha256 still matches every input and every file of its dist/
+// (scripts/dist-inputs.mjs says what counts) was built from these sources: it is not rebuilt.
+// Any other action is rebuilt into a temporary folder and compared byte for byte, as is every
+// action with --rebuild (the repository's check-dist workflow passes it).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { actionNames, root } from './actions.mjs'
+import { staleInputs } from './dist-inputs.mjs'
 import { licenceProblems } from './licenses.mjs'
 
 function listFiles(dir) {
@@ -38,19 +45,41 @@ function differences(name, temp) {
   return problems
 }
 
-function check(temp) {
+/** Rebuilds `names` into `temp`: what differs from their committed dist/, or undefined. */
+function rebuildProblems(names, temp) {
   const build = spawnSync(
     process.execPath,
-    [join(root, 'scripts', 'build.mjs'), '--out-root', temp],
-    {
-      stdio: ['ignore', 'ignore', 'inherit']
-    }
+    [join(root, 'scripts', 'build.mjs'), '--out-root', temp, ...names],
+    { stdio: ['ignore', 'ignore', 'inherit'] }
   )
   if (build.status !== 0) {
     console.error('check-dist: the build failed, see above.')
-    return false
+    return undefined
   }
-  const problems = actionNames().flatMap(name => differences(name, temp))
+  return names.flatMap(name => differences(name, temp))
+}
+
+/** The actions to rebuild, each with what changed since its dist/ was built (shown, 5 at most). */
+function actionsToRebuild(rebuildAll) {
+  const stale = []
+  for (const name of actionNames()) {
+    const changed = rebuildAll ? [] : staleInputs(name, join(root, 'actions', name, 'dist'))
+    if (!rebuildAll && changed.length === 0) continue
+    stale.push(name)
+    if (changed.length === 0) continue
+    const shown = changed.slice(0, 5).join(', ')
+    const more = changed.length > 5 ? ` and ${changed.length - 5} more` : ''
+    console.log(
+      `check-dist: ${name} changed since its dist/ was built: ${shown}${more}; rebuilding`
+    )
+  }
+  return stale
+}
+
+function check(temp, rebuildAll) {
+  const names = actionsToRebuild(rebuildAll)
+  const problems = names.length > 0 ? rebuildProblems(names, temp) : []
+  if (problems === undefined) return false
   // Checked apart from the bytes: a package the build forgot would be missing from both.
   const licences = actionNames().flatMap(name =>
     licenceProblems(name, join(root, 'actions', name, 'dist'))
@@ -65,14 +94,27 @@ function check(temp) {
     console.error(`check-dist: licences missing:\n  ${licences.join('\n  ')}`)
     console.error('Fix: scripts/licenses.mjs writes dist/licenses.txt; run `npm run build`.')
   }
-  return problems.length === 0 && licences.length === 0
+  if (problems.length === 0 && licences.length === 0) {
+    const all = actionNames().length
+    const unchanged = all - names.length
+    const how = [
+      names.length > 0 ? `${names.length} rebuilt and compared` : '',
+      unchanged > 0
+        ? `${unchanged} unchanged since built, by dist/inputs.sha256 (--rebuild to rebuild them)`
+        : ''
+    ]
+    console.log(
+      `check-dist: dist/ of ${all} actions matches the sources: ${how.filter(Boolean).join('; ')}.`
+    )
+    return true
+  }
+  return false
 }
 
+const rebuildAll = process.argv.includes('--rebuild')
 const temp = mkdtempSync(join(tmpdir(), 'check-dist-'))
 try {
-  if (check(temp))
-    console.log(`check-dist: dist/ of ${actionNames().length} actions matches the sources.`)
-  else process.exitCode = 1
+  if (!check(temp, rebuildAll)) process.exitCode = 1
 } finally {
   rmSync(temp, { recursive: true, force: true })
 }

@@ -88,7 +88,9 @@ describe('release.yml', () => {
     expect(setup?.with).toMatchObject({ 'node-version': 24 })
     expect(verify.steps.map(candidate => candidate.run).filter(Boolean)).toEqual([
       'npm ci',
-      'npm test'
+      'npm test',
+      // npm test rebuilds only the bundles whose inputs changed; a release rebuilds them all.
+      'npm run check-dist -- --rebuild'
     ])
   })
 
