@@ -236,7 +236,9 @@ describe('plain lines (not a terminal)', () => {
     const evil = job({
       key: `evil${ESC}[2J`,
       state: 'failure',
-      reason: `bad${ESC}[31m\u0007 reason\nnext`
+      // The BEL apart from the colour code: Node 20's stripVTControlCharacters took a BEL right
+      // after one as its end, Node 22's does not (the BEL is then escaped, as any other).
+      reason: `bad${ESC}[31m reason\u0007\nnext`
     })
     tree.jobChanged(evil)
     tree.stepLine(
@@ -249,7 +251,7 @@ describe('plain lines (not a terminal)', () => {
     expect(text).not.toContain('\u0007')
     expect(out.lines()).toEqual([
       '[0.0s] warning staging.yml:71: output p95-ms is not declared',
-      '[0.0s] evil ✗ failure: bad reason\\nnext',
+      '[0.0s] evil ✗ failure: bad reason\\x07\\nnext',
       '[0.0s] evil › step:',
       '  error: red\\x08'
     ])
