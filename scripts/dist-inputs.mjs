@@ -20,10 +20,18 @@ const HEADER = [
   '# Written by scripts/build.mjs. SHA-256 of every file this dist/ was built from (input) and',
   '# of every file it holds (output); `npm run check-dist` rebuilds only when one differs.'
 ]
-const BUILD_SCRIPTS = ['scripts/build.mjs', 'scripts/licenses.mjs', 'scripts/actions.mjs']
-// Not the root package.json: what of it reaches a bundle (dependencies, workspaces, overrides)
-// reaches package-lock.json too, and its scripts change often.
-const SETTINGS = ['package-lock.json', 'tsconfig.base.json', 'tsconfig.json']
+const BUILD_SCRIPTS = [
+  'scripts/build.mjs',
+  'scripts/licenses.mjs',
+  'scripts/actions.mjs',
+  'scripts/dist-inputs.mjs'
+]
+// The root package.json: packages/common/src/version.ts puts its version into every bundle (a
+// JSON module, which the maps do not list). The root tsconfig.json is not read by ncc: each
+// action's own tsconfig.json (an input of its workspace) extends tsconfig.base.json.
+const SETTINGS = ['package.json', 'package-lock.json', 'tsconfig.base.json']
+// What ncc can take from a src/ folder; not .DS_Store, editor swap files or a merge's *.orig.
+const BUNDLEABLE = /\.(?:[cm]?[jt]s|json)$/
 
 function filesUnder(dir) {
   if (!existsSync(dir)) return []
@@ -63,7 +71,9 @@ function inputPaths(repo, name, distDir, repoDistDir) {
   const workspaces = new Set([`actions/${name}`, ...bundledWorkspaces(repo, distDir, repoDistDir)])
   const paths = new Set([...BUILD_SCRIPTS, ...SETTINGS])
   for (const workspace of workspaces) {
-    for (const file of filesUnder(join(repo, workspace, 'src'))) paths.add(relative(repo, file))
+    for (const file of filesUnder(join(repo, workspace, 'src'))) {
+      if (BUNDLEABLE.test(file)) paths.add(relative(repo, file))
+    }
     for (const file of ['package.json', 'tsconfig.json']) {
       if (existsSync(join(repo, workspace, file))) paths.add(`${workspace}/${file}`)
     }

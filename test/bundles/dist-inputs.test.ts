@@ -5,8 +5,8 @@
  * committed records: a stale one fails it.)
  */
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import { repoRoot } from '../e2e/run-action.js'
 import { useTempDir } from '../support/temp-dir.js'
 
@@ -29,8 +29,8 @@ function write(path: string, text: string): void {
 function craftedRepository(): { dist: string; stale: () => string[] } {
   for (const path of ['package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json'])
     write(path, `{"file":"${path}"}`)
-  for (const path of ['scripts/build.mjs', 'scripts/licenses.mjs', 'scripts/actions.mjs'])
-    write(path, `// ${path}`)
+  for (const name of ['build', 'licenses', 'actions', 'dist-inputs'])
+    write(`scripts/${name}.mjs`, `// ${name}`)
   write('actions/app/package.json', '{"name":"app"}')
   write('actions/app/src/index.ts', "import { a } from '@demo/lib'\na()\n")
   write('packages/lib/package.json', '{"name":"@demo/lib"}')
@@ -63,13 +63,14 @@ describe('dist/inputs.sha256 on a crafted repository', () => {
       'input actions/app/package.json',
       'input actions/app/src/index.ts',
       'input package-lock.json',
+      'input package.json',
       'input packages/lib/package.json',
       'input packages/lib/src/a.ts',
       'input scripts/actions.mjs',
       'input scripts/build.mjs',
+      'input scripts/dist-inputs.mjs',
       'input scripts/licenses.mjs',
       'input tsconfig.base.json',
-      'input tsconfig.json',
       'output bundle.js',
       'output bundle.js.map',
       'output post/bundle.js.map'
@@ -85,6 +86,9 @@ describe('dist/inputs.sha256 on a crafted repository', () => {
     ['a workspace manifest', 'packages/lib/package.json', '{"name":"@demo/lib","main":"x"}'],
     ['a build script', 'scripts/build.mjs', '// changed'],
     ['the shared tsconfig', 'tsconfig.base.json', '{"changed":true}'],
+    // packages/common/src/version.ts bundles the root's version.
+    ['the root package.json', 'package.json', '{"version":"2.0.0"}'],
+    ['the record’s own writer', 'scripts/dist-inputs.mjs', '// changed'],
     ['an added tsconfig', 'actions/app/tsconfig.json', '{}'],
     ['a bundle edited by hand', 'actions/app/dist/bundle.js', 'console.log(2)\n'],
     ['a file added to dist/', 'actions/app/dist/extra.js', '1']
@@ -101,13 +105,15 @@ describe('dist/inputs.sha256 on a crafted repository', () => {
     expect(stale()).toEqual(['actions/app/dist/bundle.js', 'packages/lib/src/a.ts'])
   })
 
-  it('ignores a package the bundle does not contain, and node_modules (the lock stands for it)', () => {
+  it('ignores a package the bundle does not contain, node_modules (the lock stands for it) and files ncc cannot bundle', () => {
     const { stale } = craftedRepository()
     write('packages/unused/src/b.ts', 'export const b = 3\n')
     // node_modules is pinned by package-lock.json: npm ci checks each package's integrity.
     write('node_modules/left-pad/index.js', 'module.exports = 2\n')
-    // The root's scripts: what of it can reach a bundle reaches the lock too.
-    write('package.json', '{"scripts":{"test":"changed"}}')
+    write('packages/lib/src/.DS_Store', 'x')
+    write('packages/lib/src/a.ts.orig', 'x')
+    write('packages/lib/src/.a.ts.swp', 'x')
+    write('tsconfig.json', '{"include":["test"]}')
     expect(stale()).toEqual([])
   })
 
@@ -115,5 +121,35 @@ describe('dist/inputs.sha256 on a crafted repository', () => {
     const { dist, stale } = craftedRepository()
     rmSync(join(dist, inputs.INPUTS_FILE))
     expect(stale()).toEqual([`actions/app/dist/${inputs.INPUTS_FILE} is missing`])
+  })
+})
+
+describe('the repository’s own bundles', () => {
+  // A relative import that leaves its package's src/ (a JSON module like the root package.json)
+  // reaches a bundle without being in a map: each must be a recorded input.
+  it('record every file outside src/ that their sources import', () => {
+    const record = readFileSync(
+      join(repoRoot, 'actions', 'deploy-fargate', 'dist', inputs.INPUTS_FILE),
+      'utf8'
+    )
+    const recorded = new Set(
+      record
+        .split('\n')
+        .filter(line => line.startsWith('input '))
+        .map(line => line.split(' ')[2])
+    )
+    const outside: string[] = []
+    for (const dir of ['packages', 'actions']) {
+      for (const file of readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })) {
+        if (!/^[^/]+\/src\/.*\.ts$/.test(file)) continue
+        const text = readFileSync(join(repoRoot, dir, file), 'utf8')
+        for (const [, target] of text.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+          const path = relative(repoRoot, resolve(dirname(join(repoRoot, dir, file)), target!))
+          if (!/^(packages|actions)\/[^/]+\/src\//.test(path)) outside.push(path)
+        }
+      }
+    }
+    expect(outside).toContain('package.json')
+    expect(outside.filter(path => !recorded.has(path))).toEqual([])
   })
 })

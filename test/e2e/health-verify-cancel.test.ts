@@ -62,7 +62,7 @@ test('SIGINT mid-monitor: the bundle reports the partial run and exits long befo
     expect(report).toMatchObject({ healthy: false, cancelled: true })
     // Under a second when the bundle started slowly on a loaded machine: '(705ms)'.
     expect(report.reason).toMatch(/^cancelled after \d+ rounds \(\d+m?s\): web passed \d+ of \d+/)
-    // The run sampled for most of the 2 s before the signal: several rounds of each check.
+    // The run sampled from its start-up to the signal, 2 s after the spawn: rounds of each check.
     for (const name of ['web', 'service']) {
       expect(report.samples.filter(s => s.check === name).length).toBeGreaterThanOrEqual(2)
     }
