@@ -95,6 +95,28 @@ describe('githubClient', () => {
     expect((await fresh.request(route, parameters)).status).toBe(200)
   }, 30_000)
 
+  it("keeps a caller's request options: a request sent without retries is tried once, and its 5xx does not mark GitHub down", async () => {
+    const log = new MemoryLogger()
+    const github = await githubClient('ghs_test', { timeoutMs: 10_000, log })
+    await addFault({ service: 'github', status: 502, count: 1 })
+    const before = sim.calls().length
+    await expect(
+      github.request(route, { ...parameters, request: { retries: 0 } })
+    ).rejects.toMatchObject({ status: 502 })
+    const githubCalls = () =>
+      sim
+        .calls()
+        .slice(before)
+        .filter(call => call.service === 'github')
+        .map(call => call.status)
+    expect(githubCalls()).toEqual([502])
+    expect(log.lines).toEqual([])
+    // GitHub is not taken for down: the next request is retried as usual.
+    await addFault({ service: 'github', status: 502, count: 1 })
+    expect((await github.request(route, parameters)).status).toBe(200)
+    expect(githubCalls()).toEqual([502, 502, 200])
+  }, 30_000)
+
   it("does not wait out a rate limit longer than its timeout: GitHub's own error, at once, and a warning", async () => {
     await addFault({ service: 'github', status: 429, count: 1 })
     const log = new MemoryLogger()

@@ -145,15 +145,19 @@ export function resilientGitHub(
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(), timeoutMs)
       const { signal } = controller
+      // The caller's own request options (a create sent without retries) are kept.
+      const asked = (parameters.request ?? {}) as Record<string, unknown>
       try {
         const answer = await octokit.request(route, {
           ...parameters,
-          request: { signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
+          request: { ...asked, signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
         })
         down = false
         return answer
       } catch (error) {
-        if (!down && isOutage(error, signal)) {
+        // One 5xx to a request sent without retries says less than a failure after retries.
+        const triedOnce = asked.retries === 0 && !signal.aborted
+        if (!down && !triedOnce && isOutage(error, signal)) {
           down = true
           log.warning(
             `GitHub failed ${route} after retries; its other requests in this step are tried once`

@@ -20,6 +20,14 @@ interface FakeDeployment {
   statuses: { state: string; created_at: string }[]
 }
 
+/**
+ * How GitHub answers one create: `lost` creates the deployment and then fails (a 502 from its
+ * front end, after the work was done); `before` fails without creating; `refused` is a 422.
+ */
+type CreateFault = 'lost' | 'before' | 'refused'
+
+const httpError = (status: number) => Object.assign(new Error(`HTTP ${status}`), { status })
+
 /** Answers like GitHub's deployments API from an in-memory list. */
 class FakeGitHub implements GitHubClient {
   readonly requests: Recorded[] = []
@@ -28,14 +36,33 @@ class FakeGitHub implements GitHubClient {
     private readonly createAnswer: { status: number; data: unknown } = {
       status: 201,
       data: { id: 77 }
-    }
+    },
+    private readonly createFaults: CreateFault[] = []
   ) {}
+
+  private create(parameters: Record<string, unknown>) {
+    const fault = this.createFaults.shift()
+    if (fault === undefined) return Promise.resolve(this.createAnswer)
+    if (fault === 'refused') return Promise.reject(httpError(422))
+    if (fault === 'lost') {
+      const { payload, ref } = parameters as { payload: unknown; ref: string }
+      const id = 90 + this.deployments.length
+      this.deployments.unshift({
+        id,
+        sha: ref,
+        created_at: '2026-12-08T01:00:00Z',
+        payload,
+        statuses: []
+      })
+    }
+    return Promise.reject(httpError(502))
+  }
 
   request(route: string, parameters: Record<string, unknown> = {}) {
     this.requests.push({ route, parameters })
     switch (route) {
       case 'POST /repos/{owner}/{repo}/deployments':
-        return Promise.resolve(this.createAnswer)
+        return this.create(parameters)
       case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses':
         return Promise.resolve({ status: 201, data: { id: 1, state: parameters.state } })
       case 'GET /repos/{owner}/{repo}/deployments': {
@@ -72,7 +99,7 @@ describe('startDeploymentRecord', () => {
         logUrl: 'https://github.com/acme/web/actions/runs/1',
         environmentUrl: 'https://web.example.com'
       },
-      { github }
+      { github, newKey: () => 'key-1' }
     )
     expect(record).toEqual({ owner: 'acme', repo: 'web', id: 77, environment: 'production' })
     expect(github.requests).toEqual([
@@ -84,11 +111,13 @@ describe('startDeploymentRecord', () => {
           ref: 'abc1234',
           environment: 'production',
           description: 'd'.repeat(140),
-          payload,
+          payload: { ...payload, recordKey: 'key-1' },
           auto_merge: false,
           required_contexts: [],
           transient_environment: false,
-          production_environment: true
+          production_environment: true,
+          // Never retried: GitHub may have created it though its answer was lost (below).
+          request: { retries: 0 }
         }
       },
       {
@@ -105,6 +134,72 @@ describe('startDeploymentRecord', () => {
         }
       }
     ])
+  })
+
+  const start = (github: FakeGitHub, keys = ['key-1', 'key-2']) =>
+    startDeploymentRecord(
+      {
+        owner: 'acme',
+        repo: 'web',
+        ref: 'abc1234',
+        environment: 'staging',
+        description: 'd',
+        payload
+      },
+      { github, newKey: () => keys.shift() ?? 'no-more-keys' }
+    )
+  const creates = (github: FakeGitHub) =>
+    github.requests.filter(r => r.route === 'POST /repos/{owner}/{repo}/deployments')
+
+  it('keeps the deployment GitHub created when its answer was lost: found by its key, not created twice', async () => {
+    const other = { id: 5, sha: 'abc1234', created_at: '2026-12-08T00:00:00Z', statuses: [] }
+    const github = new FakeGitHub(
+      [{ ...other, payload: { ...payload, recordKey: 'an-earlier-run' } }],
+      undefined,
+      ['lost']
+    )
+    const record = await start(github)
+    expect(record.id).toBe(91)
+    expect(creates(github)).toHaveLength(1)
+    expect(github.deployments.map(d => d.id)).toEqual([91, 5])
+    expect(github.requests.map(r => r.route)).toEqual([
+      'POST /repos/{owner}/{repo}/deployments',
+      'GET /repos/{owner}/{repo}/deployments',
+      'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses'
+    ])
+    expect(github.requests[1]?.parameters).toMatchObject({ environment: 'staging' })
+    expect(github.requests[2]?.parameters).toMatchObject({ deployment_id: 91 })
+  })
+
+  it('creates again, with the same key and the usual retries, when GitHub failed before creating', async () => {
+    const github = new FakeGitHub([], undefined, ['before'])
+    const record = await start(github)
+    expect(record.id).toBe(77)
+    const [first, second] = creates(github)
+    expect(first?.parameters).toMatchObject({ request: { retries: 0 } })
+    expect(second?.parameters.request).toBeUndefined()
+    expect(second?.parameters.payload).toEqual({ ...payload, recordKey: 'key-1' })
+  })
+
+  it('does not look for or retry a create GitHub refused (4xx)', async () => {
+    const github = new FakeGitHub([], undefined, ['refused'])
+    await expect(start(github)).rejects.toMatchObject({ status: 422 })
+    expect(github.requests.map(r => r.route)).toEqual(['POST /repos/{owner}/{repo}/deployments'])
+  })
+
+  it('gives every record its own key', async () => {
+    const github = new FakeGitHub()
+    await startDeploymentRecord(
+      { owner: 'acme', repo: 'web', ref: 'a', environment: 'staging', description: 'd', payload },
+      { github }
+    )
+    await startDeploymentRecord(
+      { owner: 'acme', repo: 'web', ref: 'a', environment: 'staging', description: 'd', payload },
+      { github }
+    )
+    const keys = creates(github).map(r => (r.parameters.payload as { recordKey: string }).recordKey)
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(new Set(keys).size).toBe(2)
   })
 
   it('links the environment URL without the user and password it may carry', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { urlWithoutCredentials } from '@fargate-promote/common'
 import type { GitHubClient, RepositoryRef } from './client.js'
 
@@ -16,6 +17,11 @@ export interface DeploymentPayload {
   reason?: string
   /** Set when staging-gate's emergency path approved the release. */
   emergency?: { reason: string; actor?: string }
+  /**
+   * Set by startDeploymentRecord, unique to each record: finds the deployment GitHub created
+   * when its answer to the create was lost.
+   */
+  recordKey?: string
   [key: string]: unknown
 }
 
@@ -42,6 +48,57 @@ interface DeploymentResponse {
   message?: string
 }
 
+const CREATE_ROUTE = 'POST /repos/{owner}/{repo}/deployments'
+
+/**
+ * A create whose answer was lost (a 5xx, a timeout, a dropped connection) may have been carried
+ * out; a refusal (4xx) was not.
+ */
+function mayHaveCreated(error: unknown): boolean {
+  const status = (error as { status?: unknown } | undefined)?.status
+  return typeof status !== 'number' || status >= 500
+}
+
+/** The id of the deployment whose payload carries `key`, among the environment's newest. */
+async function createdWithKey(
+  options: StartRecordOptions,
+  key: string,
+  deps: { github: GitHubClient }
+): Promise<number | undefined> {
+  const listed = await deps.github.request('GET /repos/{owner}/{repo}/deployments', {
+    owner: options.owner,
+    repo: options.repo,
+    environment: options.environment,
+    per_page: 30
+  })
+  const found = (listed.data as RawDeployment[]).find(
+    deployment => parsePayload(deployment.payload)?.recordKey === key
+  )
+  return found?.id
+}
+
+/**
+ * POST a deployment once. Creating is not idempotent: retried after GitHub created the
+ * deployment but failed to answer (a 502 from its front end, a timeout), it would make a second
+ * one, left in_progress for ever. So the create is sent without retries, with a key in its
+ * payload; when its answer is lost, the environment's newest deployments are searched for that
+ * key, and only when none has it is the create sent again (with the usual retries).
+ */
+async function createOnce(
+  options: StartRecordOptions,
+  body: Record<string, unknown> & { payload: DeploymentPayload & { recordKey: string } },
+  deps: { github: GitHubClient }
+): Promise<{ status: number; data: unknown }> {
+  try {
+    return await deps.github.request(CREATE_ROUTE, { ...body, request: { retries: 0 } })
+  } catch (error) {
+    if (!mayHaveCreated(error)) throw error
+    const id = await createdWithKey(options, body.payload.recordKey, deps)
+    if (id !== undefined) return { status: 201, data: { id } }
+    return await deps.github.request(CREATE_ROUTE, body)
+  }
+}
+
 /**
  * Create a GitHub deployment for an environment and mark it in_progress. `auto_merge` is off
  * and `required_contexts` empty: the workflow already decided to deploy this commit, and a
@@ -49,20 +106,25 @@ interface DeploymentResponse {
  */
 export async function startDeploymentRecord(
   options: StartRecordOptions,
-  deps: { github: GitHubClient }
+  deps: { github: GitHubClient; newKey?: () => string }
 ): Promise<DeploymentRecord> {
-  const created = await deps.github.request('POST /repos/{owner}/{repo}/deployments', {
-    owner: options.owner,
-    repo: options.repo,
-    ref: options.ref,
-    environment: options.environment,
-    description: options.description.slice(0, 140),
-    payload: options.payload,
-    auto_merge: false,
-    required_contexts: [],
-    transient_environment: false,
-    production_environment: options.productionEnvironment ?? options.environment === 'production'
-  })
+  const payload = { ...options.payload, recordKey: (deps.newKey ?? randomUUID)() }
+  const created = await createOnce(
+    options,
+    {
+      owner: options.owner,
+      repo: options.repo,
+      ref: options.ref,
+      environment: options.environment,
+      description: options.description.slice(0, 140),
+      payload,
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      production_environment: options.productionEnvironment ?? options.environment === 'production'
+    },
+    deps
+  )
   const data = created.data as DeploymentResponse
   if (created.status !== 201 || typeof data.id !== 'number') {
     // 202 means GitHub tried to merge the default branch first; with auto_merge off it should not happen.
