@@ -28,7 +28,13 @@ describe('parseFaultRule', () => {
     [{ fraction: 1.5 }, 'fault.fraction must be a number between 0 and 1, got 1.5'],
     [{ seed: 1.5 }, 'fault.seed must be an integer, got 1.5'],
     [{ latencyMs: -1 }, 'fault.latencyMs must be a non-negative number, got -1'],
-    [{ reset: 'socket' }, 'fault.reset must be "connection", got "socket"']
+    [{ reset: 'socket' }, 'fault.reset must be "connection", got "socket"'],
+    [
+      { service: 'github', status: 502, after: 'yes' },
+      'fault.after must be true or false, got "yes"'
+    ],
+    [{ service: 'ecs', status: 500, after: true }, 'fault.after needs service "github"'],
+    [{ service: 'github', after: true }, 'fault.after needs a status or reset']
   ])('rejects %j', (input, message) => {
     expect(() => parseFaultRule(input)).toThrow(message)
   })
@@ -279,6 +285,31 @@ describe('fault injection through the server', () => {
     const state = await fetch(sim.url + '/_sim/state')
     expect(state.status).toBe(200)
     expect(sim.calls()[0]).toMatchObject({ service: 'github', status: 403, error: 'RateLimited' })
+  })
+
+  it('with after, carries a GitHub call out and then loses its answer', async () => {
+    await addFault({
+      service: 'github',
+      operation: 'POST /repos/o/r/deployments',
+      status: 502,
+      count: 1,
+      after: true
+    })
+    const create = () =>
+      fetch(sim.url + '/github/repos/o/r/deployments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: 'main', environment: 'staging', required_contexts: [] })
+      })
+    expect((await create()).status).toBe(502)
+    const listed = await fetch(sim.url + '/github/repos/o/r/deployments?environment=staging')
+    expect(((await listed.json()) as unknown[]).length).toBe(1)
+    expect((await create()).status).toBe(201)
+    expect(sim.calls().map(c => [c.operation, c.status, c.mutating])).toEqual([
+      ['POST /repos/o/r/deployments', 502, true],
+      ['GET /repos/o/r/deployments', 200, false],
+      ['POST /repos/o/r/deployments', 201, true]
+    ])
   })
 
   it('clears faults on DELETE and on reset, and refuses bad rules', async () => {

@@ -24,6 +24,11 @@ export interface FaultRuleInput {
   /** Destroy the socket instead of answering. */
   reset?: 'connection'
   message?: string
+  /**
+   * GitHub only: carry the call out, then answer with the fault (or reset the connection) — an
+   * answer lost after the work was done, as a 502 from GitHub's front end can be.
+   */
+  after?: boolean
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -105,7 +110,8 @@ export function parseFaultRule(raw: unknown): FaultRuleInput {
     'seed',
     'latencyMs',
     'reset',
-    'message'
+    'message',
+    'after'
   ]
   for (const key of Object.keys(r)) {
     if (!known.includes(key)) {
@@ -122,7 +128,22 @@ export function parseFaultRule(raw: unknown): FaultRuleInput {
   if (reset !== undefined && reset !== 'connection') {
     throw new FaultRuleError(`fault.reset must be "connection", got "${reset}"`)
   }
+  const after = r.after
+  if (after !== undefined && after !== true && after !== false) {
+    throw new FaultRuleError(`fault.after must be true or false, got ${JSON.stringify(after)}`)
+  }
+  if (after === true && service !== 'github') {
+    throw new FaultRuleError(
+      'fault.after needs service "github": only GitHub calls are answered after'
+    )
+  }
+  if (after === true && r.status === undefined && reset === undefined) {
+    throw new FaultRuleError(
+      'fault.after needs a status or reset: the answer that replaces the real one'
+    )
+  }
   return {
+    ...(after === true && { after: true }),
     service: service as FaultService | undefined,
     operation: optionalString(r, 'operation'),
     error: optionalString(r, 'error'),

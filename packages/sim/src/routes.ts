@@ -319,7 +319,24 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
       )
     }
   }
+  const handleGitHub = () =>
+    github.handle({
+      method: call.method,
+      path,
+      query: call.query,
+      body,
+      headers: call.headers,
+      baseUrl: deps.githubBaseUrl()
+    })
   const fault = await applyFault(deps, 'github', operation)
+  // A lost answer: the call is carried out, and its real answer replaced by the fault's.
+  if (fault?.rule.after === true) {
+    await handleGitHub().catch((error: unknown) =>
+      deps.log(
+        `fargate-sim: github ${operation} threw: ${(error as Error)?.stack ?? String(error)}`
+      )
+    )
+  }
   if (fault?.resetConnection) {
     deps.calls.record({
       receivedAt,
@@ -339,14 +356,7 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
     return reply(injected.status, injected.body, injected.headers, injected.code)
   }
   try {
-    const result = await github.handle({
-      method: call.method,
-      path,
-      query: call.query,
-      body,
-      headers: call.headers,
-      baseUrl: deps.githubBaseUrl()
-    })
+    const result = await handleGitHub()
     const noBody = result.status === 204 || result.status === 304
     const message = (result.body as { message?: unknown } | undefined)?.message
     const error =

@@ -221,6 +221,23 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     ...DEPLOY,
+    id: 'deploy/github-create-answer-lost',
+    fault: 'GitHub creates the deployment, then answers the create 502 (the answer lost)',
+    expect: 'success',
+    quick: true,
+    run: async lab => (
+      await lab.fault({
+        service: 'github',
+        operation: 'POST /repos/acme/shop/deployments',
+        status: 502,
+        count: 1,
+        after: true
+      }),
+      deploy(lab, '1.1.0')
+    )
+  },
+  {
+    ...DEPLOY,
     id: 'deploy/github-rate-limit-403',
     fault:
       "GitHub's API answers 403, x-ratelimit-remaining 0, reset in 60 s, to the next call (not waited for, by design: a record may be missing)",
