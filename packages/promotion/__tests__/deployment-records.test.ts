@@ -47,7 +47,8 @@ class FakeGitHub implements GitHubClient {
     if (fault === 'lost') {
       const { payload, ref } = parameters as { payload: unknown; ref: string }
       const id = 90 + this.deployments.length
-      this.deployments.unshift({
+      // Listed after the others: the lookup must not take whichever comes first.
+      this.deployments.push({
         id,
         sha: ref,
         created_at: '2026-12-08T01:00:00Z',
@@ -152,16 +153,14 @@ describe('startDeploymentRecord', () => {
     github.requests.filter(r => r.route === 'POST /repos/{owner}/{repo}/deployments')
 
   it('keeps the deployment GitHub created when its answer was lost: found by its key, not created twice', async () => {
-    const other = { id: 5, sha: 'abc1234', created_at: '2026-12-08T00:00:00Z', statuses: [] }
-    const github = new FakeGitHub(
-      [{ ...other, payload: { ...payload, recordKey: 'an-earlier-run' } }],
-      undefined,
-      ['lost']
-    )
+    // Another run's deployment, listed first: only the key tells ours apart.
+    const other = { id: 500, sha: 'abc1234', created_at: '2026-12-08T02:00:00Z', statuses: [] }
+    const github = new FakeGitHub([], undefined, ['lost'])
+    github.deployments.push({ ...other, payload: { ...payload, recordKey: 'another-run' } })
     const record = await start(github)
     expect(record.id).toBe(91)
     expect(creates(github)).toHaveLength(1)
-    expect(github.deployments.map(d => d.id)).toEqual([91, 5])
+    expect(github.deployments.map(d => d.id).sort()).toEqual([500, 91].sort())
     expect(github.requests.map(r => r.route)).toEqual([
       'POST /repos/{owner}/{repo}/deployments',
       'GET /repos/{owner}/{repo}/deployments',
@@ -171,14 +170,29 @@ describe('startDeploymentRecord', () => {
     expect(github.requests[2]?.parameters).toMatchObject({ deployment_id: 91 })
   })
 
-  it('creates again, with the same key and the usual retries, when GitHub failed before creating', async () => {
-    const github = new FakeGitHub([], undefined, ['before'])
+  it('creates again, each time without retries and with the same key, when GitHub failed before creating', async () => {
+    // Only another run's deployment is listed: it is not ours.
+    const other = { id: 500, sha: 'abc1234', created_at: '2026-12-08T02:00:00Z', statuses: [] }
+    const github = new FakeGitHub(
+      [{ ...other, payload: { ...payload, recordKey: 'another-run' } }],
+      undefined,
+      ['before', 'before']
+    )
     const record = await start(github)
     expect(record.id).toBe(77)
-    const [first, second] = creates(github)
-    expect(first?.parameters).toMatchObject({ request: { retries: 0 } })
-    expect(second?.parameters.request).toBeUndefined()
-    expect(second?.parameters.payload).toEqual({ ...payload, recordKey: 'key-1' })
+    expect(creates(github)).toHaveLength(3)
+    for (const create of creates(github)) {
+      expect(create.parameters).toMatchObject({
+        request: { retries: 0 },
+        payload: { ...payload, recordKey: 'key-1' }
+      })
+    }
+  })
+
+  it('gives up after three lost answers, with the last error', async () => {
+    const github = new FakeGitHub([], undefined, ['before', 'before', 'before'])
+    await expect(start(github)).rejects.toMatchObject({ status: 502 })
+    expect(creates(github)).toHaveLength(3)
   })
 
   it('does not look for or retry a create GitHub refused (4xx)', async () => {

@@ -34,7 +34,8 @@ describe('parseFaultRule', () => {
       'fault.after must be true or false, got "yes"'
     ],
     [{ service: 'ecs', status: 500, after: true }, 'fault.after needs service "github"'],
-    [{ service: 'github', after: true }, 'fault.after needs a status or reset']
+    [{ service: 'github', after: true }, 'fault.after needs a 5xx status or reset'],
+    [{ service: 'github', status: 403, after: true }, 'fault.after needs a 5xx status or reset']
   ])('rejects %j', (input, message) => {
     expect(() => parseFaultRule(input)).toThrow(message)
   })
@@ -305,10 +306,10 @@ describe('fault injection through the server', () => {
     const listed = await fetch(sim.url + '/github/repos/o/r/deployments?environment=staging')
     expect(((await listed.json()) as unknown[]).length).toBe(1)
     expect((await create()).status).toBe(201)
-    expect(sim.calls().map(c => [c.operation, c.status, c.mutating])).toEqual([
-      ['POST /repos/o/r/deployments', 502, true],
-      ['GET /repos/o/r/deployments', 200, false],
-      ['POST /repos/o/r/deployments', 201, true]
+    expect(sim.calls().map(c => [c.operation, c.status, c.mutating, c.error])).toEqual([
+      ['POST /repos/o/r/deployments', 502, true, 'AnswerLost'],
+      ['GET /repos/o/r/deployments', 200, false, undefined],
+      ['POST /repos/o/r/deployments', 201, true, undefined]
     ])
   })
 

@@ -137,9 +137,11 @@ export function parseFaultRule(raw: unknown): FaultRuleInput {
       'fault.after needs service "github": only GitHub calls are answered after'
     )
   }
-  if (after === true && r.status === undefined && reset === undefined) {
+  // A lost answer is a server error or a dropped connection; a 4xx says the call was refused.
+  const status = r.status
+  if (after === true && reset === undefined && !(typeof status === 'number' && status >= 500)) {
     throw new FaultRuleError(
-      'fault.after needs a status or reset: the answer that replaces the real one'
+      'fault.after needs a 5xx status or reset: the answer that replaces the real one'
     )
   }
   return {

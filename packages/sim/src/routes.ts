@@ -346,14 +346,16 @@ export async function routeGitHub(call: IncomingCall, deps: RouteDeps): Promise<
       params,
       mutating: mutatingOf(() => github.isMutating(call.method, path)),
       status: 0,
-      error: 'ConnectionReset'
+      // The call log tells a call carried out from one refused: tests check what happened.
+      error: fault.rule.after === true ? 'AnswerLost' : 'ConnectionReset'
     })
     return { kind: 'reset' }
   }
   if (fault !== undefined) {
     // Octokit compares the reset time with its own Date.now(): it is real time, like retry-after.
     const injected = injectedGitHubError(fault, deps.world.clock.realNow())
-    return reply(injected.status, injected.body, injected.headers, injected.code)
+    const code = fault.rule.after === true ? 'AnswerLost' : injected.code
+    return reply(injected.status, injected.body, injected.headers, code)
   }
   try {
     const result = await handleGitHub()

@@ -225,6 +225,14 @@ export const SCENARIOS: readonly Scenario[] = [
     fault: 'GitHub creates the deployment, then answers the create 502 (the answer lost)',
     expect: 'success',
     quick: true,
+    // The fault fired: a create carried out but answered 502, then the lookup.
+    extra: calls => {
+      const lost = calls.findIndex(call => call.error === 'AnswerLost')
+      const lookedUp = calls.some(
+        (call, i) => i > lost && call.operation === 'GET /repos/acme/shop/deployments'
+      )
+      return lost >= 0 && lookedUp ? [] : ['the lost answer was not injected, or not looked up']
+    },
     run: async lab => (
       await lab.fault({
         service: 'github',

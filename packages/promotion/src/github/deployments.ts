@@ -59,7 +59,7 @@ function mayHaveCreated(error: unknown): boolean {
   return typeof status !== 'number' || status >= 500
 }
 
-/** The id of the deployment whose payload carries `key`, among the environment's newest. */
+/** The id of the deployment whose payload carries `key`, among the environment's newest 100. */
 async function createdWithKey(
   options: StartRecordOptions,
   key: string,
@@ -69,33 +69,41 @@ async function createdWithKey(
     owner: options.owner,
     repo: options.repo,
     environment: options.environment,
-    per_page: 30
+    per_page: 100
   })
+  // Whatever the order GitHub lists them in (it does not document one), only the key counts.
   const found = (listed.data as RawDeployment[]).find(
     deployment => parsePayload(deployment.payload)?.recordKey === key
   )
   return found?.id
 }
 
+/** How many times a create whose answer was lost is sent again (each looked up first). */
+const CREATE_ATTEMPTS = 3
+
 /**
  * POST a deployment once. Creating is not idempotent: retried after GitHub created the
  * deployment but failed to answer (a 502 from its front end, a timeout), it would make a second
- * one, left in_progress for ever. So the create is sent without retries, with a key in its
- * payload; when its answer is lost, the environment's newest deployments are searched for that
- * key, and only when none has it is the create sent again (with the usual retries).
+ * one, left without a status for ever. So every create is sent without retries, with the same
+ * key in its payload; when an answer is lost, the environment's newest deployments are searched
+ * for the key, and only when none has it is the create sent again (CREATE_ATTEMPTS in all).
+ * A lookup that fails ends the attempt with its error: the record is then missing, which the
+ * recorder reports as a warning (records are best effort), rather than possibly doubled.
  */
 async function createOnce(
   options: StartRecordOptions,
   body: Record<string, unknown> & { payload: DeploymentPayload & { recordKey: string } },
   deps: { github: GitHubClient }
 ): Promise<{ status: number; data: unknown }> {
-  try {
-    return await deps.github.request(CREATE_ROUTE, { ...body, request: { retries: 0 } })
-  } catch (error) {
-    if (!mayHaveCreated(error)) throw error
-    const id = await createdWithKey(options, body.payload.recordKey, deps)
-    if (id !== undefined) return { status: 201, data: { id } }
-    return await deps.github.request(CREATE_ROUTE, body)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.github.request(CREATE_ROUTE, { ...body, request: { retries: 0 } })
+    } catch (error) {
+      if (!mayHaveCreated(error)) throw error
+      const id = await createdWithKey(options, body.payload.recordKey, deps)
+      if (id !== undefined) return { status: 201, data: { id } }
+      if (attempt === CREATE_ATTEMPTS) throw error
+    }
   }
 }
 
