@@ -3,7 +3,8 @@ import Bottleneck from 'bottleneck/light.js'
 import {
   GITHUB_WRITE_BURST,
   GITHUB_WRITE_REFILL_MS,
-  githubPluginOptions
+  githubPluginOptions,
+  resilientGitHub
 } from '../src/github-requests.js'
 
 describe('githubPluginOptions', () => {
@@ -32,5 +33,35 @@ describe('githubPluginOptions', () => {
     expect(await second.throttle.write.key('no-id').currentReservoir()).toBe(GITHUB_WRITE_BURST)
     await limiter.disconnect()
     await second.throttle.write.key('no-id').disconnect()
+  })
+})
+
+/** An Octokit stand-in that sends every request through the fetch it is given, as Octokit does. */
+function fetchingClient(defaults?: { fetch: unknown }) {
+  const request = async (_route: string, parameters: Record<string, unknown> = {}) => {
+    const options = parameters.request as { fetch: typeof fetch; signal: AbortSignal }
+    const answer = await options.fetch('data:,from-the-fetch-used', { signal: options.signal })
+    return { status: answer.status, data: await answer.text() }
+  }
+  if (defaults !== undefined)
+    Object.assign(request, { endpoint: { DEFAULTS: { request: defaults } } })
+  return { request }
+}
+
+describe('resilientGitHub', () => {
+  it("sends through the fetch the client was built with (@actions/github's goes through the runner's proxy)", async () => {
+    const urls: string[] = []
+    const proxyFetch = (url: string | URL, init?: RequestInit) => {
+      urls.push(String(url))
+      return fetch(url, init)
+    }
+    const github = resilientGitHub(fetchingClient({ fetch: proxyFetch }))
+    expect(await github.request('GET /x')).toEqual({ status: 200, data: 'from-the-fetch-used' })
+    expect(urls).toEqual(['data:,from-the-fetch-used'])
+  })
+
+  it('uses the global fetch when the client has none of its own', async () => {
+    const github = resilientGitHub(fetchingClient())
+    expect(await github.request('GET /x')).toEqual({ status: 200, data: 'from-the-fetch-used' })
   })
 })

@@ -102,19 +102,35 @@ export function githubPluginOptions<Group>(
   }
 }
 
+type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>
+
 /**
- * fetch, with an aborted request always failing as an AbortError of this realm: Octokit passes
+ * The fetch `octokit` was built with: @actions/github's goes through the runner's proxy
+ * (HTTPS_PROXY, NO_PROXY), and a self-hosted runner behind one reaches GitHub only through it.
+ * Global fetch when it has none (the CLI's @octokit/rest).
+ */
+function defaultFetch(octokit: GitHubRequestClient): Fetch {
+  const defaults = (
+    octokit.request as { endpoint?: { DEFAULTS?: { request?: { fetch?: unknown } } } }
+  ).endpoint?.DEFAULTS?.request?.fetch
+  return typeof defaults === 'function' ? (defaults as Fetch) : fetch
+}
+
+/**
+ * `base`, with an aborted request always failing as an AbortError of this realm: Octokit passes
  * that on as it is, where it wraps anything else (a TimeoutError, a DOMException from another
  * realm) as a 500 that the retry plugin would retry for 14 s after the deadline has passed.
  */
-async function abortableFetch(url: string | URL, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init)
-  } catch (error) {
-    if (init?.signal?.aborted !== true) throw error
-    throw Object.assign(new Error('the request was aborted', { cause: error }), {
-      name: 'AbortError'
-    })
+function abortable(base: Fetch): Fetch {
+  return async (url, init) => {
+    try {
+      return await base(url, init)
+    } catch (error) {
+      if (init?.signal?.aborted !== true) throw error
+      throw Object.assign(new Error('the request was aborted', { cause: error }), {
+        name: 'AbortError'
+      })
+    }
   }
 }
 
@@ -139,6 +155,8 @@ export function resilientGitHub(
 ): GitHubRequestClient {
   const timeoutMs = options.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS
   const log = options.log ?? silentLogger
+  // Wrapped, not replaced: the request option would otherwise bypass the runner's proxy.
+  const fetchWithAbort = abortable(defaultFetch(octokit))
   let down = false
   return {
     async request(route, parameters = {}) {
@@ -150,7 +168,7 @@ export function resilientGitHub(
       try {
         const answer = await octokit.request(route, {
           ...parameters,
-          request: { ...asked, signal, fetch: abortableFetch, ...(down && { retries: 0 }) }
+          request: { ...asked, signal, fetch: fetchWithAbort, ...(down && { retries: 0 }) }
         })
         down = false
         return answer
