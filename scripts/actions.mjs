@@ -1,6 +1,6 @@
 // The actions of this repository and their bundle entries, shared by build, check-dist and manifest.
 import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 export const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '')
 
@@ -19,4 +19,13 @@ export function bundleEntries(name) {
   if (existsSync(join(dir, 'src', 'post.ts')))
     entries.push({ source: 'src/post.ts', out: 'dist/post' })
   return entries
+}
+
+/** Every file under `dir`, relative to it, sorted; none when `dir` does not exist. */
+export function filesUnder(dir) {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => relative(dir, join(entry.parentPath ?? entry.path, entry.name)))
+    .sort()
 }

@@ -7,33 +7,19 @@
 // Any other action is rebuilt into a temporary folder and compared byte for byte, as is every
 // action with --rebuild (the repository's check-dist workflow passes it).
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
-import { actionNames, root } from './actions.mjs'
+import { join } from 'node:path'
+import { actionNames, filesUnder, root } from './actions.mjs'
 import { INPUTS_FILE, staleInputs } from './dist-inputs.mjs'
 import { licenceProblems } from './licenses.mjs'
-
-function listFiles(dir) {
-  if (!existsSync(dir)) return []
-  const out = []
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry)
-    if (statSync(path).isDirectory()) out.push(...listFiles(path))
-    else out.push(path)
-  }
-  return out
-}
 
 /** Every file of the committed dist/ that is missing, extra or different in the fresh build. */
 function differences(name, temp, stale) {
   const problems = []
   const committed = join(root, 'actions', name, 'dist')
   const fresh = join(temp, 'actions', name, 'dist')
-  const names = new Set([
-    ...listFiles(committed).map(f => relative(committed, f)),
-    ...listFiles(fresh).map(f => relative(fresh, f))
-  ])
+  const names = new Set([...filesUnder(committed), ...filesUnder(fresh)])
   for (const file of [...names].sort()) {
     const a = join(committed, file)
     const b = join(fresh, file)

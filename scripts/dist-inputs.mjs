@@ -10,10 +10,10 @@
 // taken from node_modules: `npm ci` checks each package against its integrity hash) and the
 // build scripts. If any of them differs, check-dist rebuilds and compares bytes as before.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { mapFiles } from './licenses.mjs'
-import { root } from './actions.mjs'
+import { filesUnder, root } from './actions.mjs'
 
 export const INPUTS_FILE = 'inputs.sha256'
 const HEADER = [
@@ -32,17 +32,6 @@ const BUILD_SCRIPTS = [
 const SETTINGS = ['package.json', 'package-lock.json', 'tsconfig.base.json']
 // What ncc can take from a src/ folder; not .DS_Store, editor swap files or a merge's *.orig.
 const BUNDLEABLE = /\.(?:[cm]?[jt]s|json)$/
-
-function filesUnder(dir) {
-  if (!existsSync(dir)) return []
-  const found = []
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...filesUnder(path))
-    else found.push(path)
-  }
-  return found
-}
 
 const sha256 = path => createHash('sha256').update(readFileSync(path)).digest('hex')
 
@@ -72,7 +61,7 @@ function inputPaths(repo, name, distDir, repoDistDir) {
   const paths = new Set([...BUILD_SCRIPTS, ...SETTINGS])
   for (const workspace of workspaces) {
     for (const file of filesUnder(join(repo, workspace, 'src'))) {
-      if (BUNDLEABLE.test(file)) paths.add(relative(repo, file))
+      if (BUNDLEABLE.test(file)) paths.add(`${workspace}/src/${file}`)
     }
     for (const file of ['package.json', 'tsconfig.json']) {
       if (existsSync(join(repo, workspace, file))) paths.add(`${workspace}/${file}`)
@@ -83,10 +72,7 @@ function inputPaths(repo, name, distDir, repoDistDir) {
 
 /** Paths in `distDir`, relative to it, of every file the build wrote, the record excepted. */
 function outputPaths(distDir) {
-  return filesUnder(distDir)
-    .map(file => relative(distDir, file))
-    .filter(file => file !== INPUTS_FILE)
-    .sort()
+  return filesUnder(distDir).filter(file => file !== INPUTS_FILE)
 }
 
 /**
@@ -106,6 +92,9 @@ export function renderInputs(name, distDir, repoDistDir = distDir, repo = root) 
   return `${lines.join('\n')}\n`
 }
 
+/** The `input …` and `output …` lines of a record (not its header). */
+const entries = text => text.split('\n').filter(line => /^(input|output) /.test(line))
+
 /**
  * What differs between the committed dist/ of `name`, the record in it and the files now on
  * disk: an empty list means the dist/ was built from exactly these sources and is unchanged.
@@ -113,12 +102,8 @@ export function renderInputs(name, distDir, repoDistDir = distDir, repo = root) 
 export function staleInputs(name, distDir, repo = root) {
   const recordPath = join(distDir, INPUTS_FILE)
   if (!existsSync(recordPath)) return [`actions/${name}/dist/${INPUTS_FILE} is missing`]
-  const recorded = readFileSync(recordPath, 'utf8')
-    .split('\n')
-    .filter(line => /^(input|output) /.test(line))
-  const current = renderInputs(name, distDir, distDir, repo)
-    .split('\n')
-    .filter(line => /^(input|output) /.test(line))
+  const recorded = entries(readFileSync(recordPath, 'utf8'))
+  const current = entries(renderInputs(name, distDir, distDir, repo))
   const describe = line => {
     const [kind, , path] = line.split(' ')
     return kind === 'input' ? path : `actions/${name}/dist/${path}`

@@ -7,31 +7,21 @@
 // overwrote the list of the entry chunk, which holds the AWS SDK, @actions/core and undici.)
 // Packages are found under node_modules; the repository's own workspace packages are not listed.
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { basename, dirname, join, relative } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { filesUnder } from './actions.mjs'
 
 export const LICENCES_FILE = 'licenses.txt'
 const BLOCK = '='.repeat(80)
 const RULE = '-'.repeat(80)
 const OWN_SCOPE = '@fargate-promote/'
 
-/** Every file under `dir` (post/ included) whose name ends with `suffix`, relative, sorted. */
-function filesEndingWith(suffix, dir, from = dir) {
-  const found = []
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const path = join(from, entry.name)
-    if (entry.isDirectory()) found.push(...filesEndingWith(suffix, dir, path))
-    else if (entry.name.endsWith(suffix)) found.push(relative(dir, path))
-  }
-  return found.sort()
-}
-
 /** Every source map under `distDir` (post/ included), relative to it, sorted. */
 export function mapFiles(distDir) {
-  return filesEndingWith('.map', distDir)
+  return filesUnder(distDir).filter(file => file.endsWith('.map'))
 }
 
 function jsFiles(distDir) {
-  return filesEndingWith('.js', distDir)
+  return filesUnder(distDir).filter(file => file.endsWith('.js'))
 }
 
 /** `…/node_modules/@scope/name/lib/x.js` → `…/node_modules/@scope/name`; others: undefined. */

