@@ -312,7 +312,10 @@ describe('a CANARY of an -errors release on real traffic', () => {
     const start = traffic.counts()
     await realSleep((2 * 60_000) / SCALE)
     const canary = countsSince(traffic.counts(), start)
-    expect(canary.completed).toBeGreaterThan(200)
+    // The generator sends 360 requests in two sim minutes on an idle machine and fewer on a
+    // loaded one (196 seen with eight jest workers on two cores). The listener's smooth weighted
+    // round-robin is deterministic, so 100 requests already pin the canary's share to 10 % ± 1.
+    expect(canary.completed).toBeGreaterThanOrEqual(100)
     expect(share(canary, 'web:2')).toBeGreaterThan(0.08)
     expect(share(canary, 'web:2')).toBeLessThan(0.12)
     expect(Object.keys(canary.byRevision).sort()).toEqual(['web:1', 'web:2'])
@@ -321,7 +324,9 @@ describe('a CANARY of an -errors release on real traffic', () => {
     // CloudWatch: a whole minute of the canary in the green group, 20 % of it 5XX.
     const requests = await perMinute(s, 'RequestCount', green)
     const errors = await perMinute(s, 'HTTPCode_Target_5XX_Count', green)
-    const full = requests.filter(r => r.value >= 12)
+    // Every fifth request to the -errors release fails, so any minute's 5XX count is within one
+    // of 20 %; minutes of fewer than five requests would pass whatever the count.
+    const full = requests.filter(r => r.value >= 5)
     expect(full.length).toBeGreaterThan(0)
     for (const minute of full) {
       const fiveXX = errors.find(e => e.at === minute.at)?.value ?? 0
@@ -343,7 +348,8 @@ describe('a CANARY of an -errors release on real traffic', () => {
     const afterStop = traffic.counts()
     await realSleep(60_000 / SCALE)
     const after = countsSince(traffic.counts(), afterStop)
-    expect(after.completed).toBeGreaterThan(50)
+    // 180 on an idle machine; 20 requests without one to web:2 show its weight is 0.
+    expect(after.completed).toBeGreaterThanOrEqual(20)
     expect(revisionTotal(after, 'web:2')).toBe(0)
     await settled(s.ecs, arn, 'ROLLBACK_SUCCESSFUL')
   })
