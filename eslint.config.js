@@ -61,7 +61,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { project: false, projectService: false },
@@ -74,6 +74,14 @@ export default tseslint.config(
         clearTimeout: 'readonly'
       }
     }
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', structuredClone: 'readonly' }
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   prettier
 )
