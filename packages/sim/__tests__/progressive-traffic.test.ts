@@ -320,7 +320,7 @@ describe('a CANARY of an -errors release on real traffic', () => {
     // minutes on an idle machine and fewer on a loaded one (196 seen with eight jest workers on
     // two cores), so the test waits for them. The listener's smooth weighted round-robin is
     // deterministic: the canary's share is 10 % ± 1 request.
-    const start = traffic.counts()
+    const start = generator.counts()
     await realSleep((2 * 60_000) / SCALE)
     const canary = await until(() => {
       const window = countsSince(generator.counts(), start)
@@ -354,7 +354,7 @@ describe('a CANARY of an -errors release on real traffic', () => {
     )
     expect(await weights(s)).toEqual({ [green]: 0, [blue]: 100 })
     await realSleep(100) // requests routed before the call finish
-    const afterStop = traffic.counts()
+    const afterStop = generator.counts()
     await realSleep(60_000 / SCALE)
     // 180 on an idle machine; 20 requests without one to web:2 (at 10 % it would have had 2)
     // show its weight is 0.
